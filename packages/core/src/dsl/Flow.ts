@@ -1,0 +1,114 @@
+import type { Module } from '../impl/Module.js';
+import { describe } from '../operators/validate.js';
+import { Attributes } from '../stage/Attributes.js';
+import type { Graph, NotUsed } from '../stage/GraphStage.js';
+import { FlowShape, type SinkShape, type SourceShape } from '../stage/Shape.js';
+import { besides, composeLinear, identityModule, mapMaterialized } from './compose.js';
+import { type FlowOps, type HKT, installFlowOps } from './FlowOps.js';
+import { Keep } from './Keep.js';
+import { Materializer } from './Materializer.js';
+import { Sink } from './Sink.js';
+import { Source } from './Source.js';
+
+/** Higher-kinded view of `Flow<In, _, Mat>` (see FlowOps). */
+export interface FlowF<In, Mat> extends HKT {
+  readonly type: Flow<In, this['Out'], Mat>;
+}
+
+export interface Flow<In, Out, Mat = NotUsed> extends FlowOps<Out, FlowF<In, Mat>> {}
+
+/**
+ * A blueprint with one input and one output: a reusable processing step. Attach it with `via`, close
+ * it with `to`, or run it between a source and a sink with `runWith`.
+ *
+ * @example
+ * const parse = Flow.create<string>().map(Number).filter(Number.isFinite);
+ * await Source.from(['1', 'x', '3']).via(parse).runWith(Sink.seq()); // [1, 3]
+ */
+export class Flow<In, Out, Mat = NotUsed> implements Graph<FlowShape<In, Out>, Mat> {
+  declare readonly _materializedType?: () => Mat;
+
+  /** @internal Use `Flow.create` or `Flow.fromGraph`. */
+  constructor(
+    readonly shape: FlowShape<In, Out>,
+    readonly module: Module,
+  ) {}
+
+  /** The identity flow, the starting point for building a flow with operators. */
+  static create<T>(): Flow<T, T> {
+    return new Flow<T, T>(identityShape as FlowShape<T, T>, identityModule);
+  }
+
+  /** A flow from any flow-shaped graph: a custom `GraphStage`, a GraphDSL result, … */
+  static fromGraph<I, O, M>(graph: Graph<FlowShape<I, O>, M>): Flow<I, O, M> {
+    if (graph instanceof Flow) return graph as Flow<I, O, M>;
+    if (!graph || !(graph.shape instanceof FlowShape)) {
+      throw new TypeError(`Flow.fromGraph: expected a graph with a FlowShape, got ${describe(graph?.shape)}`);
+    }
+    return new Flow<I, O, M>(graph.shape, graph.module);
+  }
+
+  /** A flow that applies `f` to each element (shorthand for `Flow.create<I>().map(f)`). */
+  static fromFunction<I, O>(f: (x: I) => O): Flow<I, O> {
+    return Flow.create<I>().map(f);
+  }
+
+  /**
+   * A flow whose input goes into `sink` and whose output comes from `source`, with no connection
+   * between the two. Keeps neither materialized value (see `fromSinkAndSourceMat`).
+   */
+  static fromSinkAndSource<I, O>(sink: Graph<SinkShape<I>, unknown>, source: Graph<SourceShape<O>, unknown>): Flow<I, O> {
+    return Flow.fromSinkAndSourceMat(sink, source, Keep.none);
+  }
+
+  static fromSinkAndSourceMat<I, O, M1, M2, M>(sink: Graph<SinkShape<I>, M1>, source: Graph<SourceShape<O>, M2>, combine: (m1: M1, m2: M2) => M): Flow<I, O, M> {
+    return new Flow<I, O, M>(new FlowShape(sink.shape.in, source.shape.out), besides(sink.module, source.module, combine));
+  }
+
+  /** Appends a flow; keeps this flow's materialized value. */
+  via<T>(flow: Graph<FlowShape<Out, T>, unknown>): Flow<In, T, Mat> {
+    return new Flow<In, T, Mat>(new FlowShape(this.shape.in, flow.shape.out), composeLinear(this.module, flow.module, Keep.left));
+  }
+
+  /** Appends a flow, combining both materialized values with `combine`. */
+  viaMat<T, M2, M3>(flow: Graph<FlowShape<Out, T>, M2>, combine: (m1: Mat, m2: M2) => M3): Flow<In, T, M3> {
+    return new Flow<In, T, M3>(new FlowShape(this.shape.in, flow.shape.out), composeLinear(this.module, flow.module, combine));
+  }
+
+  /** Connects a sink: the result is a sink taking this flow's input. Keeps this flow's materialized value. */
+  to(sink: Graph<SinkShape<Out>, unknown>): Sink<In, Mat> {
+    return new Sink<In, Mat>(new SinkShapeOf(this.shape.in), composeLinear(this.module, sink.module, Keep.left));
+  }
+
+  /** Connects a sink, combining both materialized values with `combine`. */
+  toMat<M2, M3>(sink: Graph<SinkShape<Out>, M2>, combine: (m1: Mat, m2: M2) => M3): Sink<In, M3> {
+    return new Sink<In, M3>(new SinkShapeOf(this.shape.in), composeLinear(this.module, sink.module, combine));
+  }
+
+  /** Runs `source` through this flow into `sink`; returns both ends' materialized values. */
+  runWith<M1, M2>(source: Graph<SourceShape<In>, M1>, sink: Graph<SinkShape<Out>, M2>, materializer: Materializer = Materializer.default): [M1, M2] {
+    return Source.fromGraph(source).viaMat(this, Keep.left).toMat(sink, Keep.both).run(materializer);
+  }
+
+  mapMaterializedValue<M2>(f: (m: Mat) => M2): Flow<In, Out, M2> {
+    return new Flow<In, Out, M2>(this.shape, mapMaterialized(this.module, f));
+  }
+
+  withAttributes(attributes: Attributes): Flow<In, Out, Mat> {
+    return new Flow<In, Out, Mat>(this.shape, this.module.withAttributes(attributes));
+  }
+
+  named(name: string): Flow<In, Out, Mat> {
+    return this.withAttributes(Attributes.name(name));
+  }
+
+  async(): Flow<In, Out, Mat> {
+    return this.withAttributes(Attributes.asyncBoundary);
+  }
+}
+
+installFlowOps(Flow.prototype);
+
+const identityShape = (identityModule as unknown as { stage: { shape: FlowShape<unknown, unknown> } }).stage.shape;
+
+import { SinkShape as SinkShapeOf } from '../stage/Shape.js';

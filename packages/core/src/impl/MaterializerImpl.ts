@@ -1,0 +1,202 @@
+/**
+ * Walks a blueprint once, creating fresh stage logics, wiring them into islands and computing the
+ * materialized value. Modules marked as async boundaries get their own island; every edge that crosses
+ * islands gets a pair of boundary logics with a bounded buffer between them.
+ */
+import { Executor } from './Executor.js';
+import { GraphInterpreter, type InterpreterLogic } from './GraphInterpreter.js';
+import type { AttributesLike, MaterializingLogic, Module } from './Module.js';
+import { type Scheduler, SystemScheduler } from './Scheduler.js';
+
+export interface MaterializerSettings {
+  /** Timer service used by every stage of every stream of this materializer. */
+  readonly scheduler?: Scheduler;
+  /** Events one island delivers before it lets other islands run (default 1000). */
+  readonly syncProcessingLimit?: number;
+  /** Events processed before the Node event loop gets a turn (default 10000). */
+  readonly yieldAfterEvents?: number;
+  /** Where unhandled stream failures are reported; `null` silences them. Default: console.error. */
+  readonly logger?: FailureLogger | null;
+}
+
+export type FailureLogger = (message: string, error: unknown) => void;
+
+export interface BoundaryPair {
+  readonly upstream: InterpreterLogic;
+  readonly downstream: InterpreterLogic;
+}
+export type BoundaryFactory = (bufferSize: number) => BoundaryPair;
+
+export interface Slot {
+  readonly logic: InterpreterLogic;
+  readonly port: number;
+  readonly island: GraphInterpreter;
+}
+
+interface Materialized {
+  readonly ins: Slot[];
+  readonly outs: Slot[];
+  readonly value: unknown;
+}
+
+export class MaterializerShutdownError extends Error {
+  constructor() {
+    super('This materializer has been shut down; it cannot run streams any more');
+    this.name = 'MaterializerShutdownError';
+  }
+}
+
+export class MaterializerImpl {
+  readonly scheduler: Scheduler;
+  private readonly executor: Executor;
+  private readonly eventLimit: number;
+  private readonly running = new Set<GraphInterpreter>();
+  private shutdownFlag = false;
+  readonly logger: FailureLogger | null;
+
+  constructor(
+    settings: MaterializerSettings,
+    private readonly boundaryFactory: BoundaryFactory,
+    protected readonly rootAttributes: AttributesLike,
+  ) {
+    this.scheduler = settings.scheduler ?? new SystemScheduler();
+    const limit = settings.syncProcessingLimit ?? 1000;
+    const yieldAfter = settings.yieldAfterEvents ?? 10000;
+    if (!Number.isInteger(limit) || limit <= 0) throw new RangeError(`Materializer: syncProcessingLimit must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(yieldAfter) || yieldAfter <= 0) throw new RangeError(`Materializer: yieldAfterEvents must be a positive integer, got ${yieldAfter}`);
+    this.eventLimit = limit;
+    this.executor = new Executor(yieldAfter);
+    this.logger = settings.logger === undefined ? defaultLogger : settings.logger;
+  }
+
+  get isShutdown(): boolean {
+    return this.shutdownFlag;
+  }
+
+  /** Number of islands currently running (a stream without async boundaries is one island). */
+  get runningIslands(): number {
+    return this.running.size;
+  }
+
+  /** Stops every stream of this materializer: every stage's postStop runs; pending results reject. */
+  shutdown(): void {
+    if (this.shutdownFlag) return;
+    this.shutdownFlag = true;
+    for (const island of [...this.running]) island.abort();
+  }
+
+  /** Materializes a closed blueprint and starts it; returns its materialized value. */
+  materializeModule(module: Module): unknown {
+    if (this.shutdownFlag) throw new MaterializerShutdownError();
+    const islands: GraphInterpreter[] = [];
+    try {
+      const root = this.newIsland(islands);
+      const r = this.walk(module, this.rootAttributes, root, islands);
+      if (r.ins.length !== 0 || r.outs.length !== 0) {
+        const open = [...r.ins.map((s) => s.logic.stageName + '.' + s.logic._inlets[s.port]!.name), ...r.outs.map((s) => s.logic.stageName + '.' + s.logic._outlets[s.port]!.name)];
+        throw new Error(`Cannot run a graph that has open ports: ${open.join(', ')}`);
+      }
+      for (const island of islands) island.start();
+      return r.value;
+    } catch (e) {
+      for (const island of islands) island.abort();
+      throw e;
+    }
+  }
+
+  /**
+   * Sub-fusing materialization: materializes `module` (which may have open ports, e.g. a Source whose
+   * outlet feeds a parent stage's sub-inlet) into the running `island`, starting its stages right away.
+   * Async boundaries inside it still get islands of their own.
+   */
+  materializeInto(module: Module, island: GraphInterpreter, wire: (ins: Slot[], outs: Slot[]) => void): unknown {
+    if (this.shutdownFlag) throw new MaterializerShutdownError();
+    const islands: GraphInterpreter[] = [];
+    const r = this.walk(module, this.rootAttributes, island, islands);
+    wire(r.ins, r.outs);
+    island.startPending();
+    for (const i of islands) i.start();
+    return r.value;
+  }
+
+  /** Connects two port slots (possibly across islands). */
+  connectSlots(out: Slot, into: Slot): void {
+    this.wire(out, into, []);
+  }
+
+  private newIsland(islands: GraphInterpreter[]): GraphInterpreter {
+    const island = new GraphInterpreter(this.executor, this.eventLimit, this.hooks);
+    islands.push(island);
+    this.running.add(island);
+    return island;
+  }
+
+  private readonly hooks = {
+    onFinished: (island: GraphInterpreter) => {
+      this.running.delete(island);
+    },
+  };
+
+  private walk(module: Module, inherited: AttributesLike, island: GraphInterpreter, islands: GraphInterpreter[]): Materialized {
+    let attributes = inherited;
+    if (module.attributes !== null) {
+      attributes = inherited.and(module.attributes);
+      if (module.attributes.isAsyncBoundary) island = this.newIsland(islands);
+    }
+    switch (module.kind) {
+      case 'atomic': {
+        const [logic, value] = module.stage._materialize(attributes, this);
+        island.addLogic(logic);
+        const ins: Slot[] = new Array<Slot>(module.inCount);
+        for (let i = 0; i < ins.length; i++) ins[i] = { logic, port: i, island };
+        const outs: Slot[] = new Array<Slot>(module.outCount);
+        for (let i = 0; i < outs.length; i++) outs[i] = { logic, port: i, island };
+        return { ins, outs, value };
+      }
+      case 'linear': {
+        const children = module.children;
+        const first = this.walk(children[0]!, attributes, island, islands);
+        let value = first.value;
+        let prev = first;
+        for (let i = 1; i < children.length; i++) {
+          const cur = this.walk(children[i]!, attributes, island, islands);
+          this.wire(prev.outs[0]!, cur.ins[0]!, islands);
+          const combine = module.combiners[i];
+          if (combine) value = combine(value, cur.value);
+          prev = cur;
+        }
+        return { ins: first.ins, outs: prev.outs, value };
+      }
+      case 'composite': {
+        const results = module.children.map((c) => this.walk(c, attributes, island, islands));
+        const e = module.edges;
+        for (let i = 0; i < e.length; i += 4) {
+          this.wire(results[e[i]!]!.outs[e[i + 1]!]!, results[e[i + 2]!]!.ins[e[i + 3]!]!, islands);
+        }
+        const ins: Slot[] = [];
+        for (let i = 0; i < module.inlets.length; i += 2) ins.push(results[module.inlets[i]!]!.ins[module.inlets[i + 1]!]!);
+        const outs: Slot[] = [];
+        for (let i = 0; i < module.outlets.length; i += 2) outs.push(results[module.outlets[i]!]!.outs[module.outlets[i + 1]!]!);
+        return { ins, outs, value: module.combine(results.map((r) => r.value)) };
+      }
+    }
+  }
+
+  private wire(out: Slot, into: Slot, islands: GraphInterpreter[]): void {
+    if (out.island === into.island) {
+      out.island.connect(out.logic, out.port, into.logic, into.port);
+      return;
+    }
+    const size = (into.logic as MaterializingLogic).attributes.inputBuffer.max;
+    const pair = this.boundaryFactory(size);
+    out.island.addLogic(pair.upstream);
+    into.island.addLogic(pair.downstream);
+    out.island.connect(out.logic, out.port, pair.upstream, 0);
+    into.island.connect(pair.downstream, 0, into.logic, into.port);
+    void islands;
+  }
+}
+
+const defaultLogger: FailureLogger = (message, error) => {
+  console.error(`[tributary] ${message}`, error);
+};

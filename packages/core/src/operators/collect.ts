@@ -1,0 +1,41 @@
+import type { Attributes, Decider } from '../stage/Attributes.js';
+import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import { decide, FlowStage } from './FlowStage.js';
+import { requireFunction } from './validate.js';
+
+/** `collect(pf)`: maps with a partial function; `undefined` means "not defined here" and drops the element. */
+export class Collect<I, O> extends FlowStage<I, O> {
+  constructor(readonly pf: (x: I) => O | undefined) {
+    super('collect');
+    requireFunction('collect', 'pf', pf);
+  }
+  createLogic(attributes: Attributes): GraphStageLogic {
+    return new CollectLogic(this, attributes.supervisionDecider);
+  }
+}
+
+class CollectLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler {
+  constructor(
+    private readonly stage: Collect<I, O>,
+    private readonly decider: Decider,
+  ) {
+    super(stage.shape);
+    this.setHandlers(stage.in, stage.out, this);
+  }
+  onPush(): void {
+    const s = this.stage;
+    let v: O | undefined;
+    try {
+      v = s.pf(this.grab(s.in));
+    } catch (e) {
+      if (decide(this.decider, e) === 'stop') this.failStage(e);
+      else this.pull(s.in);
+      return;
+    }
+    if (v === undefined) this.pull(s.in);
+    else this.push(s.out, v);
+  }
+  onPull(): void {
+    this.pull(this.stage.in);
+  }
+}

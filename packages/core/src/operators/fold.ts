@@ -1,0 +1,50 @@
+import type { Attributes, Decider } from '../stage/Attributes.js';
+import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import { decide, FlowStage } from './FlowStage.js';
+import { requireFunction } from './validate.js';
+
+/**
+ * `fold(zero, f)`: emits the final accumulation when upstream completes (`zero` for an empty stream).
+ * Supervision: resume keeps the accumulator, restart resets it to `zero`.
+ */
+export class Fold<I, S> extends FlowStage<I, S> {
+  constructor(
+    readonly zero: S,
+    readonly f: (acc: S, x: I) => S,
+  ) {
+    super('fold');
+    requireFunction('fold', 'f', f);
+  }
+  createLogic(attributes: Attributes): GraphStageLogic {
+    return new FoldLogic(this, attributes.supervisionDecider);
+  }
+}
+
+class FoldLogic<I, S> extends GraphStageLogic implements InHandler, OutHandler {
+  private acc: S;
+  constructor(
+    private readonly stage: Fold<I, S>,
+    private readonly decider: Decider,
+  ) {
+    super(stage.shape);
+    this.acc = stage.zero;
+    this.setHandlers(stage.in, stage.out, this);
+  }
+  onPull(): void {
+    if (!this.hasBeenPulled(this.stage.in)) this.pull(this.stage.in);
+  }
+  onPush(): void {
+    const s = this.stage;
+    try {
+      this.acc = s.f(this.acc, this.grab(s.in));
+    } catch (e) {
+      const d = decide(this.decider, e);
+      if (d === 'stop') return this.failStage(e);
+      if (d === 'restart') this.acc = s.zero;
+    }
+    this.pull(s.in);
+  }
+  onUpstreamFinish(): void {
+    this.emit(this.stage.out, this.acc, () => this.completeStage());
+  }
+}

@@ -1,0 +1,57 @@
+import type { Attributes, Decider } from '../stage/Attributes.js';
+import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import { decide, FlowStage, NoSuchElementError } from './FlowStage.js';
+import { requireFunction } from './validate.js';
+
+/**
+ * `reduce(f)`: like fold with the first element as zero; emits the result on completion. An empty
+ * stream fails with `NoSuchElementError`. Supervision: resume keeps the accumulator, restart forgets it.
+ */
+export class Reduce<T> extends FlowStage<T, T> {
+  constructor(readonly f: (acc: T, x: T) => T) {
+    super('reduce');
+    requireFunction('reduce', 'f', f);
+  }
+  createLogic(attributes: Attributes): GraphStageLogic {
+    return new ReduceLogic(this, attributes.supervisionDecider);
+  }
+}
+
+class ReduceLogic<T> extends GraphStageLogic implements InHandler, OutHandler {
+  private acc: T | undefined = undefined;
+  private hasAcc = false;
+  constructor(
+    private readonly stage: Reduce<T>,
+    private readonly decider: Decider,
+  ) {
+    super(stage.shape);
+    this.setHandlers(stage.in, stage.out, this);
+  }
+  onPull(): void {
+    if (!this.hasBeenPulled(this.stage.in)) this.pull(this.stage.in);
+  }
+  onPush(): void {
+    const s = this.stage;
+    const x = this.grab(s.in);
+    if (!this.hasAcc) {
+      this.acc = x;
+      this.hasAcc = true;
+    } else {
+      try {
+        this.acc = s.f(this.acc as T, x);
+      } catch (e) {
+        const d = decide(this.decider, e);
+        if (d === 'stop') return this.failStage(e);
+        if (d === 'restart') {
+          this.acc = undefined;
+          this.hasAcc = false;
+        }
+      }
+    }
+    this.pull(s.in);
+  }
+  onUpstreamFinish(): void {
+    if (!this.hasAcc) this.failStage(new NoSuchElementError(`${this.stageName}: reduce over an empty stream`));
+    else this.emit(this.stage.out, this.acc as T, () => this.completeStage());
+  }
+}

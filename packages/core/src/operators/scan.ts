@@ -1,0 +1,62 @@
+import type { Attributes, Decider } from '../stage/Attributes.js';
+import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import { decide, FlowStage } from './FlowStage.js';
+import { requireFunction } from './validate.js';
+
+/**
+ * `scan(zero, f)`: emits `zero`, then each intermediate accumulation. An empty stream emits just `zero`.
+ * Supervision: resume keeps the accumulator, restart resets it to `zero`; the element is dropped either way.
+ */
+export class Scan<I, S> extends FlowStage<I, S> {
+  constructor(
+    readonly zero: S,
+    readonly f: (acc: S, x: I) => S,
+  ) {
+    super('scan');
+    requireFunction('scan', 'f', f);
+  }
+  createLogic(attributes: Attributes): GraphStageLogic {
+    return new ScanLogic(this, attributes.supervisionDecider);
+  }
+}
+
+class ScanLogic<I, S> extends GraphStageLogic implements InHandler, OutHandler {
+  private acc: S;
+  private zeroSent = false;
+  constructor(
+    private readonly stage: Scan<I, S>,
+    private readonly decider: Decider,
+  ) {
+    super(stage.shape);
+    this.acc = stage.zero;
+    this.setHandlers(stage.in, stage.out, this);
+  }
+  onPull(): void {
+    if (this.zeroSent) {
+      this.pull(this.stage.in);
+    } else {
+      this.zeroSent = true;
+      this.push(this.stage.out, this.acc);
+    }
+  }
+  onPush(): void {
+    const s = this.stage;
+    try {
+      this.acc = s.f(this.acc, this.grab(s.in));
+    } catch (e) {
+      const d = decide(this.decider, e);
+      if (d === 'stop') return this.failStage(e);
+      if (d === 'restart') this.acc = s.zero;
+      this.pull(s.in);
+      return;
+    }
+    this.push(s.out, this.acc);
+  }
+  onUpstreamFinish(): void {
+    if (this.zeroSent) this.completeStage();
+    else {
+      this.zeroSent = true;
+      this.emit(this.stage.out, this.acc, () => this.completeStage());
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import type { Attributes, Decider } from '../stage/Attributes.js';
+import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import { decide, FlowStage } from './FlowStage.js';
+import { requireFunction } from './validate.js';
+
+/**
+ * `takeWhile(p, inclusive)`: passes elements while `p` holds; the first element failing `p` completes
+ * the stream (and is emitted too when `inclusive`). Supervision: resume/restart drop the failing element.
+ */
+export class TakeWhile<T> extends FlowStage<T, T> {
+  constructor(
+    readonly p: (x: T) => boolean,
+    readonly inclusive: boolean,
+  ) {
+    super('takeWhile');
+    requireFunction('takeWhile', 'predicate', p);
+  }
+  createLogic(attributes: Attributes): GraphStageLogic {
+    return new TakeWhileLogic(this, attributes.supervisionDecider);
+  }
+}
+
+class TakeWhileLogic<T> extends GraphStageLogic implements InHandler, OutHandler {
+  constructor(
+    private readonly stage: TakeWhile<T>,
+    private readonly decider: Decider,
+  ) {
+    super(stage.shape);
+    this.setHandlers(stage.in, stage.out, this);
+  }
+  onPush(): void {
+    const s = this.stage;
+    const x = this.grab(s.in);
+    let ok: boolean;
+    try {
+      ok = !!s.p(x);
+    } catch (e) {
+      if (decide(this.decider, e) === 'stop') this.failStage(e);
+      else this.pull(s.in);
+      return;
+    }
+    if (ok) {
+      this.push(s.out, x);
+    } else {
+      if (s.inclusive) this.push(s.out, x);
+      this.completeStage();
+    }
+  }
+  onPull(): void {
+    this.pull(this.stage.in);
+  }
+}
