@@ -1,5 +1,6 @@
 /** Building blocks shared by Source, Flow, Sink and RunnableGraph (module composition). */
-import { CompositeModule, type Combiner, linear, type Module } from '../impl/Module.js';
+import { AtomicModule, CompositeModule, type Combiner, linear, LinearModule, type Module } from '../impl/Module.js';
+import { isFusable, isFusionHost } from '../operators/fusion.js';
 import { Identity } from '../operators/identity.js';
 import { Keep } from './Keep.js';
 
@@ -11,7 +12,31 @@ export function composeLinear(a: Module, b: Module, combine: (l: any, r: any) =>
   const c: Combiner | null = combine === Keep.left ? null : combine;
   if (a === identityModule) return mapMaterialized(b, (v) => (c === null ? undefined : c(undefined, v)));
   if (b === identityModule) return c === null ? a : mapMaterialized(a, (v) => c(v, undefined));
+  if (c === null) {
+    const fused = tryFuse(a, b);
+    if (fused !== null) return fused;
+  }
   return linear(a, b, c);
+}
+
+/**
+ * Build-time fusion (see operators/fusion.ts): a fusable operator appended right after a fusion host
+ * with no attributes on either becomes part of the host. Both have NotUsed materialized values.
+ */
+function tryFuse(a: Module, b: Module): Module | null {
+  if (b.kind !== 'atomic' || b.attributes !== null || !isFusable(b.stage)) return null;
+  if (a.kind === 'atomic') {
+    if (a.attributes !== null || !isFusionHost(a.stage)) return null;
+    return new AtomicModule(a.stage.fuse(b.stage), null);
+  }
+  if (a.kind === 'linear' && a.attributes === null) {
+    const last = a.children[a.children.length - 1]!;
+    if (last.kind !== 'atomic' || last.attributes !== null || !isFusionHost(last.stage)) return null;
+    const children = a.children.slice(0, -1);
+    children.push(new AtomicModule(last.stage.fuse(b.stage), null));
+    return new LinearModule(children, a.combiners, null);
+  }
+  return null;
 }
 
 /** Same ports, materialized value transformed by `f`. */

@@ -357,54 +357,58 @@ export class GraphInterpreter implements Runnable {
     if (this.phase === Running && !this.inBatch) this.executor.schedule(this);
   }
 
+  /** Events left in the current batch. */
+  private remaining = 0;
+
   /** Delivers up to `limit` events; returns the number delivered. */
   private execute(limit: number): number {
-    let remaining = limit;
-    while (remaining > 0 && this.head !== this.tail) {
-      const c = this.queue[this.head]!;
-      this.queue[this.head] = undefined;
-      this.head = (this.head + 1) & this.mask;
-      remaining--;
-      this.chaseCounter = remaining < ChaseLimit ? remaining : ChaseLimit;
+    this.remaining = limit;
+    for (;;) {
       try {
-        this.processEvent(c);
-      } catch (e) {
-        this.reportStageError(e);
-      }
-      if (this.closedStages.length !== 0) this.finalizeClosedStages();
-
-      // Event chasing: deliver the single push/pull the handler just made without touching the queue.
-      for (;;) {
-        let chased = this.chasedPush;
-        if (chased !== null) {
-          this.chasedPush = null;
-          remaining--;
-          try {
-            this.processPush(chased);
-          } catch (e) {
-            this.reportStageError(e);
-          }
-          if (this.closedStages.length !== 0) this.finalizeClosedStages();
-          continue;
-        }
-        chased = this.chasedPull;
-        if (chased !== null) {
-          this.chasedPull = null;
-          remaining--;
-          try {
-            this.processPull(chased);
-          } catch (e) {
-            this.reportStageError(e);
-          }
-          if (this.closedStages.length !== 0) this.finalizeClosedStages();
-          continue;
-        }
+        this.eventLoop();
         break;
+      } catch (e) {
+        // A handler threw: the stage that ran it fails; the loop goes on with the other stages.
+        this.reportStageError(e);
+        if (this.closedStages.length !== 0) this.finalizeClosedStages();
       }
     }
     // Outside this loop nobody delivers chased events: later pushes/pulls must go through the queue.
     this.chaseCounter = 0;
-    return limit - remaining;
+    return limit - this.remaining;
+  }
+
+  /**
+   * The hot loop. Chased events (the one push or pull the last handler made) are delivered first,
+   * inline; otherwise the next event comes from the queue. Kept free of try/catch and allocation.
+   */
+  private eventLoop(): void {
+    for (;;) {
+      let c = this.chasedPush;
+      if (c !== null) {
+        this.chasedPush = null;
+        this.remaining--;
+        this.activeStage = c.inOwner;
+        c.state ^= PushEndFlip;
+        c.inHandler.onPush();
+      } else if ((c = this.chasedPull) !== null) {
+        this.chasedPull = null;
+        this.remaining--;
+        this.activeStage = c.outOwner;
+        c.state ^= PullEndFlip;
+        c.outHandler.onPull();
+      } else {
+        const remaining = this.remaining;
+        if (remaining <= 0 || this.head === this.tail) return;
+        c = this.queue[this.head]!;
+        this.queue[this.head] = undefined;
+        this.head = (this.head + 1) & this.mask;
+        this.remaining = remaining - 1;
+        this.chaseCounter = remaining - 1 < ChaseLimit ? remaining - 1 : ChaseLimit;
+        this.processEvent(c);
+      }
+      if (this.closedStages.length !== 0) this.finalizeClosedStages();
+    }
   }
 
   private processEvent(c: Connection): void {

@@ -1,13 +1,25 @@
 import type { Attributes, Decider } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { decide, FlowStage } from './FlowStage.js';
+import { fuseFirst } from './fused.js';
+import { type Fusable, type FusedFn, type FusionHost, SKIP } from './fusion.js';
 import { requireFunction } from './validate.js';
 
 /** `collect(pf)`: maps with a partial function; `undefined` means "not defined here" and drops the element. */
-export class Collect<I, O> extends FlowStage<I, O> {
+export class Collect<I, O> extends FlowStage<I, O> implements Fusable, FusionHost {
   constructor(readonly pf: (x: I) => O | undefined) {
     super('collect');
     requireFunction('collect', 'pf', pf);
+  }
+  get fusedFn(): FusedFn {
+    const pf = this.pf as (x: unknown) => unknown;
+    return (x) => {
+      const y = pf(x);
+      return y === undefined ? SKIP : y;
+    };
+  }
+  fuse(next: Fusable) {
+    return fuseFirst(this, next);
   }
   createLogic(attributes: Attributes): GraphStageLogic {
     return new CollectLogic(this, attributes.supervisionDecider);

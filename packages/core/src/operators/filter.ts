@@ -1,16 +1,25 @@
 import type { Attributes, Decider } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { decide, FlowStage } from './FlowStage.js';
+import { fuseFirst } from './fused.js';
+import { type Fusable, type FusedFn, type FusionHost, SKIP } from './fusion.js';
 import { requireFunction } from './validate.js';
 
 /** `filter(p)` and `filterNot(p)`: passes elements for which `p` is true (false for filterNot). */
-export class Filter<T> extends FlowStage<T, T> {
+export class Filter<T> extends FlowStage<T, T> implements Fusable, FusionHost {
   constructor(
     readonly p: (x: T) => boolean,
     readonly negate: boolean = false,
   ) {
     super(negate ? 'filterNot' : 'filter');
     requireFunction(this.defaultName, 'predicate', p);
+  }
+  get fusedFn(): FusedFn {
+    const p = this.p as (x: unknown) => boolean;
+    return this.negate ? (x) => (p(x) ? SKIP : x) : (x) => (p(x) ? x : SKIP);
+  }
+  fuse(next: Fusable) {
+    return fuseFirst(this, next);
   }
   createLogic(attributes: Attributes): GraphStageLogic {
     return new FilterLogic(this, attributes.supervisionDecider);

@@ -1,69 +1,124 @@
-import { GraphStageLogic, type OutHandler } from '../stage/GraphStageLogic.js';
+import type { Attributes, Decider } from '../stage/Attributes.js';
+import { type AsyncCallback, GraphStageLogic, type OutHandler } from '../stage/GraphStageLogic.js';
+import { decide } from './FlowStage.js';
+import { composeFused, type Fusable, type FusedFn, fusedName, type FusionHost, MaxSkipsPerPull, SKIP } from './fusion.js';
 import { SourceStage } from './SourceStage.js';
 
 /**
  * `Source.from(iterable)`: emits the iterable's elements on demand. Each materialization iterates
  * afresh (arrays by index, other iterables through a new iterator); cancelling calls the iterator's
- * `return()` so generators run their `finally` blocks.
+ * `return()` so generators run their `finally` blocks. A fusion host for map/filter/collect.
  */
-export class IterableSource<T> extends SourceStage<T> {
-  constructor(readonly iterable: Iterable<T>) {
+export class IterableSource<T> extends SourceStage<T> implements FusionHost {
+  constructor(
+    readonly iterable: Iterable<T>,
+    readonly fn: FusedFn | null = null,
+    private readonly names = 'from',
+  ) {
     super('from');
   }
-  createLogic(): GraphStageLogic {
-    return Array.isArray(this.iterable) ? new ArrayLogic(this, this.iterable as readonly T[]) : new IteratorLogic(this);
+  override get defaultName(): string {
+    return this.names;
+  }
+  fuse(next: Fusable): IterableSource<unknown> {
+    return new IterableSource(this.iterable, composeFused(this.fn, next.fusedFn), fusedName(this.names, next.defaultName));
+  }
+  createLogic(attributes: Attributes): GraphStageLogic {
+    return new IterableLogic(this, attributes.supervisionDecider);
   }
 }
 
-class ArrayLogic<T> extends GraphStageLogic implements OutHandler {
+/** Iteration over an array by index, or any other iterable through its iterator. */
+interface Cursor {
+  /** Next element, or `Done`. */
+  next(): unknown;
+  /** Known to be exhausted (arrays know this before the extra call; iterators only after it). */
+  readonly exhausted: boolean;
+  close(): void;
+}
+
+const Done: unique symbol = Symbol('done');
+
+class ArrayCursor implements Cursor {
   private i = 0;
-  constructor(
-    private readonly stage: IterableSource<T>,
-    private readonly array: readonly T[],
-  ) {
-    super(stage.shape);
-    this.setHandler(stage.out, this);
+  constructor(private readonly a: readonly unknown[]) {}
+  next(): unknown {
+    return this.i < this.a.length ? this.a[this.i++] : Done;
   }
-  override preStart(): void {
-    if (this.array.length === 0) this.completeStage();
+  get exhausted(): boolean {
+    return this.i >= this.a.length;
   }
-  onPull(): void {
-    const a = this.array;
-    this.push(this.stage.out, a[this.i++] as T);
-    if (this.i >= a.length) this.completeStage();
-  }
+  close(): void {}
 }
 
-class IteratorLogic<T> extends GraphStageLogic implements OutHandler {
-  private it: Iterator<T> | null = null;
-  private finished = false;
-  constructor(private readonly stage: IterableSource<T>) {
-    super(stage.shape);
-    this.setHandler(stage.out, this);
-  }
-  override preStart(): void {
-    this.it = this.stage.iterable[Symbol.iterator]();
-  }
-  onPull(): void {
-    const r = this.it!.next();
+class IteratorCursor implements Cursor {
+  exhausted = false;
+  constructor(private readonly it: Iterator<unknown>) {}
+  next(): unknown {
+    const r = this.it.next();
     if (r.done) {
-      this.finished = true;
-      this.completeStage();
-    } else {
-      this.push(this.stage.out, r.value);
+      this.exhausted = true;
+      return Done;
     }
+    return r.value;
   }
-  onDownstreamFinish(cause: unknown): void {
-    this.cancelStage(cause);
-  }
-  override postStop(): void {
+  close(): void {
     // Stopped before the iterator was exhausted (cancelled or failed): let it clean up.
-    if (!this.finished && this.it !== null && typeof this.it.return === 'function') {
+    if (!this.exhausted && typeof this.it.return === 'function') {
+      this.exhausted = true;
       try {
         this.it.return();
       } catch {
         // a failing return() must not mask how the stream ended
       }
     }
+  }
+}
+
+class IterableLogic<T> extends GraphStageLogic implements OutHandler {
+  private cursor: Cursor | null = null;
+  private readonly fn: FusedFn | null;
+  private readonly resume: AsyncCallback<undefined>;
+  constructor(
+    private readonly stage: IterableSource<T>,
+    private readonly decider: Decider,
+  ) {
+    super(stage.shape);
+    this.fn = stage.fn;
+    this.setHandler(stage.out, this);
+    this.resume = this.getAsyncCallback(() => this.onPull());
+  }
+  override preStart(): void {
+    const it = this.stage.iterable;
+    this.cursor = Array.isArray(it) ? new ArrayCursor(it) : new IteratorCursor(it[Symbol.iterator]());
+    if (this.cursor.exhausted) this.completeStage();
+  }
+  onPull(): void {
+    const cursor = this.cursor!;
+    const fn = this.fn;
+    let skips = 0;
+    for (;;) {
+      const x = cursor.next();
+      if (x === Done) return this.completeStage();
+      let y: unknown = x;
+      if (fn !== null) {
+        try {
+          y = fn(x);
+        } catch (e) {
+          if (decide(this.decider, e) === 'stop') return this.failStage(e);
+          y = SKIP;
+        }
+        if (y === SKIP) {
+          if (++skips === MaxSkipsPerPull) return this.resume.invoke(undefined);
+          continue;
+        }
+      }
+      this.push(this.stage.out, y as T);
+      if (cursor.exhausted) this.completeStage();
+      return;
+    }
+  }
+  override postStop(): void {
+    this.cursor?.close();
   }
 }

@@ -2,13 +2,21 @@ import type { Decider } from '../stage/Attributes.js';
 import type { Attributes } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { decide, FlowStage } from './FlowStage.js';
+import { fuseFirst } from './fused.js';
+import type { Fusable, FusedFn, FusionHost } from './fusion.js';
 import { requireFunction } from './validate.js';
 
 /** `map(f)`: transforms each element with `f`. Supervision: resume/restart drop the failing element. */
-export class Map<I, O> extends FlowStage<I, O> {
+export class Map<I, O> extends FlowStage<I, O> implements Fusable, FusionHost {
   constructor(readonly f: (x: I) => O) {
     super('map');
     requireFunction('map', 'f', f);
+  }
+  get fusedFn(): FusedFn {
+    return this.f as FusedFn;
+  }
+  fuse(next: Fusable) {
+    return fuseFirst(this, next);
   }
   createLogic(attributes: Attributes): GraphStageLogic {
     return new MapLogic(this, attributes.supervisionDecider);

@@ -13,7 +13,6 @@ import type { Publisher, Subscriber, Subscription } from '@tributary/core';
 import { HelperPublisher } from './HelperPublisher.js';
 
 /** Any error constructor, e.g. `RangeError`, `TypeError`, or a custom `Error` subclass. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ErrorClass<E = unknown> = abstract new (...args: any[]) => E;
 
 /** An assertion failure raised by the TCK (either thrown directly or collected asynchronously). */

@@ -1,0 +1,54 @@
+/**
+ * Build-time fusion of stateless operators (the @most/core idea).
+ *
+ * `map`, `filter`, `filterNot` and `collect` are *fusable*: each can be expressed as one function
+ * `x => y | SKIP`. When the DSL appends a fusable operator directly after a *fusion host* — another
+ * fusable operator, or a synchronous source such as `range` or `from(array)` — with no attributes in
+ * between, the two become one stage running the composed function. A chain like
+ * `Source.range(1, n).filter(p).map(f)` then costs one stage instead of three, and elements the
+ * filter rejects never travel through the interpreter at all.
+ *
+ * Semantics are unchanged: user functions run in the same order, errors are the same error objects,
+ * and supervision applies per element exactly as it would for the separate stages (all stateless
+ * operators treat `restart` like `resume`). Only diagrams and logs show one stage ("filter·map").
+ */
+import type { AtomicStageLike } from '../impl/Module.js';
+
+export const SKIP: unique symbol = Symbol('skip');
+export type Skip = typeof SKIP;
+export type FusedFn = (x: unknown) => unknown;
+
+/** A stateless operator expressible as `x => y | SKIP`. */
+export interface Fusable {
+  readonly fusedFn: FusedFn;
+  readonly defaultName: string;
+}
+
+/** A stage that can absorb a following fusable operator. */
+export interface FusionHost {
+  fuse(next: Fusable): AtomicStageLike;
+}
+
+export function isFusable(stage: unknown): stage is Fusable {
+  return typeof (stage as Partial<Fusable>).fusedFn === 'function';
+}
+
+export function isFusionHost(stage: unknown): stage is FusionHost {
+  return typeof (stage as Partial<FusionHost>).fuse === 'function';
+}
+
+/** `f` then `g`, short-circuiting on SKIP. */
+export function composeFused(f: FusedFn | null, g: FusedFn): FusedFn {
+  if (f === null) return g;
+  return (x) => {
+    const y = f(x);
+    return y === SKIP ? SKIP : g(y);
+  };
+}
+
+export function fusedName(a: string, b: string): string {
+  return `${a}·${b}`;
+}
+
+/** Elements a fused source may reject within one pull before it lets other work run. */
+export const MaxSkipsPerPull = 1024;

@@ -1,0 +1,8 @@
+/**
+ * `@tributary/testkit` — probes for demand-level tests, a virtual-time scheduler, and a port of the
+ * Reactive Streams TCK.
+ */
+export { TestSink, TestSubscriberProbe, type SubscriberEvent, type ProbeSettings } from './TestSink.js';
+export { TestSource, TestPublisherProbe, type PublisherEvent } from './TestSource.js';
+export { VirtualScheduler, flushStreams } from './VirtualScheduler.js';
+export { ProbeTimeoutError, AssertionFailed } from './Expectations.js';
