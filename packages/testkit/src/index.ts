@@ -6,3 +6,4 @@ export { TestSink, TestSubscriberProbe, type SubscriberEvent, type ProbeSettings
 export { TestSource, TestPublisherProbe, type PublisherEvent } from './TestSource.js';
 export { VirtualScheduler, flushStreams } from './VirtualScheduler.js';
 export { ProbeTimeoutError, AssertionFailed } from './Expectations.js';
+export * from './tck/index.js';

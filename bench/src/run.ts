@@ -1,0 +1,62 @@
+/**
+ * Runs the side-by-side benchmarks and prints one table per scenario.
+ *
+ *   node bench/dist/run.js                   # every scenario
+ *   node bench/dist/run.js filterMapReduce   # only the named ones
+ *
+ * Environment: BENCH_RUNS (measured runs, default 7), BENCH_WARMUP (warmup rounds, default 2),
+ * BENCH_ELEMENTS (override every scenario's N, e.g. for a quick smoke run), BENCH_TIMEOUT_MS.
+ * Results are also written to bench/results/latest.json.
+ */
+import { formatMachine, formatScenario, machineInfo, optionsFromEnv, runScenario, saveResults, type Scenario, type ScenarioResult } from './harness.js';
+import { filterMapReduce } from './scenarios/filterMapReduce.bench.js';
+import { scanReduce } from './scenarios/scanReduce.bench.js';
+
+/** Every scenario, by name, with its default element count. To add one: write scenarios/x.bench.ts and list it here. */
+const scenarios: Readonly<Record<string, (elements: number) => Scenario>> = {
+  filterMapReduce: (n) => filterMapReduce(n),
+  scanReduce: (n) => scanReduce(n),
+};
+const defaultElements: Readonly<Record<string, number>> = {
+  filterMapReduce: 1_000_000,
+  scanReduce: 1_000_000,
+};
+
+async function main(): Promise<void> {
+  const requested = process.argv.slice(2);
+  const unknown = requested.filter((name) => !(name in scenarios));
+  if (unknown.length > 0) {
+    console.error(`unknown scenario(s): ${unknown.join(', ')}; available: ${Object.keys(scenarios).join(', ')}`);
+    process.exitCode = 2;
+    return;
+  }
+  const names = requested.length > 0 ? requested : Object.keys(scenarios);
+  const override = process.env['BENCH_ELEMENTS'];
+  const elementsOverride = override !== undefined && override !== '' ? Number(override) : undefined;
+  if (elementsOverride !== undefined && !(Number.isInteger(elementsOverride) && elementsOverride > 0)) {
+    throw new RangeError(`BENCH_ELEMENTS must be a positive integer, got ${JSON.stringify(override)}`);
+  }
+
+  const options = optionsFromEnv();
+  const machine = machineInfo();
+  console.log(formatMachine(machine, options));
+
+  const results: ScenarioResult[] = [];
+  for (const name of names) {
+    const scenario = scenarios[name]!(elementsOverride ?? defaultElements[name] ?? 1_000_000);
+    const started = performance.now();
+    try {
+      const result = await runScenario(scenario, options);
+      results.push(result);
+      console.log(`\n${formatScenario(result, options)}`);
+      console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    } catch (error) {
+      console.error(`\n## ${name} FAILED\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      process.exitCode = 1;
+    }
+  }
+  const file = saveResults(machine, options, results);
+  console.log(`\nresults written to ${file}`);
+}
+
+await main();

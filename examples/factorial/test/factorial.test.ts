@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { Sink } from '@tributary/core';
+import { factorials, printFactorials } from '../src/factorial.js';
+
+describe('factorial example', () => {
+  it('computes 0!..10!', async () => {
+    const fs = await factorials(10).runWith(Sink.seq());
+    expect(fs.map(String)).toEqual(['1', '1', '2', '6', '24', '120', '720', '5040', '40320', '362880', '3628800']);
+  });
+
+  it('prints one line per factorial', async () => {
+    const lines: string[] = [];
+    await printFactorials(5, (l) => lines.push(l));
+    expect(lines).toEqual(['0! = 1', '1! = 1', '2! = 2', '3! = 6', '4! = 24', '5! = 120']);
+  });
+
+  it('handles big numbers exactly', async () => {
+    const last = await factorials(30).runWith(Sink.last());
+    expect(last).toBe(265252859812191058636308480000000n);
+  });
+});
