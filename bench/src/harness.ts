@@ -4,6 +4,10 @@
  * - Every contender of a scenario runs in interleaved rounds (round-robin, the starting contender rotates
  *   each round), so machine noise — a busy neighbour, thermal throttling, a GC storm — hits all alike.
  * - `warmup` rounds are run and discarded, then `runs` measured rounds; the reported figure is the median.
+ *   A contender whose last warmup run took long gets fewer measured runs (at least 3): it stops once
+ *   `runs × warmup time` would exceed `budgetMs`, which keeps a whole run of the suite short even
+ *   though some peers are 100× slower than others. For the same reason a contender stops warming up
+ *   after a warmup run of at least {@link WARMUP_ENOUGH_MS} (it has been hot in the JIT for most of it).
  * - The heap is collected (when a `gc` function is available) before every run, outside the timing.
  * - Every run's result is compared with the baseline's result: a benchmark that computes the wrong
  *   thing is a bug, so any mismatch throws.
@@ -47,7 +51,17 @@ export interface HarnessOptions {
   readonly runs: number;
   /** A single run taking longer than this fails the scenario (a hung stream must not hang the bench). */
   readonly timeoutMs: number;
+  /**
+   * Measured time per contender per scenario the harness aims for: a contender gets
+   * `clamp(floor(budgetMs / last warmup ms), MIN_RUNS, runs)` measured runs. 0 disables the cap.
+   */
+  readonly budgetMs: number;
 }
+
+/** The fewest measured runs any contender gets (unless `runs` itself is smaller). */
+export const MIN_RUNS = 3;
+/** A warmup run at least this long is warmup enough: the contender skips its remaining warmup rounds. */
+export const WARMUP_ENOUGH_MS = 1000;
 
 export interface ContenderResult {
   readonly contender: string;
@@ -98,11 +112,12 @@ function intFromEnv(name: string, fallback: number, min: number): number {
   return value;
 }
 
-/** `BENCH_RUNS` (default 7), `BENCH_WARMUP` (default 2), `BENCH_TIMEOUT_MS` (default 60000). */
+/** `BENCH_RUNS` (default 7), `BENCH_WARMUP` (2), `BENCH_BUDGET_MS` (10000, 0 = no cap), `BENCH_TIMEOUT_MS` (60000). */
 export function optionsFromEnv(): HarnessOptions {
   return {
     runs: intFromEnv('BENCH_RUNS', 7, 1),
     warmup: intFromEnv('BENCH_WARMUP', 2, 0),
+    budgetMs: intFromEnv('BENCH_BUDGET_MS', 10_000, 0),
     timeoutMs: intFromEnv('BENCH_TIMEOUT_MS', 60_000, 1),
   };
 }
@@ -247,15 +262,25 @@ export async function runScenario(scenario: Scenario, options: HarnessOptions = 
   const n = scenario.contenders.length;
   const samples = scenario.contenders.map(() => [] as number[]);
   const heaps = scenario.contenders.map(() => [] as number[]);
+  const lastWarmupMs = scenario.contenders.map(() => 0);
+  const plannedRuns = scenario.contenders.map(() => options.runs);
   const rounds = options.warmup + options.runs;
   for (let round = 0; round < rounds; round++) {
     const measured = round >= options.warmup;
+    if (round === options.warmup && options.warmup > 0 && options.budgetMs > 0) {
+      for (let i = 0; i < n; i++) {
+        const fit = Math.floor(options.budgetMs / Math.max(lastWarmupMs[i]!, 1e-3));
+        plannedRuns[i] = Math.min(options.runs, Math.max(MIN_RUNS, fit));
+      }
+    }
     for (let k = 0; k < n; k++) {
       const index = (round + k) % n; // rotate who goes first
+      if (measured ? samples[index]!.length >= plannedRuns[index]! : lastWarmupMs[index]! >= WARMUP_ENOUGH_MS) continue;
       const contender = scenario.contenders[index]!;
       const outcome = await runOnce(scenario, contender, options);
       check(scenario, contender, expected, outcome.result);
-      if (measured) {
+      if (!measured) lastWarmupMs[index] = outcome.ms;
+      else {
         samples[index]!.push(outcome.ms);
         if (outcome.peakHeapBytes !== undefined) heaps[index]!.push(outcome.peakHeapBytes);
       }
@@ -319,11 +344,11 @@ function fmtBytes(b: number): string {
 /** A Markdown table, padded so it also reads well in a terminal. */
 export function formatTable(result: ScenarioResult): string {
   const heap = result.contenders.some((c) => c.peakHeapBytes !== undefined);
-  const header = ['contender', 'median ms', 'min–max ms', 'elements/s', `× ${result.baseline}`];
+  const header = ['contender', 'median ms', 'min–max ms', 'runs', 'elements/s', `× ${result.baseline}`];
   if (result.subject !== null) header.push(`× ${result.subject}`);
   if (heap) header.push('peak heap');
   const rows = result.contenders.map((c) => {
-    const row = [c.contender, fmtMs(c.medianMs), `${fmtMs(c.minMs)}–${fmtMs(c.maxMs)}`, fmtRate(c.elementsPerSec), fmtRatio(c.vsBaseline)];
+    const row = [c.contender, fmtMs(c.medianMs), `${fmtMs(c.minMs)}–${fmtMs(c.maxMs)}`, String(c.samplesMs.length), fmtRate(c.elementsPerSec), fmtRatio(c.vsBaseline)];
     if (result.subject !== null) row.push(c.vsSubject === null ? '' : fmtRatio(c.vsSubject));
     if (heap) row.push(c.peakHeapBytes === undefined ? '' : fmtBytes(c.peakHeapBytes));
     return row;
@@ -338,7 +363,7 @@ export function formatTable(result: ScenarioResult): string {
 export function formatScenario(result: ScenarioResult, options: HarnessOptions): string {
   const lines = [
     `## ${result.scenario} — ${result.description}`,
-    `${result.elements.toLocaleString('en-US')} elements · result ${inspect(result.result)} · median of ${options.runs} runs after ${options.warmup} warmup rounds`,
+    `${result.elements.toLocaleString('en-US')} elements · result ${inspect(result.result)} · median of up to ${options.runs} runs after ${options.warmup} warmup rounds`,
     `× ${result.baseline} = ${result.baseline} ms / contender ms (higher is faster)` +
       (result.subject !== null ? ` · × ${result.subject} = ${result.subject} ms / contender ms (> 1: faster than ${result.subject})` : ''),
     '',
@@ -356,7 +381,7 @@ export function formatMachine(m: MachineInfo, options: HarnessOptions): string {
   return [
     `node ${m.node} (V8 ${m.v8}) · ${m.platform} ${m.arch}`,
     `cpu: ${m.cpuModel} · ${m.cores} cores (available parallelism ${m.availableParallelism}) · ${m.totalMemGiB} GiB RAM`,
-    `runs ${options.runs} · warmup ${options.warmup} · gc between runs: ${m.gc}`,
+    `runs ${options.runs} (min ${Math.min(MIN_RUNS, options.runs)}, budget ${options.budgetMs} ms per contender) · warmup ${options.warmup} · gc between runs: ${m.gc}`,
   ].join('\n');
 }
 

@@ -78,7 +78,7 @@ function resolveJava() {
     if (Number.isFinite(major) && major < 11) {
       throw new Error(`Kafka test broker: \`${java}\` is Java ${major}; Kafka ${KAFKA_VERSION} needs Java 11+ (17 recommended).`);
     }
-    return java;
+    return { java, versionText: `${r.stderr}${r.stdout}`, major };
   }
   throw toolMissing('java', `a Java 17 runtime is needed to run the Kafka ${KAFKA_VERSION} broker (checked $KAFKA_JAVA, $JAVA_HOME/bin/java and PATH)`);
 }
@@ -323,67 +323,156 @@ log4j.logger.org.apache.kafka.common.utils.AppInfoParser=WARN
 }
 
 // ---------------------------------------------------------------------------------------------
-// readiness: raw Kafka protocol Metadata v0 request (no client library needed)
+// readiness: raw Kafka protocol requests (no client library needed)
 
-/**
- * Send a Metadata v0 request to 127.0.0.1:port and return the advertised brokers.
- * In KRaft mode the metadata cache lists only registered, unfenced brokers.
- */
-export function probeMetadata(port, timeoutMs = 3000) {
+/** Send one request (header v1) on a fresh connection; resolve with the response body after the correlation id. */
+function kafkaRequest(port, apiKey, apiVersion, body, timeoutMs) {
   return new Promise((resolve, reject) => {
     const clientId = Buffer.from('tributary-readiness');
-    const body = Buffer.alloc(2 + 2 + 4 + 2 + clientId.length + 4);
-    let o = 0;
-    o = body.writeInt16BE(3, o); // api_key Metadata
-    o = body.writeInt16BE(0, o); // api_version 0
-    o = body.writeInt32BE(7, o); // correlation_id
-    o = body.writeInt16BE(clientId.length, o);
-    o += clientId.copy(body, o);
-    body.writeInt32BE(0, o); // topics: [] (= all topics in v0)
-    const frame = Buffer.alloc(4 + body.length);
-    frame.writeInt32BE(body.length, 0);
-    body.copy(frame, 4);
+    const header = Buffer.alloc(2 + 2 + 4 + 2 + clientId.length);
+    let o = header.writeInt16BE(apiKey, 0);
+    o = header.writeInt16BE(apiVersion, o);
+    o = header.writeInt32BE(7, o); // correlation_id
+    o = header.writeInt16BE(clientId.length, o);
+    clientId.copy(header, o);
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(header.length + body.length, 0);
 
     let buf = Buffer.alloc(0);
     const sock = net.connect({ host: '127.0.0.1', port });
-    const timer = setTimeout(() => done(new Error('metadata probe timed out')), timeoutMs);
+    const timer = setTimeout(() => done(new Error(`request (api ${apiKey}) timed out`)), timeoutMs);
     function done(err, value) {
       clearTimeout(timer);
       sock.destroy();
       if (err) reject(err);
       else resolve(value);
     }
-    sock.on('connect', () => sock.write(frame));
+    sock.on('connect', () => sock.write(Buffer.concat([size, header, body])));
     sock.on('error', (e) => done(e));
-    sock.on('close', () => done(new Error('connection closed before a metadata response')));
+    sock.on('close', () => done(new Error('connection closed before a response')));
     sock.on('data', (d) => {
       buf = Buffer.concat([buf, d]);
       if (buf.length < 4 || buf.length < 4 + buf.readInt32BE(0)) return;
-      try {
-        let p = 4;
-        const corr = buf.readInt32BE(p);
-        p += 4;
-        if (corr !== 7) throw new Error(`unexpected correlation id ${corr}`);
-        const n = buf.readInt32BE(p);
-        p += 4;
-        const brokers = [];
-        for (let i = 0; i < n; i++) {
-          const nodeId = buf.readInt32BE(p);
-          p += 4;
-          const hl = buf.readInt16BE(p);
-          p += 2;
-          const host = buf.toString('utf8', p, p + hl);
-          p += hl;
-          const bport = buf.readInt32BE(p);
-          p += 4;
-          brokers.push({ nodeId, host, port: bport });
-        }
-        done(null, { brokers });
-      } catch (e) {
-        done(e);
-      }
+      const corr = buf.readInt32BE(4);
+      if (corr !== 7) done(new Error(`unexpected correlation id ${corr}`));
+      else done(null, buf.subarray(8, 4 + buf.readInt32BE(0)));
     });
   });
+}
+
+class Reader {
+  constructor(buf) {
+    this.buf = buf;
+    this.p = 0;
+  }
+  i16() {
+    const v = this.buf.readInt16BE(this.p);
+    this.p += 2;
+    return v;
+  }
+  i32() {
+    const v = this.buf.readInt32BE(this.p);
+    this.p += 4;
+    return v;
+  }
+  i64() {
+    const v = this.buf.readBigInt64BE(this.p);
+    this.p += 8;
+    return v;
+  }
+  str() {
+    const n = this.i16();
+    if (n < 0) return null;
+    const v = this.buf.toString('utf8', this.p, this.p + n);
+    this.p += n;
+    return v;
+  }
+  array(item) {
+    const n = this.i32();
+    const out = [];
+    for (let i = 0; i < n; i++) out.push(item());
+    return out;
+  }
+}
+
+/**
+ * Metadata v0 for all topics: the advertised brokers (in KRaft only registered, unfenced ones)
+ * and every topic's partitions with their leader and error code.
+ */
+export async function probeMetadata(port, timeoutMs = 3000) {
+  const body = Buffer.alloc(4); // topics: [] = all topics in v0
+  const r = new Reader(await kafkaRequest(port, 3, 0, body, timeoutMs));
+  const brokers = r.array(() => ({ nodeId: r.i32(), host: r.str(), port: r.i32() }));
+  const topics = r.array(() => ({
+    errorCode: r.i16(),
+    name: r.str(),
+    partitions: r.array(() => {
+      const p = { errorCode: r.i16(), partition: r.i32(), leader: r.i32() };
+      r.array(() => r.i32()); // replicas
+      r.array(() => r.i32()); // isr
+      return p;
+    }),
+  }));
+  return { brokers, topics };
+}
+
+/** ListOffsets v1 (latest) for the given partitions; returns the partitions that answered with an error. */
+async function probeListOffsets(port, topics, timeoutMs = 3000) {
+  const parts = [];
+  const i32 = (v) => {
+    const b = Buffer.alloc(4);
+    b.writeInt32BE(v, 0);
+    return b;
+  };
+  const str = (v) => {
+    const s = Buffer.from(v);
+    const b = Buffer.alloc(2);
+    b.writeInt16BE(s.length, 0);
+    return Buffer.concat([b, s]);
+  };
+  parts.push(i32(-1), i32(topics.length)); // replica_id, topics
+  for (const t of topics) {
+    parts.push(str(t.name), i32(t.partitions.length));
+    for (const p of t.partitions) {
+      const ts = Buffer.alloc(8);
+      ts.writeBigInt64BE(-1n, 0); // latest
+      parts.push(i32(p.partition), ts);
+    }
+  }
+  const r = new Reader(await kafkaRequest(port, 2, 1, Buffer.concat(parts), timeoutMs));
+  const failed = [];
+  r.array(() => {
+    const name = r.str();
+    r.array(() => {
+      const partition = r.i32();
+      const errorCode = r.i16();
+      r.i64(); // timestamp
+      r.i64(); // offset
+      if (errorCode !== 0) failed.push(`${name}-${partition} (error ${errorCode})`);
+    });
+  });
+  return failed;
+}
+
+/**
+ * Is the broker on `port` serving? It must be listed in its own metadata (registered and
+ * unfenced), and every existing partition (after a restart) must have a leader and answer
+ * ListOffsets, i.e. the logs are loaded. Returns null when ready, else the reason.
+ */
+async function notReadyReason(port, timeoutMs) {
+  const { brokers, topics } = await probeMetadata(port, timeoutMs);
+  if (!brokers.some((b) => b.port === port)) return `metadata lists no broker on port ${port} yet`;
+  const leaderless = [];
+  for (const t of topics) {
+    if (t.errorCode !== 0) leaderless.push(`${t.name} (error ${t.errorCode})`);
+    for (const p of t.partitions) if (p.errorCode !== 0 || p.leader < 0) leaderless.push(`${t.name}-${p.partition}`);
+  }
+  if (leaderless.length) return `partitions without a leader: ${leaderless.slice(0, 5).join(', ')}`;
+  if (topics.length) {
+    const failed = await probeListOffsets(port, topics, timeoutMs);
+    if (failed.length) return `partitions not served yet: ${failed.slice(0, 5).join(', ')}`;
+  }
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -441,6 +530,12 @@ function spawnWatchdog(pid, dirToRemove) {
   return wd;
 }
 
+function stopWatchdog(wd) {
+  if (!wd) return;
+  if (wd.exitCode === null && wd.signalCode === null) killGroup(wd.pid, 'SIGKILL');
+  wd.stdin.destroy();
+}
+
 function waitExit(child, ms) {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve(true);
@@ -454,6 +549,45 @@ function waitExit(child, ms) {
     }
     child.once('exit', onExit);
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// AppCDS: a class-data-sharing archive of the broker's classes makes every later JVM start
+// (start, restart) noticeably faster. It is written once, by the first broker that stops
+// gracefully (-XX:ArchiveClassesAtExit), into the jar cache; TRIBUTARY_KAFKA_CDS=0 turns it off.
+// A stale or unusable archive is ignored by the JVM (-Xshare:auto).
+
+function cdsArchive(home, javaVersionText, classpath, heapMb, jdkMajor) {
+  if (process.env.TRIBUTARY_KAFKA_CDS === '0' || jdkMajor < 13) return null;
+  const key = createHash('sha256').update(`${javaVersionText}\n${classpath}\n${heapMb}`).digest('hex').slice(0, 16);
+  const cdsDir = path.join(home, 'cds');
+  return { cdsDir, archive: path.join(cdsDir, `broker-${key}.jsa`) };
+}
+
+async function installCdsArchive(cds, tmpFile) {
+  try {
+    const st = await fsp.stat(tmpFile);
+    if (st.size < 1024 * 1024) throw new Error('too small');
+    await fsp.rename(tmpFile, cds.archive);
+    // drop archives made for other JDKs / jar sets
+    for (const f of await fsp.readdir(cds.cdsDir)) {
+      const full = path.join(cds.cdsDir, f);
+      if (full !== cds.archive && f.endsWith('.jsa')) await fsp.rm(full, { force: true });
+    }
+  } catch {
+    await fsp.rm(tmpFile, { force: true }).catch(() => {});
+  }
+}
+
+async function sweepCdsTmp(cds) {
+  try {
+    for (const f of await fsp.readdir(cds.cdsDir)) {
+      if (!f.includes('.tmp-')) continue;
+      const full = path.join(cds.cdsDir, f);
+      const st = await fsp.stat(full);
+      if (Date.now() - st.mtimeMs > 3_600_000) await fsp.rm(full, { force: true });
+    }
+  } catch {}
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -513,14 +647,15 @@ async function sweepStaleDirs() {
  * @param {Record<string,string|number|boolean>} [options.config]  extra/override server.properties
  * @param {boolean} [options.keepDataDir=false]  leave the temp dir behind after stop()
  * @param {boolean} [options.verbose=false]  progress lines on stderr
+ * @param {boolean} [options.cds=true]  use/record the AppCDS class archive in the jar cache
  * @returns {Promise<{bootstrap:string, port:number, controllerPort:number, dataDir:string,
  *   logDirs:string, logFile:string, configFile:string, version:string, readonly pid:number|undefined,
  *   readonly running:boolean, stop():Promise<void>, kill():Promise<void>, restart():Promise<void>}>}
  */
 export async function startKafka(options = {}) {
   const t0 = Date.now();
-  const java = resolveJava();
-  const { classpath } = await ensureKafkaJars(options);
+  const { java, versionText, major } = resolveJava();
+  const { classpath, home } = await ensureKafkaJars(options);
   installExitHook();
 
   await sweepStaleDirs();
@@ -538,7 +673,22 @@ export async function startKafka(options = {}) {
   fs.writeFileSync(path.join(dir, OWNER_FILE), JSON.stringify({ node: process.pid, broker: null, keep }));
 
   const heapMb = options.heapMb ?? 512;
+  const cds = options.cds === false ? null : cdsArchive(home, versionText, classpath, heapMb, major);
+  if (cds) {
+    await fsp.mkdir(cds.cdsDir, { recursive: true }).catch(() => {});
+    await sweepCdsTmp(cds);
+  }
+  /** JVM flags for class sharing: use the archive if there is one, else (broker only) record one. */
+  const cdsFlags = (forBroker) => {
+    if (!cds) return [];
+    if (fs.existsSync(cds.archive)) return [`-XX:SharedArchiveFile=${cds.archive}`, '-Xlog:cds=off', '-Xlog:cds+dynamic=off'];
+    if (!forBroker) return [];
+    cdsDump = `${cds.archive}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    return [`-XX:ArchiveClassesAtExit=${cdsDump}`, '-Xlog:cds=off', '-Xlog:cds+dynamic=off'];
+  };
+  let cdsDump = null; // archive being recorded by the current broker JVM
   const jvmBase = [
+    `-Xmx${heapMb}m`,
     '-XX:TieredStopAtLevel=1', // C1 only: much faster JVM warm-up, plenty for tests
     '-Xshare:auto',
     '-XX:+UseSerialGC',
@@ -578,7 +728,7 @@ export async function startKafka(options = {}) {
     const started = Date.now();
     const out = fs.openSync(stdoutFile, 'a');
     try {
-      child = spawn(java, [`-Xmx${heapMb}m`, `-Xms${Math.min(128, heapMb)}m`, ...jvmBase, KAFKA_MAIN_CLASS, configFile], {
+      child = spawn(java, [...cdsFlags(true), `-Xms${Math.min(128, heapMb)}m`, ...jvmBase, KAFKA_MAIN_CLASS, configFile], {
         cwd: dir,
         stdio: ['ignore', out, out],
         detached: true, // own process group: terminal ^C goes to us, and we can signal the group
@@ -594,10 +744,16 @@ export async function startKafka(options = {}) {
       throw new Error(`Kafka test broker: could not spawn ${java}: ${e?.message ?? 'unknown error'}`);
     }
     fs.writeFileSync(path.join(dir, OWNER_FILE), JSON.stringify({ node: process.pid, broker: proc.pid, keep }));
-    entry = { pid: proc.pid };
-    live.add(entry);
-    watchdog = spawnWatchdog(proc.pid, keep ? '' : dir);
-    entry.watchdog = watchdog;
+    const ent = { pid: proc.pid };
+    entry = ent;
+    live.add(ent);
+    const wd = spawnWatchdog(proc.pid, keep ? '' : dir);
+    watchdog = wd;
+    proc.once('exit', () => {
+      // exited (or crashed) on its own: nothing left to kill, so never signal this pid again
+      live.delete(ent);
+      stopWatchdog(wd);
+    });
     log(options, `broker pid ${proc.pid} starting on 127.0.0.1:${port} (controller ${controllerPort}), dir ${dir}`);
 
     const deadline = started + timeoutMs;
@@ -613,12 +769,12 @@ export async function startKafka(options = {}) {
         throw err;
       }
       try {
-        const { brokers } = await probeMetadata(port, 2000);
-        if (brokers.some((b) => b.port === port)) {
+        const reason = await notReadyReason(port, 3000);
+        if (!reason) {
           log(options, `broker ready on 127.0.0.1:${port} after ${Date.now() - started} ms`);
           return;
         }
-        lastErr = new Error(`metadata response lists no broker on port ${port} yet`);
+        lastErr = new Error(reason);
       } catch (e) {
         lastErr = e;
       }
@@ -634,13 +790,7 @@ export async function startKafka(options = {}) {
   /** Signal the broker (process group), wait for it to exit, escalate to SIGKILL after graceMs. */
   async function terminate(signal, graceMs) {
     const proc = child;
-    const wd = watchdog;
     const ent = entry;
-    if (wd) {
-      killGroup(wd.pid, 'SIGKILL');
-      wd.stdin.destroy();
-      watchdog = null;
-    }
     if (proc && proc.exitCode === null && proc.signalCode === null) {
       proc.ref(); // keep the event loop alive while we wait for the JVM
       try {
@@ -654,10 +804,19 @@ export async function startKafka(options = {}) {
         proc.unref();
       }
     }
-    // reap anything left in the group (there should be nothing)
-    if (proc?.pid) killGroup(proc.pid, 'SIGKILL');
+    // the broker is gone: retire its watchdog (kept until now so that it still covers us if this
+    // process dies during the grace period)
+    stopWatchdog(watchdog);
+    watchdog = null;
     if (ent) live.delete(ent);
     entry = null;
+    if (cdsDump) {
+      // the JVM writes the class archive while exiting after SIGTERM (exit code 143)
+      const file = cdsDump;
+      cdsDump = null;
+      if (proc && (proc.exitCode === 143 || proc.exitCode === 0)) await installCdsArchive(cds, file);
+      else await fsp.rm(file, { force: true }).catch(() => {});
+    }
   }
 
   // ---- first start: pick ports, format storage, launch (retry on a lost port race)
@@ -671,7 +830,7 @@ export async function startKafka(options = {}) {
       fs.writeFileSync(configFile, serverProperties({ port, controllerPort, dataDir, overrides: options.config }));
       if (attempt === 1) {
         // kafka-storage.sh format: writes meta.properties + bootstrap.checkpoint into log.dirs
-        await run(java, ['-Xmx256m', ...jvmBase, STORAGE_TOOL_CLASS, 'format', '-t', newClusterId(), '-c', configFile, '--ignore-formatted'], {
+        await run(java, [...cdsFlags(false), ...jvmBase, STORAGE_TOOL_CLASS, 'format', '-t', newClusterId(), '-c', configFile, '--ignore-formatted'], {
           cwd: dir,
           label: `${STORAGE_TOOL_CLASS} format -c ${configFile}`,
         });

@@ -61,6 +61,22 @@ export function scanReduce(n: number): Scenario {
         run: () => Effect.runPromise(Stream.range(1, n).pipe(Stream.scan(SEED, step), Stream.runFold(0, add))),
       },
       {
+        name: 'effect-mapAccum',
+        note: 'Stream.make(seed) ++ Stream.range → Stream.mapAccum → runFold: the chunk-level way to write scan in effect',
+        run: () =>
+          Effect.runPromise(
+            Stream.concat(
+              Stream.make(SEED),
+              Stream.range(1, n).pipe(
+                Stream.mapAccum(SEED, (acc, x): readonly [number, number] => {
+                  const next = step(acc, x);
+                  return [next, next];
+                }),
+              ),
+            ).pipe(Stream.runFold(0, add)),
+          ),
+      },
+      {
         name: 'node-streams',
         note: 'pipeline(counting Readable, Transform (scan), Writable), objectMode, highWaterMark 16',
         run: async () => {

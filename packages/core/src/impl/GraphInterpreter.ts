@@ -216,7 +216,6 @@ export class GraphInterpreter implements Runnable {
 
   // Pending external inputs, as flat (logic, handler, value) triples.
   private asyncInputs: unknown[] = [];
-  private asyncHead = 0;
 
   constructor(
     private readonly executor: Executor,
@@ -313,41 +312,37 @@ export class GraphInterpreter implements Runnable {
       if (!this.initialized) this.init();
       let budget = this.eventLimit;
       do {
-        if (this.asyncHead < this.asyncInputs.length) events += this.runAsyncInputs();
+        if (this.asyncInputs.length !== 0) events += this.runAsyncInputs();
         events += this.execute(budget - events);
-      } while (events < budget && this.asyncHead < this.asyncInputs.length);
+      } while (events < budget && this.asyncInputs.length !== 0);
     } finally {
       this.inBatch = false;
       this.activeStage = null;
     }
     if (this.runningStages === 0) this.finish();
-    else if (this.head !== this.tail || this.asyncHead < this.asyncInputs.length) this.executor.schedule(this);
+    else if (this.head !== this.tail || this.asyncInputs.length !== 0) this.executor.schedule(this);
     return events;
   }
 
+  /**
+   * Runs the external inputs queued so far. Inputs queued while these run (a handler that re-invokes a
+   * callback, say) wait for the next round, so one batch can never loop on its own inputs.
+   */
   private runAsyncInputs(): number {
     const inputs = this.asyncInputs;
-    let n = 0;
-    while (this.asyncHead < inputs.length) {
-      const i = this.asyncHead;
+    this.asyncInputs = [];
+    for (let i = 0; i < inputs.length; i += 3) {
       const logic = inputs[i] as InterpreterLogic;
-      const handler = inputs[i + 1] as AsyncHandler;
-      const value = inputs[i + 2];
-      inputs[i] = inputs[i + 1] = inputs[i + 2] = undefined;
-      this.asyncHead = i + 3;
-      n++;
       if (logic._phase !== Running) continue; // stage already stopped: the input has nobody to go to
       this.activeStage = logic;
       try {
-        handler(value);
+        (inputs[i + 1] as AsyncHandler)(inputs[i + 2]);
       } catch (e) {
         this.reportStageError(e);
       }
       if (this.closedStages.length !== 0) this.finalizeClosedStages();
     }
-    this.asyncInputs = [];
-    this.asyncHead = 0;
-    return n;
+    return inputs.length / 3;
   }
 
   /** Queues an external input for `logic`; it runs inside the island, never re-entrantly. */

@@ -187,7 +187,10 @@ export class MaterializerImpl {
       out.island.connect(out.logic, out.port, into.logic, into.port);
       return;
     }
-    const size = (into.logic as MaterializingLogic).attributes.inputBuffer.max;
+    // The buffer size set on the receiving side wins, then the one on the sending side, then the default.
+    const downAttrs = (into.logic as MaterializingLogic).attributes;
+    const upAttrs = (out.logic as MaterializingLogic).attributes;
+    const size = (downAttrs.hasInputBuffer || !upAttrs.hasInputBuffer ? downAttrs : upAttrs).inputBuffer.max;
     const pair = this.boundaryFactory(size);
     out.island.addLogic(pair.upstream);
     into.island.addLogic(pair.downstream);

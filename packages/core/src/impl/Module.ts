@@ -18,6 +18,7 @@ export interface AttributesLike {
   readonly isAsyncBoundary: boolean;
   readonly isEmpty: boolean;
   readonly inputBuffer: { readonly max: number };
+  readonly hasInputBuffer: boolean;
 }
 
 export interface MaterializingLogic extends InterpreterLogic {

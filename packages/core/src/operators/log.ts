@@ -27,6 +27,9 @@ export class Log<T> extends FlowStage<T, T> {
     super('log');
     if (typeof label !== 'string') throw new TypeError(`log: name must be a string, got ${typeof label}`);
     requireFunction('log', 'extract', extract);
+    if (logger === null || typeof logger !== 'object' || !(['debug', 'info', 'warn', 'error'] as const).every((m) => typeof logger[m] === 'function')) {
+      throw new TypeError('log: logger must be an object with debug, info, warn and error methods (console will do)');
+    }
   }
   createLogic(attributes: Attributes): GraphStageLogic {
     return new LogLogic(this, attributes.logLevels ?? defaultLevels);

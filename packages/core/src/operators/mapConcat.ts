@@ -4,8 +4,9 @@ import { decide, FlowStage } from './FlowStage.js';
 import { requireFunction } from './validate.js';
 
 /**
- * `mapConcat(f)`: maps each element to an iterable and emits its elements one by one, on demand
- * (the iterable is consumed lazily, so it may be large or infinite).
+ * `mapConcat(f)`: maps each element to an iterable and emits its elements one by one, on demand.
+ * The iterable is read one element ahead of what was emitted (so completion needs no extra demand);
+ * it may be large or infinite. Cancelling mid-iterable calls the iterator's `return()`.
  */
 export class MapConcat<I, O> extends FlowStage<I, O> {
   constructor(readonly f: (x: I) => Iterable<O>) {
@@ -19,6 +20,8 @@ export class MapConcat<I, O> extends FlowStage<I, O> {
 
 class MapConcatLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler {
   private current: Iterator<O> | null = null;
+  /** The element to emit next from `current` (read one ahead). */
+  private lookahead: IteratorResult<O> | null = null;
   private upstreamDone = false;
   constructor(
     private readonly stage: MapConcat<I, O>,
@@ -31,16 +34,18 @@ class MapConcatLogic<I, O> extends GraphStageLogic implements InHandler, OutHand
   onPush(): void {
     const s = this.stage;
     try {
-      const it = s.f(this.grab(s.in));
-      if (it === null || typeof it !== 'object' || typeof (it as Iterable<O>)[Symbol.iterator] !== 'function') {
+      const it = s.f(this.grab(s.in)) as unknown;
+      if (it === null || it === undefined || typeof (it as Iterable<O>)[Symbol.iterator] !== 'function') {
         throw new TypeError(`${this.stageName}: f must return an iterable, got ${it === null ? 'null' : typeof it}`);
       }
-      this.current = it[Symbol.iterator]();
+      this.current = (it as Iterable<O>)[Symbol.iterator]();
+      this.lookahead = this.current.next();
     } catch (e) {
       this.onError(e);
       return;
     }
-    this.emitNext();
+    if (this.lookahead.done) this.nextIterable();
+    else this.emitNext();
   }
 
   onPull(): void {
@@ -53,28 +58,54 @@ class MapConcatLogic<I, O> extends GraphStageLogic implements InHandler, OutHand
     if (this.current === null) this.completeStage();
   }
 
+  /** Pushes the looked-ahead element and reads the next one. */
   private emitNext(): void {
-    const s = this.stage;
-    let r: IteratorResult<O>;
+    const value = this.lookahead!.value as O;
+    this.push(this.stage.out, value);
     try {
-      r = this.current!.next();
+      this.lookahead = this.current!.next();
     } catch (e) {
-      this.onError(e);
+      this.current = null;
+      this.onErrorAfterPush(e);
       return;
     }
-    if (r.done) {
+    if (this.lookahead.done) {
       this.current = null;
+      this.lookahead = null;
       if (this.upstreamDone) this.completeStage();
-      else this.pull(s.in);
-    } else {
-      this.push(s.out, r.value);
     }
+  }
+
+  private nextIterable(): void {
+    this.current = null;
+    this.lookahead = null;
+    if (this.upstreamDone) this.completeStage();
+    else this.pull(this.stage.in);
   }
 
   private onError(e: unknown): void {
     this.current = null;
+    this.lookahead = null;
+    if (decide(this.decider, e) === 'stop') this.failStage(e);
+    else this.nextIterable();
+  }
+
+  /** An iterator failed right after an element went out: downstream has not pulled again yet. */
+  private onErrorAfterPush(e: unknown): void {
+    this.lookahead = null;
     if (decide(this.decider, e) === 'stop') this.failStage(e);
     else if (this.upstreamDone) this.completeStage();
-    else this.pull(this.stage.in);
+  }
+
+  override postStop(): void {
+    const it = this.current;
+    this.current = null;
+    if (it !== null && typeof it.return === 'function') {
+      try {
+        it.return();
+      } catch {
+        // cleanup must not mask how the stream ended
+      }
+    }
   }
 }

@@ -85,6 +85,11 @@ export class Attributes {
     return (this.entries.get('inputBuffer') as InputBuffer | undefined) ?? defaultInputBuffer;
   }
 
+  /** Whether an input buffer size was set explicitly (rather than the default). */
+  get hasInputBuffer(): boolean {
+    return this.entries.has('inputBuffer');
+  }
+
   get supervisionDecider(): Decider {
     return (this.entries.get('supervision') as Decider | undefined) ?? stoppingDecider;
   }
