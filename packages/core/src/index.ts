@@ -21,3 +21,11 @@ export { AbruptTerminationException, IllegalStageUsageError } from './impl/Graph
 export { MaterializerShutdownError } from './impl/MaterializerImpl.js';
 export { SystemScheduler, type Scheduler, type Cancellable } from './impl/Scheduler.js';
 export type { Publisher, Subscriber, Subscription, Processor } from './reactiveStreams.js';
+
+// ── Graph DSL, junctions, substreams (graph area) ──
+
+// ── Time, async and rate (time area) ──
+
+// ── Failure handling, restarts, dynamic streams (error area) ──
+
+// ── Interop and Reactive Streams boundaries (interop area) ──

@@ -65,6 +65,14 @@ export class Flow<In, Out, Mat = NotUsed> implements Graph<FlowShape<In, Out>, M
     return new Flow<I, O, M>(new FlowShape(sink.shape.in, source.shape.out), besides(sink.module, source.module, combine));
   }
 
+  // ── graph area factories ──
+
+  // ── time area factories ──
+
+  // ── error area factories ──
+
+  // ── interop area factories ──
+
   /** Appends a flow; keeps this flow's materialized value. */
   via<T>(flow: Graph<FlowShape<Out, T>, unknown>): Flow<In, T, Mat> {
     return new Flow<In, T, Mat>(new FlowShape(this.shape.in, flow.shape.out), composeLinear(this.module, flow.module, Keep.left));

@@ -25,6 +25,10 @@ import { StatefulMap } from '../operators/statefulMap.js';
 import { Take } from '../operators/take.js';
 import { TakeWhile } from '../operators/takeWhile.js';
 import { ZipWithIndex } from '../operators/zipWithIndex.js';
+import { type ErrorOps, errorOpsImpl } from './ops/errorOps.js';
+import { type GraphOps, graphOpsImpl } from './ops/graphOps.js';
+import { type InteropOps, interopOpsImpl } from './ops/interopOps.js';
+import { type TimeOps, timeOpsImpl } from './ops/timeOps.js';
 
 export interface HKT {
   readonly Out: unknown;
@@ -33,7 +37,7 @@ export interface HKT {
 /** `F` applied to the element type `O`. */
 export type Kind<F extends HKT, O> = (F & { readonly Out: O })['type'];
 
-export interface FlowOps<Out, F extends HKT> {
+export interface FlowOps<Out, F extends HKT> extends TimeOps<Out, F>, GraphOps<Out, F>, ErrorOps<Out, F>, InteropOps<Out, F> {
   /**
    * Transforms each element with `f`.
    *
@@ -250,6 +254,9 @@ export interface FlowOps<Out, F extends HKT> {
   log(name: string, extract?: (x: Out) => unknown, logger?: StreamLogger): Kind<F, Out>;
 }
 
+/** The basic operators (this file); the areas in ./ops add the others. */
+type BasicOps<Out, F extends HKT> = Omit<FlowOps<Out, F>, keyof TimeOps<Out, F> | keyof GraphOps<Out, F> | keyof ErrorOps<Out, F> | keyof InteropOps<Out, F>>;
+
 /** What an operator implementation needs of its receiver. */
 interface ViaTarget {
   via(stage: Graph<FlowShape<any, any>, unknown>): any;
@@ -259,7 +266,7 @@ const identity = (x: unknown): unknown => x;
 const noFinalElement = (): undefined => undefined;
 
 /** The implementations, installed on Source.prototype and Flow.prototype. */
-export const flowOpsImpl: { [K in keyof FlowOps<unknown, HKT>]: (this: ViaTarget, ...args: any[]) => unknown } = {
+export const flowOpsImpl: { [K in keyof BasicOps<unknown, HKT>]: (this: ViaTarget, ...args: any[]) => unknown } = {
   map(f: (x: unknown) => unknown) {
     return this.via(new MapStage(f));
   },
@@ -319,7 +326,8 @@ export const flowOpsImpl: { [K in keyof FlowOps<unknown, HKT>]: (this: ViaTarget
 };
 
 export function installFlowOps(proto: object): void {
-  for (const [name, impl] of Object.entries(flowOpsImpl)) {
+  const all = { ...flowOpsImpl, ...timeOpsImpl, ...graphOpsImpl, ...errorOpsImpl, ...interopOpsImpl };
+  for (const [name, impl] of Object.entries(all)) {
     Object.defineProperty(proto, name, { value: impl, writable: true, configurable: true, enumerable: false });
   }
 }

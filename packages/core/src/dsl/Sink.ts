@@ -89,6 +89,14 @@ export class Sink<In, Mat = NotUsed> implements Graph<SinkShape<In>, Mat> {
     return Sink.fromGraph(new OnCompleteSink<T>(callback));
   }
 
+  // ── graph area factories ──
+
+  // ── time area factories ──
+
+  // ── error area factories ──
+
+  // ── interop area factories ──
+
   /** Runs `source` into this sink; returns the source's materialized value. */
   runWith<M>(source: Graph<SourceShape<In>, M>, materializer: Materializer = Materializer.default): M {
     return Source.fromGraph(source).toMat(this, Keep.left).run(materializer);

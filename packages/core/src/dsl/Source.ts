@@ -127,6 +127,14 @@ export class Source<Out, Mat = NotUsed> implements Graph<SourceShape<Out>, Mat> 
     return Source.fromGraph(new LazySource(create));
   }
 
+  // ── graph area factories ──
+
+  // ── time area factories ──
+
+  // ── error area factories ──
+
+  // ── interop area factories ──
+
   // ───────────────────────────── composition ─────────────────────────────
 
   /** Attaches a flow; keeps this source's materialized value. */

@@ -304,7 +304,8 @@ export function place<A, B, M>(src: Source<A, M>, p: Placement, f: StageFn<A, B>
 // ───────────────────────────── inputs ─────────────────────────────
 
 export const valueArb: fc.Arbitrary<number> = fc.integer({ min: -20, max: 20 });
-export const xsArb: fc.Arbitrary<number[]> = fc.array(valueArb, { maxLength: 50 });
+/** Arrays up to 50 elements: fast-check's default small-size bias, mixed with lengths spread up to the maximum. */
+export const xsArb: fc.Arbitrary<number[]> = fc.oneof(fc.array(valueArb, { maxLength: 50 }), fc.array(valueArb, { maxLength: 50, size: 'max' }));
 
 /** A finite input: the elements it emits, and a fresh blueprint emitting them. */
 export interface Input {
@@ -345,7 +346,7 @@ export const inputArb: fc.Arbitrary<Input> = fc.oneof(
       }),
     ),
   ),
-  fc.tuple(fc.integer({ min: -10, max: 10 }), fc.integer({ min: 0, max: 50 })).map(([start, len]) => {
+  fc.tuple(fc.integer({ min: -10, max: 10 }), fc.oneof(fc.integer({ min: 0, max: 10 }), fc.integer({ min: 0, max: 50 }))).map(([start, len]) => {
     const xs = rangeOracle(start, start + len - 1);
     return input(xs, `Source.range(${start}, ${start + len - 1})`, () => Source.range(start, start + len - 1));
   }),

@@ -102,7 +102,7 @@ export const reduceOpArb = fc.tuple(fc.integer({ min: -3, max: 3 }), fc.integer(
   );
 });
 
-export const takeOpArb = fc.integer({ min: 0, max: 12 }).map((n) => op(`take(${n})`, (xs) => xs.slice(0, n), (s) => s.take(n)));
+export const takeOpArb = fc.integer({ min: 0, max: 40 }).map((n) => op(`take(${n})`, (xs) => xs.slice(0, n), (s) => s.take(n)));
 
 export const dropOpArb = fc.integer({ min: 0, max: 12 }).map((n) => op(`drop(${n})`, (xs) => xs.slice(n), (s) => s.drop(n)));
 
@@ -133,25 +133,28 @@ export const fusableOpArb: fc.Arbitrary<NumOp> = fc.oneof(mapOpArb, filterOpArb,
 /** Operators whose output prefix is determined by their input prefix, one element at a time. */
 export const elementwiseOpArb: fc.Arbitrary<NumOp> = fc.oneof(mapOpArb, filterOpArb, filterNotOpArb, collectOpArb, zipWithIndexOpArb);
 
-/** Every operator of the model. */
+/**
+ * Every operator of the model, weighted so that pipelines stay long enough to be interesting
+ * (fold/reduce/take/takeWhile collapse a stream; map, mapConcat, intersperse keep or grow it).
+ */
 export const anyOpArb: fc.Arbitrary<NumOp> = fc.oneof(
-  mapOpArb,
-  filterOpArb,
-  filterNotOpArb,
-  collectOpArb,
-  zipWithIndexOpArb,
-  mapConcatOpArb,
-  statefulMapOpArb,
-  scanOpArb,
-  foldOpArb,
-  reduceOpArb,
-  takeOpArb,
-  dropOpArb,
-  takeWhileOpArb,
-  dropWhileOpArb,
-  groupedOpArb,
-  slidingOpArb,
-  intersperseOpArb,
+  { arbitrary: mapOpArb, weight: 3 },
+  { arbitrary: filterOpArb, weight: 2 },
+  { arbitrary: filterNotOpArb, weight: 2 },
+  { arbitrary: collectOpArb, weight: 2 },
+  { arbitrary: zipWithIndexOpArb, weight: 2 },
+  { arbitrary: mapConcatOpArb, weight: 3 },
+  { arbitrary: statefulMapOpArb, weight: 2 },
+  { arbitrary: scanOpArb, weight: 2 },
+  { arbitrary: foldOpArb, weight: 1 },
+  { arbitrary: reduceOpArb, weight: 1 },
+  { arbitrary: takeOpArb, weight: 1 },
+  { arbitrary: dropOpArb, weight: 1 },
+  { arbitrary: takeWhileOpArb, weight: 1 },
+  { arbitrary: dropWhileOpArb, weight: 1 },
+  { arbitrary: groupedOpArb, weight: 2 },
+  { arbitrary: slidingOpArb, weight: 2 },
+  { arbitrary: intersperseOpArb, weight: 3 },
 );
 
 /** A pass-through spy as a pipeline operator (identity oracle). */

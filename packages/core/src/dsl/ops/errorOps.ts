@@ -1,0 +1,11 @@
+/**
+ * Error operators of FlowOps (see ../FlowOps.ts for the pattern): declared here once with their
+ * Emits / Backpressures / Completes / Cancels contract, implemented in `errorOpsImpl`, installed on
+ * Source.prototype and Flow.prototype together with the basic operators.
+ */
+import type { HKT } from '../FlowOps.js';
+
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+export interface ErrorOps<Out, F extends HKT> {}
+
+export const errorOpsImpl: Record<string, (this: { via(stage: unknown): unknown }, ...args: any[]) => unknown> = {};

@@ -1,0 +1,11 @@
+/**
+ * Interop operators of FlowOps (see ../FlowOps.ts for the pattern): declared here once with their
+ * Emits / Backpressures / Completes / Cancels contract, implemented in `interopOpsImpl`, installed on
+ * Source.prototype and Flow.prototype together with the basic operators.
+ */
+import type { HKT } from '../FlowOps.js';
+
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+export interface InteropOps<Out, F extends HKT> {}
+
+export const interopOpsImpl: Record<string, (this: { via(stage: unknown): unknown }, ...args: any[]) => unknown> = {};
