@@ -11,6 +11,8 @@ export default defineConfig({
       { find: /^@tributary\/core$/, replacement: src('./packages/core/src/index.ts') },
       { find: /^@tributary\/core\/stage$/, replacement: src('./packages/core/src/stage/index.ts') },
       { find: /^@tributary\/testkit$/, replacement: src('./packages/testkit/src/index.ts') },
+      { find: /^@tributary\/rxjs$/, replacement: src('./packages/rxjs/src/index.ts') },
+      { find: /^@tributary\/kafka$/, replacement: src('./packages/connectors/kafka/src/index.ts') },
     ],
   },
   test: {

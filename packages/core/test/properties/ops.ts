@@ -38,9 +38,14 @@ export interface Pred {
   readonly label: string;
 }
 
-export const predArb: fc.Arbitrary<Pred> = fc
-  .tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 4 }))
-  .map(([m, r]) => labelled({ p: (x: number) => mod(x, m) < r, label: `x => mod(x, ${m}) < ${r}` }, `x => mod(x, ${m}) < ${r}`));
+/** Mostly `mod(x, m) < r` for 0 < r < m (keeps some, drops some); now and then always true or always false. */
+export const predArb: fc.Arbitrary<Pred> = fc.oneof(
+  { arbitrary: fc.integer({ min: 2, max: 4 }).chain((m) => fc.tuple(fc.constant(m), fc.integer({ min: 1, max: m - 1 }))), weight: 8 },
+  { arbitrary: fc.constantFrom<[number, number]>([1, 1], [1, 0]), weight: 1 },
+).map(([m, r]) => {
+  const label = m === 1 ? (r === 1 ? 'x => true' : 'x => false') : `x => mod(x, ${m}) < ${r}`;
+  return labelled({ p: (x: number) => mod(x, m) < r, label }, label);
+});
 
 export const hash = (g: readonly number[]): number => g.reduce((a, x) => (a * 31 + x) % 1_000_003, g.length * 7 + 1);
 
