@@ -287,6 +287,26 @@ export class GraphInterpreter implements Runnable {
     this.activeStage = previous;
   }
 
+  /**
+   * Drops the logics added since the last `startPending` without starting them (a sub-fusing
+   * materialization failed half-way): each still gets its postStop, so nothing it created leaks.
+   */
+  discardPending(): void {
+    const logics = this.pendingStart;
+    this.pendingStart = [];
+    for (const logic of logics) {
+      if (logic._phase === Finished) continue;
+      logic._phase = Finished;
+      this.runningStages--;
+      this.live.delete(logic);
+      try {
+        logic._postStop();
+      } catch (e) {
+        this.hooks.onStageError?.(logic, e);
+      }
+    }
+  }
+
   get isInitialized(): boolean {
     return this.initialized;
   }

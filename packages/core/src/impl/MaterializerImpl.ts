@@ -112,8 +112,15 @@ export class MaterializerImpl {
   materializeInto(module: Module, island: GraphInterpreter, wire: (ins: Slot[], outs: Slot[]) => void): unknown {
     if (this.shutdownFlag) throw new MaterializerShutdownError();
     const islands: GraphInterpreter[] = [];
-    const r = this.walk(module, this.rootAttributes, island, islands);
-    wire(r.ins, r.outs);
+    let r: Materialized;
+    try {
+      r = this.walk(module, this.rootAttributes, island, islands);
+      wire(r.ins, r.outs);
+    } catch (e) {
+      island.discardPending();
+      for (const i of islands) i.abort();
+      throw e;
+    }
     island.startPending();
     for (const i of islands) i.start();
     return r.value;
