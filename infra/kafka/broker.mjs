@@ -478,7 +478,7 @@ async function notReadyReason(port, timeoutMs) {
 // ---------------------------------------------------------------------------------------------
 // process bookkeeping: never let a broker outlive this Node process
 
-const live = new Set(); // of { pid, watchdog }
+const live = new Set(); // of { pid } for every broker JVM still running
 let exitHookInstalled = false;
 
 function installExitHook() {
