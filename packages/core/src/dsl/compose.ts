@@ -1,6 +1,7 @@
 /** Building blocks shared by Source, Flow, Sink and RunnableGraph (module composition). */
 import { AtomicModule, CompositeModule, type Combiner, linear, LinearModule, type Module } from '../impl/Module.js';
-import { isFusable, isFusionHost } from '../operators/fusion.js';
+import { FusedRun } from '../operators/fusedRun.js';
+import { isFusable, isFusableSink, isFusionHost, isSyncSourceHost } from '../operators/fusion.js';
 import { Identity } from '../operators/identity.js';
 import { Keep } from './Keep.js';
 
@@ -16,7 +17,19 @@ export function composeLinear(a: Module, b: Module, combine: (l: any, r: any) =>
     const fused = tryFuse(a, b);
     if (fused !== null) return fused;
   }
+  const run = tryFuseRun(a, b);
+  if (run !== null) return c === Keep.right ? run : mapMaterialized(run, (v) => (c === null ? undefined : c(undefined, v)));
   return linear(a, b, c);
+}
+
+/**
+ * A sync source (with its fused operators) straight into a fold-like sink becomes one loop
+ * (operators/fusedRun.ts). Only when neither side carries attributes of its own.
+ */
+function tryFuseRun(a: Module, b: Module): Module | null {
+  if (a.kind !== 'atomic' || a.attributes !== null || !isSyncSourceHost(a.stage)) return null;
+  if (b.kind !== 'atomic' || b.attributes !== null || !isFusableSink(b.stage)) return null;
+  return new AtomicModule(new FusedRun(a.stage, b.stage), null);
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { Attributes, Decider } from '../stage/Attributes.js';
 import { type AsyncCallback, GraphStageLogic, type OutHandler } from '../stage/GraphStageLogic.js';
 import { decide } from './FlowStage.js';
-import { composeFused, type Fusable, type FusedFn, fusedName, type FusionHost, MaxSkipsPerPull, SKIP } from './fusion.js';
+import { composeFused, type Fusable, type FusedFn, fusedName, type FusionHost, MaxSkipsPerPull, SKIP, type SyncSourceHost } from './fusion.js';
+import { type Cursor, Done, iterableCursor } from './cursor.js';
 import { SourceStage } from './SourceStage.js';
 
 /**
@@ -9,7 +10,7 @@ import { SourceStage } from './SourceStage.js';
  * afresh (arrays by index, other iterables through a new iterator); cancelling calls the iterator's
  * `return()` so generators run their `finally` blocks. A fusion host for map/filter/collect.
  */
-export class IterableSource<T> extends SourceStage<T> implements FusionHost {
+export class IterableSource<T> extends SourceStage<T> implements FusionHost, SyncSourceHost {
   constructor(
     readonly iterable: Iterable<T>,
     readonly fn: FusedFn | null = null,
@@ -20,58 +21,14 @@ export class IterableSource<T> extends SourceStage<T> implements FusionHost {
   override get defaultName(): string {
     return this.names;
   }
+  createCursor(): Cursor {
+    return iterableCursor(this.iterable);
+  }
   fuse(next: Fusable): IterableSource<unknown> {
     return new IterableSource(this.iterable, composeFused(this.fn, next.fusedFn), fusedName(this.names, next.defaultName));
   }
   createLogic(attributes: Attributes): GraphStageLogic {
     return new IterableLogic(this, attributes.supervisionDecider);
-  }
-}
-
-/** Iteration over an array by index, or any other iterable through its iterator. */
-interface Cursor {
-  /** Next element, or `Done`. */
-  next(): unknown;
-  /** Known to be exhausted (arrays know this before the extra call; iterators only after it). */
-  readonly exhausted: boolean;
-  close(): void;
-}
-
-const Done: unique symbol = Symbol('done');
-
-class ArrayCursor implements Cursor {
-  private i = 0;
-  constructor(private readonly a: readonly unknown[]) {}
-  next(): unknown {
-    return this.i < this.a.length ? this.a[this.i++] : Done;
-  }
-  get exhausted(): boolean {
-    return this.i >= this.a.length;
-  }
-  close(): void {}
-}
-
-class IteratorCursor implements Cursor {
-  exhausted = false;
-  constructor(private readonly it: Iterator<unknown>) {}
-  next(): unknown {
-    const r = this.it.next();
-    if (r.done) {
-      this.exhausted = true;
-      return Done;
-    }
-    return r.value;
-  }
-  close(): void {
-    // Stopped before the iterator was exhausted (cancelled or failed): let it clean up.
-    if (!this.exhausted && typeof this.it.return === 'function') {
-      this.exhausted = true;
-      try {
-        this.it.return();
-      } catch {
-        // a failing return() must not mask how the stream ended
-      }
-    }
   }
 }
 
@@ -90,7 +47,7 @@ class IterableLogic<T> extends GraphStageLogic implements OutHandler {
   }
   override preStart(): void {
     const it = this.stage.iterable;
-    this.cursor = Array.isArray(it) ? new ArrayCursor(it) : new IteratorCursor(it[Symbol.iterator]());
+    this.cursor = iterableCursor(it);
     if (this.cursor.exhausted) this.completeStage();
   }
   onPull(): void {

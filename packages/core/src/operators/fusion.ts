@@ -13,6 +13,8 @@
  * operators treat `restart` like `resume`). Only diagrams and logs show one stage ("filter·map").
  */
 import type { AtomicStageLike } from '../impl/Module.js';
+import type { Decider } from '../stage/Attributes.js';
+import type { Cursor } from './cursor.js';
 
 export const SKIP: unique symbol = Symbol('skip');
 export type Skip = typeof SKIP;
@@ -27,6 +29,38 @@ export interface Fusable {
 /** A stage that can absorb a following fusable operator. */
 export interface FusionHost {
   fuse(next: Fusable): AtomicStageLike;
+}
+
+/** A synchronous source that can hand out a cursor over its (fused) elements. */
+export interface SyncSourceHost {
+  readonly fn: FusedFn | null;
+  readonly defaultName: string;
+  createCursor(): Cursor;
+}
+
+/**
+ * What a fold-like sink does with each element when it drains a sync source directly: `accept`
+ * returns false when it needs no more elements (head); `result` gives the materialized result (or
+ * throws, e.g. reduce over nothing); `restart` resets its state for `Supervision.restart`.
+ */
+export interface SinkConsumer<R> {
+  accept(x: unknown): boolean;
+  result(): R;
+  restart(): void;
+}
+
+/** A sink that can consume a sync source without the interpreter between them. */
+export interface FusableSink<R> {
+  readonly defaultName: string;
+  createConsumer(decider: Decider): SinkConsumer<R>;
+}
+
+export function isSyncSourceHost(stage: unknown): stage is SyncSourceHost {
+  return typeof (stage as Partial<SyncSourceHost>).createCursor === 'function';
+}
+
+export function isFusableSink(stage: unknown): stage is FusableSink<unknown> {
+  return typeof (stage as Partial<FusableSink<unknown>>).createConsumer === 'function';
 }
 
 export function isFusable(stage: unknown): stage is Fusable {

@@ -1,7 +1,8 @@
 import type { Attributes, Decider } from '../stage/Attributes.js';
 import { type AsyncCallback, GraphStageLogic, type OutHandler } from '../stage/GraphStageLogic.js';
 import { decide } from './FlowStage.js';
-import { composeFused, type Fusable, type FusedFn, fusedName, type FusionHost, MaxSkipsPerPull, SKIP } from './fusion.js';
+import { type Cursor, RangeCursor } from './cursor.js';
+import { composeFused, type Fusable, type FusedFn, fusedName, type FusionHost, MaxSkipsPerPull, SKIP, type SyncSourceHost } from './fusion.js';
 import { SourceStage } from './SourceStage.js';
 import { requireFiniteNumber } from './validate.js';
 
@@ -9,7 +10,7 @@ import { requireFiniteNumber } from './validate.js';
  * `Source.range(start, endInclusive, step)`: start, start+step, … up to and including `endInclusive`.
  * A fusion host: following map/filter/collect operators run inside its pull loop.
  */
-export class RangeSource extends SourceStage<number> implements FusionHost {
+export class RangeSource extends SourceStage<number> implements FusionHost, SyncSourceHost {
   constructor(
     readonly start: number,
     readonly end: number,
@@ -25,6 +26,9 @@ export class RangeSource extends SourceStage<number> implements FusionHost {
   }
   override get defaultName(): string {
     return this.names;
+  }
+  createCursor(): Cursor {
+    return new RangeCursor(this.start, this.end, this.step);
   }
   fuse(next: Fusable): RangeSource {
     return new RangeSource(this.start, this.end, this.step, composeFused(this.fn, next.fusedFn), fusedName(this.names, next.defaultName));

@@ -2,14 +2,26 @@
 import type { Attributes } from '../stage/Attributes.js';
 import type { GraphStageLogic } from '../stage/GraphStageLogic.js';
 import { decide, NoSuchElementError } from './FlowStage.js';
+import type { FusableSink, SinkConsumer } from './fusion.js';
 import { type Deferred, deferred, PromiseSinkLogic, SinkStage } from './SinkStage.js';
 import { requireFunction } from './validate.js';
 
 /** `Sink.foreach(f)`: calls `f` for each element; resolves when the stream completes. Supervision: resume/restart skip the element. */
-export class ForeachSink<T> extends SinkStage<T, Promise<void>> {
+export class ForeachSink<T> extends SinkStage<T, Promise<void>> implements FusableSink<void> {
   constructor(readonly f: (x: T) => void) {
     super('foreach');
     requireFunction('Sink.foreach', 'f', f);
+  }
+  createConsumer(): SinkConsumer<void> {
+    const f = this.f as (x: unknown) => void;
+    return {
+      accept: (x) => {
+        f(x);
+        return true;
+      },
+      result: () => undefined,
+      restart: () => {},
+    };
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<void>] {
     const d = deferred<void>();
@@ -36,7 +48,7 @@ class ForeachLogic<T> extends PromiseSinkLogic<T, void> {
 }
 
 /** `Sink.fold(zero, f)`: resolves with the final accumulation. Supervision: resume keeps, restart resets the accumulator. */
-export class FoldSink<T, S> extends SinkStage<T, Promise<S>> {
+export class FoldSink<T, S> extends SinkStage<T, Promise<S>> implements FusableSink<S> {
   constructor(
     readonly zero: S,
     readonly f: (acc: S, x: T) => S,
@@ -44,9 +56,32 @@ export class FoldSink<T, S> extends SinkStage<T, Promise<S>> {
     super('fold');
     requireFunction('Sink.fold', 'f', f);
   }
+  createConsumer(): SinkConsumer<S> {
+    return new FoldConsumer(this.zero, this.f as (acc: S, x: unknown) => S);
+  }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<S>] {
     const d = deferred<S>();
     return [new FoldSinkLogic(this, attributes, d), d.promise];
+  }
+}
+
+class FoldConsumer<S> implements SinkConsumer<S> {
+  private acc: S;
+  constructor(
+    private readonly zero: S,
+    private readonly f: (acc: S, x: unknown) => S,
+  ) {
+    this.acc = zero;
+  }
+  accept(x: unknown): boolean {
+    this.acc = this.f(this.acc, x);
+    return true;
+  }
+  result(): S {
+    return this.acc;
+  }
+  restart(): void {
+    this.acc = this.zero;
   }
 }
 
@@ -79,10 +114,33 @@ class FoldSinkLogic<T, S> extends PromiseSinkLogic<T, S> {
 }
 
 /** `Sink.reduce(f)`: resolves with the reduction; rejects with NoSuchElementError on an empty stream. */
-export class ReduceSink<T> extends SinkStage<T, Promise<T>> {
+export class ReduceSink<T> extends SinkStage<T, Promise<T>> implements FusableSink<T> {
   constructor(readonly f: (acc: T, x: T) => T) {
     super('reduce');
     requireFunction('Sink.reduce', 'f', f);
+  }
+  createConsumer(): SinkConsumer<T> {
+    const f = this.f;
+    let acc: T | undefined;
+    let has = false;
+    return {
+      accept: (x) => {
+        if (has) acc = f(acc as T, x as T);
+        else {
+          acc = x as T;
+          has = true;
+        }
+        return true;
+      },
+      result: () => {
+        if (!has) throw new NoSuchElementError(`${this.defaultName}: reduce over an empty stream`);
+        return acc as T;
+      },
+      restart: () => {
+        has = false;
+        acc = undefined;
+      },
+    };
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<T>] {
     const d = deferred<T>();
@@ -127,9 +185,25 @@ class ReduceSinkLogic<T> extends PromiseSinkLogic<T, T> {
  * `Sink.head()` / `Sink.headOption()`: resolves with the first element and cancels upstream. On an
  * empty stream head rejects with NoSuchElementError; headOption resolves with `undefined`.
  */
-export class HeadSink<T, R> extends SinkStage<T, Promise<R>> {
+export class HeadSink<T, R> extends SinkStage<T, Promise<R>> implements FusableSink<R> {
   constructor(readonly optional: boolean) {
     super(optional ? 'headOption' : 'head');
+  }
+  createConsumer(): SinkConsumer<R> {
+    let value: unknown;
+    let has = false;
+    return {
+      accept: (x) => {
+        value = x;
+        has = true;
+        return false;
+      },
+      result: () => {
+        if (has || this.optional) return value as R;
+        throw new NoSuchElementError(`${this.defaultName}: head of an empty stream`);
+      },
+      restart: () => {},
+    };
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<R>] {
     const d = deferred<R>();
@@ -156,9 +230,25 @@ class HeadLogic<T, R> extends PromiseSinkLogic<T, R> {
 }
 
 /** `Sink.last()` / `Sink.lastOption()`: resolves with the last element (empty: rejects / `undefined`). */
-export class LastSink<T, R> extends SinkStage<T, Promise<R>> {
+export class LastSink<T, R> extends SinkStage<T, Promise<R>> implements FusableSink<R> {
   constructor(readonly optional: boolean) {
     super(optional ? 'lastOption' : 'last');
+  }
+  createConsumer(): SinkConsumer<R> {
+    let value: unknown;
+    let has = false;
+    return {
+      accept: (x) => {
+        value = x;
+        has = true;
+        return true;
+      },
+      result: () => {
+        if (has || this.optional) return value as R;
+        throw new NoSuchElementError(`${this.defaultName}: last of an empty stream`);
+      },
+      restart: () => {},
+    };
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<R>] {
     const d = deferred<R>();
@@ -188,9 +278,20 @@ class LastLogic<T, R> extends PromiseSinkLogic<T, R> {
 }
 
 /** `Sink.seq()`: resolves with all elements in order. */
-export class SeqSink<T> extends SinkStage<T, Promise<T[]>> {
+export class SeqSink<T> extends SinkStage<T, Promise<T[]>> implements FusableSink<T[]> {
   constructor() {
     super('seq');
+  }
+  createConsumer(): SinkConsumer<T[]> {
+    const buf: T[] = [];
+    return {
+      accept: (x) => {
+        buf.push(x as T);
+        return true;
+      },
+      result: () => buf,
+      restart: () => {},
+    };
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<T[]>] {
     const d = deferred<T[]>();
@@ -210,9 +311,12 @@ class SeqLogic<T> extends PromiseSinkLogic<T, T[]> {
 }
 
 /** `Sink.ignore()`: consumes everything; resolves on completion. */
-export class IgnoreSink<T> extends SinkStage<T, Promise<void>> {
+export class IgnoreSink<T> extends SinkStage<T, Promise<void>> implements FusableSink<void> {
   constructor() {
     super('ignore');
+  }
+  createConsumer(): SinkConsumer<void> {
+    return { accept: () => true, result: () => undefined, restart: () => {} };
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<void>] {
     const d = deferred<void>();

@@ -1,0 +1,122 @@
+/**
+ * The last step of build-time fusion: a sync fusion-host source (range, from(iterable), with any
+ * fused map/filter/collect) connected directly to a fold-like sink (foreach, fold, reduce, seq,
+ * ignore, head, last, …) runs as one stage without ports: a loop that takes elements from the
+ * source's cursor, applies the fused function and hands each result to the sink's consumer.
+ *
+ * The loop works in slices of `SliceSize` elements; between slices it re-enters itself through an
+ * async callback, so the island's batch limit and the executor's yielding to the event loop apply as
+ * for any other stream. Supervision is applied separately for the operators' functions and for the
+ * sink's, exactly as the unfused stages would; materializer shutdown rejects the result.
+ */
+import { AbruptTerminationException } from '../impl/GraphInterpreter.js';
+import type { Attributes, Decider } from '../stage/Attributes.js';
+import { GraphStageWithMaterializedValue } from '../stage/GraphStage.js';
+import { type AsyncCallback, GraphStageLogic } from '../stage/GraphStageLogic.js';
+import { ClosedShape } from '../stage/Shape.js';
+import { type Cursor, Done } from './cursor.js';
+import { decide } from './FlowStage.js';
+import type { FusableSink, FusedFn, SinkConsumer, SyncSourceHost } from './fusion.js';
+import { SKIP } from './fusion.js';
+import { deferred, type Deferred } from './SinkStage.js';
+
+const SliceSize = 64;
+
+export class FusedRun<R> extends GraphStageWithMaterializedValue<ClosedShape, Promise<R>> {
+  readonly shape = ClosedShape.instance;
+  constructor(
+    readonly source: SyncSourceHost,
+    readonly sink: FusableSink<R>,
+  ) {
+    super();
+  }
+  override get defaultName(): string {
+    return `${this.source.defaultName}→${this.sink.defaultName}`;
+  }
+  createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<R>] {
+    const result = deferred<R>();
+    return [new FusedRunLogic(this, attributes.supervisionDecider, result), result.promise];
+  }
+}
+
+class FusedRunLogic<R> extends GraphStageLogic {
+  private cursor: Cursor | null = null;
+  private readonly consumer: SinkConsumer<R>;
+  private readonly fn: FusedFn | null;
+  private readonly slice: AsyncCallback<undefined>;
+  private settled = false;
+
+  constructor(
+    private readonly stage: FusedRun<R>,
+    private readonly decider: Decider,
+    private readonly result: Deferred<R>,
+  ) {
+    super(stage.shape);
+    this.fn = stage.source.fn;
+    this.consumer = stage.sink.createConsumer(decider);
+    this.slice = this.getAsyncCallback(() => this.runSlice());
+  }
+
+  override preStart(): void {
+    this.setKeepGoing(true);
+    this.cursor = this.stage.source.createCursor();
+    this.runSlice();
+  }
+
+  private runSlice(): void {
+    const cursor = this.cursor!;
+    const fn = this.fn;
+    const consumer = this.consumer;
+    for (let n = 0; n < SliceSize; n++) {
+      const x = cursor.next();
+      if (x === Done) return this.finish();
+      let y: unknown = x;
+      if (fn !== null) {
+        try {
+          y = fn(x);
+        } catch (e) {
+          if (decide(this.decider, e) === 'stop') return this.failWith(e);
+          continue;
+        }
+        if (y === SKIP) continue;
+      }
+      let more: boolean;
+      try {
+        more = consumer.accept(y);
+      } catch (e) {
+        const d = decide(this.decider, e);
+        if (d === 'stop') return this.failWith(e);
+        if (d === 'restart') consumer.restart();
+        continue;
+      }
+      if (!more) return this.finish();
+    }
+    this.slice.invoke(undefined);
+  }
+
+  private finish(): void {
+    let r: R;
+    try {
+      r = this.consumer.result();
+    } catch (e) {
+      return this.failWith(e);
+    }
+    this.settled = true;
+    this.result.resolve(r);
+    this.completeStage();
+  }
+
+  private failWith(e: unknown): void {
+    this.settled = true;
+    this.result.reject(e);
+    this.failStage(e);
+  }
+
+  override postStop(): void {
+    this.cursor?.close();
+    if (!this.settled) {
+      this.settled = true;
+      this.result.reject(new AbruptTerminationException(`${this.stageName}: the stream was stopped before it completed`));
+    }
+  }
+}
