@@ -56,6 +56,8 @@ export interface HarnessOptions {
    * `clamp(floor(budgetMs / last warmup ms), MIN_RUNS, runs)` measured runs. 0 disables the cap.
    */
   readonly budgetMs: number;
+  /** Collect the heap before every run (when a `gc` function can be had). */
+  readonly gc: boolean;
 }
 
 /** The fewest measured runs any contender gets (unless `runs` itself is smaller). */
@@ -112,13 +114,17 @@ function intFromEnv(name: string, fallback: number, min: number): number {
   return value;
 }
 
-/** `BENCH_RUNS` (default 7), `BENCH_WARMUP` (2), `BENCH_BUDGET_MS` (10000, 0 = no cap), `BENCH_TIMEOUT_MS` (60000). */
+/**
+ * `BENCH_RUNS` (default 7), `BENCH_WARMUP` (2), `BENCH_BUDGET_MS` (10000, 0 = no cap),
+ * `BENCH_TIMEOUT_MS` (60000), `BENCH_GC` (1; 0 = no forced GC between runs).
+ */
 export function optionsFromEnv(): HarnessOptions {
   return {
     runs: intFromEnv('BENCH_RUNS', 7, 1),
     warmup: intFromEnv('BENCH_WARMUP', 2, 0),
     budgetMs: intFromEnv('BENCH_BUDGET_MS', 10_000, 0),
     timeoutMs: intFromEnv('BENCH_TIMEOUT_MS', 60_000, 1),
+    gc: intFromEnv('BENCH_GC', 1, 0) !== 0,
   };
 }
 
@@ -140,8 +146,8 @@ function resolveGc(): { readonly gc: (() => void) | undefined; readonly state: G
 
 const gcInfo = resolveGc();
 
-function collectGarbage(): void {
-  if (gcInfo.gc !== undefined) {
+function collectGarbage(options: HarnessOptions): void {
+  if (options.gc && gcInfo.gc !== undefined) {
     gcInfo.gc();
     gcInfo.gc();
   }
@@ -209,7 +215,7 @@ interface RunOutcome {
 async function runOnce(scenario: Scenario, contender: Contender, options: HarnessOptions): Promise<RunOutcome> {
   const what = `${scenario.name}/${contender.name}`;
   await contender.setup?.();
-  collectGarbage();
+  collectGarbage(options);
   let sampler: NodeJS.Timeout | undefined;
   let heapBase = 0;
   if (scenario.measureHeap === true) {
@@ -381,7 +387,8 @@ export function formatMachine(m: MachineInfo, options: HarnessOptions): string {
   return [
     `node ${m.node} (V8 ${m.v8}) · ${m.platform} ${m.arch}`,
     `cpu: ${m.cpuModel} · ${m.cores} cores (available parallelism ${m.availableParallelism}) · ${m.totalMemGiB} GiB RAM`,
-    `runs ${options.runs} (min ${Math.min(MIN_RUNS, options.runs)}, budget ${options.budgetMs} ms per contender) · warmup ${options.warmup} · gc between runs: ${m.gc}`,
+    `runs ${options.runs} (min ${Math.min(MIN_RUNS, options.runs)}, budget ${options.budgetMs} ms per contender) · warmup ${options.warmup} · ` +
+      `gc between runs: ${options.gc ? m.gc : 'off (BENCH_GC=0)'}`,
   ].join('\n');
 }
 
