@@ -79,6 +79,29 @@ describe('build-time fusion', () => {
     expect(seen).toEqual([1, 2, 3]);
   });
 
+  it('an iterator that throws fails the fused run with its own error', async () => {
+    const broken = new Error('iterator broke');
+    const iterable = {
+      *[Symbol.iterator]() {
+        yield 1;
+        throw broken;
+      },
+    };
+    await expect(Source.from(iterable).runWith(Sink.seq())).rejects.toBe(broken);
+    await expect(Source.from(iterable).map((x) => x).runWith(Sink.fold(0, (a: number, x: number) => a + x))).rejects.toBe(broken);
+  });
+
+  it('fuses across via(flow) and after Flow.create(), with identical results', async () => {
+    const flow = Flow.create<number>()
+      .map((x) => x * 3)
+      .filter((x) => x % 2 === 1)
+      .map((x) => x + 1);
+    expect(await Source.range(1, 9).via(flow).runWith(Sink.seq())).toEqual([4, 10, 16, 22, 28]);
+    const [m, all] = Source.range(1, 3).viaMat(flow, Keep.right).toMat(Sink.seq(), Keep.both).run();
+    expect(m).toBeUndefined();
+    expect(await all).toEqual([4, 10]);
+  });
+
   it('errors from the sink function fail the stream with the original error', async () => {
     const boom = new Error('sink');
     await expect(

@@ -11,7 +11,18 @@ export const identityModule: Module = new Identity<unknown>().module;
 /** `a` then `b`, combining materialized values; Keep.left is the cheap default. */
 export function composeLinear(a: Module, b: Module, combine: (l: any, r: any) => unknown): Module {
   const c: Combiner | null = combine === Keep.left ? null : combine;
-  if (a === identityModule) return mapMaterialized(b, (v) => (c === null ? undefined : c(undefined, v)));
+  if (a === identityModule) {
+    // A fusable operator's value is NotUsed already: no wrapper, so later operators can still fuse.
+    if (c === null && b.kind === 'atomic' && b.attributes === null && isFusable(b.stage)) return b;
+    return mapMaterialized(b, (v) => (c === null ? undefined : c(undefined, v)));
+  }
+  if (c === null && b.kind === 'linear' && b.attributes === null) {
+    // b's own value is discarded (Keep.left), so its children can be appended one by one — which lets
+    // fusion work across a `via(flow)` boundary.
+    let m = a;
+    for (const child of b.children) m = composeLinear(m, child, Keep.left);
+    return m;
+  }
   if (b === identityModule) return c === null ? a : mapMaterialized(a, (v) => c(v, undefined));
   if (c === null) {
     const fused = tryFuse(a, b);

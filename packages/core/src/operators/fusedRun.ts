@@ -68,7 +68,12 @@ class FusedRunLogic<R> extends GraphStageLogic {
     const fn = this.fn;
     const consumer = this.consumer;
     for (let n = 0; n < SliceSize; n++) {
-      const x = cursor.next();
+      let x: unknown;
+      try {
+        x = cursor.next();
+      } catch (e) {
+        return this.failWith(e); // the source itself failed: not subject to supervision
+      }
       if (x === Done) return this.finish();
       let y: unknown = x;
       if (fn !== null) {
