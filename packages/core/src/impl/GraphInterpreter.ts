@@ -128,6 +128,12 @@ export class Connection {
   error: unknown = undefined;
   /** The cause of cancellation travelling upstream (valid when InClosed is set). */
   cause: unknown = undefined;
+  /**
+   * Elements delivered over this connection so far (read by `Materializer.snapshot()` and stall
+   * detection). One integer increment on an object the delivery touches anyway: the only per-element
+   * cost of observability.
+   */
+  pushes = 0;
 
   constructor(
     readonly id: number,
@@ -178,8 +184,14 @@ export class IllegalStageUsageError extends Error {
 export interface InterpreterHooks {
   /** Called once when every stage of the island has stopped (or the island was aborted). */
   onFinished(interpreter: GraphInterpreter): void;
-  /** Called when a stage fails through an exception escaping one of its handlers. */
-  onStageError?(logic: InterpreterLogic, error: unknown): void;
+  /**
+   * Called when a stage fails — `failStage(error)`, or an exception escaping one of its handlers —
+   * before the failure travels on. Failure path only; used to find where an error originated and to
+   * log failures that nobody handled.
+   */
+  onStageFailed?(logic: InterpreterLogic, error: unknown): void;
+  /** Called when a stage's postStop throws (the stage is stopped anyway). */
+  onPostStopError?(logic: InterpreterLogic, error: unknown): void;
 }
 
 type AsyncHandler = (value: unknown) => void;
@@ -220,7 +232,7 @@ export class GraphInterpreter implements Runnable {
   constructor(
     private readonly executor: Executor,
     private readonly eventLimit: number,
-    private readonly hooks: InterpreterHooks,
+    readonly hooks: InterpreterHooks,
   ) {}
 
   get isFinished(): boolean {
@@ -302,7 +314,7 @@ export class GraphInterpreter implements Runnable {
       try {
         logic._postStop();
       } catch (e) {
-        this.hooks.onStageError?.(logic, e);
+        this.hooks.onPostStopError?.(logic, e);
       }
     }
   }
@@ -405,6 +417,7 @@ export class GraphInterpreter implements Runnable {
         this.remaining--;
         this.activeStage = c.inOwner;
         c.state ^= PushEndFlip;
+        c.pushes++;
         c.inHandler.onPush();
       } else if ((c = this.chasedPull) !== null) {
         this.chasedPull = null;
@@ -470,6 +483,7 @@ export class GraphInterpreter implements Runnable {
   private processPush(c: Connection): void {
     this.activeStage = c.inOwner;
     c.state ^= PushEndFlip;
+    c.pushes++;
     c.inHandler.onPush();
   }
 
@@ -507,7 +521,6 @@ export class GraphInterpreter implements Runnable {
   private reportStageError(e: unknown): void {
     const logic = this.activeStage;
     if (logic === null || logic._phase !== Running) return;
-    this.hooks.onStageError?.(logic, e);
     try {
       logic.failStage(e);
     } catch {
@@ -542,8 +555,13 @@ export class GraphInterpreter implements Runnable {
     try {
       logic._postStop();
     } catch (e) {
-      this.hooks.onStageError?.(logic, e);
+      this.hooks.onPostStopError?.(logic, e);
     }
+  }
+
+  /** Called by `GraphStageLogic.failStage` (failure path only): lets the hooks see where errors start and end. */
+  stageFailed(logic: InterpreterLogic, error: unknown): void {
+    this.hooks.onStageFailed?.(logic, error);
   }
 
   private finish(): void {
@@ -556,6 +574,18 @@ export class GraphInterpreter implements Runnable {
   /** Stops every stage that is still running (postStop runs once for each) and finishes the island. */
   abort(): void {
     if (this.phase === Finished) return;
+    // Stages that have not had their preStart yet get it first (as Akka initializes an interpreter
+    // before aborting it): a stage never sees postStop without preStart, and what preStart opens,
+    // postStop closes.
+    if (this.phase === Running && this.pendingStart.length !== 0) {
+      this.initialized = true;
+      this.inBatch = true;
+      try {
+        this.startPending();
+      } finally {
+        this.inBatch = false;
+      }
+    }
     this.phase = Finished;
     this.head = this.tail = 0;
     this.chasedPull = this.chasedPush = null;
@@ -563,12 +593,14 @@ export class GraphInterpreter implements Runnable {
     this.live.clear();
     for (const logic of live) {
       if (logic._phase === Finished) continue;
+      const started = logic._phase === Running;
       logic._phase = Finished;
       this.runningStages--;
+      if (!started) continue; // never started (its materialization failed): nothing to stop
       try {
         logic._postStop();
       } catch (e) {
-        this.hooks.onStageError?.(logic, e);
+        this.hooks.onPostStopError?.(logic, e);
       }
     }
     this.asyncInputs = [];

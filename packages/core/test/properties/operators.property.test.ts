@@ -14,12 +14,15 @@ import {
   describeTerminal,
   type Input,
   inputArb,
+  type InterpreterSettings,
+  interpreterSettingsArb,
   labelled,
   type Placement,
   place,
   placementArb,
   PROPERTY_TIMEOUT,
   RUNS,
+  runs,
   runUnderDemand,
   scheduleArb,
   sinkPlacementArb,
@@ -49,15 +52,16 @@ interface Env {
   readonly placement: Placement;
   readonly schedule: number[];
   readonly sinkBuffer: number | undefined;
+  readonly settings: InterpreterSettings;
 }
 
-const envArb: fc.Arbitrary<Env> = fc.record({ input: inputArb, placement: placementArb, schedule: scheduleArb, sinkBuffer: sinkPlacementArb });
+const envArb: fc.Arbitrary<Env> = fc.record({ input: inputArb, placement: placementArb, schedule: scheduleArb, sinkBuffer: sinkPlacementArb, settings: interpreterSettingsArb });
 
 /** Runs `input → op (placed) → spy → probe` under the demand schedule; checks elements and termination against `expected`. */
 async function checkAgainstOracle<T>(env: Env, f: StageFn<number, T>, expected: T[] | 'fails', isExpectedError?: (e: unknown) => boolean): Promise<void> {
   const s = spy<T>();
   const src = place(env.input.source(), env.placement, f).via(s.flow);
-  const out = await runUnderDemand(src, env.schedule, { asyncSinkBuffer: env.sinkBuffer });
+  const out = await runUnderDemand(src, env.schedule, { asyncSinkBuffer: env.sinkBuffer, settings: env.settings });
   if (expected === 'fails') {
     expect(out.terminal.kind, `expected a failure, got ${describeTerminal(out.terminal)}`).toBe('error');
     expect(out.elements).toEqual([]);
@@ -106,7 +110,7 @@ describe('operators equal their array oracles under random demand, placement and
           return b;
         };
         const s = spy<{ x: number }>();
-        const out = await runUnderDemand(place<number, { x: number }, NotUsed>(env.input.source(), env.placement, (st) => st.map(box)).via(s.flow), env.schedule, { asyncSinkBuffer: env.sinkBuffer });
+        const out = await runUnderDemand(place<number, { x: number }, NotUsed>(env.input.source(), env.placement, (st) => st.map(box)).via(s.flow), env.schedule, { asyncSinkBuffer: env.sinkBuffer, settings: env.settings });
         expect(describeTerminal(out.terminal)).toBe('complete');
         const expected = env.input.xs.map(box);
         expect(out.elements.length).toBe(expected.length);
@@ -186,7 +190,7 @@ describe('operators equal their array oracles under random demand, placement and
   it('reduce(f) ≈ [Array.reduce(f)]; on an empty stream it fails with NoSuchElementError', () =>
     fc.assert(
       fc.asyncProperty(
-        fc.oneof({ arbitrary: envArb, weight: 3 }, { arbitrary: fc.record({ input: emptyInputArb, placement: placementArb, schedule: scheduleArb, sinkBuffer: sinkPlacementArb }), weight: 1 }),
+        fc.oneof({ arbitrary: envArb, weight: 3 }, { arbitrary: fc.record({ input: emptyInputArb, placement: placementArb, schedule: scheduleArb, sinkBuffer: sinkPlacementArb, settings: interpreterSettingsArb }), weight: 1 }),
         async (env) => {
           const f = (acc: number, x: number) => (acc * 2 - x) % 10007;
           await checkAgainstOracle(env, (s) => s.reduce(f), reduceOracle(env.input.xs, f), (e) => e instanceof NoSuchElementError);
@@ -285,11 +289,11 @@ describe('operators equal their array oracles under random demand, placement and
         const blueprint = place(env.input.source(), env.placement, (s) => s.statefulMap(() => 0, f));
         const expected = statefulMapOracle(env.input.xs, () => 0, f, () => undefined);
         for (let run = 0; run < 2; run++) {
-          const out = await runUnderDemand(blueprint, env.schedule, { asyncSinkBuffer: env.sinkBuffer });
+          const out = await runUnderDemand(blueprint, env.schedule, { asyncSinkBuffer: env.sinkBuffer, settings: env.settings });
           expect(describeTerminal(out.terminal)).toBe('complete');
           expect(out.elements).toEqual(expected);
         }
       }),
-      { numRuns: Math.ceil(RUNS / 2) },
+      { numRuns: runs(50) },
     ), PROPERTY_TIMEOUT);
 });

@@ -216,7 +216,3 @@ export function insertAt(pipeline: Pipeline, at: number, item: NumOp): Segment[]
   const placement: Placement = labelled({ mode: 'direct' }, 'direct');
   return [...pipeline.slice(0, i), labelled({ ops: [item], placement }, `direct[${item.label}]`), ...pipeline.slice(i)];
 }
-
-export function describePipeline(pipeline: Pipeline): string {
-  return pipeline.map((s) => `${String(s.placement)}[${s.ops.map((o) => o.label).join(' → ')}]`).join(' ⇒ ');
-}

@@ -14,16 +14,18 @@ import {
   expectAllIslandsStopped,
   type Input,
   inputArb,
+  interpreterSettingsArb,
   labelled,
   newMaterializer,
   PROPERTY_TIMEOUT,
   RUNS,
+  runs,
   runUnderDemand,
   scheduleArb,
   sinkPlacementArb,
   xsArb,
 } from './harness.js';
-import { rangeOracle } from './oracles.js';
+import { mod, rangeOracle } from './oracles.js';
 import { anyOpArb, buildPipeline, fusableOpArb, type Pipeline, pipelineOracle, type Segment, segmentsArb } from './ops.js';
 
 /** The sync fusion hosts: ranges (both directions) and arrays. */
@@ -45,8 +47,8 @@ const pipelineArb: fc.Arbitrary<Pipeline> = segmentsArb(anyOpArb, 4, 3);
 describe('pipelines equal their composed array oracles', () => {
   it('fused chains: range/from(array) followed by map/filter/filterNot/collect ≈ the same Array pipeline (Sink.seq)', () =>
     fc.assert(
-      fc.asyncProperty(fusionHostArb, fusedChainArb, async (input, pipeline) => {
-        const mat = newMaterializer();
+      fc.asyncProperty(fusionHostArb, fusedChainArb, interpreterSettingsArb, async (input, pipeline, settings) => {
+        const mat = newMaterializer(settings);
         try {
           const result = await buildPipeline(input.source(), pipeline).runWith(Sink.seq<number>(), mat);
           expect(result).toEqual(pipelineOracle(pipeline, input.xs));
@@ -55,33 +57,54 @@ describe('pipelines equal their composed array oracles', () => {
           mat.shutdown();
         }
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     ), PROPERTY_TIMEOUT);
 
   it('fused chains under random demand ≈ the same Array pipeline; demand never exceeded', () =>
     fc.assert(
-      fc.asyncProperty(fusionHostArb, fusedChainArb, scheduleArb, async (input, pipeline, schedule) => {
-        const out = await runUnderDemand(buildPipeline(input.source(), pipeline), schedule);
+      fc.asyncProperty(fusionHostArb, fusedChainArb, scheduleArb, interpreterSettingsArb, async (input, pipeline, schedule, settings) => {
+        const out = await runUnderDemand(buildPipeline(input.source(), pipeline), schedule, { settings });
         expect(describeTerminal(out.terminal)).toBe('complete');
         expect(out.elements).toEqual(pipelineOracle(pipeline, input.xs));
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
+    ), PROPERTY_TIMEOUT);
+
+  it('long fused chains whose filter rejects runs longer than the per-pull skip bound (1024) ≈ the same Array pipeline, under random demand', () =>
+    fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 1, max: 3000 }),
+        fc.nat(),
+        fc.boolean(),
+        scheduleArb,
+        interpreterSettingsArb,
+        async (n, every, offset, fromArray, schedule, settings) => {
+          const keep = (x: number) => mod(x, every) === offset % every;
+          const xs = rangeOracle(1, n);
+          const src = fromArray ? Source.from(xs) : Source.range(1, n);
+          const out = await runUnderDemand(src.map((x) => x * 3).filter((y) => keep(y / 3)).map((y) => y + 1), schedule, { settings });
+          expect(describeTerminal(out.terminal)).toBe('complete');
+          expect(out.elements).toEqual(xs.map((x) => x * 3).filter((y) => keep(y / 3)).map((y) => y + 1));
+        },
+      ),
+      { numRuns: runs(50) },
     ), PROPERTY_TIMEOUT);
 
   it('random pipelines with random async boundaries, input buffers {1,2,4,16} and chunked inputs ≈ composed oracles under random demand', () =>
     fc.assert(
-      fc.asyncProperty(inputArb, pipelineArb, scheduleArb, sinkPlacementArb, async (input, pipeline, schedule, sinkBuffer) => {
-        const out = await runUnderDemand(buildPipeline(input.source(), pipeline), schedule, { asyncSinkBuffer: sinkBuffer });
+      fc.asyncProperty(inputArb, pipelineArb, scheduleArb, sinkPlacementArb, interpreterSettingsArb, async (input, pipeline, schedule, sinkBuffer, settings) => {
+        const out = await runUnderDemand(buildPipeline(input.source(), pipeline), schedule, { asyncSinkBuffer: sinkBuffer, settings });
         expect(describeTerminal(out.terminal)).toBe('complete');
         expect(out.elements).toEqual(pipelineOracle(pipeline, input.xs));
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     ), PROPERTY_TIMEOUT);
 
   it('random pipelines with random async boundaries ≈ composed oracles with unbounded demand (Sink.seq); all islands stop', () =>
     fc.assert(
-      fc.asyncProperty(inputArb, pipelineArb, async (input, pipeline) => {
-        const mat = newMaterializer();
+      fc.asyncProperty(inputArb, pipelineArb, interpreterSettingsArb, async (input, pipeline, settings) => {
+        const mat = newMaterializer(settings);
         try {
           const result = await buildPipeline(input.source(), pipeline).runWith(Sink.seq<number>(), mat);
           expect(result).toEqual(pipelineOracle(pipeline, input.xs));
@@ -95,8 +118,8 @@ describe('pipelines equal their composed array oracles', () => {
 
   it('materializations share nothing: one blueprint run twice concurrently gives the oracle result twice', () =>
     fc.assert(
-      fc.asyncProperty(inputArb, pipelineArb, async (input, pipeline) => {
-        const mat = newMaterializer();
+      fc.asyncProperty(inputArb, pipelineArb, interpreterSettingsArb, async (input, pipeline, settings) => {
+        const mat = newMaterializer(settings);
         try {
           const blueprint = buildPipeline(input.source(), pipeline);
           const [a, b] = await Promise.all([blueprint.runWith(Sink.seq<number>(), mat), blueprint.runWith(Sink.seq<number>(), mat)]);
