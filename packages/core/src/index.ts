@@ -23,9 +23,62 @@ export { SystemScheduler, type Scheduler, type Cancellable } from './impl/Schedu
 export type { Publisher, Subscriber, Subscription, Processor } from './reactiveStreams.js';
 
 // ── Graph DSL, junctions, substreams (graph area) ──
+export { GraphDSL, GraphDSLBuilder, PortOps, GraphBlueprint, IllegalGraphError } from './dsl/GraphDSL.js';
+export { BidiFlow } from './dsl/BidiFlow.js';
+export { SubFlow, type SubFlowF, type ClosedOf } from './dsl/SubFlow.js';
+export { toMermaid, type MermaidOptions } from './dsl/Mermaid.js';
+export { Broadcast, type BroadcastOptions } from './dsl/Broadcast.js';
+export { Balance, type BalanceOptions } from './dsl/Balance.js';
+export { Merge, type MergeOptions } from './dsl/Merge.js';
+export { MergePreferred } from './dsl/MergePreferred.js';
+export { MergePrioritized } from './dsl/MergePrioritized.js';
+export { MergeSorted } from './dsl/MergeSorted.js';
+export { MergeLatest } from './dsl/MergeLatest.js';
+export { Zip } from './dsl/Zip.js';
+export { ZipWith } from './dsl/ZipWith.js';
+export { ZipN } from './dsl/ZipN.js';
+export { ZipWithN } from './dsl/ZipWithN.js';
+export { ZipLatest } from './dsl/ZipLatest.js';
+export { ZipLatestWith } from './dsl/ZipLatestWith.js';
+export { Unzip } from './dsl/Unzip.js';
+export { UnzipWith } from './dsl/UnzipWith.js';
+export { Partition, type PartitionOptions } from './dsl/Partition.js';
+export { Concat, type ConcatOptions } from './dsl/Concat.js';
+export { Interleave, type InterleaveOptions } from './dsl/Interleave.js';
+export type { MatOfKind, WithMat } from './dsl/ops/graphOps.js';
+export type { SubstreamCancelStrategy } from './operators/split.js';
+export { TooManySubstreamsOpenException } from './operators/groupBy.js';
+export { SubscriptionTimeoutException, subscriptionTimeout, DefaultSubscriptionTimeoutMs } from './stage/SubSourceOutlet.js';
+export { UniformFanInShape } from './stage/UniformFanInShape.js';
+export { UniformFanOutShape } from './stage/UniformFanOutShape.js';
+export { FanInShape2 } from './stage/FanInShape2.js';
+export { FanOutShape2 } from './stage/FanOutShape2.js';
+export { BidiShape } from './stage/BidiShape.js';
+export { MergePreferredShape } from './stage/MergePreferredShape.js';
 
 // ── Time, async and rate (time area) ──
+export { OverflowStrategy, DelayOverflowStrategy, BufferOverflowError } from './operators/OverflowStrategy.js';
+export { ThrottleMode, RateExceededError, type ThrottleOptions } from './operators/throttle.js';
+export { TimeoutError, InitialTimeoutError, CompletionTimeoutError, IdleTimeoutError, BackpressureTimeoutError, type TimeoutKind } from './operators/TimeoutError.js';
+export { QueueOfferResult, type SourceQueue } from './operators/sourceQueue.js';
+export type { SinkQueue } from './operators/sinkQueue.js';
+export type { TickCancellable } from './operators/tick.js';
+export type { IterableOrIterator } from './operators/expand.js';
+export { IllegalStateError } from './operators/IllegalStateError.js';
 
 // ── Failure handling, restarts, dynamic streams (error area) ──
+export { RestartSource } from './dsl/RestartSource.js';
+export { RestartFlow } from './dsl/RestartFlow.js';
+export { RestartSink } from './dsl/RestartSink.js';
+export { RestartSettings, type RestartHandle } from './dsl/RestartSettings.js';
+export { RetryFlow } from './dsl/RetryFlow.js';
+export { KillSwitches, type KillSwitch, UniqueKillSwitch, SharedKillSwitch } from './dsl/KillSwitches.js';
+export { MergeHub } from './dsl/MergeHub.js';
+export { BroadcastHub } from './dsl/BroadcastHub.js';
+export { PartitionHub, type ConsumerInfo } from './dsl/PartitionHub.js';
+export type { FlowMonitor, FlowMonitorState, ErrorMatcher, WithSignalOptions } from './dsl/ops/errorOps.js';
+export type { StreamSnapshot, StageSnapshot, StageState, ConnectionSnapshot, ConnectionState, StallReport } from './impl/StreamSnapshot.js';
+export type { StallDetectionSettings, FailureLogger } from './impl/MaterializerImpl.js';
 
 // ── Interop and Reactive Streams boundaries (interop area) ──
+export { StreamConverters, type AsReadableOptions } from './dsl/StreamConverters.js';

@@ -256,3 +256,25 @@ describe('async boundaries', () => {
     expect(await down.expectError()).toBe(boom);
   });
 });
+
+describe('materialized promises', () => {
+  it('a discarded sink promise does not become an unhandled rejection when the stream fails', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const mat = new Materializer({ logger: null });
+      // Keep.left drops Sink.seq's promise; the stream fails.
+      Source.failed<number>(new Error('nobody listens')).to(Sink.seq()).run(mat);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('an awaited sink promise still rejects with the original error', async () => {
+    const boom = new Error('boom');
+    await expect(Source.failed<number>(boom).runWith(Sink.seq(), new Materializer({ logger: null }))).rejects.toBe(boom);
+  });
+});

@@ -9,6 +9,10 @@ import { Keep } from './Keep.js';
 import { Materializer } from './Materializer.js';
 import { Sink } from './Sink.js';
 import { Source } from './Source.js';
+import { RunnableGraph } from './RunnableGraph.js';
+import { FlowProcessor } from '../operators/toProcessor.js';
+import type { Processor } from '../reactiveStreams.js';
+import { toMermaid } from './Mermaid.js';
 
 /** Higher-kinded view of `Flow<In, _, Mat>` (see FlowOps). */
 export interface FlowF<In, Mat> extends HKT {
@@ -43,7 +47,7 @@ export class Flow<In, Out, Mat = NotUsed> implements Graph<FlowShape<In, Out>, M
   static fromGraph<I, O, M>(graph: Graph<FlowShape<I, O>, M>): Flow<I, O, M> {
     if (graph instanceof Flow) return graph as Flow<I, O, M>;
     if (!graph || !(graph.shape instanceof FlowShape)) {
-      throw new TypeError(`Flow.fromGraph: expected a graph with a FlowShape, got ${describe(graph?.shape)}`);
+      throw new TypeError(`Flow.fromGraph: expected a graph with a FlowShape, got ${graph?.shape?.constructor?.name ?? describe(graph)}`);
     }
     return new Flow<I, O, M>(graph.shape, graph.module);
   }
@@ -67,11 +71,36 @@ export class Flow<In, Out, Mat = NotUsed> implements Graph<FlowShape<In, Out>, M
 
   // ── graph area factories ──
 
+  /** A Mermaid flowchart of this flow (stages and port labels; see `toMermaid`). */
+  toMermaid(): string {
+    return toMermaid(this);
+  }
+
   // ── time area factories ──
 
   // ── error area factories ──
 
   // ── interop area factories ──
+
+  /**
+   * A blueprint that materializes a Reactive Streams `Processor` running this flow: its subscriber side
+   * is `Source.asSubscriber()`, its publisher side `Sink.asPublisher(fanout)` (default: one subscriber).
+   * Each run gives a new processor. `bufferSize` (a power of two) sets both sides' buffers.
+   *
+   * @example const processor = Flow.create<number>().map((x) => x * 2).toProcessor().run();
+   */
+  toProcessor(options: { readonly fanout?: boolean; readonly bufferSize?: number } = {}): RunnableGraph<Processor<In, Out>> {
+    const fanout = options.fanout ?? false;
+    const graph = Source.asSubscriber<In>()
+      .viaMat(this, Keep.left)
+      .toMat(Sink.asPublisher<Out>(fanout), (subscriber, publisher) => new FlowProcessor<In, Out>(subscriber, publisher) as Processor<In, Out>);
+    const size = options.bufferSize;
+    if (size === undefined) return graph;
+    if (!Number.isInteger(size) || size <= 0 || (size & (size - 1)) !== 0) {
+      throw new RangeError(`Flow.toProcessor: bufferSize must be a positive power of two, got ${String(size)}`);
+    }
+    return graph.withAttributes(Attributes.inputBuffer(size, size));
+  }
 
   /** Appends a flow; keeps this flow's materialized value. */
   via<T>(flow: Graph<FlowShape<Out, T>, unknown>): Flow<In, T, Mat> {

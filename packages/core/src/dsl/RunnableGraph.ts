@@ -4,6 +4,7 @@ import { ClosedShape } from '../stage/Shape.js';
 import type { Module } from '../impl/Module.js';
 import { mapMaterialized } from './compose.js';
 import { Materializer } from './Materializer.js';
+import { toMermaid } from './Mermaid.js';
 
 /** A closed blueprint: ready to `run()`, any number of times, each run independent. */
 export class RunnableGraph<Mat> implements Graph<ClosedShape, Mat> {
@@ -12,7 +13,11 @@ export class RunnableGraph<Mat> implements Graph<ClosedShape, Mat> {
   constructor(readonly module: Module) {}
 
   static fromGraph<M>(graph: Graph<ClosedShape, M>): RunnableGraph<M> {
-    return graph instanceof RunnableGraph ? graph : new RunnableGraph<M>(graph.module);
+    if (graph instanceof RunnableGraph) return graph;
+    if (!graph || !(graph.shape instanceof ClosedShape)) {
+      throw new TypeError(`RunnableGraph.fromGraph: expected a graph with a ClosedShape (no open ports), got ${graph?.shape?.constructor?.name ?? String(graph)}`);
+    }
+    return new RunnableGraph<M>(graph.module);
   }
 
   /** Materializes and starts the graph; returns its materialized value. */
@@ -34,5 +39,10 @@ export class RunnableGraph<Mat> implements Graph<ClosedShape, Mat> {
 
   async(): RunnableGraph<Mat> {
     return this.withAttributes(Attributes.asyncBoundary);
+  }
+
+  /** A Mermaid flowchart of this graph (stages and port labels; see `toMermaid`). */
+  toMermaid(): string {
+    return toMermaid(this);
   }
 }

@@ -9,6 +9,15 @@ import { mapMaterialized } from './compose.js';
 import { Keep } from './Keep.js';
 import { Materializer } from './Materializer.js';
 import { Source } from './Source.js';
+import { ForeachAsyncSink } from '../operators/foreachAsync.js';
+import { QueueSink, type SinkQueue } from '../operators/sinkQueue.js';
+import { AsAsyncIterableSink } from '../operators/asAsyncIterable.js';
+import { AsPublisherSink } from '../operators/asPublisher.js';
+import { FromSubscriberSink } from '../operators/fromSubscriber.js';
+import type { Publisher, Subscriber } from '../reactiveStreams.js';
+import { GraphDSL } from './GraphDSL.js';
+import { toMermaid } from './Mermaid.js';
+import type { UniformFanOutShape } from '../stage/UniformFanOutShape.js';
 
 /**
  * A blueprint with one input: where elements end up. Most sinks materialize a promise of their result,
@@ -29,7 +38,7 @@ export class Sink<In, Mat = NotUsed> implements Graph<SinkShape<In>, Mat> {
   static fromGraph<T, M>(graph: Graph<SinkShape<T>, M>): Sink<T, M> {
     if (graph instanceof Sink) return graph as Sink<T, M>;
     if (!graph || !(graph.shape instanceof SinkShape)) {
-      throw new TypeError(`Sink.fromGraph: expected a graph with a SinkShape, got ${describe(graph?.shape)}`);
+      throw new TypeError(`Sink.fromGraph: expected a graph with a SinkShape, got ${graph?.shape?.constructor?.name ?? describe(graph)}`);
     }
     return new Sink<T, M>(graph.shape, graph.module);
   }
@@ -91,11 +100,119 @@ export class Sink<In, Mat = NotUsed> implements Graph<SinkShape<In>, Mat> {
 
   // ── graph area factories ──
 
+  /**
+   * Combines several sinks with a fan-out junction: `fanOutStrategy(n)` makes the junction for the `n`
+   * sinks (e.g. `(n) => Broadcast.create(n)` or `(n) => Balance.create(n)`), its outlet `i` feeding sink
+   * `i`. Materializes `NotUsed`.
+   *
+   * @example Source.range(1, 3).runWith(Sink.combine([Sink.foreach(log), Sink.ignore()], (n) => Broadcast.create<number>(n)))
+   */
+  static combine<T, U>(sinks: readonly Graph<SinkShape<U>, unknown>[], fanOutStrategy: (n: number) => Graph<UniformFanOutShape<T, U>, unknown>): Sink<T> {
+    if (!Array.isArray(sinks) || sinks.length === 0) throw new RangeError(`Sink.combine: sinks must be a non-empty array of Sinks, got ${describe(sinks)}`);
+    if (typeof fanOutStrategy !== 'function') throw new TypeError(`Sink.combine: fanOutStrategy must be a function, got ${describe(fanOutStrategy)}`);
+    const junction = fanOutStrategy(sinks.length);
+    const graph = GraphDSL.create((b) => {
+      const j = b.add(junction);
+      if (j.outlets.length !== sinks.length || j.inlets.length !== 1) {
+        throw new TypeError(`Sink.combine: fanOutStrategy(${sinks.length}) must return a fan-out junction with one inlet and ${sinks.length} outlets, got ${j.inlets.length} inlets and ${j.outlets.length} outlets`);
+      }
+      sinks.forEach((s, i) => b.from<U>(j.outlets[i]!).to(s));
+      return new SinkShape(j.inlets[0]!);
+    });
+    return Sink.fromGraph(graph) as Sink<T>;
+  }
+
+  /** A Mermaid flowchart of this sink (stages and port labels; see `toMermaid`). */
+  toMermaid(): string {
+    return toMermaid(this);
+  }
+
   // ── time area factories ──
+
+  /**
+   * Calls `f` for each element, with up to `parallelism` calls (promises) in flight; resolves when
+   * upstream completed and every call has settled. A rejection (or a synchronous throw) rejects the result
+   * with that error and cancels upstream, unless supervision says otherwise (`resume`/`restart` skip the
+   * element).
+   *
+   * @example await Source.from(rows).runWith(Sink.foreachAsync(4, (row) => db.insert(row)))
+   */
+  static foreachAsync<T>(parallelism: number, f: (x: T) => unknown): Sink<T, Promise<void>> {
+    return Sink.fromGraph(new ForeachAsyncSink(parallelism, f));
+  }
+
+  /**
+   * A sink drained from outside: materializes a `SinkQueue` whose `pull()` resolves with the next element,
+   * with `undefined` once the stream has completed, and rejects with the stream's error if it failed. Up to
+   * `Attributes.inputBuffer(…).max` elements (default 16) are fetched ahead; at most `maxConcurrentPulls`
+   * pulls may be outstanding. `cancel()` cancels the stream.
+   *
+   * @example
+   * const queue = Source.range(1, 3).runWith(Sink.queue<number>());
+   * await queue.pull(); // 1
+   */
+  static queue<T>(maxConcurrentPulls = 1): Sink<T, SinkQueue<T>> {
+    return Sink.fromGraph(new QueueSink<T>(maxConcurrentPulls));
+  }
 
   // ── error area factories ──
 
   // ── interop area factories ──
+
+  /**
+   * Materializes a Reactive Streams `Publisher` of the stream's elements. Nothing is pulled before the
+   * first subscriber arrives; then up to the input buffer size (`Attributes.inputBuffer`) is read ahead.
+   *
+   * - `fanout = false`: one subscriber; any later one gets `onSubscribe` + `onError`. Its cancellation
+   *   cancels the stream.
+   * - `fanout = true`: any number of subscribers share the stream at the pace of the slowest; the
+   *   fastest may be at most one buffer ahead. A late subscriber starts at the oldest element still
+   *   buffered. When the last subscriber cancels, the stream is cancelled.
+   *
+   * `request(n)` takes a positive integer or `Infinity`; anything else is signalled as
+   * `onError(RangeError)` (rule 3.9). A `null`/`undefined` element fails the stream with a `TypeError`
+   * (rule 2.13). Subscribers arriving after the stream ended get `onSubscribe` and its terminal signal.
+   *
+   * - **Backpressures when** some subscriber has no demand and the buffer is full (no subscriber yet
+   *   also backpressures).
+   * - **Completes when** upstream completes (each subscriber after the elements it has not seen).
+   * - **Fails when** upstream fails: every subscriber gets `onError` at once.
+   * - **Cancels when** the (last) subscriber cancels.
+   *
+   * @example const publisher = Source.range(1, 100).runWith(Sink.asPublisher(false));
+   */
+  static asPublisher<T>(fanout: boolean): Sink<T, Publisher<T>> {
+    return Sink.fromGraph(new AsPublisherSink<T>(fanout));
+  }
+
+  /**
+   * Publishes the stream to one Reactive Streams `Subscriber`: it gets `onSubscribe` when the stream
+   * starts, elements only as it requests them, then `onComplete` or `onError`. Invalid requests are
+   * signalled as `onError(RangeError)` (rule 3.9) and cancel the stream.
+   *
+   * - **Backpressures when** the subscriber has no outstanding demand.
+   * - **Cancels when** the subscriber cancels (or throws from a signal method, rule 2.13).
+   *
+   * @example Source.range(1, 3).runWith(Sink.fromSubscriber(mySubscriber));
+   */
+  static fromSubscriber<T>(subscriber: Subscriber<T>): Sink<T> {
+    return Sink.fromGraph(new FromSubscriberSink<T>(subscriber));
+  }
+
+  /**
+   * Materializes an async iterator over the stream, for `for await`. Each `next()` pulls exactly one
+   * element — nothing is read ahead — so the loop's pace is the stream's pace. `return()` (what `break`
+   * calls) cancels the stream; a failure rejects `next()` with the stream's original error. The
+   * iterator is single-use; an iterator that is never advanced keeps the stream backpressured.
+   *
+   * - **Backpressures when** no `next()` is pending.
+   * - **Cancels when** the iterator's `return()` is called (e.g. `break` out of `for await`).
+   *
+   * @example for await (const x of Source.range(1, 3).runWith(Sink.asAsyncIterable())) console.log(x);
+   */
+  static asAsyncIterable<T>(): Sink<T, AsyncIterableIterator<T>> {
+    return Sink.fromGraph(new AsAsyncIterableSink<T>());
+  }
 
   /** Runs `source` into this sink; returns the source's materialized value. */
   runWith<M>(source: Graph<SourceShape<In>, M>, materializer: Materializer = Materializer.default): M {

@@ -9,6 +9,11 @@ import { SingleSource } from '../operators/single.js';
 import { EmptySource, FailedSource, NeverSource, RepeatSource } from '../operators/simpleSources.js';
 import { UnfoldAsyncSource } from '../operators/unfoldAsync.js';
 import { UnfoldSource } from '../operators/unfold.js';
+import { UnfoldResourceSource } from '../operators/unfoldResource.js';
+import { UnfoldResourceAsyncSource } from '../operators/unfoldResourceAsync.js';
+import { AsSubscriberSource } from '../operators/asSubscriber.js';
+import { FromPublisherSource } from '../operators/fromPublisher.js';
+import type { Publisher, Subscriber } from '../reactiveStreams.js';
 import { describe } from '../operators/validate.js';
 import { Attributes } from '../stage/Attributes.js';
 import type { Graph, NotUsed } from '../stage/GraphStage.js';
@@ -20,6 +25,14 @@ import { Keep } from './Keep.js';
 import { Materializer } from './Materializer.js';
 import { RunnableGraph } from './RunnableGraph.js';
 import { Sink } from './Sink.js';
+import { TickSource, type TickCancellable } from '../operators/tick.js';
+import { QueueSource, type SourceQueue } from '../operators/sourceQueue.js';
+import type { OverflowStrategy } from '../operators/OverflowStrategy.js';
+import { GraphDSL } from './GraphDSL.js';
+import { toMermaid } from './Mermaid.js';
+import { bindSourceClass } from './ops/graphOps.js';
+import { ZipWithN as ZipWithNStage, toArray as zipToArray } from '../operators/zipWithN.js';
+import type { UniformFanInShape } from '../stage/UniformFanInShape.js';
 
 /** Higher-kinded view of `Source<_, Mat>` (see FlowOps). */
 export interface SourceF<Mat> extends HKT {
@@ -52,7 +65,7 @@ export class Source<Out, Mat = NotUsed> implements Graph<SourceShape<Out>, Mat> 
   static fromGraph<T, M>(graph: Graph<SourceShape<T>, M>): Source<T, M> {
     if (graph instanceof Source) return graph as Source<T, M>;
     if (!graph || !(graph.shape instanceof SourceShape)) {
-      throw new TypeError(`Source.fromGraph: expected a graph with a SourceShape, got ${describe(graph?.shape)}`);
+      throw new TypeError(`Source.fromGraph: expected a graph with a SourceShape, got ${graph?.shape?.constructor?.name ?? describe(graph)}`);
     }
     return new Source<T, M>(graph.shape, graph.module);
   }
@@ -129,11 +142,182 @@ export class Source<Out, Mat = NotUsed> implements Graph<SourceShape<Out>, Mat> 
 
   // ── graph area factories ──
 
+  static {
+    bindSourceClass(Source);
+  }
+
+  /**
+   * Combines several sources with a fan-in junction: `fanInStrategy(n)` makes the junction for the `n`
+   * sources (e.g. `(n) => Merge.create(n)` or `(n) => Concat.create(n)`), source `i` feeding its inlet `i`.
+   * Materializes `NotUsed`.
+   *
+   * @example Source.combine([Source.single(1), Source.single(2)], (n) => Merge.create<number>(n))
+   */
+  static combine<T, U>(sources: readonly Graph<SourceShape<T>, unknown>[], fanInStrategy: (n: number) => Graph<UniformFanInShape<T, U>, unknown>): Source<U> {
+    if (!Array.isArray(sources) || sources.length === 0) throw new RangeError(`Source.combine: sources must be a non-empty array of Sources, got ${describe(sources)}`);
+    if (typeof fanInStrategy !== 'function') throw new TypeError(`Source.combine: fanInStrategy must be a function, got ${describe(fanInStrategy)}`);
+    const junction = fanInStrategy(sources.length);
+    const graph = GraphDSL.create((b) => {
+      const j = b.add(junction);
+      if (j.inlets.length !== sources.length || j.outlets.length !== 1) {
+        throw new TypeError(`Source.combine: fanInStrategy(${sources.length}) must return a fan-in junction with ${sources.length} inlets and one outlet, got ${j.inlets.length} inlets and ${j.outlets.length} outlets`);
+      }
+      sources.forEach((s, i) => b.from<T>(s).to(j.inlets[i]!));
+      return new SourceShape(j.outlets[0]!);
+    });
+    return Source.fromGraph(graph) as Source<U>;
+  }
+
+  /**
+   * Zips the sources into arrays: one element from each, in order. Completes when any source
+   * completes. No sources: an empty source.
+   *
+   * @example Source.zipN([Source.from([1, 2]), Source.from([3, 4])]) // [1, 3], [2, 4]
+   */
+  static zipN<T>(sources: readonly Graph<SourceShape<T>, unknown>[]): Source<T[]> {
+    return Source.zipWithN(zipToArray, sources);
+  }
+
+  /**
+   * Combines one element from each source with `zipper` (which receives a reused array: copy it if
+   * you keep it). Completes when any source completes. No sources: an empty source.
+   *
+   * @example Source.zipWithN((xs) => xs[0]! + xs[1]!, [Source.from([1, 2]), Source.from([3, 4])]) // 4, 6
+   */
+  static zipWithN<T, O>(zipper: (xs: readonly T[]) => O, sources: readonly Graph<SourceShape<T>, unknown>[]): Source<O> {
+    if (typeof zipper !== 'function') throw new TypeError(`Source.zipWithN: zipper must be a function, got ${describe(zipper)}`);
+    if (!Array.isArray(sources)) throw new TypeError(`Source.zipWithN: sources must be an array of Sources, got ${describe(sources)}`);
+    if (sources.length === 0) return Source.empty<O>();
+    return Source.combine(sources, (n) => new ZipWithNStage<T, O>(zipper, n, zipper === (zipToArray as unknown) ? 'ZipN' : 'ZipWithN'));
+  }
+
+  /** A Mermaid flowchart of this source (stages and port labels; see `toMermaid`). */
+  toMermaid(): string {
+    return toMermaid(this);
+  }
+
   // ── time area factories ──
+
+  /**
+   * Emits `tick` after `initialDelayMs`, then every `intervalMs` milliseconds (on the materializer's
+   * scheduler). A tick that falls due while downstream is not asking is skipped, never queued.
+   * Materializes a `Cancellable`: cancelling it completes the stream.
+   *
+   * - **Emits when** a tick falls due and downstream is asking.
+   * - **Completes when** the materialized `Cancellable` is cancelled.
+   *
+   * @example Source.tick(0, 1000, 'tick').take(3) // 'tick' now, after 1 s and after 2 s
+   */
+  static tick<T>(initialDelayMs: number, intervalMs: number, tick: T): Source<T, TickCancellable> {
+    return Source.fromGraph(new TickSource(initialDelayMs, intervalMs, tick));
+  }
+
+  /**
+   * A source fed from outside: materializes a `SourceQueue` whose `offer(x)` resolves with a
+   * `QueueOfferResult` (Enqueued / Dropped / QueueClosed / Failure). Up to `bufferSize` elements (0 is
+   * allowed) wait for downstream; when the buffer is full, `overflowStrategy` decides — with
+   * `OverflowStrategy.backpressure` the offer stays pending until there is room (one pending offer at a
+   * time). `complete()` completes the stream after the buffered elements, `fail(e)` fails it, and
+   * `watchCompletion()` tells when it ended.
+   *
+   * - **Emits when** an element is buffered (or offered) and downstream pulls.
+   * - **Completes when** `complete()` was called and the buffer is drained; fails on `fail(e)`.
+   *
+   * @example
+   * const queue = Source.queue<number>(16, OverflowStrategy.backpressure).to(Sink.foreach(console.log)).run();
+   * await queue.offer(1); queue.complete();
+   */
+  static queue<T>(bufferSize: number, overflowStrategy: OverflowStrategy): Source<T, SourceQueue<T>> {
+    return Source.fromGraph(new QueueSource<T>(bufferSize, overflowStrategy));
+  }
 
   // ── error area factories ──
 
+  /**
+   * Reads from a resource that must be released: `create()` opens it when the stream starts, each pull
+   * calls `read(resource)`, which returns the next element or `undefined` at the end; then `close`
+   * releases it and the source completes. `close` runs exactly once however the stream ends (end of
+   * data, failure, cancellation, materializer shutdown).
+   *
+   * - **Emits when** downstream pulls and `read` returned an element.
+   * - **Completes when** `read` returned `undefined` (after `close`).
+   * - **Cancels when** downstream cancels (`close` runs).
+   *
+   * Supervision when `read` throws: `resume` skips and reads again; `restart` closes the resource and
+   * opens a new one; `stop` (default) closes it and fails with the error.
+   *
+   * @example Source.unfoldResource(() => openSync(path, 'r'), (fd) => readLine(fd), (fd) => closeSync(fd))
+   */
+  static unfoldResource<T, R>(create: () => R, read: (resource: R) => T | undefined, close: (resource: R) => void): Source<T> {
+    return Source.fromGraph(new UnfoldResourceSource(create, read, close));
+  }
+
+  /**
+   * `unfoldResource` with asynchronous `create`, `read` and `close` (each returns a promise). One call
+   * is in flight at a time and `read` is only called on demand. When the stream ends by itself or
+   * downstream cancels, the stage waits for `close` before it stops, so a finished stream has released
+   * its resource; a resource whose `create` settles after the stream was stopped from outside is closed
+   * when it arrives.
+   *
+   * - **Emits when** downstream pulls and `read`'s promise resolved with an element.
+   * - **Completes when** `read` resolved with `undefined` and `close` settled.
+   * - **Cancels when** downstream cancels (`close` runs).
+   *
+   * Supervision when `read` rejects: `resume` reads again; `restart` closes the resource and opens a new
+   * one; `stop` (default) closes it and fails with the error. A rejected `create` or `close` fails the
+   * stream.
+   */
+  static unfoldResourceAsync<T, R>(create: () => PromiseLike<R>, read: (resource: R) => PromiseLike<T | undefined>, close: (resource: R) => PromiseLike<unknown>): Source<T> {
+    return Source.fromGraph(new UnfoldResourceAsyncSource(create, read, close));
+  }
+
   // ── interop area factories ──
+
+  /**
+   * Elements from a Reactive Streams `Publisher`. Each materialization subscribes once, when the
+   * stream starts, and requests elements in batches: a window of the input buffer size (see
+   * `Attributes.inputBuffer`), renewed half a window at a time as elements go downstream.
+   *
+   * - **Emits when** the publisher has sent an element and downstream pulls.
+   * - **Backpressures when** downstream backpressures (then no more than one window is requested).
+   * - **Completes when** the publisher signals `onComplete` and the buffered elements went out.
+   * - **Fails when** the publisher signals `onError` (at once: elements still buffered are dropped, as
+   *   Reactive Streams lets `onError` overtake them), or breaks the protocol (more elements than
+   *   requested, `null` signals).
+   * - **Cancels when** downstream cancels: the subscription is cancelled.
+   *
+   * @example Source.fromPublisher(somePublisher).map(f).runWith(Sink.seq())
+   */
+  static fromPublisher<T>(publisher: Publisher<T>): Source<T> {
+    return Source.fromGraph(new FromPublisherSource(publisher));
+  }
+
+  /**
+   * A source that materializes a Reactive Streams `Subscriber`: subscribe it to any publisher and the
+   * publisher's elements flow into the stream, requested in batches (as in `fromPublisher`). A second
+   * `onSubscribe` is cancelled (rule 2.5); `null` signals throw a `TypeError` (rule 2.13).
+   *
+   * - **Emits when** the publisher has sent an element and downstream pulls.
+   * - **Backpressures when** downstream backpressures.
+   * - **Completes when** the publisher signals `onComplete` and the buffered elements went out.
+   * - **Cancels when** downstream cancels: the subscription is cancelled.
+   *
+   * @example const [subscriber, done] = Source.asSubscriber<number>().toMat(Sink.seq(), Keep.both).run();
+   */
+  static asSubscriber<T>(): Source<T, Subscriber<T>> {
+    return Source.fromGraph(new AsSubscriberSource<T>());
+  }
+
+  /**
+   * Makes every source usable with `for await`: each iteration materializes the source (on the default
+   * materializer) into `Sink.asAsyncIterable()`, which pulls one element per `next()`. Breaking out of
+   * the loop cancels the stream; a failure is thrown from the loop.
+   *
+   * @example for await (const x of Source.range(1, 3)) console.log(x);
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<Out> {
+    return this.runWith(Sink.asAsyncIterable<Out>());
+  }
 
   // ───────────────────────────── composition ─────────────────────────────
 

@@ -55,12 +55,22 @@ export class Executor {
 
   private readonly drain = (): void => {
     this.drainScheduled = false;
-    const batch = this.ready;
-    this.ready = [];
-    for (let i = 0; i < batch.length; i++) {
-      const r = batch[i]!;
-      r._scheduled = false;
-      this.eventsSinceTurn += r.runBatch();
+    // Islands woken while draining (e.g. the other side of an async boundary) run in the same drain,
+    // without a microtask hop each, until the budget says the event loop must get its turn.
+    while (this.ready.length !== 0) {
+      const batch = this.ready;
+      this.ready = [];
+      for (let i = 0; i < batch.length; i++) {
+        const r = batch[i]!;
+        r._scheduled = false;
+        this.eventsSinceTurn += r.runBatch();
+      }
+      if (this.eventsSinceTurn >= this.yieldAfterEvents) break;
+    }
+    if (this.ready.length !== 0 && !this.drainScheduled) {
+      this.drainScheduled = true;
+      if (this.eventsSinceTurn >= this.yieldAfterEvents) setImmediate(this.drainAfterTurn);
+      else resolved.then(this.drain);
     }
   };
 }

@@ -62,6 +62,15 @@
  * The only way into a running island from outside is `invokeAsync` (behind
  * `GraphStageLogic.getAsyncCallback`): the call is queued and the island scheduled; the handler later
  * runs inside the island like any other event.
+ *
+ * ## Observability
+ *
+ * `Materializer.snapshot()` and stall detection (impl/StreamSnapshot.ts) read this bookkeeping on
+ * demand; the hot path pays for exactly one thing: `Connection.pushes`, incremented where a push is
+ * delivered (an object the delivery touches anyway). `eventsTotal` is added up once per batch. The
+ * `hooks` (one `RunningStream` per materialized stream, shared by its islands) are called on the
+ * failure path only: `stageFailed` (from `failStage`) lets the stream find where an error started and
+ * log a failure that reaches a sink once; `onPostStopError` reports a throwing `postStop`.
  */
 import type { Executor, Runnable } from './Executor.js';
 
@@ -202,6 +211,8 @@ const Finished = 2;
 
 export class GraphInterpreter implements Runnable {
   _scheduled = false;
+  /** Events (deliveries and external inputs) processed so far; added up once per batch, for stall detection. */
+  eventsTotal = 0;
   /** Logics not yet finalized (a substream's logics leave when they stop, so long runs do not accumulate them). */
   readonly live = new Set<InterpreterLogic>();
   /** Logics added since the island started, waiting for their preStart. */
@@ -353,6 +364,7 @@ export class GraphInterpreter implements Runnable {
     }
     if (this.runningStages === 0) this.finish();
     else if (this.head !== this.tail || this.asyncInputs.length !== 0) this.executor.schedule(this);
+    this.eventsTotal += events;
     return events;
   }
 

@@ -6,7 +6,11 @@
 import { Executor } from './Executor.js';
 import { GraphInterpreter, type InterpreterLogic } from './GraphInterpreter.js';
 import type { AttributesLike, MaterializingLogic, Module } from './Module.js';
-import { type Scheduler, SystemScheduler } from './Scheduler.js';
+import { type FailureLogger, RunningStream } from './RunningStream.js';
+import { type Cancellable, type Scheduler, SystemScheduler } from './Scheduler.js';
+import type { StallReport, StreamSnapshot } from './StreamSnapshot.js';
+
+export type { FailureLogger };
 
 export interface MaterializerSettings {
   /** Timer service used by every stage of every stream of this materializer. */
@@ -15,11 +19,25 @@ export interface MaterializerSettings {
   readonly syncProcessingLimit?: number;
   /** Events processed before the Node event loop gets a turn (default 10000). */
   readonly yieldAfterEvents?: number;
-  /** Where unhandled stream failures are reported; `null` silences them. Default: console.error. */
+  /**
+   * Where failures nobody handled are reported — once per stream, naming the stage where the error
+   * started — and errors thrown by `postStop`. `null` silences them. Default: `console.error`.
+   */
   readonly logger?: FailureLogger | null;
+  /**
+   * Opt-in stall detection: when a running stream makes no progress (no element delivered, no port
+   * closed) for `afterMs` milliseconds (measured on the materializer's scheduler), `onStall` is called
+   * once with a report naming the stage that holds the stream up; it is called again only after the
+   * stream made progress and stalled anew. Default `onStall`: a `console.warn` line (nothing if
+   * `logger` is `null`).
+   */
+  readonly stallDetection?: StallDetectionSettings;
 }
 
-export type FailureLogger = (message: string, error: unknown) => void;
+export interface StallDetectionSettings {
+  readonly afterMs: number;
+  readonly onStall?: (report: StallReport) => void;
+}
 
 export interface BoundaryPair {
   readonly upstream: InterpreterLogic;
@@ -51,8 +69,15 @@ export class MaterializerImpl {
   private readonly executor: Executor;
   private readonly eventLimit: number;
   private readonly running = new Set<GraphInterpreter>();
+  private readonly streams = new Set<RunningStream>();
+  private streamIds = 0;
+  /** The stream (and whether it is a sub-fused part of it) that the walk in progress adds stages to. */
+  private building: { readonly stream: RunningStream; readonly nested: boolean } | null = null;
   private shutdownFlag = false;
   readonly logger: FailureLogger | null;
+  private readonly stallAfterMs: number;
+  private readonly onStall: ((report: StallReport) => void) | null;
+  private stallTimer: Cancellable | null = null;
 
   constructor(
     settings: MaterializerSettings,
@@ -67,6 +92,20 @@ export class MaterializerImpl {
     this.eventLimit = limit;
     this.executor = new Executor(yieldAfter);
     this.logger = settings.logger === undefined ? defaultLogger : settings.logger;
+    const stall = settings.stallDetection;
+    if (stall === undefined) {
+      this.stallAfterMs = 0;
+      this.onStall = null;
+    } else {
+      const ms = stall?.afterMs;
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) {
+        throw new RangeError(`Materializer: stallDetection.afterMs must be a positive finite number of milliseconds, got ${String(ms)}`);
+      }
+      if (stall.onStall !== undefined && typeof stall.onStall !== 'function') throw new TypeError('Materializer: stallDetection.onStall must be a function');
+      this.stallAfterMs = ms;
+      const logger = this.logger;
+      this.onStall = stall.onStall ?? (logger === null ? () => {} : (r) => console.warn(`[tributary] ${r.message}`));
+    }
   }
 
   get isShutdown(): boolean {
@@ -83,12 +122,68 @@ export class MaterializerImpl {
     if (this.shutdownFlag) return;
     this.shutdownFlag = true;
     for (const island of [...this.running]) island.abort();
+    this.stallTimer?.cancel();
+    this.stallTimer = null;
   }
+
+  /**
+   * What every running stream of this materializer is doing right now: each stage with its name, its
+   * state (waiting for demand / waiting for element / completed) and the elements it took in and
+   * pushed out so far, plus every connection. Cheap enough to call from a health endpoint.
+   */
+  snapshot(): StreamSnapshot[] {
+    const out: StreamSnapshot[] = [];
+    for (const s of this.streams) out.push(s.snapshot());
+    return out;
+  }
+
+  /** @internal Called by a stream when one of its islands finished. */
+  _streamIslandFinished(stream: RunningStream, island: GraphInterpreter): void {
+    this.running.delete(island);
+    if (stream.islands.size === 0) {
+      this.streams.delete(stream);
+      if (this.streams.size === 0 && this.stallTimer !== null) {
+        this.stallTimer.cancel();
+        this.stallTimer = null;
+      }
+    }
+  }
+
+  private newStream(): RunningStream {
+    const stream = new RunningStream(++this.streamIds, this);
+    this.streams.add(stream);
+    this.armStallCheck();
+    return stream;
+  }
+
+  private armStallCheck(): void {
+    if (this.onStall === null || this.stallTimer !== null || this.shutdownFlag) return;
+    this.stallTimer = this.scheduler.scheduleOnce(this.stallAfterMs / 2, this.checkStalls);
+  }
+
+  private readonly checkStalls = (): void => {
+    this.stallTimer = null;
+    if (this.streams.size === 0) return;
+    const now = this.scheduler.now();
+    for (const s of [...this.streams]) {
+      const report = s.checkStall(now, this.stallAfterMs);
+      if (report !== undefined) {
+        try {
+          this.onStall!(report);
+        } catch (e) {
+          this.logger?.('stall detection: onStall threw', e);
+        }
+      }
+    }
+    this.armStallCheck();
+  };
 
   /** Materializes a closed blueprint and starts it; returns its materialized value. */
   materializeModule(module: Module): unknown {
     if (this.shutdownFlag) throw new MaterializerShutdownError();
     const islands: GraphInterpreter[] = [];
+    const previous = this.building;
+    this.building = { stream: this.newStream(), nested: false };
     try {
       const root = this.newIsland(islands);
       const r = this.walk(module, this.rootAttributes, root, islands);
@@ -101,6 +196,8 @@ export class MaterializerImpl {
     } catch (e) {
       for (const island of islands) island.abort();
       throw e;
+    } finally {
+      this.building = previous;
     }
   }
 
@@ -112,6 +209,8 @@ export class MaterializerImpl {
   materializeInto(module: Module, island: GraphInterpreter, wire: (ins: Slot[], outs: Slot[]) => void): unknown {
     if (this.shutdownFlag) throw new MaterializerShutdownError();
     const islands: GraphInterpreter[] = [];
+    const previous = this.building;
+    this.building = { stream: this.streamOf(island), nested: true };
     let r: Materialized;
     try {
       r = this.walk(module, this.rootAttributes, island, islands);
@@ -120,6 +219,8 @@ export class MaterializerImpl {
       island.discardPending();
       for (const i of islands) i.abort();
       throw e;
+    } finally {
+      this.building = previous;
     }
     island.startPending();
     for (const i of islands) i.start();
@@ -128,21 +229,29 @@ export class MaterializerImpl {
 
   /** Connects two port slots (possibly across islands). */
   connectSlots(out: Slot, into: Slot): void {
-    this.wire(out, into, []);
+    const previous = this.building;
+    this.building = { stream: this.streamOf(out.island), nested: true };
+    try {
+      this.wire(out, into, []);
+    } finally {
+      this.building = previous;
+    }
+  }
+
+  /** The stream an island belongs to (islands are always created for one). */
+  private streamOf(island: GraphInterpreter): RunningStream {
+    const hooks = island.hooks;
+    return hooks instanceof RunningStream ? hooks : this.newStream();
   }
 
   private newIsland(islands: GraphInterpreter[]): GraphInterpreter {
-    const island = new GraphInterpreter(this.executor, this.eventLimit, this.hooks);
+    const stream = this.building!.stream;
+    const island = new GraphInterpreter(this.executor, this.eventLimit, stream);
     islands.push(island);
     this.running.add(island);
+    stream.islands.add(island);
     return island;
   }
-
-  private readonly hooks = {
-    onFinished: (island: GraphInterpreter) => {
-      this.running.delete(island);
-    },
-  };
 
   private walk(module: Module, inherited: AttributesLike, island: GraphInterpreter, islands: GraphInterpreter[]): Materialized {
     let attributes = inherited;
@@ -154,6 +263,8 @@ export class MaterializerImpl {
       case 'atomic': {
         const [logic, value] = module.stage._materialize(attributes, this);
         island.addLogic(logic);
+        const b = this.building!;
+        b.stream.registerLogic(logic, b.nested);
         const ins: Slot[] = new Array<Slot>(module.inCount);
         for (let i = 0; i < ins.length; i++) ins[i] = { logic, port: i, island };
         const outs: Slot[] = new Array<Slot>(module.outCount);
@@ -201,6 +312,10 @@ export class MaterializerImpl {
     const pair = this.boundaryFactory(size);
     out.island.addLogic(pair.upstream);
     into.island.addLogic(pair.downstream);
+    const b = this.building!;
+    b.stream.registerLogic(pair.upstream, b.nested);
+    b.stream.registerLogic(pair.downstream, b.nested);
+    b.stream.registerBoundary(pair.upstream, pair.downstream);
     out.island.connect(out.logic, out.port, pair.upstream, 0);
     into.island.connect(pair.downstream, 0, into.logic, into.port);
     void islands;

@@ -30,6 +30,13 @@ export interface Deferred<R> {
   reject(error: unknown): void;
 }
 
+/**
+ * A promise with its settle functions, for materialized values. The promise is marked as handled: a
+ * value the user discards (a sink behind `Keep.left`, the side sink of `alsoTo`/`divertTo`, …) must
+ * not crash the process with an unhandled rejection when the stream fails. Failures are not lost:
+ * awaiting the promise still rejects with the original error, and a failure that reaches a sink is
+ * reported once through the materializer's logger.
+ */
 export function deferred<R>(): Deferred<R> {
   let resolve!: (v: R) => void;
   let reject!: (e: unknown) => void;
@@ -37,8 +44,11 @@ export function deferred<R>(): Deferred<R> {
     resolve = res;
     reject = rej;
   });
+  promise.catch(ignoreRejection);
   return { promise, resolve, reject };
 }
+
+function ignoreRejection(): void {}
 
 /** A sink logic that owns a result promise. Subclasses implement onPush and `result()`. */
 export abstract class PromiseSinkLogic<T, R> extends GraphStageLogic implements InHandler {

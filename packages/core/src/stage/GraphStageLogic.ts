@@ -335,6 +335,7 @@ export abstract class GraphStageLogic implements InterpreterLogic {
     this._keepGoing = false;
     const it = this._interpreter;
     if (it === null) return;
+    it.stageFailed(this, error);
     for (let i = 0; i < this._outConns.length; i++) {
       const c = this._outConns[i];
       if (c !== undefined) it.fail(c, error);

@@ -18,3 +18,12 @@ export {
   AbruptTerminationException,
 } from '../impl/GraphInterpreter.js';
 export type { Scheduler, Cancellable } from '../impl/Scheduler.js';
+
+// ── Graph area: fan-in/fan-out/bidi shapes and substream outlets ──
+export { UniformFanInShape } from './UniformFanInShape.js';
+export { UniformFanOutShape } from './UniformFanOutShape.js';
+export { FanInShape2 } from './FanInShape2.js';
+export { FanOutShape2 } from './FanOutShape2.js';
+export { BidiShape } from './BidiShape.js';
+export { MergePreferredShape } from './MergePreferredShape.js';
+export { SubSourceOutlet, SubscriptionTimeoutException, subscriptionTimeout, subscriptionTimeoutOf, DefaultSubscriptionTimeoutMs } from './SubSourceOutlet.js';

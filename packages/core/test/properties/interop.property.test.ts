@@ -95,9 +95,7 @@ const roundTrips: Record<string, RoundTrip> = {
   'Sink.fromSubscriber → Source.asSubscriber': (src, mat, b) =>
     Source.asSubscriber<number>()
       .withAttributes(Attributes.inputBuffer(b, b))
-      .mapMaterializedValue((subscriber) => {
-        src.runWith(Sink.fromSubscriber(subscriber), mat);
-      }),
+      .mapMaterializedValue((subscriber) => src.runWith(Sink.fromSubscriber(subscriber), mat)),
   'Flow.toProcessor': (src, mat, b) => {
     const processor = Flow.create<number>().map((x) => x).toProcessor({ bufferSize: b }).run(mat);
     src.runWith(Sink.fromSubscriber(processor), mat);

@@ -1,0 +1,126 @@
+/**
+ * One materialization of a closed graph, across all its islands: what `Materializer.snapshot()`
+ * reports as a stream, the unit of "log an unhandled failure once", and the unit stall detection
+ * watches. Its islands use it as their `InterpreterHooks`.
+ *
+ * ## Unhandled failures
+ *
+ * A failure is *handled* when some stage turns it into something else (recover, a restart, a probe
+ * that records it, …). It is *unhandled* when it makes a sink fail: the stream ends with it. Such a
+ * failure is logged once per stream, naming the stage where the error started — the first stage of
+ * the stream that failed with that error object, wherever the failure travelled afterwards (across
+ * islands too) — and the sink it reached. Sinks inside sub-fused substreams and the halves of async
+ * boundaries do not count as "the end of the stream": their parent stage or their other half carries
+ * the failure on.
+ */
+import type { GraphInterpreter, InterpreterHooks, InterpreterLogic } from './GraphInterpreter.js';
+import { findHoldUp, progressOf, type StallReport, snapshotOf, type StreamSnapshot } from './StreamSnapshot.js';
+
+export type FailureLogger = (message: string, error: unknown) => void;
+
+export interface StreamOwner {
+  readonly logger: FailureLogger | null;
+  _streamIslandFinished(stream: RunningStream, island: GraphInterpreter): void;
+}
+
+const MaxOrigins = 64;
+
+export class RunningStream implements InterpreterHooks {
+  readonly islands = new Set<GraphInterpreter>();
+  /** The logics created by the top-level materialization, in order (kept after they stop, for snapshots). */
+  private readonly logics: InterpreterLogic[] = [];
+  /** Logics of sub-fused materializations (they leave `island.live` when they stop). */
+  private readonly nested = new WeakSet<InterpreterLogic>();
+  /** Each half of every async boundary of this stream, mapped to the other half. */
+  readonly boundaryPeers = new Map<InterpreterLogic, InterpreterLogic>();
+  /** Where each error seen failing a stage started (the first stage that failed with it). */
+  private origins: Map<unknown, string> | null = null;
+  private failureLogged = false;
+
+  // stall detection state (see MaterializerImpl)
+  private lastProgress = -1;
+  private lastProgressAt = 0;
+  private stallReported = false;
+
+  constructor(
+    readonly id: number,
+    private readonly owner: StreamOwner,
+  ) {}
+
+  registerLogic(logic: InterpreterLogic, nested: boolean): void {
+    if (nested) this.nested.add(logic);
+    else this.logics.push(logic);
+  }
+
+  registerBoundary(upstream: InterpreterLogic, downstream: InterpreterLogic): void {
+    this.boundaryPeers.set(upstream, downstream);
+    this.boundaryPeers.set(downstream, upstream);
+  }
+
+  // ───────────────────────────── hooks ─────────────────────────────
+
+  onFinished(island: GraphInterpreter): void {
+    this.islands.delete(island);
+    this.owner._streamIslandFinished(this, island);
+  }
+
+  onStageFailed(logic: InterpreterLogic, error: unknown): void {
+    if (this.failureLogged || logic._phase !== 1) return;
+    const origins = (this.origins ??= new Map());
+    if (!origins.has(error)) {
+      // A long-running stream that keeps recovering must not accumulate errors.
+      if (origins.size >= MaxOrigins) origins.clear();
+      origins.set(error, logic.stageName);
+    }
+    if (logic._outlets.length !== 0 || this.boundaryPeers.has(logic) || this.nested.has(logic)) return;
+    // A sink failed: the failure reached the end of the stream.
+    this.failureLogged = true;
+    const origin = origins.get(error)!;
+    this.origins = null;
+    const sink = logic.stageName;
+    const where = origin === sink ? `in stage "${origin}"` : `in stage "${origin}" (unhandled; it reached sink "${sink}")`;
+    this.owner.logger?.(`stream ${this.id} failed ${where}`, error);
+  }
+
+  onPostStopError(logic: InterpreterLogic, error: unknown): void {
+    this.owner.logger?.(`stream ${this.id}: postStop of stage "${logic.stageName}" threw`, error);
+  }
+
+  // ───────────────────────────── observing ─────────────────────────────
+
+  /** Top-level logics, then the logics of substreams that are still running. */
+  allLogics(): InterpreterLogic[] {
+    const all = this.logics.slice();
+    for (const island of this.islands) for (const l of island.live) if (this.nested.has(l)) all.push(l);
+    return all;
+  }
+
+  snapshot(): StreamSnapshot {
+    return snapshotOf(this.id, this.islands.size, this.allLogics());
+  }
+
+  /** Called periodically when stall detection is on; returns a report when the stream newly stalled. */
+  checkStall(now: number, afterMs: number): StallReport | undefined {
+    const logics = this.allLogics();
+    const progress = progressOf(logics);
+    if (progress !== this.lastProgress) {
+      this.lastProgress = progress;
+      this.lastProgressAt = now;
+      this.stallReported = false;
+      return undefined;
+    }
+    const idleMs = now - this.lastProgressAt;
+    if (this.stallReported || idleMs < afterMs) return undefined;
+    this.stallReported = true;
+    const holdUp = findHoldUp(logics, this.boundaryPeers);
+    const stage = holdUp?.stage.stageName;
+    const reason = holdUp?.reason ?? 'unknown';
+    const why =
+      holdUp === undefined
+        ? 'no single stage could be blamed'
+        : holdUp.reason === 'demand without element'
+          ? `held up by stage "${stage}": it was asked for an element and has none to push`
+          : `held up by stage "${stage}": it is not asking for elements, so everything upstream of it waits`;
+    return { streamId: this.id, idleMs, stage, reason, message: `stream ${this.id} made no progress for ${idleMs} ms; ${why}`, snapshot: snapshotOf(this.id, this.islands.size, logics) };
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * What a bounded buffer does when an element arrives and it is full (Akka's `OverflowStrategy`), shared by
+ * `buffer`, `Source.queue`, `delay` and the interop bridges. The values are plain strings, so they print
+ * and compare naturally; use the constants (`OverflowStrategy.dropHead`) rather than the literals.
+ */
+import { describe } from './validate.js';
+
+export const OverflowStrategy = {
+  /** Drops the oldest element in the buffer to make room for the new one. */
+  dropHead: 'dropHead',
+  /** Drops the youngest element in the buffer (the last one enqueued) to make room for the new one. */
+  dropTail: 'dropTail',
+  /** Drops every buffered element to make room for the new one. */
+  dropBuffer: 'dropBuffer',
+  /** Drops the new element; the buffer stays as it is. */
+  dropNew: 'dropNew',
+  /** Stops asking upstream for elements until there is room (no element is ever dropped). */
+  backpressure: 'backpressure',
+  /** Fails the stream with a `BufferOverflowError`. */
+  fail: 'fail',
+} as const;
+export type OverflowStrategy = (typeof OverflowStrategy)[keyof typeof OverflowStrategy];
+
+/**
+ * The overflow strategies of `delay`: the buffer strategies, plus `emitEarly`, which sends the oldest
+ * delayed element downstream before its time is up (if downstream wants one) to make room.
+ */
+export const DelayOverflowStrategy = {
+  ...OverflowStrategy,
+  /** Emits the oldest buffered element early to make room (backpressures if downstream does not pull). */
+  emitEarly: 'emitEarly',
+} as const;
+export type DelayOverflowStrategy = (typeof DelayOverflowStrategy)[keyof typeof DelayOverflowStrategy];
+
+/** Raised by the `fail` overflow strategy when a buffer is full. */
+export class BufferOverflowError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BufferOverflowError';
+  }
+}
+
+const overflowStrategies: ReadonlySet<string> = new Set(Object.values(OverflowStrategy));
+const delayOverflowStrategies: ReadonlySet<string> = new Set(Object.values(DelayOverflowStrategy));
+
+export function requireOverflowStrategy(op: string, name: string, s: unknown): asserts s is OverflowStrategy {
+  if (typeof s !== 'string' || !overflowStrategies.has(s)) {
+    throw new TypeError(`${op}: ${name} must be one of OverflowStrategy.${[...overflowStrategies].join(' | ')}, got ${describe(s)}`);
+  }
+}
+
+export function requireDelayOverflowStrategy(op: string, name: string, s: unknown): asserts s is DelayOverflowStrategy {
+  if (typeof s !== 'string' || !delayOverflowStrategies.has(s)) {
+    throw new TypeError(`${op}: ${name} must be one of DelayOverflowStrategy.${[...delayOverflowStrategies].join(' | ')}, got ${describe(s)}`);
+  }
+}

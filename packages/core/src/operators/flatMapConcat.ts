@@ -1,0 +1,160 @@
+import type { Attributes, Decider } from '../stage/Attributes.js';
+import type { Graph } from '../stage/GraphStage.js';
+import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import { SourceShape } from '../stage/Shape.js';
+import { materializeSubStream, SubSinkInlet } from '../stage/SubSinkInlet.js';
+import { type Cursor, Done } from './cursor.js';
+import { decide, FlowStage } from './FlowStage.js';
+import { isSyncSourceHost } from './fusion.js';
+import { EmptySource } from './simpleSources.js';
+import { SingleSource } from './single.js';
+import { describe, requireFunction } from './validate.js';
+
+/** Checks that `f` returned a source-shaped graph; the error names the operator. */
+export function requireSource(stageName: string, g: unknown): Graph<SourceShape<unknown>, unknown> {
+  const graph = g as Graph<SourceShape<unknown>, unknown> | null | undefined;
+  if (graph === null || graph === undefined || typeof graph !== 'object' || !(graph.shape instanceof SourceShape) || graph.module === undefined) {
+    throw new TypeError(`${stageName}: f must return a Source (a graph with a SourceShape), got ${describe(g)}`);
+  }
+  return graph;
+}
+
+/**
+ * `flatMapConcat(f)`: maps each element to a source with `f` and emits that source's elements, one
+ * source at a time and in order. Each source is materialized inside this stage's island (no
+ * event-loop hop per element). As in Akka, one upstream element is pulled ahead, and a new source is
+ * pulled for its first element as soon as it is materialized. Supervision: resume/restart skip the
+ * element for which `f` threw (or returned something that is not a source).
+ *
+ * Sources that need no stage of their own are not materialized at all (Pekko's FlattenConcat does
+ * the same): `Source.single(x)` emits `x`, `Source.empty()` is skipped, and a plain synchronous
+ * `Source.range` / `Source.from(iterable)` (no fused operators, no attributes) is read through its
+ * cursor on demand. Elements, order, demand and completion are unchanged; the inner source is just
+ * not a separate stage (it does not show in diagrams or snapshots, and reads no element ahead).
+ */
+export class FlatMapConcat<I, O> extends FlowStage<I, O> {
+  constructor(readonly f: (x: I) => Graph<SourceShape<O>, unknown>) {
+    super('flatMapConcat');
+    requireFunction('flatMapConcat', 'f', f);
+  }
+  createLogic(attributes: Attributes): GraphStageLogic {
+    return new FlatMapConcatLogic(this, attributes.supervisionDecider);
+  }
+}
+
+/** What an inline inner source is: one element, or a cursor. */
+const NoSingle: unique symbol = Symbol('noSingle');
+
+class FlatMapConcatLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler {
+  private sub: SubSinkInlet<O> | null = null;
+  /** An inner `Source.single` element not yet emitted. */
+  private single: O | typeof NoSingle = NoSingle;
+  /** An inner sync source read in place. */
+  private cursor: Cursor | null = null;
+  private readonly subHandler: InHandler;
+  constructor(
+    private readonly stage: FlatMapConcat<I, O>,
+    private readonly decider: Decider,
+  ) {
+    super(stage.shape);
+    this.setHandlers(stage.in, stage.out, this);
+    this.subHandler = {
+      onPush: () => {
+        const sub = this.sub!;
+        if (this.isAvailable(this.stage.out)) {
+          this.push(this.stage.out, sub.grab());
+          sub.pull();
+        }
+      },
+      onUpstreamFinish: () => {
+        if (!this.sub!.isAvailable()) this.subDone();
+      },
+    };
+  }
+
+  override preStart(): void {
+    this.pull(this.stage.in);
+  }
+
+  onPush(): void {
+    const s = this.stage;
+    let source: Graph<SourceShape<O>, unknown>;
+    try {
+      source = requireSource(this.stageName, s.f(this.grab(s.in))) as Graph<SourceShape<O>, unknown>;
+    } catch (e) {
+      if (decide(this.decider, e) === 'stop') return this.failStage(e);
+      return this.pull(s.in);
+    }
+    const m = source.module;
+    if (m.kind === 'atomic' && m.attributes === null) {
+      const stage = m.stage;
+      if (stage instanceof SingleSource) {
+        this.single = stage.element as O;
+        if (this.isAvailable(s.out)) this.onPull();
+        return;
+      }
+      if (stage instanceof EmptySource) return this.subDone();
+      if (isSyncSourceHost(stage) && stage.fn === null) {
+        let cursor: Cursor;
+        try {
+          cursor = stage.createCursor();
+        } catch (e) {
+          return this.failStage(e); // the source itself failed (as it would have in its own stage)
+        }
+        this.cursor = cursor;
+        if (cursor.exhausted) return this.subDone();
+        if (this.isAvailable(s.out)) this.onPull();
+        return;
+      }
+    }
+    const sub = new SubSinkInlet<O>(this, 'FlatMapConcat.sub');
+    sub.setHandler(this.subHandler);
+    this.sub = sub;
+    materializeSubStream(this, source, sub);
+    sub.pull();
+  }
+
+  onUpstreamFinish(): void {
+    if (this.sub === null && this.cursor === null && this.single === NoSingle) this.completeStage();
+  }
+
+  onPull(): void {
+    const out = this.stage.out;
+    if (this.single !== NoSingle) {
+      const x = this.single;
+      this.single = NoSingle;
+      this.push(out, x);
+      return this.subDone();
+    }
+    const cursor = this.cursor;
+    if (cursor !== null) {
+      let x: unknown;
+      try {
+        x = cursor.next();
+      } catch (e) {
+        return this.failStage(e);
+      }
+      if (x === Done) return this.subDone();
+      this.push(out, x as O);
+      if (cursor.exhausted) this.subDone();
+      return;
+    }
+    const sub = this.sub;
+    if (sub === null || !sub.isAvailable()) return;
+    this.push(out, sub.grab());
+    if (!sub.isClosed()) sub.pull();
+    else this.subDone();
+  }
+
+  private subDone(): void {
+    this.sub = null;
+    this.cursor = null;
+    if (this.isClosed(this.stage.in)) this.completeStage();
+    else this.pull(this.stage.in);
+  }
+
+  override postStop(): void {
+    this.sub?.cancel();
+    this.cursor?.close();
+  }
+}

@@ -1,0 +1,130 @@
+import type { Attributes, Decider } from '../stage/Attributes.js';
+import type { Graph } from '../stage/GraphStage.js';
+import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import type { SourceShape } from '../stage/Shape.js';
+import { materializeSubStream, SubSinkInlet } from '../stage/SubSinkInlet.js';
+import { requireSource } from './flatMapConcat.js';
+import { decide, FlowStage } from './FlowStage.js';
+import { requireFunction } from './validate.js';
+
+/**
+ * `flatMapMerge(breadth, f)`: maps each element to a source with `f` and runs up to `breadth` of these
+ * sources at a time (inside this stage's island), emitting their elements as they arrive — sources
+ * that produced while downstream was busy are served first come, first served. Upstream is pulled
+ * whenever fewer than `breadth` sources are running; each source keeps one element pulled ahead.
+ * `breadth` may be `Infinity`. Supervision: resume/restart skip the element for which `f` threw.
+ *
+ * Also the engine behind `mergeSubstreams` (breadth ∞), `mergeSubstreamsWithParallelism(n)` and
+ * `concatSubstreams` (breadth 1), which pass the substream sources through with `f` = attach the
+ * substream's flow.
+ */
+export class FlatMapMerge<I, O> extends FlowStage<I, O> {
+  constructor(
+    readonly breadth: number,
+    readonly f: (x: I) => Graph<SourceShape<O>, unknown>,
+    operatorName = 'flatMapMerge',
+  ) {
+    super(operatorName);
+    if (typeof breadth !== 'number' || !(breadth === Infinity || Number.isInteger(breadth)) || breadth <= 0) {
+      throw new RangeError(`${operatorName}: ${operatorName === 'flatMapMerge' ? 'breadth' : 'parallelism'} must be a positive integer or Infinity, got ${String(breadth)}`);
+    }
+    requireFunction(operatorName, 'f', f);
+  }
+  createLogic(attributes: Attributes): GraphStageLogic {
+    return new FlatMapMergeLogic(this, attributes.supervisionDecider);
+  }
+}
+
+class FlatMapMergeLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler {
+  private readonly sources = new Set<SubSinkInlet<O>>();
+  /** Sources holding an element, in arrival order. */
+  private readonly queue: SubSinkInlet<O>[] = [];
+  private qHead = 0;
+  constructor(
+    private readonly stage: FlatMapMerge<I, O>,
+    private readonly decider: Decider,
+  ) {
+    super(stage.shape);
+    this.setHandlers(stage.in, stage.out, this);
+  }
+
+  override preStart(): void {
+    this.pull(this.stage.in);
+  }
+
+  private get queued(): number {
+    return this.queue.length - this.qHead;
+  }
+
+  private dequeue(): SubSinkInlet<O> {
+    const s = this.queue[this.qHead]!;
+    this.queue[this.qHead++] = undefined as unknown as SubSinkInlet<O>;
+    if (this.qHead === this.queue.length) {
+      this.queue.length = 0;
+      this.qHead = 0;
+    }
+    return s;
+  }
+
+  onPush(): void {
+    const s = this.stage;
+    let source: Graph<SourceShape<O>, unknown>;
+    try {
+      source = requireSource(this.stageName, s.f(this.grab(s.in))) as Graph<SourceShape<O>, unknown>;
+    } catch (e) {
+      if (decide(this.decider, e) === 'stop') return this.failStage(e);
+      return this.pull(s.in);
+    }
+    this.addSource(source);
+    if (this.sources.size < s.breadth) this.tryPull(s.in);
+  }
+
+  private addSource(source: Graph<SourceShape<O>, unknown>): void {
+    const sub = new SubSinkInlet<O>(this, 'FlatMapMerge.sub');
+    sub.setHandler({
+      onPush: () => {
+        const out = this.stage.out;
+        if (this.queued === 0 && this.isAvailable(out)) {
+          this.push(out, sub.grab());
+          sub.pull();
+        } else {
+          this.queue.push(sub);
+        }
+      },
+      onUpstreamFinish: () => {
+        if (!sub.isAvailable()) this.removeSource(sub);
+      },
+    });
+    this.sources.add(sub);
+    materializeSubStream(this, source, sub);
+    sub.pull();
+  }
+
+  private removeSource(sub: SubSinkInlet<O>): void {
+    const wasFull = this.sources.size >= this.stage.breadth;
+    this.sources.delete(sub);
+    const inlet = this.stage.in;
+    if (this.isClosed(inlet)) {
+      if (this.sources.size === 0) this.completeStage();
+    } else if (wasFull && !this.hasBeenPulled(inlet)) {
+      this.pull(inlet);
+    }
+  }
+
+  onUpstreamFinish(): void {
+    if (this.sources.size === 0) this.completeStage();
+  }
+
+  onPull(): void {
+    if (this.queued === 0) return;
+    const sub = this.dequeue();
+    this.push(this.stage.out, sub.grab());
+    if (!sub.isClosed()) sub.pull();
+    else this.removeSource(sub);
+  }
+
+  override postStop(): void {
+    for (const sub of this.sources) sub.cancel();
+    this.sources.clear();
+  }
+}

@@ -1,0 +1,97 @@
+import { GraphStage } from '../stage/GraphStage.js';
+import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import { UniformFanInShape } from '../stage/UniformFanInShape.js';
+import { requirePositiveInt } from './validate.js';
+
+/**
+ * `Merge(n)`: emits elements from any input as they arrive, in the order they arrived (inputs that
+ * pushed while downstream was busy are served first come, first served). Every input is pulled at
+ * start and again after each of its elements went out, so each input has at most one element waiting.
+ * Completes when all inputs completed, or — with `eagerComplete` — when any did (elements already
+ * waiting are still emitted first).
+ */
+export class Merge<T> extends GraphStage<UniformFanInShape<T, T>> {
+  readonly shape: UniformFanInShape<T, T>;
+  constructor(
+    readonly inputs: number,
+    readonly eagerComplete = false,
+  ) {
+    super();
+    requirePositiveInt('Merge', 'inputs', inputs);
+    this.shape = UniformFanInShape.named<T, T>('Merge', inputs);
+  }
+  override get defaultName(): string {
+    return 'Merge';
+  }
+  createLogic(): GraphStageLogic {
+    return new MergeLogic(this);
+  }
+}
+
+class MergeLogic<T> extends GraphStageLogic implements OutHandler {
+  /** Ring buffer of inputs holding an element, in arrival order. */
+  private readonly queue: number[];
+  private head = 0;
+  private count = 0;
+  private running: number;
+  constructor(private readonly stage: Merge<T>) {
+    super(stage.shape);
+    const n = stage.inputs;
+    this.queue = new Array<number>(n).fill(0);
+    this.running = n;
+    this.setHandler(stage.shape.out, this);
+    for (let i = 0; i < n; i++) this.setHandler(stage.shape.inlets[i]!, this.inHandler(i));
+  }
+
+  override preStart(): void {
+    const ins = this.stage.shape.inlets;
+    for (let i = 0; i < ins.length; i++) this.tryPull(ins[i]!);
+  }
+
+  private inHandler(i: number): InHandler {
+    const inlet = this.stage.shape.inlets[i]!;
+    return {
+      onPush: () => {
+        const out = this.stage.shape.out;
+        if (this.count === 0 && this.isAvailable(out)) {
+          this.push(out, this.grab(inlet));
+          // The inlet just delivered, so we have not closed it: a plain pull (ignored by the
+          // interpreter if its upstream has completed meanwhile) saves the isClosed check.
+          if (this.running > 0) this.pull(inlet);
+          else this.cancel(inlet);
+        } else {
+          this.queue[(this.head + this.count) % this.queue.length] = i;
+          this.count++;
+        }
+      },
+      onUpstreamFinish: () => {
+        if (this.stage.eagerComplete) {
+          this.running = 0;
+          // Inputs with an element waiting stay open until it has gone out.
+          const ins = this.stage.shape.inlets;
+          for (let k = 0; k < ins.length; k++) if (!this.isClosed(ins[k]!) && !this.isAvailable(ins[k]!)) this.cancel(ins[k]!);
+        } else {
+          this.running--;
+        }
+        if (this.running === 0 && this.count === 0) this.completeStage();
+      },
+    };
+  }
+
+  onPull(): void {
+    const ins = this.stage.shape.inlets;
+    while (this.count > 0) {
+      const inlet = ins[this.queue[this.head]!]!;
+      this.head = (this.head + 1) % this.queue.length;
+      this.count--;
+      if (!this.isAvailable(inlet)) continue;
+      this.push(this.stage.shape.out, this.grab(inlet));
+      // This inlet may have completed while its element waited: tryPull, not pull.
+      if (this.running > 0) this.tryPull(inlet);
+      else if (!this.isClosed(inlet)) this.cancel(inlet);
+      if (this.running === 0 && this.count === 0) this.completeStage();
+      return;
+    }
+    if (this.running === 0) this.completeStage();
+  }
+}

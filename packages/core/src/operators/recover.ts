@@ -1,0 +1,56 @@
+import type { Attributes, Decider } from '../stage/Attributes.js';
+import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import { decide, FlowStage } from './FlowStage.js';
+import { requireFunction } from './validate.js';
+
+/**
+ * Runs a recovery function that is called once, when upstream has already failed. Supervision cannot
+ * skip an element here, so: `stop` (the default) fails the stream with the error the function threw;
+ * `resume`/`restart` ignore the throw, as if the function had not handled the failure (the stream fails
+ * with the original error).
+ *
+ * Returns `{ ok: true, value }` or `{ ok: false, error }` (the error to fail with).
+ */
+export function applyRecovery<R>(decider: Decider, original: unknown, f: (e: unknown) => R): { ok: true; value: R } | { ok: false; error: unknown } {
+  try {
+    return { ok: true, value: f(original) };
+  } catch (thrown) {
+    return { ok: false, error: decide(decider, thrown) === 'stop' ? thrown : original };
+  }
+}
+
+/**
+ * `recover(pf)`: when upstream fails, emits the element `pf(error)` returns and completes; if `pf`
+ * returns `undefined` (not defined for this error) the failure passes on unchanged.
+ */
+export class Recover<T> extends FlowStage<T, T> {
+  constructor(readonly pf: (error: unknown) => T | undefined) {
+    super('recover');
+    requireFunction('recover', 'pf', pf);
+  }
+  createLogic(attributes: Attributes): GraphStageLogic {
+    return new RecoverLogic(this, attributes.supervisionDecider);
+  }
+}
+
+class RecoverLogic<T> extends GraphStageLogic implements InHandler, OutHandler {
+  constructor(
+    private readonly stage: Recover<T>,
+    private readonly decider: Decider,
+  ) {
+    super(stage.shape);
+    this.setHandlers(stage.in, stage.out, this);
+  }
+  onPush(): void {
+    this.push(this.stage.out, this.grab(this.stage.in));
+  }
+  onPull(): void {
+    this.pull(this.stage.in);
+  }
+  onUpstreamFailure(error: unknown): void {
+    const r = applyRecovery(this.decider, error, this.stage.pf);
+    if (!r.ok) return this.failStage(r.error);
+    if (r.value === undefined) return this.failStage(error);
+    this.emit(this.stage.out, r.value, () => this.completeStage());
+  }
+}
