@@ -19,3 +19,23 @@ describe('factorial example', () => {
     expect(last).toBe(265252859812191058636308480000000n);
   });
 });
+
+describe('factorial example, zipped and throttled', () => {
+  it('emits one line per second in virtual time', async () => {
+    const { Materializer } = await import('@tributary/core');
+    const { TestSink, VirtualScheduler } = await import('@tributary/testkit');
+    const { throttledFactorialLines } = await import('../src/factorial.js');
+    const scheduler = new VirtualScheduler();
+    const probe = throttledFactorialLines(3, 1).runWith(TestSink.probe<string>(), new Materializer({ scheduler }));
+    probe.request(10);
+    await probe.expectNext('0! = 1'); // the bucket starts full: the first line goes at once
+    await probe.expectNoMessage(20);
+    await scheduler.advance(1000);
+    await probe.expectNext('1! = 1');
+    await scheduler.advance(1000);
+    await probe.expectNext('2! = 2');
+    await scheduler.advance(1000);
+    await probe.expectNext('3! = 6');
+    await probe.expectComplete();
+  });
+});
