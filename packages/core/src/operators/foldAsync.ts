@@ -1,7 +1,7 @@
 import type { Attributes, Decider } from '../stage/Attributes.js';
-import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
-import { decide, FlowStage } from './FlowStage.js';
-import { AsyncSlot, Failed, Idle, Pending, subscribe } from './mapAsyncInternals.js';
+import type { GraphStageLogic } from '../stage/GraphStageLogic.js';
+import { AsyncAccumulatorLogic } from './asyncAccumulatorInternals.js';
+import { FlowStage } from './FlowStage.js';
 import { requireFunction } from './validate.js';
 
 /**
@@ -22,59 +22,30 @@ export class FoldAsync<I, S> extends FlowStage<I, S> {
   }
 }
 
-class FoldAsyncLogic<I, S> extends GraphStageLogic implements InHandler, OutHandler {
-  private acc: S;
-  private readonly slot: AsyncSlot<I, S>;
-
-  constructor(
-    private readonly stage: FoldAsync<I, S>,
-    private readonly decider: Decider,
-  ) {
-    super(stage.shape);
-    this.acc = stage.zero;
-    this.setHandlers(stage.in, stage.out, this);
-    this.slot = new AsyncSlot<I, S>(
-      this.getAsyncCallback((slot) => {
-        if (slot.state === Pending) this.settled();
-      }),
-    );
+class FoldAsyncLogic<I, S> extends AsyncAccumulatorLogic<I, S> {
+  constructor(stage: FoldAsync<I, S>, decider: Decider) {
+    super(stage, decider);
   }
 
   onPull(): void {
     const inlet = this.stage.in;
-    if (this.slot.state === Idle && !this.isClosed(inlet) && !this.hasBeenPulled(inlet)) this.pull(inlet);
-  }
-
-  onPush(): void {
-    const s = this.stage;
-    const slot = this.slot;
-    slot.state = Pending;
-    try {
-      if (!subscribe(slot, s.f(this.acc, this.grab(s.in)))) return;
-    } catch (e) {
-      slot.error = e;
-      slot.outcome = Failed;
-    }
-    this.settled();
+    if (this.idle && !this.isClosed(inlet) && !this.hasBeenPulled(inlet)) this.pull(inlet);
   }
 
   onUpstreamFinish(): void {
-    if (this.slot.state === Idle) this.emit(this.stage.out, this.acc, () => this.completeStage());
+    if (this.idle) this.emit(this.stage.out, this.acc, () => this.completeStage());
   }
 
-  private settled(): void {
-    const slot = this.slot;
-    const failed = slot.outcome === Failed;
-    const value = slot.value as S;
-    const error = slot.error;
-    slot.reset();
-    if (!failed) {
-      this.acc = value;
-    } else {
-      const d = decide(this.decider, error);
-      if (d === 'stop') return this.failStage(error);
-      if (d === 'restart') this.acc = this.stage.zero;
-    }
+  protected accumulated(): void {
+    this.next();
+  }
+
+  protected dropped(): void {
+    this.next();
+  }
+
+  /** After each element: emit the result if upstream is done, else keep folding while downstream waits. */
+  private next(): void {
     const s = this.stage;
     if (this.isClosed(s.in)) this.emit(s.out, this.acc, () => this.completeStage());
     else if (this.isAvailable(s.out) && !this.hasBeenPulled(s.in)) this.pull(s.in);

@@ -1,7 +1,7 @@
 import type { Attributes, Decider } from '../stage/Attributes.js';
-import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
-import { decide, FlowStage } from './FlowStage.js';
-import { AsyncSlot, Failed, Idle, Pending, subscribe } from './mapAsyncInternals.js';
+import type { GraphStageLogic } from '../stage/GraphStageLogic.js';
+import { AsyncAccumulatorLogic } from './asyncAccumulatorInternals.js';
+import { FlowStage } from './FlowStage.js';
 import { requireFunction } from './validate.js';
 
 /**
@@ -22,79 +22,38 @@ export class ScanAsync<I, S> extends FlowStage<I, S> {
   }
 }
 
-class ScanAsyncLogic<I, S> extends GraphStageLogic implements InHandler, OutHandler {
-  private acc: S;
+class ScanAsyncLogic<I, S> extends AsyncAccumulatorLogic<I, S> {
   private zeroSent = false;
-  /** The one call in flight (its handlers are created once, with the logic). */
-  private readonly slot: AsyncSlot<I, S>;
 
-  constructor(
-    private readonly stage: ScanAsync<I, S>,
-    private readonly decider: Decider,
-  ) {
-    super(stage.shape);
-    this.acc = stage.zero;
-    this.setHandlers(stage.in, stage.out, this);
-    this.slot = new AsyncSlot<I, S>(
-      this.getAsyncCallback((slot) => {
-        if (slot.state === Pending) this.settled();
-      }),
-    );
+  constructor(stage: ScanAsync<I, S>, decider: Decider) {
+    super(stage, decider);
   }
 
   onPull(): void {
     if (!this.zeroSent) {
       this.zeroSent = true;
       this.push(this.stage.out, this.acc);
-    } else if (this.slot.state === Idle) {
+    } else if (this.idle) {
       this.pullOrFinish();
     }
-  }
-
-  onPush(): void {
-    const s = this.stage;
-    const slot = this.slot;
-    slot.state = Pending;
-    try {
-      if (!subscribe(slot, s.f(this.acc, this.grab(s.in)))) return;
-    } catch (e) {
-      slot.error = e;
-      slot.outcome = Failed;
-    }
-    this.settled();
   }
 
   onUpstreamFinish(): void {
     if (!this.zeroSent) {
       this.zeroSent = true;
       this.emit(this.stage.out, this.acc, () => this.completeStage());
-    } else if (this.slot.state === Idle) {
+    } else if (this.idle) {
       this.completeStage();
     }
     // else: the running call decides (its result is emitted, then the stage completes)
   }
 
-  private settled(): void {
-    const slot = this.slot;
-    const failed = slot.outcome === Failed;
-    const value = slot.value as S;
-    const error = slot.error;
-    slot.reset();
-    if (!failed) {
-      this.acc = value;
-      this.push(this.stage.out, value); // downstream pulled before the element was requested
-      if (this.isClosed(this.stage.in)) this.completeStage();
-      return;
-    }
-    const d = decide(this.decider, error);
-    if (d === 'stop') return this.failStage(error);
-    if (d === 'restart') this.acc = this.stage.zero;
-    this.pullOrFinish();
+  protected accumulated(): void {
+    this.push(this.stage.out, this.acc); // downstream pulled before the element was requested
+    if (this.isClosed(this.stage.in)) this.completeStage();
   }
 
-  private pullOrFinish(): void {
-    const inlet = this.stage.in;
-    if (this.isClosed(inlet)) this.completeStage();
-    else if (!this.hasBeenPulled(inlet)) this.pull(inlet);
+  protected dropped(): void {
+    this.pullOrFinish();
   }
 }
