@@ -1,7 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+// The Kafka connector's tests run against a real broker, started once by their own global setup; they are
+// a project of their own so that the broker is started only when they run.
+const kafkaTests = 'packages/connectors/kafka/test/**/*.test.ts';
 
 export default defineConfig({
   resolve: {
@@ -16,9 +20,31 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'packages/connectors/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Both projects inherit everything above (aliases, timeouts, pool); they differ only as stated.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['packages/*/test/**/*.test.ts', 'packages/connectors/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, kafkaTests],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'kafka',
+          include: [kafkaTests],
+          globalSetup: ['packages/connectors/kafka/test/globalSetup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // Fault tests kill and restart brokers: the files run one after another, in one worker.
+          poolOptions: { forks: { singleFork: true } },
+        },
+      },
+    ],
   },
 });

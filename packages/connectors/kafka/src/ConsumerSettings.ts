@@ -1,0 +1,282 @@
+import type { Deserializer } from './Serialization.js';
+import { Deserializers } from './Serialization.js';
+import { defaultRetryPolicy, type KafkaConnectionConfig, type KafkaLogLevel, kafkaLogLevels, type RetryPolicy } from './KafkaClientOptions.js';
+import {
+  describeValue,
+  requireBootstrapServers,
+  requireFunction,
+  requireMillis,
+  requireNonEmptyString,
+  requireNonNegativeInt,
+  requireOneOf,
+  requirePositiveInt,
+} from './internal/validate.js';
+
+export type AutoOffsetReset = 'earliest' | 'latest';
+export type IsolationLevel = 'read_uncommitted' | 'read_committed';
+
+interface Props<K, V> {
+  readonly bootstrapServers: readonly string[];
+  readonly clientId: string;
+  readonly groupId: string | undefined;
+  readonly keyDeserializer: Deserializer<K>;
+  readonly valueDeserializer: Deserializer<V>;
+  readonly autoOffsetReset: AutoOffsetReset;
+  readonly isolationLevel: IsolationLevel;
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly rebalanceTimeoutMs: number;
+  readonly fetchMaxWaitMs: number;
+  readonly fetchMinBytes: number;
+  readonly fetchMaxBytes: number;
+  readonly maxPartitionFetchBytes: number;
+  readonly maxBufferedRecordsPerPartition: number;
+  readonly commitTimeoutMs: number;
+  readonly stopTimeoutMs: number;
+  readonly connectionTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly kafkaLogLevel: KafkaLogLevel;
+  readonly connectionConfig: KafkaConnectionConfig;
+}
+
+const W = 'ConsumerSettings';
+
+/**
+ * Immutable settings of a Kafka consumer source (Alpakka's `ConsumerSettings`). Start from
+ * `ConsumerSettings.create(keyDeserializer, valueDeserializer)` and refine with the `withX` methods;
+ * each returns a new instance and rejects bad values at once with an error naming the setting.
+ *
+ * Defaults follow the Kafka Java client where kafkajs differs (offset reset `latest`, isolation
+ * `read_uncommitted`, fetch max wait 500 ms).
+ *
+ * @example
+ * const settings = ConsumerSettings.create(Deserializers.string, Deserializers.json<Order>())
+ *   .withBootstrapServers('127.0.0.1:9092')
+ *   .withGroupId('orders')
+ *   .withAutoOffsetReset('earliest');
+ */
+export class ConsumerSettings<K, V> {
+  private constructor(private readonly props: Props<K, V>) {}
+
+  /** Settings with the given deserializers and every other value at its default. */
+  static create<K, V>(keyDeserializer: Deserializer<K>, valueDeserializer: Deserializer<V>): ConsumerSettings<K, V> {
+    requireFunction(`${W}.create`, 'keyDeserializer', keyDeserializer);
+    requireFunction(`${W}.create`, 'valueDeserializer', valueDeserializer);
+    return new ConsumerSettings<K, V>({
+      bootstrapServers: [],
+      clientId: 'tributary',
+      groupId: undefined,
+      keyDeserializer,
+      valueDeserializer,
+      autoOffsetReset: 'latest',
+      isolationLevel: 'read_uncommitted',
+      sessionTimeoutMs: 30_000,
+      heartbeatIntervalMs: 3_000,
+      rebalanceTimeoutMs: 60_000,
+      fetchMaxWaitMs: 500,
+      fetchMinBytes: 1,
+      fetchMaxBytes: 10 * 1024 * 1024,
+      maxPartitionFetchBytes: 1024 * 1024,
+      maxBufferedRecordsPerPartition: 4096,
+      commitTimeoutMs: 15_000,
+      stopTimeoutMs: 30_000,
+      connectionTimeoutMs: 3_000,
+      requestTimeoutMs: 30_000,
+      retry: defaultRetryPolicy,
+      kafkaLogLevel: 'error',
+      connectionConfig: {},
+    });
+  }
+
+  /** Raw bytes for key and value. */
+  static bytes(): ConsumerSettings<Buffer | null, Buffer | null> {
+    return ConsumerSettings.create(Deserializers.buffer, Deserializers.buffer);
+  }
+
+  private with(patch: Partial<Props<K, V>>): ConsumerSettings<K, V> {
+    return new ConsumerSettings<K, V>({ ...this.props, ...patch });
+  }
+
+  get bootstrapServers(): readonly string[] { return this.props.bootstrapServers; }
+  get clientId(): string { return this.props.clientId; }
+  get groupId(): string | undefined { return this.props.groupId; }
+  get keyDeserializer(): Deserializer<K> { return this.props.keyDeserializer; }
+  get valueDeserializer(): Deserializer<V> { return this.props.valueDeserializer; }
+  get autoOffsetReset(): AutoOffsetReset { return this.props.autoOffsetReset; }
+  get isolationLevel(): IsolationLevel { return this.props.isolationLevel; }
+  get sessionTimeoutMs(): number { return this.props.sessionTimeoutMs; }
+  get heartbeatIntervalMs(): number { return this.props.heartbeatIntervalMs; }
+  get rebalanceTimeoutMs(): number { return this.props.rebalanceTimeoutMs; }
+  get fetchMaxWaitMs(): number { return this.props.fetchMaxWaitMs; }
+  get fetchMinBytes(): number { return this.props.fetchMinBytes; }
+  get fetchMaxBytes(): number { return this.props.fetchMaxBytes; }
+  get maxPartitionFetchBytes(): number { return this.props.maxPartitionFetchBytes; }
+  get maxBufferedRecordsPerPartition(): number { return this.props.maxBufferedRecordsPerPartition; }
+  get commitTimeoutMs(): number { return this.props.commitTimeoutMs; }
+  get stopTimeoutMs(): number { return this.props.stopTimeoutMs; }
+  get connectionTimeoutMs(): number { return this.props.connectionTimeoutMs; }
+  get requestTimeoutMs(): number { return this.props.requestTimeoutMs; }
+  get retry(): RetryPolicy { return this.props.retry; }
+  get kafkaLogLevel(): KafkaLogLevel { return this.props.kafkaLogLevel; }
+  get connectionConfig(): KafkaConnectionConfig { return this.props.connectionConfig; }
+
+  /** Brokers to bootstrap from: `'host:port'`, `'h1:p1,h2:p2'` or an array of `'host:port'`. */
+  withBootstrapServers(servers: string | readonly string[]): ConsumerSettings<K, V> {
+    return this.with({ bootstrapServers: requireBootstrapServers(`${W}.withBootstrapServers`, servers) });
+  }
+
+  withClientId(clientId: string): ConsumerSettings<K, V> {
+    return this.with({ clientId: requireNonEmptyString(`${W}.withClientId`, 'clientId', clientId) });
+  }
+
+  /** The consumer group; offsets are always committed for a group. Required by all but plain sources. */
+  withGroupId(groupId: string): ConsumerSettings<K, V> {
+    return this.with({ groupId: requireNonEmptyString(`${W}.withGroupId`, 'groupId', groupId) });
+  }
+
+  withKeyDeserializer<K2>(keyDeserializer: Deserializer<K2>): ConsumerSettings<K2, V> {
+    requireFunction(`${W}.withKeyDeserializer`, 'keyDeserializer', keyDeserializer);
+    return new ConsumerSettings<K2, V>({ ...this.props, keyDeserializer });
+  }
+
+  withValueDeserializer<V2>(valueDeserializer: Deserializer<V2>): ConsumerSettings<K, V2> {
+    requireFunction(`${W}.withValueDeserializer`, 'valueDeserializer', valueDeserializer);
+    return new ConsumerSettings<K, V2>({ ...this.props, valueDeserializer });
+  }
+
+  /** Where a group without a committed offset starts: `'earliest'` or `'latest'` (default). */
+  withAutoOffsetReset(reset: AutoOffsetReset): ConsumerSettings<K, V> {
+    return this.with({ autoOffsetReset: requireOneOf(`${W}.withAutoOffsetReset`, 'autoOffsetReset', reset, ['earliest', 'latest']) });
+  }
+
+  /** `'read_committed'` hides records of open and aborted transactions (transactional sources force it). */
+  withIsolationLevel(level: IsolationLevel): ConsumerSettings<K, V> {
+    return this.with({ isolationLevel: requireOneOf(`${W}.withIsolationLevel`, 'isolationLevel', level, ['read_uncommitted', 'read_committed']) });
+  }
+
+  withSessionTimeout(ms: number): ConsumerSettings<K, V> {
+    return this.with({ sessionTimeoutMs: requireMillis(`${W}.withSessionTimeout`, 'sessionTimeoutMs', ms) });
+  }
+
+  /** How often the consumer heartbeats to the group coordinator; must be below the session timeout. */
+  withHeartbeatInterval(ms: number): ConsumerSettings<K, V> {
+    return this.with({ heartbeatIntervalMs: requireMillis(`${W}.withHeartbeatInterval`, 'heartbeatIntervalMs', ms) });
+  }
+
+  withRebalanceTimeout(ms: number): ConsumerSettings<K, V> {
+    return this.with({ rebalanceTimeoutMs: requireMillis(`${W}.withRebalanceTimeout`, 'rebalanceTimeoutMs', ms) });
+  }
+
+  /** How long the broker may hold a fetch when less than `fetchMinBytes` is available. */
+  withFetchMaxWait(ms: number): ConsumerSettings<K, V> {
+    return this.with({ fetchMaxWaitMs: requireMillis(`${W}.withFetchMaxWait`, 'fetchMaxWaitMs', ms, false) });
+  }
+
+  withFetchMinBytes(bytes: number): ConsumerSettings<K, V> {
+    return this.with({ fetchMinBytes: requirePositiveInt(`${W}.withFetchMinBytes`, 'fetchMinBytes', bytes) });
+  }
+
+  withFetchMaxBytes(bytes: number): ConsumerSettings<K, V> {
+    return this.with({ fetchMaxBytes: requirePositiveInt(`${W}.withFetchMaxBytes`, 'fetchMaxBytes', bytes) });
+  }
+
+  withMaxPartitionFetchBytes(bytes: number): ConsumerSettings<K, V> {
+    return this.with({ maxPartitionFetchBytes: requirePositiveInt(`${W}.withMaxPartitionFetchBytes`, 'maxPartitionFetchBytes', bytes) });
+  }
+
+  /**
+   * The prefetch bound: at most this many records of one partition are held between Kafka and the
+   * stream's demand. When a partition's buffer is full the consumer stops taking records from it
+   * (the fetch loop waits, or the partition is paused), so memory stays bounded.
+   */
+  withMaxBufferedRecordsPerPartition(n: number): ConsumerSettings<K, V> {
+    return this.with({ maxBufferedRecordsPerPartition: requirePositiveInt(`${W}.withMaxBufferedRecordsPerPartition`, 'maxBufferedRecordsPerPartition', n) });
+  }
+
+  /** How long a commit may take, retries during rebalances included, before it fails with `CommitTimeoutError`. */
+  withCommitTimeout(ms: number): ConsumerSettings<K, V> {
+    return this.with({ commitTimeoutMs: requireMillis(`${W}.withCommitTimeout`, 'commitTimeoutMs', ms) });
+  }
+
+  /**
+   * How long the Kafka consumer stays open after its source stopped while committers downstream may still
+   * commit through it (Alpakka's `stop-timeout`). It closes earlier once those committers have finished.
+   * 0 closes it at once (fine with `DrainingControl`).
+   */
+  withStopTimeout(ms: number): ConsumerSettings<K, V> {
+    return this.with({ stopTimeoutMs: requireMillis(`${W}.withStopTimeout`, 'stopTimeoutMs', ms, false) });
+  }
+
+  withConnectionTimeout(ms: number): ConsumerSettings<K, V> {
+    return this.with({ connectionTimeoutMs: requireMillis(`${W}.withConnectionTimeout`, 'connectionTimeoutMs', ms) });
+  }
+
+  withRequestTimeout(ms: number): ConsumerSettings<K, V> {
+    return this.with({ requestTimeoutMs: requireMillis(`${W}.withRequestTimeout`, 'requestTimeoutMs', ms) });
+  }
+
+  /** kafkajs' retry policy for broker requests (merged over the current one). */
+  withRetry(retry: Partial<RetryPolicy>): ConsumerSettings<K, V> {
+    return this.with({ retry: checkRetry(`${W}.withRetry`, this.props.retry, retry) });
+  }
+
+  /** What kafkajs itself logs to the console (default `'error'`). */
+  withKafkaLogLevel(level: KafkaLogLevel): ConsumerSettings<K, V> {
+    return this.with({ kafkaLogLevel: requireOneOf(`${W}.withKafkaLogLevel`, 'kafkaLogLevel', level, kafkaLogLevels) });
+  }
+
+  /** TLS / SASL / socket options handed to kafkajs as they are. */
+  withConnectionConfig(config: KafkaConnectionConfig): ConsumerSettings<K, V> {
+    if (config === null || typeof config !== 'object') {
+      throw new TypeError(`${W}.withConnectionConfig: config must be an object, got ${describeValue(config)}`);
+    }
+    return this.with({ connectionConfig: Object.freeze({ ...config }) });
+  }
+
+  /**
+   * Checks the settings as a whole before a source is built from them; `op` names the factory in the
+   * error (`Consumer.committableSource: ConsumerSettings.groupId is required ...`).
+   * @internal
+   */
+  _validate(op: string, requireGroupId: boolean): void {
+    const p = this.props;
+    if (p.bootstrapServers.length === 0) {
+      throw new TypeError(`${op}: ConsumerSettings.bootstrapServers is not set (use withBootstrapServers('host:port'))`);
+    }
+    if (requireGroupId && p.groupId === undefined) {
+      throw new TypeError(`${op}: ConsumerSettings.groupId is required (use withGroupId(...)): offsets are committed for a consumer group`);
+    }
+    if (p.heartbeatIntervalMs >= p.sessionTimeoutMs) {
+      throw new RangeError(
+        `${op}: ConsumerSettings.heartbeatIntervalMs (${p.heartbeatIntervalMs}) must be below sessionTimeoutMs (${p.sessionTimeoutMs})`,
+      );
+    }
+  }
+
+  toString(): string {
+    const p = this.props;
+    return (
+      `ConsumerSettings(bootstrapServers=${p.bootstrapServers.join(',')}, clientId=${p.clientId}, groupId=${p.groupId ?? '-'}, ` +
+      `autoOffsetReset=${p.autoOffsetReset}, isolationLevel=${p.isolationLevel}, sessionTimeoutMs=${p.sessionTimeoutMs}, ` +
+      `heartbeatIntervalMs=${p.heartbeatIntervalMs}, maxBufferedRecordsPerPartition=${p.maxBufferedRecordsPerPartition}, ` +
+      `commitTimeoutMs=${p.commitTimeoutMs}, stopTimeoutMs=${p.stopTimeoutMs}, sasl=${p.connectionConfig.sasl ? '***' : '-'})`
+    );
+  }
+}
+
+/** Validates a partial retry policy and merges it over `base`. */
+export function checkRetry(where: string, base: RetryPolicy, retry: Partial<RetryPolicy>): RetryPolicy {
+  if (retry === null || typeof retry !== 'object') throw new TypeError(`${where}: retry must be an object, got ${describeValue(retry)}`);
+  const merged = { ...base, ...retry };
+  requireNonNegativeInt(where, 'retries', merged.retries);
+  requireMillis(where, 'initialRetryTimeMs', merged.initialRetryTimeMs);
+  requireMillis(where, 'maxRetryTimeMs', merged.maxRetryTimeMs);
+  if (typeof merged.multiplier !== 'number' || !(merged.multiplier >= 1)) {
+    throw new RangeError(`${where}: multiplier must be a number >= 1, got ${describeValue(merged.multiplier)}`);
+  }
+  if (typeof merged.factor !== 'number' || !(merged.factor >= 0 && merged.factor < 1)) {
+    throw new RangeError(`${where}: factor must be a number in [0, 1), got ${describeValue(merged.factor)}`);
+  }
+  return Object.freeze(merged);
+}

@@ -1,0 +1,230 @@
+import type { Serializer } from './Serialization.js';
+import { Serializers } from './Serialization.js';
+import { checkRetry } from './ConsumerSettings.js';
+import { defaultRetryPolicy, type KafkaConnectionConfig, type KafkaLogLevel, kafkaLogLevels, type RetryPolicy } from './KafkaClientOptions.js';
+import {
+  describeValue,
+  requireBootstrapServers,
+  requireFunction,
+  requireMillis,
+  requireNonEmptyString,
+  requireOneOf,
+  requirePositiveInt,
+} from './internal/validate.js';
+
+/** Acknowledgements the leader waits for: -1 (all in-sync replicas), 1 (leader only) or 0 (none). */
+export type Acks = -1 | 0 | 1;
+export type Compression = 'none' | 'gzip';
+
+interface Props<K, V> {
+  readonly bootstrapServers: readonly string[];
+  readonly clientId: string;
+  readonly keySerializer: Serializer<K>;
+  readonly valueSerializer: Serializer<V>;
+  readonly acks: Acks;
+  readonly compression: Compression;
+  readonly idempotent: boolean;
+  readonly parallelism: number;
+  readonly maxBatchRecords: number;
+  readonly maxBatchBytes: number;
+  readonly produceTimeoutMs: number;
+  readonly transactionalId: string | undefined;
+  readonly transactionTimeoutMs: number;
+  readonly eosCommitIntervalMs: number;
+  readonly connectionTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly kafkaLogLevel: KafkaLogLevel;
+  readonly connectionConfig: KafkaConnectionConfig;
+}
+
+const W = 'ProducerSettings';
+
+/**
+ * Immutable settings of a Kafka producer stage (Alpakka's `ProducerSettings`).
+ *
+ * kafkajs sends one request per `send` call; the producer stages therefore batch for it: records that
+ * arrive while a request is in flight are sent together in the next one (at most `maxBatchRecords`
+ * records and `maxBatchBytes` bytes), and at most `parallelism` records are ever unacknowledged (the
+ * stage back-pressures beyond that).
+ *
+ * @example
+ * const settings = ProducerSettings.create(Serializers.string, Serializers.json<Order>())
+ *   .withBootstrapServers('127.0.0.1:9092');
+ */
+export class ProducerSettings<K, V> {
+  private constructor(private readonly props: Props<K, V>) {}
+
+  static create<K, V>(keySerializer: Serializer<K>, valueSerializer: Serializer<V>): ProducerSettings<K, V> {
+    requireFunction(`${W}.create`, 'keySerializer', keySerializer);
+    requireFunction(`${W}.create`, 'valueSerializer', valueSerializer);
+    return new ProducerSettings<K, V>({
+      bootstrapServers: [],
+      clientId: 'tributary',
+      keySerializer,
+      valueSerializer,
+      acks: -1,
+      compression: 'none',
+      idempotent: false,
+      parallelism: 10_000,
+      maxBatchRecords: 2_000,
+      maxBatchBytes: 512 * 1024,
+      produceTimeoutMs: 30_000,
+      transactionalId: undefined,
+      transactionTimeoutMs: 60_000,
+      eosCommitIntervalMs: 100,
+      connectionTimeoutMs: 3_000,
+      requestTimeoutMs: 30_000,
+      retry: defaultRetryPolicy,
+      kafkaLogLevel: 'error',
+      connectionConfig: {},
+    });
+  }
+
+  /** Raw bytes (or strings) for key and value. */
+  static bytes(): ProducerSettings<Buffer | null, Buffer | null> {
+    return ProducerSettings.create(Serializers.buffer, Serializers.buffer);
+  }
+
+  private with(patch: Partial<Props<K, V>>): ProducerSettings<K, V> {
+    return new ProducerSettings<K, V>({ ...this.props, ...patch });
+  }
+
+  get bootstrapServers(): readonly string[] { return this.props.bootstrapServers; }
+  get clientId(): string { return this.props.clientId; }
+  get keySerializer(): Serializer<K> { return this.props.keySerializer; }
+  get valueSerializer(): Serializer<V> { return this.props.valueSerializer; }
+  get acks(): Acks { return this.props.acks; }
+  get compression(): Compression { return this.props.compression; }
+  get idempotent(): boolean { return this.props.idempotent; }
+  get parallelism(): number { return this.props.parallelism; }
+  get maxBatchRecords(): number { return this.props.maxBatchRecords; }
+  get maxBatchBytes(): number { return this.props.maxBatchBytes; }
+  get produceTimeoutMs(): number { return this.props.produceTimeoutMs; }
+  get transactionalId(): string | undefined { return this.props.transactionalId; }
+  get transactionTimeoutMs(): number { return this.props.transactionTimeoutMs; }
+  get eosCommitIntervalMs(): number { return this.props.eosCommitIntervalMs; }
+  get connectionTimeoutMs(): number { return this.props.connectionTimeoutMs; }
+  get requestTimeoutMs(): number { return this.props.requestTimeoutMs; }
+  get retry(): RetryPolicy { return this.props.retry; }
+  get kafkaLogLevel(): KafkaLogLevel { return this.props.kafkaLogLevel; }
+  get connectionConfig(): KafkaConnectionConfig { return this.props.connectionConfig; }
+
+  withBootstrapServers(servers: string | readonly string[]): ProducerSettings<K, V> {
+    return this.with({ bootstrapServers: requireBootstrapServers(`${W}.withBootstrapServers`, servers) });
+  }
+
+  withClientId(clientId: string): ProducerSettings<K, V> {
+    return this.with({ clientId: requireNonEmptyString(`${W}.withClientId`, 'clientId', clientId) });
+  }
+
+  withKeySerializer<K2>(keySerializer: Serializer<K2>): ProducerSettings<K2, V> {
+    requireFunction(`${W}.withKeySerializer`, 'keySerializer', keySerializer);
+    return new ProducerSettings<K2, V>({ ...this.props, keySerializer });
+  }
+
+  withValueSerializer<V2>(valueSerializer: Serializer<V2>): ProducerSettings<K, V2> {
+    requireFunction(`${W}.withValueSerializer`, 'valueSerializer', valueSerializer);
+    return new ProducerSettings<K, V2>({ ...this.props, valueSerializer });
+  }
+
+  withAcks(acks: Acks): ProducerSettings<K, V> {
+    return this.with({ acks: requireOneOf(`${W}.withAcks`, 'acks', acks, [-1, 0, 1]) });
+  }
+
+  withCompression(compression: Compression): ProducerSettings<K, V> {
+    return this.with({ compression: requireOneOf(`${W}.withCompression`, 'compression', compression, ['none', 'gzip']) });
+  }
+
+  /** Idempotent producer (no duplicates from retries); needs acks -1. */
+  withIdempotence(idempotent: boolean): ProducerSettings<K, V> {
+    if (typeof idempotent !== 'boolean') throw new TypeError(`${W}.withIdempotence: idempotent must be a boolean, got ${describeValue(idempotent)}`);
+    return this.with({ idempotent });
+  }
+
+  /** Most records sent but not yet acknowledged; beyond it the stage back-pressures (default 10 000). */
+  withParallelism(parallelism: number): ProducerSettings<K, V> {
+    return this.with({ parallelism: requirePositiveInt(`${W}.withParallelism`, 'parallelism', parallelism) });
+  }
+
+  /** Most records in one produce request (default 2 000). */
+  withMaxBatchRecords(n: number): ProducerSettings<K, V> {
+    return this.with({ maxBatchRecords: requirePositiveInt(`${W}.withMaxBatchRecords`, 'maxBatchRecords', n) });
+  }
+
+  /**
+   * Most bytes (keys, values and headers, roughly) in one produce request (default 512 KiB; the broker
+   * rejects a partition's batch above its `message.max.bytes`, 1 MiB by default). A larger record goes alone.
+   */
+  withMaxBatchBytes(bytes: number): ProducerSettings<K, V> {
+    return this.with({ maxBatchBytes: requirePositiveInt(`${W}.withMaxBatchBytes`, 'maxBatchBytes', bytes) });
+  }
+
+  /** How long the broker may take to acknowledge a produce request. */
+  withProduceTimeout(ms: number): ProducerSettings<K, V> {
+    return this.with({ produceTimeoutMs: requireMillis(`${W}.withProduceTimeout`, 'produceTimeoutMs', ms) });
+  }
+
+  /** Required by `Transactional.sink`/`flow`; unique per running instance of the application. */
+  withTransactionalId(transactionalId: string): ProducerSettings<K, V> {
+    return this.with({ transactionalId: requireNonEmptyString(`${W}.withTransactionalId`, 'transactionalId', transactionalId) });
+  }
+
+  withTransactionTimeout(ms: number): ProducerSettings<K, V> {
+    return this.with({ transactionTimeoutMs: requireMillis(`${W}.withTransactionTimeout`, 'transactionTimeoutMs', ms) });
+  }
+
+  /** How often a transactional stage commits its transaction (Alpakka's `eos-commit-interval`, default 100 ms). */
+  withEosCommitInterval(ms: number): ProducerSettings<K, V> {
+    return this.with({ eosCommitIntervalMs: requireMillis(`${W}.withEosCommitInterval`, 'eosCommitIntervalMs', ms) });
+  }
+
+  withConnectionTimeout(ms: number): ProducerSettings<K, V> {
+    return this.with({ connectionTimeoutMs: requireMillis(`${W}.withConnectionTimeout`, 'connectionTimeoutMs', ms) });
+  }
+
+  withRequestTimeout(ms: number): ProducerSettings<K, V> {
+    return this.with({ requestTimeoutMs: requireMillis(`${W}.withRequestTimeout`, 'requestTimeoutMs', ms) });
+  }
+
+  withRetry(retry: Partial<RetryPolicy>): ProducerSettings<K, V> {
+    return this.with({ retry: checkRetry(`${W}.withRetry`, this.props.retry, retry) });
+  }
+
+  withKafkaLogLevel(level: KafkaLogLevel): ProducerSettings<K, V> {
+    return this.with({ kafkaLogLevel: requireOneOf(`${W}.withKafkaLogLevel`, 'kafkaLogLevel', level, kafkaLogLevels) });
+  }
+
+  withConnectionConfig(config: KafkaConnectionConfig): ProducerSettings<K, V> {
+    if (config === null || typeof config !== 'object') {
+      throw new TypeError(`${W}.withConnectionConfig: config must be an object, got ${describeValue(config)}`);
+    }
+    return this.with({ connectionConfig: Object.freeze({ ...config }) });
+  }
+
+  /** @internal Checks the settings as a whole before a stage is built from them. */
+  _validate(op: string, transactional: boolean): void {
+    const p = this.props;
+    if (p.bootstrapServers.length === 0) {
+      throw new TypeError(`${op}: ProducerSettings.bootstrapServers is not set (use withBootstrapServers('host:port'))`);
+    }
+    if (p.idempotent && p.acks !== -1) {
+      throw new RangeError(`${op}: ProducerSettings.acks must be -1 (all) for an idempotent producer, got ${p.acks}`);
+    }
+    if (transactional && p.transactionalId === undefined) {
+      throw new TypeError(`${op}: ProducerSettings.transactionalId is required (use withTransactionalId(...))`);
+    }
+    if (transactional && p.acks !== -1) {
+      throw new RangeError(`${op}: ProducerSettings.acks must be -1 (all) for transactions, got ${p.acks}`);
+    }
+  }
+
+  toString(): string {
+    const p = this.props;
+    return (
+      `ProducerSettings(bootstrapServers=${p.bootstrapServers.join(',')}, clientId=${p.clientId}, acks=${p.acks}, ` +
+      `compression=${p.compression}, idempotent=${p.idempotent}, parallelism=${p.parallelism}, maxBatchRecords=${p.maxBatchRecords}, maxBatchBytes=${p.maxBatchBytes}, ` +
+      `transactionalId=${p.transactionalId ?? '-'}, sasl=${p.connectionConfig.sasl ? '***' : '-'})`
+    );
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Exactly-once consume-transform-produce (Alpakka's `Transactional`): a transactional source emits
+ * records with the offset to commit; the transactional sink/flow produces the transformed records and
+ * commits those offsets in the same Kafka transaction (kafkajs `sendOffsets`), every
+ * `ProducerSettings.eosCommitIntervalMs`. Consumers of the output that read `read_committed` see every
+ * input record's output exactly once, even when the stream is killed mid-transaction and restarted with the
+ * same `transactionalId` (the open transaction is aborted, or fenced by the restarted producer).
+ *
+ * Caveat (kafkajs): `sendOffsets` does not carry the consumer's group generation (KIP-447), so exactly-once
+ * holds for one running instance per `transactionalId` and its input partitions; if partitions move to
+ * another instance while a transaction is open, records may be produced twice.
+ */
+import { Flow, Keep, Sink, type Source } from '@tributary/core';
+import type { PartitionOffset, TransactionalMessage } from './ConsumerMessage.js';
+import type { ConsumerSettings } from './ConsumerSettings.js';
+import type { Control } from './Control.js';
+import type { Envelope, Results } from './ProducerMessage.js';
+import type { ProducerSettings } from './ProducerSettings.js';
+import { Source as CoreSource } from '@tributary/core';
+import { checkProducerSettings } from './Producer.js';
+import { type Subscription, AssignmentSubscription, TopicPatternSubscription, TopicSubscription } from './Subscriptions.js';
+import { KafkaSourceStage } from './internal/KafkaSourceStage.js';
+import { ProducerStage } from './internal/ProducerStage.js';
+import { describeValue } from './internal/validate.js';
+
+export const Transactional = {
+  /**
+   * Like `Consumer.committableSource`, reading `read_committed`, emitting each record with the
+   * `PartitionOffset` the transactional sink commits. Requires a group id. Stop it with
+   * `Control.shutdown()` to commit the last transaction.
+   */
+  source<K, V>(settings: ConsumerSettings<K, V>, subscription: Subscription): Source<TransactionalMessage<K, V>, Control> {
+    if (settings === null || typeof settings !== 'object' || typeof (settings as { _validate?: unknown })._validate !== 'function') {
+      throw new TypeError(`Transactional.source: settings must be ConsumerSettings, got ${describeValue(settings)}`);
+    }
+    settings._validate('Transactional.source', true);
+    if (!(subscription instanceof TopicSubscription || subscription instanceof TopicPatternSubscription || subscription instanceof AssignmentSubscription)) {
+      throw new TypeError(`Transactional.source: subscription must come from Subscriptions, got ${describeValue(subscription)}`);
+    }
+    return CoreSource.fromGraph(new KafkaSourceStage<K, V, TransactionalMessage<K, V>>('Transactional.source', settings, subscription, 'transactional'));
+  },
+
+  /** Produces in transactions, committing the pass-through offsets with them; resolves when the last transaction committed. */
+  sink<K, V>(settings: ProducerSettings<K, V>): Sink<Envelope<K, V, PartitionOffset>, Promise<void>> {
+    checkProducerSettings('Transactional.sink', settings, true);
+    return Flow.fromGraph(new ProducerStage<K, V, PartitionOffset>(settings, 'Transactional.sink', 'transactional')).toMat(Sink.ignore(), Keep.right);
+  },
+
+  /** Like `sink`, emitting the results (as soon as acknowledged, before their transaction commits). */
+  flow<K, V>(settings: ProducerSettings<K, V>): Flow<Envelope<K, V, PartitionOffset>, Results<K, V, PartitionOffset>> {
+    checkProducerSettings('Transactional.flow', settings, true);
+    return Flow.fromGraph(new ProducerStage<K, V, PartitionOffset>(settings, 'Transactional.flow', 'transactional'));
+  },
+} as const;

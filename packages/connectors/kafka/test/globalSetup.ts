@@ -1,0 +1,25 @@
+/**
+ * Starts one real Kafka broker (infra/kafka/broker.mjs: Kafka 3.9 KRaft, jars from Maven Central) for the
+ * Kafka test project and hands its bootstrap address to the tests (`inject('kafkaBootstrap')`). Without
+ * Java or Maven the suite fails here, with a message naming what is missing — it is never skipped.
+ */
+import type { TestProject } from 'vitest/node';
+import { startKafka } from '../../../../infra/kafka/broker.mjs';
+import './kafkaContext.js';
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  let broker;
+  try {
+    broker = await startKafka();
+  } catch (e) {
+    throw new Error(
+      `The Kafka integration tests need a real Kafka broker (Java 17 and Maven; see infra/kafka/README.md) and it could not be started: ${
+        e instanceof Error ? e.message : String(e)
+      }`,
+    );
+  }
+  project.provide('kafkaBootstrap', broker.bootstrap);
+  return async () => {
+    await broker.stop();
+  };
+}
