@@ -181,6 +181,24 @@ class ReduceSinkLogic<T> extends PromiseSinkLogic<T, T> {
   }
 }
 
+/** The fused-run consumer of head/last: keeps one element (the first, then stops; or the latest). */
+function elementConsumer<R>(optional: boolean, first: boolean, emptyMessage: string): SinkConsumer<R> {
+  let value: unknown;
+  let has = false;
+  return {
+    accept: (x) => {
+      value = x;
+      has = true;
+      return !first;
+    },
+    result: () => {
+      if (has || optional) return value as R;
+      throw new NoSuchElementError(emptyMessage);
+    },
+    restart: () => {},
+  };
+}
+
 /**
  * `Sink.head()` / `Sink.headOption()`: resolves with the first element and cancels upstream. On an
  * empty stream head rejects with NoSuchElementError; headOption resolves with `undefined`.
@@ -190,20 +208,7 @@ export class HeadSink<T, R> extends SinkStage<T, Promise<R>> implements FusableS
     super(optional ? 'headOption' : 'head');
   }
   createConsumer(): SinkConsumer<R> {
-    let value: unknown;
-    let has = false;
-    return {
-      accept: (x) => {
-        value = x;
-        has = true;
-        return false;
-      },
-      result: () => {
-        if (has || this.optional) return value as R;
-        throw new NoSuchElementError(`${this.defaultName}: head of an empty stream`);
-      },
-      restart: () => {},
-    };
+    return elementConsumer<R>(this.optional, true, `${this.defaultName}: head of an empty stream`);
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<R>] {
     const d = deferred<R>();
@@ -235,20 +240,7 @@ export class LastSink<T, R> extends SinkStage<T, Promise<R>> implements FusableS
     super(optional ? 'lastOption' : 'last');
   }
   createConsumer(): SinkConsumer<R> {
-    let value: unknown;
-    let has = false;
-    return {
-      accept: (x) => {
-        value = x;
-        has = true;
-        return true;
-      },
-      result: () => {
-        if (has || this.optional) return value as R;
-        throw new NoSuchElementError(`${this.defaultName}: last of an empty stream`);
-      },
-      restart: () => {},
-    };
+    return elementConsumer<R>(this.optional, false, `${this.defaultName}: last of an empty stream`);
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<R>] {
     const d = deferred<R>();
