@@ -203,7 +203,8 @@ export interface InterpreterHooks {
   onPostStopError?(logic: InterpreterLogic, error: unknown): void;
 }
 
-type AsyncHandler = (value: unknown) => void;
+/** Called with the logic as `this` (arrow functions ignore it). */
+type AsyncHandler = (this: InterpreterLogic, value: unknown) => void;
 
 const Created = 0;
 const Running = 1;
@@ -380,7 +381,7 @@ export class GraphInterpreter implements Runnable {
       if (logic._phase !== Running) continue; // stage already stopped: the input has nobody to go to
       this.activeStage = logic;
       try {
-        (inputs[i + 1] as AsyncHandler)(inputs[i + 2]);
+        (inputs[i + 1] as AsyncHandler).call(logic, inputs[i + 2]);
       } catch (e) {
         this.reportStageError(e);
       }

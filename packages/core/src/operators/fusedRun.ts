@@ -54,7 +54,8 @@ class FusedRunLogic<R> extends GraphStageLogic {
     super(stage.shape);
     this.fn = stage.source.fn;
     this.consumer = stage.sink.createConsumer(decider);
-    this.slice = this.getAsyncCallback(() => this.runSlice());
+    // A prototype method, not a closure per stream: the slice loop's call stays optimized across streams.
+    this.slice = this.getAsyncCallback(FusedRunLogic.prototype.runSlice);
   }
 
   override preStart(): void {
@@ -63,7 +64,7 @@ class FusedRunLogic<R> extends GraphStageLogic {
     this.runSlice();
   }
 
-  private runSlice(): void {
+  protected runSlice(): void {
     const cursor = this.cursor!;
     const fn = this.fn;
     const consumer = this.consumer;

@@ -107,6 +107,51 @@ class Emitting implements OutHandler {
   }
 }
 
+/**
+ * A class rather than an object literal: `invoke` is one shared method, so hot loops that call it are
+ * optimized once for all streams (per-stream closures would be re-learned after every major GC).
+ * The handler runs with the logic as `this`, so a logic may pass one of its own prototype methods.
+ */
+class AsyncCallbackImpl<T> implements AsyncCallback<T> {
+  constructor(
+    private readonly logic: GraphStageLogic,
+    private readonly handler: (this: GraphStageLogic, value: T) => void,
+  ) {}
+
+  invoke(value: T): void {
+    const logic = this.logic;
+    const it = logic._interpreter;
+    if (it === null) throw new IllegalStageUsageError(`${logic.stageName}: async callback invoked before the stage was materialized`);
+    it.invokeAsync(logic, this.handler as (v: unknown) => void, value);
+  }
+
+  invokeWithFeedback(value: T): Promise<void> {
+    const logic = this.logic;
+    const handler = this.handler;
+    return new Promise<void>((resolve, reject) => {
+      const it = logic._interpreter;
+      if (it === null || logic._phase > Running || it.isFinished) {
+        reject(new StreamDetachedException(logic.stageName));
+        return;
+      }
+      let delivered = false;
+      it.invokeAsync(
+        logic,
+        (v: unknown) => {
+          delivered = true;
+          handler.call(logic, v as T);
+          resolve();
+        },
+        value,
+      );
+      // If the stage stops before the input is delivered, the promise must not hang.
+      logic._onStop(() => {
+        if (!delivered) reject(new StreamDetachedException(logic.stageName));
+      });
+    });
+  }
+}
+
 export abstract class GraphStageLogic implements InterpreterLogic {
   /** @internal */ _stageId = -1;
   /** @internal */ _interpreter: GraphInterpreter | null = null;
@@ -419,38 +464,8 @@ export abstract class GraphStageLogic implements InterpreterLogic {
    * Returns a callback that code outside the stream (a promise, a timer, a socket) may call at any time;
    * `handler` then runs inside the stage's island, where it may use the port operations.
    */
-  getAsyncCallback<T>(handler: (value: T) => void): AsyncCallback<T> {
-    const logic = this;
-    return {
-      invoke(value: T): void {
-        const it = logic._interpreter;
-        if (it === null) throw new IllegalStageUsageError(`${logic.stageName}: async callback invoked before the stage was materialized`);
-        it.invokeAsync(logic, handler as (v: unknown) => void, value);
-      },
-      invokeWithFeedback(value: T): Promise<void> {
-        return new Promise<void>((resolve, reject) => {
-          const it = logic._interpreter;
-          if (it === null || logic._phase > Running || it.isFinished) {
-            reject(new StreamDetachedException(logic.stageName));
-            return;
-          }
-          let delivered = false;
-          it.invokeAsync(
-            logic,
-            (v) => {
-              delivered = true;
-              handler(v as T);
-              resolve();
-            },
-            value,
-          );
-          // If the stage stops before the input is delivered, the promise must not hang.
-          logic._onStop(() => {
-            if (!delivered) reject(new StreamDetachedException(logic.stageName));
-          });
-        });
-      },
-    };
+  getAsyncCallback<T>(handler: (this: this, value: T) => void): AsyncCallback<T> {
+    return new AsyncCallbackImpl<T>(this, handler as (this: GraphStageLogic, value: T) => void);
   }
 
   private stopListeners: (() => void)[] | null = null;
