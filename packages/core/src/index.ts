@@ -81,4 +81,4 @@ export type { StreamSnapshot, StageSnapshot, StageState, ConnectionSnapshot, Con
 export type { StallDetectionSettings, FailureLogger } from './impl/MaterializerImpl.js';
 
 // ── Interop and Reactive Streams boundaries (interop area) ──
-export { StreamConverters, type AsReadableOptions } from './dsl/StreamConverters.js';
+export { StreamConverters, type AsReadableOptions, type AsDuplexOptions } from './dsl/StreamConverters.js';

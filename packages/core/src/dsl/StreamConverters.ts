@@ -7,7 +7,7 @@
  * Factories take a function creating the external stream, so a blueprint can be run many times (each
  * run creates its own stream). Bytes travel as `Uint8Array`/`Buffer` elements.
  */
-import type { Duplex, Readable, Writable } from 'node:stream';
+import { Duplex, type Readable, type Writable } from 'node:stream';
 import { type AsReadableOptions, AsReadableSink } from '../operators/asReadable.js';
 import { AsReadableStreamSink } from '../operators/asReadableStream.js';
 import { FromDuplexFlow } from '../operators/fromDuplex.js';
@@ -15,7 +15,12 @@ import { FromReadableSource } from '../operators/fromReadable.js';
 import { FromReadableStreamSource } from '../operators/fromReadableStream.js';
 import { FromWritableSink } from '../operators/fromWritable.js';
 import { FromWritableStreamSink } from '../operators/fromWritableStream.js';
+import { OverflowStrategy } from '../operators/OverflowStrategy.js';
+import type { Graph } from '../stage/GraphStage.js';
+import type { FlowShape } from '../stage/Shape.js';
 import { Flow } from './Flow.js';
+import { Keep } from './Keep.js';
+import { Materializer } from './Materializer.js';
 import { Sink } from './Sink.js';
 import { Source } from './Source.js';
 
@@ -135,4 +140,92 @@ export const StreamConverters = {
   fromWritableStream<T>(create: () => WritableStream<T>): Sink<T, Promise<void>> {
     return Sink.fromGraph(new FromWritableStreamSink<T>(create));
   },
+
+  /**
+   * Runs `flow` and exposes it as a Node `Duplex` (the opposite of `fromDuplex`): what is written to the
+   * duplex goes into the flow, what the flow emits is read from it. The flow is materialized when this is
+   * called (with `options.materializer`, default `Materializer.default`).
+   *
+   * Back-pressure holds in both directions: a write completes only once the flow has accepted the chunk
+   * (at most `bufferSize`, default 16, wait inside), and the flow is pulled only when Node's `_read` asks
+   * (the readable side buffers at most its `highWaterMark`). Ending the writable side completes the flow's
+   * input; the readable side ends when the flow completes. A failing flow destroys the duplex with its
+   * error; destroying the duplex fails (with the error) or completes the flow's input and cancels its
+   * output. Byte mode by default; `{ objectMode: true }` for any values except `null`/`undefined`.
+   *
+   * @example pipeline(fs.createReadStream(src), StreamConverters.asDuplex(gzipLikeFlow), fs.createWriteStream(dst))
+   */
+  asDuplex<I = Buffer, O = Uint8Array>(flow: Graph<FlowShape<I, O>, unknown>, options: AsDuplexOptions = {}): Duplex {
+    const bufferSize = options.bufferSize ?? 16;
+    if (!Number.isInteger(bufferSize) || bufferSize < 1) {
+      throw new RangeError(`StreamConverters.asDuplex: bufferSize must be a positive integer, got ${String(bufferSize)}`);
+    }
+    const objectMode = options.objectMode ?? false;
+    const [input, output] = Source.queue<I>(bufferSize, OverflowStrategy.backpressure)
+      .via(flow)
+      .toMat(Sink.queue<O>(), Keep.both)
+      .run(options.materializer ?? Materializer.default);
+    let pulling = false;
+    const duplex: Duplex = new Duplex({
+      objectMode,
+      write(chunk: I, _encoding, callback) {
+        input.offer(chunk).then(
+          (r) => {
+            if (r.kind === 'enqueued') callback();
+            else if (r.kind === 'failure') callback(asError(r.cause));
+            else callback(new Error(`StreamConverters.asDuplex: the flow no longer accepts input (${r.kind})`));
+          },
+          (e: unknown) => callback(asError(e)),
+        );
+      },
+      final(callback) {
+        input.complete();
+        callback();
+      },
+      read() {
+        if (pulling) return;
+        pulling = true;
+        const pump = (): void => {
+          output.pull().then(
+            (v) => {
+              pulling = false;
+              if (v === undefined) {
+                duplex.push(null);
+              } else if (v === null) {
+                duplex.destroy(new TypeError('StreamConverters.asDuplex: the flow emitted null, which a Node stream cannot carry'));
+              } else if (duplex.push(v)) {
+                pulling = true;
+                pump();
+              }
+            },
+            (e: unknown) => {
+              pulling = false;
+              duplex.destroy(asError(e));
+            },
+          );
+        };
+        pump();
+      },
+      destroy(error, callback) {
+        if (error !== null) input.fail(error);
+        else input.complete();
+        output.cancel();
+        callback(error);
+      },
+    });
+    return duplex;
+  },
 } as const;
+
+export interface AsDuplexOptions {
+  /** Elements written but not yet taken by the flow (default 16). */
+  readonly bufferSize?: number;
+  /** Object mode on both sides (default false: bytes). */
+  readonly objectMode?: boolean;
+  /** Runs the flow (default `Materializer.default`). */
+  readonly materializer?: Materializer;
+}
+
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
