@@ -1,7 +1,7 @@
 import type { Attributes, Decider } from '../stage/Attributes.js';
-import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import type { GraphStageLogic } from '../stage/GraphStageLogic.js';
 import { FlowStage } from './FlowStage.js';
-import { applyRecovery } from './recover.js';
+import { RecoveryLogic } from './recover.js';
 import { requireFunction } from './validate.js';
 
 /**
@@ -18,22 +18,11 @@ export class MapError<T> extends FlowStage<T, T> {
   }
 }
 
-class MapErrorLogic<T> extends GraphStageLogic implements InHandler, OutHandler {
-  constructor(
-    private readonly stage: MapError<T>,
-    private readonly decider: Decider,
-  ) {
-    super(stage.shape);
-    this.setHandlers(stage.in, stage.out, this);
+class MapErrorLogic<T> extends RecoveryLogic<T, unknown> {
+  constructor(stage: MapError<T>, decider: Decider) {
+    super(stage, decider, stage.pf);
   }
-  onPush(): void {
-    this.push(this.stage.out, this.grab(this.stage.in));
-  }
-  onPull(): void {
-    this.pull(this.stage.in);
-  }
-  onUpstreamFailure(error: unknown): void {
-    const r = applyRecovery(this.decider, error, this.stage.pf);
-    this.failStage(!r.ok ? r.error : r.value === undefined ? error : r.value);
+  protected recovered(original: unknown, value: unknown): void {
+    this.failStage(value === undefined ? original : value);
   }
 }

@@ -1,7 +1,7 @@
 import type { Attributes, Decider } from '../stage/Attributes.js';
-import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import type { GraphStageLogic } from '../stage/GraphStageLogic.js';
 import { FlowStage } from './FlowStage.js';
-import { applyRecovery } from './recover.js';
+import { RecoveryLogic } from './recover.js';
 import { describe } from './validate.js';
 
 /** What `onErrorComplete` accepts: nothing (every error), an error class, or a predicate. */
@@ -34,24 +34,12 @@ export class OnErrorComplete<T> extends FlowStage<T, T> {
   }
 }
 
-class OnErrorCompleteLogic<T> extends GraphStageLogic implements InHandler, OutHandler {
-  constructor(
-    private readonly stage: OnErrorComplete<T>,
-    private readonly decider: Decider,
-  ) {
-    super(stage.shape);
-    this.setHandlers(stage.in, stage.out, this);
+class OnErrorCompleteLogic<T> extends RecoveryLogic<T, boolean> {
+  constructor(stage: OnErrorComplete<T>, decider: Decider) {
+    super(stage, decider, stage.matches);
   }
-  onPush(): void {
-    this.push(this.stage.out, this.grab(this.stage.in));
-  }
-  onPull(): void {
-    this.pull(this.stage.in);
-  }
-  onUpstreamFailure(error: unknown): void {
-    const r = applyRecovery(this.decider, error, this.stage.matches);
-    if (!r.ok) return this.failStage(r.error);
-    if (r.value) this.completeStage();
-    else this.failStage(error);
+  protected recovered(original: unknown, matched: boolean): void {
+    if (matched) this.completeStage();
+    else this.failStage(original);
   }
 }

@@ -20,6 +20,35 @@ export function applyRecovery<R>(decider: Decider, original: unknown, f: (e: unk
 }
 
 /**
+ * What recover, mapError and onErrorComplete share: elements and completion pass through untouched;
+ * when upstream fails, `f(error)` runs once under `applyRecovery`, and the subclass decides what the
+ * result means (emit and complete, fail differently, or complete).
+ */
+export abstract class RecoveryLogic<T, R> extends GraphStageLogic implements InHandler, OutHandler {
+  constructor(
+    protected readonly stage: FlowStage<T, T>,
+    private readonly decider: Decider,
+    private readonly f: (error: unknown) => R,
+  ) {
+    super(stage.shape);
+    this.setHandlers(stage.in, stage.out, this);
+  }
+  onPush(): void {
+    this.push(this.stage.out, this.grab(this.stage.in));
+  }
+  onPull(): void {
+    this.pull(this.stage.in);
+  }
+  onUpstreamFailure(error: unknown): void {
+    const r = applyRecovery(this.decider, error, this.f);
+    if (!r.ok) this.failStage(r.error);
+    else this.recovered(error, r.value);
+  }
+  /** `f(original)` returned `value` (the stage's ports are still open downstream). */
+  protected abstract recovered(original: unknown, value: R): void;
+}
+
+/**
  * `recover(pf)`: when upstream fails, emits the element `pf(error)` returns and completes; if `pf`
  * returns `undefined` (not defined for this error) the failure passes on unchanged.
  */
@@ -33,24 +62,12 @@ export class Recover<T> extends FlowStage<T, T> {
   }
 }
 
-class RecoverLogic<T> extends GraphStageLogic implements InHandler, OutHandler {
-  constructor(
-    private readonly stage: Recover<T>,
-    private readonly decider: Decider,
-  ) {
-    super(stage.shape);
-    this.setHandlers(stage.in, stage.out, this);
+class RecoverLogic<T> extends RecoveryLogic<T, T | undefined> {
+  constructor(stage: Recover<T>, decider: Decider) {
+    super(stage, decider, stage.pf);
   }
-  onPush(): void {
-    this.push(this.stage.out, this.grab(this.stage.in));
-  }
-  onPull(): void {
-    this.pull(this.stage.in);
-  }
-  onUpstreamFailure(error: unknown): void {
-    const r = applyRecovery(this.decider, error, this.stage.pf);
-    if (!r.ok) return this.failStage(r.error);
-    if (r.value === undefined) return this.failStage(error);
-    this.emit(this.stage.out, r.value, () => this.completeStage());
+  protected recovered(original: unknown, value: T | undefined): void {
+    if (value === undefined) this.failStage(original);
+    else this.emit(this.stage.out, value, () => this.completeStage());
   }
 }
