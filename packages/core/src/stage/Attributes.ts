@@ -40,11 +40,15 @@ export class Attributes {
     return Attributes.of('name', name);
   }
 
-  /** Size of the buffer of an async boundary's input side (elements). Must be a power of two. */
+  /**
+   * Size of the input buffer (elements) of async boundaries, Reactive Streams boundaries and buffering
+   * stages such as `delay`. Any positive integer: a stage whose ring buffer needs a power of two rounds
+   * its storage up internally, but never holds more than `max` elements.
+   */
   static inputBuffer(initial: number, max: number): Attributes {
     for (const [what, v] of [['initial', initial], ['max', max]] as const) {
-      if (!Number.isInteger(v) || v <= 0 || (v & (v - 1)) !== 0) {
-        throw new RangeError(`Attributes.inputBuffer(${initial}, ${max}): ${what} must be a positive power of two, got ${v}`);
+      if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
+        throw new RangeError(`Attributes.inputBuffer(${initial}, ${max}): ${what} must be a positive integer, got ${v}`);
       }
     }
     if (initial > max) throw new RangeError(`Attributes.inputBuffer(${initial}, ${max}): initial must not exceed max`);
