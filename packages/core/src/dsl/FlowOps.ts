@@ -129,7 +129,8 @@ export interface FlowOps<Out, F extends HKT> extends TimeOps<Out, F>, GraphOps<O
    * - **Completes when** upstream completes (an empty stream emits just `zero`).
    * - **Cancels when** downstream cancels.
    *
-   * Supervision: `resume` keeps the accumulator, `restart` resets it to `zero`.
+   * Supervision: `resume` drops the element and keeps the accumulator; `restart` drops it, resets the
+   * accumulator to `zero` and emits `zero` again, so downstream can see the restart.
    *
    * @example Source.range(1, 4).scan(0, (a, x) => a + x) // 0, 1, 3, 6, 10
    */
