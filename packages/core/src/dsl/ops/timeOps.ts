@@ -290,7 +290,8 @@ export interface TimeOps<Out, F extends HKT> {
    * - **Completes when** upstream completes (after the last group).
    * - **Cancels when** downstream cancels.
    *
-   * Supervision (for `costFn`): `resume`/`restart` drop the element.
+   * Supervision (for `costFn`), as in Pekko: `resume` drops the element and keeps the current group;
+   * `restart` drops the element and the current group, and starts a new time window.
    *
    * @example Source.from(messages).groupedWeightedWithin(64 * 1024, (m) => m.byteLength, 100)
    */
