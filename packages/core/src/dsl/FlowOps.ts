@@ -257,6 +257,8 @@ export interface FlowOps<Out, F extends HKT> extends TimeOps<Out, F>, GraphOps<O
    * - **Backpressures when** downstream backpressures.
    * - **Completes when** upstream completes.
    * - **Cancels when** downstream cancels.
+   *
+   * Supervision (for `extract`, or the logger, throwing on an element): `resume`/`restart` drop the element.
    */
   log(name: string, extract?: (x: Out) => unknown, logger?: StreamLogger): Kind<F, Out>;
 }
