@@ -77,6 +77,20 @@ export class Attributes {
     return new Attributes(m);
   }
 
+  /**
+   * @internal What a stream nested inside a running stage inherits (substreams, flattened sources, the
+   * inner streams of the Restart* stages), as in Pekko: the enclosing stage's attributes, under the
+   * inner graph's own. Two entries stay behind: the name (it identifies the enclosing graph; inner
+   * stages keep their own names) and the async-boundary marker (it belongs to the module it was set on).
+   */
+  get inheritedByInnerStreams(): Attributes {
+    if (!this.entries.has('name') && !this.entries.has('asyncBoundary')) return this;
+    const m = new Map(this.entries);
+    m.delete('name');
+    m.delete('asyncBoundary');
+    return m.size === 0 ? Attributes.none : new Attributes(m);
+  }
+
   get<T>(key: string): T | undefined {
     return this.entries.get(key) as T | undefined;
   }

@@ -311,10 +311,12 @@ export class SubSourceLogic<T> extends GraphStageLogic implements OutHandler {
 
 /**
  * Materializes a closed blueprint (e.g. `subSource.via(flow).to(subSink)`) into `parent`'s running
- * island; returns its materialized value. The nested stages start immediately.
+ * island; returns its materialized value. The nested stages start immediately. As in Pekko, they
+ * inherit `parent`'s attributes (supervision, subscription timeout, input buffer, custom ones; not its
+ * name), under the blueprint's own.
  */
 export function materializeIntoParent(parent: GraphStageLogic, module: Module): unknown {
   const interpreter = parent._interpreter;
   if (interpreter === null) throw new IllegalStageUsageError(`${parent.stageName}: cannot materialize a substream before the stage runs`);
-  return parent.materializer.materializeInto(module, interpreter, () => {});
+  return parent.materializer.materializeInto(module, interpreter, () => {}, parent.attributes.inheritedByInnerStreams);
 }
