@@ -159,12 +159,13 @@ describe('flattened inner streams inherit the flattening stage’s attributes', 
     const run = async (attrs: Attributes) => {
       const scheduler = new VirtualScheduler();
       const mat = new Materializer({ scheduler, logger: null });
-      const [[, tail]] = await Source.single(0)
+      const pairs = await Source.single(0)
         .flatMapConcat(() => Source.from([1, 2, 3]).prefixAndTail(1))
         .withAttributes(attrs)
         .runWith(Sink.seq(), mat);
       await scheduler.advance(200);
-      return tail!.runWith(Sink.seq(), mat);
+      const tail = pairs[0]![1];
+      return tail.runWith(Sink.seq(), mat);
     };
     // Inherited 100 ms: the inner prefixAndTail's tail has timed out after 200 ms.
     await expect(run(subscriptionTimeout(100))).rejects.toBeInstanceOf(SubscriptionTimeoutException);
