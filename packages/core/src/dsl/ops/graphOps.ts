@@ -298,7 +298,8 @@ export interface GraphOps<Out, F extends HKT> {
   /**
    * Maps each element to a source and emits that source's elements, one source after the other. The
    * sources run inside this stream's island. One upstream element is pulled ahead.
-   * Supervision: resume/restart skip the element on which `f` threw (or that gave no source).
+   * Supervision: resume/restart skip the element on which `f` threw (or that gave no source). The inner
+   * sources inherit this stage's attributes (supervision included); their own attributes win.
    *
    * - **Emits when** the current source has an element available.
    * - **Backpressures when** downstream backpressures.
@@ -312,6 +313,7 @@ export interface GraphOps<Out, F extends HKT> {
   /**
    * Maps each element to a source and runs up to `breadth` of them at a time (`Infinity` allowed),
    * emitting their elements as they arrive. Supervision: resume/restart skip the element on which `f` threw.
+   * The inner sources inherit this stage's attributes (supervision included); their own attributes win.
    *
    * - **Emits when** one of the running sources has an element available.
    * - **Backpressures when** downstream backpressures.
@@ -323,7 +325,8 @@ export interface GraphOps<Out, F extends HKT> {
   /**
    * Maps each element to a source and emits its elements until the next upstream element arrives; then
    * the current source is cancelled and the new one takes over. Upstream is kept pulled at all times.
-   * Supervision: resume/restart skip the element on which `f` threw.
+   * Supervision: resume/restart skip the element on which `f` threw. The inner sources inherit this
+   * stage's attributes (supervision included); their own attributes win.
    *
    * - **Emits when** the current source has an element available.
    * - **Backpressures when** downstream backpressures (upstream is never back-pressured).
