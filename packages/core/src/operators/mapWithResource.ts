@@ -33,7 +33,7 @@ export class MapWithResource<R, I, O> extends FlowStage<I, O> {
 class MapWithResourceLogic<R, I, O> extends StatefulMapLogicBase<R, I, O> {
   private readonly f: (resource: R, x: I) => O;
   constructor(stage: MapWithResource<R, I, O>, decider: Decider) {
-    super(stage, decider);
+    super(stage.shape, stage.create, stage.close, decider);
     this.f = stage.f;
   }
   protected step(x: I): O {

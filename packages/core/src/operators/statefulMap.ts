@@ -12,7 +12,6 @@ import { requireFunction } from './validate.js';
  * closes the state with `onComplete` and creates a fresh one.
  */
 export class StatefulMap<S, I, O> extends FlowStage<I, O> {
-  readonly close: (state: S) => O | undefined;
   constructor(
     readonly create: () => S,
     readonly f: (state: S, x: I) => readonly [S, O],
@@ -22,7 +21,6 @@ export class StatefulMap<S, I, O> extends FlowStage<I, O> {
     requireFunction('statefulMap', 'create', create);
     requireFunction('statefulMap', 'f', f);
     requireFunction('statefulMap', 'onComplete', onComplete);
-    this.close = onComplete;
   }
   createLogic(attributes: Attributes): GraphStageLogic {
     return new StatefulMapLogic(this, attributes.supervisionDecider);
@@ -32,7 +30,7 @@ export class StatefulMap<S, I, O> extends FlowStage<I, O> {
 class StatefulMapLogic<S, I, O> extends StatefulMapLogicBase<S, I, O> {
   private readonly f: (state: S, x: I) => readonly [S, O];
   constructor(stage: StatefulMap<S, I, O>, decider: Decider) {
-    super(stage, decider);
+    super(stage.shape, stage.create, stage.onComplete, decider);
     this.f = stage.f;
   }
   protected step(x: I): O {

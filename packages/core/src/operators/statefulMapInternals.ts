@@ -17,27 +17,28 @@
  */
 import type { Decider } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import type { Inlet, Outlet } from '../stage/Ports.js';
 import type { FlowShape } from '../stage/Shape.js';
 import { decide } from './FlowStage.js';
-
-export interface StatefulStage<S, I, O> {
-  readonly shape: FlowShape<I, O>;
-  readonly create: () => S;
-  /** Runs once per state; `undefined` = no final element. */
-  readonly close: (state: S) => O | undefined;
-}
 
 export abstract class StatefulMapLogicBase<S, I, O> extends GraphStageLogic implements InHandler, OutHandler {
   protected state!: S;
   /** The state is open: the closing function still has to see it. */
   private needsClose = false;
+  private readonly in: Inlet<I>;
+  private readonly out: Outlet<O>;
 
   constructor(
-    private readonly stateful: StatefulStage<S, I, O>,
+    shape: FlowShape<I, O>,
+    private readonly create: () => S,
+    /** Runs once per state; `undefined` = no final element. */
+    private readonly close: (state: S) => O | undefined,
     private readonly decider: Decider,
   ) {
-    super(stateful.shape);
-    this.setHandlers(stateful.shape.in, stateful.shape.out, this);
+    super(shape);
+    this.in = shape.in;
+    this.out = shape.out;
+    this.setHandlers(shape.in, shape.out, this);
   }
 
   /** Maps one element, updating `state` as it needs to. */
@@ -48,7 +49,7 @@ export abstract class StatefulMapLogicBase<S, I, O> extends GraphStageLogic impl
   }
 
   private open(): void {
-    this.state = this.stateful.create();
+    this.state = this.create();
     this.needsClose = true;
   }
 
@@ -56,11 +57,11 @@ export abstract class StatefulMapLogicBase<S, I, O> extends GraphStageLogic impl
   private closeState(): O | undefined {
     if (!this.needsClose) return undefined;
     this.needsClose = false;
-    return this.stateful.close(this.state);
+    return this.close(this.state);
   }
 
   onPush(): void {
-    const { in: inlet, out } = this.stateful.shape;
+    const { in: inlet, out } = this;
     let y: O;
     try {
       y = this.step(this.grab(inlet));
@@ -79,7 +80,7 @@ export abstract class StatefulMapLogicBase<S, I, O> extends GraphStageLogic impl
   }
 
   onPull(): void {
-    this.pull(this.stateful.shape.in);
+    this.pull(this.in);
   }
 
   onUpstreamFinish(): void {
@@ -99,7 +100,7 @@ export abstract class StatefulMapLogicBase<S, I, O> extends GraphStageLogic impl
   private closeThen(end: () => void): void {
     const last = this.closeState();
     if (last === undefined) end();
-    else this.emit(this.stateful.shape.out, last, end);
+    else this.emit(this.out, last, end);
   }
 
   override postStop(): void {
