@@ -19,7 +19,7 @@ export { NoSuchElementError } from './operators/FlowStage.js';
 export type { StreamLogger } from './operators/log.js';
 export { AbruptTerminationException, IllegalStageUsageError } from './impl/GraphInterpreter.js';
 export { MaterializerShutdownError } from './impl/MaterializerImpl.js';
-export { SystemScheduler, type Scheduler, type Cancellable } from './impl/Scheduler.js';
+export { SystemScheduler, type SystemSchedulerOptions, type Scheduler, type Cancellable } from './impl/Scheduler.js';
 export type { Publisher, Subscriber, Subscription, Processor } from './reactiveStreams.js';
 
 // ── Graph DSL, junctions, substreams (graph area) ──

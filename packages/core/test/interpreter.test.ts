@@ -244,6 +244,21 @@ describe('async boundaries', () => {
     await up.expectCancellation();
   });
 
+  it('an input buffer that is not a power of two (3) bounds the read-ahead to exactly 3', async () => {
+    const [up, down] = TestSource.probe<number>()
+      .async()
+      .withAttributes(Attributes.inputBuffer(3, 3))
+      .toMat(TestSink.probe<number>(), Keep.both)
+      .run();
+    up.sendNextN([1, 2, 3, 4, 5, 6, 7]);
+    for (let i = 0; i < 3; i++) await up.expectRequest();
+    await up.expectNoMessage(50); // never more than 3 ahead, although the ring's storage is rounded up to 4
+    down.request(7);
+    await down.expectNextN([1, 2, 3, 4, 5, 6, 7]);
+    down.cancel();
+    await up.expectCancellation();
+  });
+
   it('deliver buffered elements before an upstream failure', async () => {
     const boom = new Error('late');
     const [up, down] = Flow.create<number>().async().runWith(TestSource.probe<number>(), TestSink.probe<number>());

@@ -168,12 +168,16 @@ describe('sink factories fail when called', () => {
 });
 
 describe('Attributes fail when created', () => {
-  it('Attributes.inputBuffer(3, 4) → RangeError (3 is not a power of two), naming initial', () => {
-    expectBuildError(() => Attributes.inputBuffer(3, 4), RangeError, /inputBuffer/, /initial/, /power of two/);
+  it('Attributes.inputBuffer accepts any positive size (a power of two is not required)', () => {
+    expect(Attributes.inputBuffer(3, 5).inputBuffer).toEqual({ initial: 3, max: 5 });
+  });
+
+  it('Attributes.inputBuffer(2.5, 4) → RangeError (not an integer), naming initial', () => {
+    expectBuildError(() => Attributes.inputBuffer(2.5, 4), RangeError, /inputBuffer/, /initial/, /positive integer/);
   });
 
   it('Attributes.inputBuffer with a bad max, or initial > max → RangeError', () => {
-    expectBuildError(() => Attributes.inputBuffer(4, 6), RangeError, /inputBuffer/, /max/);
+    expectBuildError(() => Attributes.inputBuffer(4, -6), RangeError, /inputBuffer/, /max/);
     expectBuildError(() => Attributes.inputBuffer(0, 4), RangeError, /inputBuffer/, /initial/);
     expectBuildError(() => Attributes.inputBuffer(8, 4), RangeError, /inputBuffer/, /initial/, /max/);
   });

@@ -173,7 +173,7 @@ class FromObservableStage<T> extends GraphStage<SourceShape<T>> {
         buffer.wake = this.getAsyncCallback(() => {
           buffer.signalled = false;
           if (buffer.overflowed) {
-            this.failStage(new BufferOverflowError(`${this.stageName}: buffer overflow (max capacity was: ${size})`));
+            this.failStage(new BufferOverflowError(size, this.stageName));
             return;
           }
           if (this.isAvailable(out)) this.onPull();

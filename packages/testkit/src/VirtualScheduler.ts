@@ -36,7 +36,11 @@ export class VirtualScheduler implements Scheduler {
     return this.time;
   }
 
+  /** Any delay is honoured, however long (`Infinity`: never fires); a negative delay counts as 0. */
   scheduleOnce(delayMs: number, run: () => void): Cancellable {
+    if (typeof delayMs !== 'number' || Number.isNaN(delayMs)) {
+      throw new RangeError(`VirtualScheduler.scheduleOnce: delayMs must be a number of milliseconds, got ${String(delayMs)}`);
+    }
     const task: Task = { due: this.time + Math.max(0, delayMs), seq: this.seq++, run, cancelled: false };
     this.tasks.push(task);
     return {

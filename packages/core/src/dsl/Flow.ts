@@ -85,7 +85,7 @@ export class Flow<In, Out, Mat = NotUsed> implements Graph<FlowShape<In, Out>, M
   /**
    * A blueprint that materializes a Reactive Streams `Processor` running this flow: its subscriber side
    * is `Source.asSubscriber()`, its publisher side `Sink.asPublisher(fanout)` (default: one subscriber).
-   * Each run gives a new processor. `bufferSize` (a power of two) sets both sides' buffers.
+   * Each run gives a new processor. `bufferSize` (a positive integer) sets both sides' buffers.
    *
    * @example const processor = Flow.create<number>().map((x) => x * 2).toProcessor().run();
    */
@@ -96,8 +96,8 @@ export class Flow<In, Out, Mat = NotUsed> implements Graph<FlowShape<In, Out>, M
       .toMat(Sink.asPublisher<Out>(fanout), (subscriber, publisher) => new FlowProcessor<In, Out>(subscriber, publisher) as Processor<In, Out>);
     const size = options.bufferSize;
     if (size === undefined) return graph;
-    if (!Number.isInteger(size) || size <= 0 || (size & (size - 1)) !== 0) {
-      throw new RangeError(`Flow.toProcessor: bufferSize must be a positive power of two, got ${String(size)}`);
+    if (typeof size !== 'number' || !Number.isInteger(size) || size <= 0) {
+      throw new RangeError(`Flow.toProcessor: bufferSize must be a positive integer, got ${String(size)}`);
     }
     return graph.withAttributes(Attributes.inputBuffer(size, size));
   }

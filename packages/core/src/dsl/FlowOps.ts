@@ -102,14 +102,20 @@ export interface FlowOps<Out, F extends HKT> extends TimeOps<Out, F>, GraphOps<O
 
   /**
    * Maps with a state created afresh for each materialization. `f(state, x)` returns
-   * `[nextState, output]`; `onComplete(state)` may return one last element (`undefined` = none).
+   * `[nextState, output]`. `onComplete(state)` runs exactly once on every termination, as in Pekko:
+   * upstream completion or failure, downstream cancellation, `f` throwing (under `stop` or `restart`)
+   * and materializer shutdown. Where downstream can still receive it (completion, upstream failure,
+   * `stop`, `restart`), the element it returns (`undefined` = none) is emitted — before the failure, in
+   * the failure cases. If `onComplete` throws, its error is the one reported.
    *
-   * - **Emits when** `f` returns, or on upstream completion if `onComplete` returns an element.
+   * - **Emits when** `f` returns, or when the state is closed and `onComplete` returns an element.
    * - **Backpressures when** downstream backpressures.
    * - **Completes when** upstream completes (after the final element, if any).
    * - **Cancels when** downstream cancels.
    *
-   * Supervision: `resume` drops the element and keeps the state; `restart` also recreates the state.
+   * Supervision: `resume` drops the element and keeps the state; `restart` drops it, emits what
+   * `onComplete(state)` returns and starts again from a fresh `create()`; `stop` emits what
+   * `onComplete(state)` returns and fails with `f`'s error.
    *
    * @example Source.from([1, 2, 3]).statefulMap(() => 0, (sum, x) => [sum + x, sum + x]) // 1, 3, 6
    */
@@ -123,7 +129,8 @@ export interface FlowOps<Out, F extends HKT> extends TimeOps<Out, F>, GraphOps<O
    * - **Completes when** upstream completes (an empty stream emits just `zero`).
    * - **Cancels when** downstream cancels.
    *
-   * Supervision: `resume` keeps the accumulator, `restart` resets it to `zero`.
+   * Supervision: `resume` drops the element and keeps the accumulator; `restart` drops it, resets the
+   * accumulator to `zero` and emits `zero` again, so downstream can see the restart.
    *
    * @example Source.range(1, 4).scan(0, (a, x) => a + x) // 0, 1, 3, 6, 10
    */
@@ -250,6 +257,8 @@ export interface FlowOps<Out, F extends HKT> extends TimeOps<Out, F>, GraphOps<O
    * - **Backpressures when** downstream backpressures.
    * - **Completes when** upstream completes.
    * - **Cancels when** downstream cancels.
+   *
+   * Supervision (for `extract`, or the logger, throwing on an element): `resume`/`restart` drop the element.
    */
   log(name: string, extract?: (x: Out) => unknown, logger?: StreamLogger): Kind<F, Out>;
 }

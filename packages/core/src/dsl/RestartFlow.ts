@@ -13,7 +13,8 @@ import { Flow } from './Flow.js';
 export const RestartFlow = {
   /**
    * Runs elements through `factory()`'s flow; when it completes, cancels or fails, starts a new one
-   * after a backoff (see `RestartSettings`).
+   * after a backoff (see `RestartSettings`). The inner flow inherits this stage's attributes
+   * (supervision included), as in Pekko.
    *
    * - **Emits when** the inner flow emits.
    * - **Backpressures when** downstream backpressures.

@@ -12,7 +12,8 @@ import { Sink } from './Sink.js';
 export const RestartSink = {
   /**
    * Feeds `factory()`'s sink; when it cancels or fails, starts a new one after a backoff (see
-   * `RestartSettings`). An element that was waiting for the inner sink is kept for the next one.
+   * `RestartSettings`). An element that was waiting for the inner sink is kept for the next one. The
+   * inner sink inherits this stage's attributes (supervision included), as in Pekko.
    *
    * - **Backpressures when** the inner sink backpressures (or while backing off).
    * - **Completes when** upstream completes (the inner sink is completed).

@@ -23,6 +23,7 @@ export const RestartSource = {
    * Runs `factory()`'s source; when it completes or fails, starts a new one after a backoff (see
    * `RestartSettings`). Stops for good when downstream cancels, when the restart budget is used up (then
    * it completes, or fails with the last failure), or when a failure does not match `withRestartOn`.
+   * The inner source inherits this stage's attributes (supervision included), as in Pekko.
    *
    * - **Emits when** the inner source emits.
    * - **Backpressures when** downstream backpressures.

@@ -8,7 +8,10 @@
  * - `concatSubstreams()` — one substream at a time, in the order they were opened;
  * - `to(sink)` — each substream runs into its own materialization of `sink`.
  *
- * Substreams run inside the parent's island: no event-loop hop per element.
+ * Substreams run inside the parent's island: no event-loop hop per element. As in Pekko, they inherit
+ * the attributes of the enclosing stream (supervision, subscription timeout, custom attributes; not its
+ * name): `groupBy(…).map(f).mergeSubstreams().withAttributes(resume)` resumes when `f` throws inside a
+ * substream. Attributes set on the SubFlow itself (`withAttributes` below) win over inherited ones.
  *
  * ## Substreams that are not consumed
  *

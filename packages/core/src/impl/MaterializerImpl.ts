@@ -204,16 +204,18 @@ export class MaterializerImpl {
   /**
    * Sub-fusing materialization: materializes `module` (which may have open ports, e.g. a Source whose
    * outlet feeds a parent stage's sub-inlet) into the running `island`, starting its stages right away.
-   * Async boundaries inside it still get islands of their own.
+   * Async boundaries inside it still get islands of their own. `inherited` are the attributes the nested
+   * stream inherits from the stage that runs it (Pekko's `subFusingMaterializer.materialize(graph,
+   * inheritedAttributes)`): the module's own attributes go on top of them.
    */
-  materializeInto(module: Module, island: GraphInterpreter, wire: (ins: Slot[], outs: Slot[]) => void): unknown {
+  materializeInto(module: Module, island: GraphInterpreter, wire: (ins: Slot[], outs: Slot[]) => void, inherited: AttributesLike = this.rootAttributes): unknown {
     if (this.shutdownFlag) throw new MaterializerShutdownError();
     const islands: GraphInterpreter[] = [];
     const previous = this.building;
     this.building = { stream: this.streamOf(island), nested: true };
     let r: Materialized;
     try {
-      r = this.walk(module, this.rootAttributes, island, islands);
+      r = this.walk(module, inherited, island, islands);
       wire(r.ins, r.outs);
     } catch (e) {
       island.discardPending();

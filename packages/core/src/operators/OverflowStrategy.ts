@@ -32,11 +32,24 @@ export const DelayOverflowStrategy = {
 } as const;
 export type DelayOverflowStrategy = (typeof DelayOverflowStrategy)[keyof typeof DelayOverflowStrategy];
 
-/** Raised by the `fail` overflow strategy when a buffer is full. */
+/**
+ * Raised by the `fail` overflow strategy when a buffer is full. The message is Pekko's,
+ * `Buffer overflow (max capacity was: N)!`; `capacity` holds N and `stage` the name of the stage whose
+ * buffer overflowed (the `named()` name or the operator's).
+ */
 export class BufferOverflowError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** The size of the buffer that overflowed (undefined when built from a message). */
+  readonly capacity: number | undefined;
+  /** The stage whose buffer overflowed ('' when not given). */
+  readonly stage: string;
+  constructor(capacity: number, stage?: string);
+  /** A custom message (for code that reports an overflow of its own kind). */
+  constructor(message: string);
+  constructor(capacityOrMessage: number | string, stage = '') {
+    super(typeof capacityOrMessage === 'number' ? `Buffer overflow (max capacity was: ${capacityOrMessage})!` : capacityOrMessage);
     this.name = 'BufferOverflowError';
+    this.capacity = typeof capacityOrMessage === 'number' ? capacityOrMessage : undefined;
+    this.stage = stage;
   }
 }
 

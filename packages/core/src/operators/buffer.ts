@@ -69,7 +69,7 @@ class BufferLogic<T> extends GraphStageLogic implements InHandler, OutHandler {
         case 'dropNew':
           break;
         case 'fail':
-          return this.failStage(new BufferOverflowError(`${this.stageName}: buffer overflow (max capacity was: ${s.size})`));
+          return this.failStage(new BufferOverflowError(s.size, this.stageName));
         case 'backpressure':
           // Never pulled while full, so an element cannot arrive now.
           throw new Error(`${this.stageName}: element arrived while the backpressured buffer was full`);

@@ -89,7 +89,7 @@ class DelayLogic<T> extends TimerGraphStageLogic implements InHandler, OutHandle
           this.pull(s.in);
           return;
         case 'fail':
-          return this.failStage(new BufferOverflowError(`${this.stageName}: buffer overflow (max capacity was: ${this.size})`));
+          return this.failStage(new BufferOverflowError(this.size, this.stageName));
         case 'backpressure':
           throw new Error(`${this.stageName}: element arrived while the backpressured buffer was full`);
       }

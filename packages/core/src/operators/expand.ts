@@ -12,7 +12,9 @@ const None: unique symbol = Symbol('None');
  * iterator with `f`; while no new element has arrived, every pull of downstream takes the next value of
  * the current iterator. A new element replaces the iterator (the old one is closed). Upstream is pulled
  * as soon as the first value of an iterator has gone out, so upstream elements take priority.
- * Supervision (for `f` and the iterator): `resume`/`restart` drop the element (or the rest of its iterator).
+ * Supervision, as in Pekko: when `f` throws, `resume` drops the element and keeps extrapolating the
+ * current iterator, `restart` drops the element and discards the current iterator; when the iterator
+ * throws, both drop the rest of it.
  */
 export class Expand<I, O> extends FlowStage<I, O> {
   constructor(
@@ -69,7 +71,10 @@ class ExpandLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler
       this.expanded = false;
       return true;
     } catch (e) {
-      if (decide(this.decider, e) === 'stop') this.failStage(e);
+      const d = decide(this.decider, e);
+      if (d === 'stop') this.failStage(e);
+      // resume keeps extrapolating the current iterator; restart discards it (Pekko).
+      else if (d === 'restart') this.closeIterator();
       return false;
     }
   }
@@ -131,7 +136,13 @@ class ExpandLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler
 
   onPull(): void {
     const s = this.stage;
-    if (!this.hasNext()) return;
+    if (!this.hasNext()) {
+      // Nothing to extrapolate: the iterator is exhausted, or it threw and supervision dropped it.
+      if (this.isClosed(s.out)) return; // it threw and the stage failed
+      if (this.isClosed(s.in)) this.completeStage();
+      else if (!this.hasBeenPulled(s.in)) this.pull(s.in);
+      return;
+    }
     if (this.expanded) {
       this.push(s.out, this.next());
       return;
@@ -148,7 +159,8 @@ class ExpandLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler
   }
 
   onUpstreamFinish(): void {
-    if (!(this.expanded === false && this.hasNext())) this.completeStage();
+    if (this.expanded === false && this.hasNext()) return; // the first value still has to go out
+    if (!this.isClosed(this.stage.out)) this.completeStage();
   }
 
   override postStop(): void {

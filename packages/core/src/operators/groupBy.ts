@@ -38,7 +38,8 @@ class Substream<T, K> {
  * pace). Elements whose substream was cancelled (or timed out) are dropped, unless
  * `allowClosedSubstreamRecreation`, in which case a new substream opens for the key. Opening more than
  * `maxSubstreams` substreams — counting closed ones unless recreation is allowed — fails with
- * `TooManySubstreamsOpenException` (subject to supervision, like an exception from `keyFor`).
+ * `TooManySubstreamsOpenException`, and a key that is `null` or `undefined` with a `TypeError` naming
+ * the element's position (both subject to supervision, like an exception from `keyFor`, as in Pekko).
  * A substream source that is not materialized within the subscription timeout is closed and its
  * elements dropped.
  */
@@ -72,6 +73,8 @@ class GroupByLogic<T, K> extends GraphStageLogic implements InHandler, OutHandle
   private firstPushCounter = 0;
   private demandingSubs = 0;
   private ids = 0;
+  /** Position in the stream (from 0) of the element being routed, for error messages. */
+  private elementIndex = -1;
   constructor(
     private readonly stage: GroupBy<T, K>,
     private readonly decider: Decider,
@@ -105,9 +108,13 @@ class GroupByLogic<T, K> extends GraphStageLogic implements InHandler, OutHandle
   onPush(): void {
     const s = this.stage;
     const elem = this.grab(s.in);
+    this.elementIndex++;
     let key: K;
     try {
       key = s.keyFor(elem);
+      if (key === null || key === undefined) {
+        throw new TypeError(`${this.stageName}: key function returned ${String(key)} for element #${this.elementIndex} (counting from 0); a key must not be null or undefined`);
+      }
       const sub = this.active.get(key);
       if (sub !== undefined) {
         if (sub.outlet.isAvailable()) this.pushTo(sub, elem);

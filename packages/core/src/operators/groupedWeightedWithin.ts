@@ -12,8 +12,9 @@ const GroupTimer = 'groupedWithin';
  * every `ms` (if not empty), or as soon as a group reaches `maxWeight` (by `costFn`) or `maxNumber`
  * elements, whichever comes first. An element heavier than `maxWeight` forms a group of its own; an
  * element that does not fit waits for the next group (backpressuring upstream meanwhile). The clock
- * restarts whenever a group closes because it is full. Supervision (for `costFn`): `resume`/`restart`
- * drop the element.
+ * restarts whenever a group closes because it is full. Supervision (for `costFn`), as in Pekko: `resume`
+ * drops the element and keeps the current group; `restart` drops it together with the current group
+ * and starts a new time window.
  */
 export class GroupedWeightedWithin<T> extends FlowStage<T, T[]> {
   constructor(
@@ -72,7 +73,13 @@ class GroupedWeightedWithinLogic<T> extends TimerGraphStageLogic implements InHa
       try {
         cost = s.costFn(x);
       } catch (e) {
-        if (decide(this.decider, e) === 'stop') return this.failStage(e);
+        const d = decide(this.decider, e);
+        if (d === 'stop') return this.failStage(e);
+        if (d === 'restart') {
+          // Pekko: the group collected so far is dropped and its time window starts anew.
+          this.resetGroup();
+          this.restartClock();
+        }
         if (!this.hasBeenPulled(s.in) && !this.isClosed(s.in)) this.pull(s.in);
         return;
       }
@@ -107,6 +114,16 @@ class GroupedWeightedWithinLogic<T> extends TimerGraphStageLogic implements InHa
       this.restartClock();
       this.tryCloseGroup();
     }
+  }
+
+  private resetGroup(): void {
+    this.buf = [];
+    this.totalWeight = 0;
+    this.pending = undefined;
+    this.hasPending = false;
+    this.pendingWeight = 0;
+    this.pushEagerly = false;
+    this.groupEmitted = true;
   }
 
   private tryCloseGroup(): void {

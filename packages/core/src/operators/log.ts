@@ -1,6 +1,6 @@
-import type { Attributes, LogLevel, LogLevels } from '../stage/Attributes.js';
+import type { Attributes, Decider, LogLevel, LogLevels } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
-import { FlowStage } from './FlowStage.js';
+import { decide, FlowStage } from './FlowStage.js';
 import { requireFunction } from './validate.js';
 
 /** Where `log` writes. `console` fits; so does any logger with these four methods. */
@@ -17,6 +17,8 @@ const defaultLevels: LogLevels = { onElement: 'debug', onFinish: 'debug', onFail
  * `log(name, extract?, logger?)`: logs each element (through `extract`), completion, cancellation and
  * failure, passing everything through unchanged. Levels come from `Attributes.logLevels` (default:
  * elements and completion at debug, failure at error); 'off' silences a kind of event.
+ * Supervision (for `extract`, or the logger, throwing on an element), as in Pekko: `resume`/`restart`
+ * drop the element.
  */
 export class Log<T> extends FlowStage<T, T> {
   constructor(
@@ -32,7 +34,7 @@ export class Log<T> extends FlowStage<T, T> {
     }
   }
   createLogic(attributes: Attributes): GraphStageLogic {
-    return new LogLogic(this, attributes.logLevels ?? defaultLevels);
+    return new LogLogic(this, attributes.logLevels ?? defaultLevels, attributes.supervisionDecider);
   }
 }
 
@@ -40,6 +42,7 @@ class LogLogic<T> extends GraphStageLogic implements InHandler, OutHandler {
   constructor(
     private readonly stage: Log<T>,
     private readonly levels: LogLevels,
+    private readonly decider: Decider,
   ) {
     super(stage.shape);
     this.setHandlers(stage.in, stage.out, this);
@@ -51,7 +54,14 @@ class LogLogic<T> extends GraphStageLogic implements InHandler, OutHandler {
   onPush(): void {
     const s = this.stage;
     const x = this.grab(s.in);
-    if (this.levels.onElement !== 'off') this.write(this.levels.onElement, 'Element:', s.extract(x));
+    if (this.levels.onElement !== 'off') {
+      try {
+        this.write(this.levels.onElement, 'Element:', s.extract(x));
+      } catch (e) {
+        if (decide(this.decider, e) === 'stop') return this.failStage(e);
+        return this.pull(s.in);
+      }
+    }
     this.push(s.out, x);
   }
   onPull(): void {

@@ -1,15 +1,18 @@
 import type { Attributes, Decider } from '../stage/Attributes.js';
-import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
-import { decide, FlowStage } from './FlowStage.js';
+import type { GraphStageLogic } from '../stage/GraphStageLogic.js';
+import { FlowStage } from './FlowStage.js';
+import { StatefulMapLogicBase } from './statefulMapInternals.js';
 import { requireFunction } from './validate.js';
 
 /**
- * `mapWithResource(create, f, close)`: opens a resource when the stage starts, maps every element with
- * `f(resource, x)`, and closes the resource exactly once however the stream ends. On completion the
- * element `close` returns (unless `undefined`) is emitted last.
+ * `mapWithResource(create, f, close)`: `statefulMap` whose state is a resource (as in Pekko, where it is
+ * built from statefulMap). The resource is opened when the stage starts, every element is mapped with
+ * `f(resource, x)`, and `close(resource)` runs exactly once however the stage ends; on completion,
+ * upstream failure, a `stop` and a `restart` the element it returns (unless `undefined`) is emitted.
  *
  * Supervision when `f` throws: `resume` drops the element; `restart` drops it, closes the resource
- * (emitting what `close` returns) and opens a new one; `stop` closes the resource and fails.
+ * (emitting what `close` returns) and opens a new one; `stop` closes the resource (emitting what `close`
+ * returns) and fails with `f`'s error.
  */
 export class MapWithResource<R, I, O> extends FlowStage<I, O> {
   constructor(
@@ -27,65 +30,13 @@ export class MapWithResource<R, I, O> extends FlowStage<I, O> {
   }
 }
 
-class MapWithResourceLogic<R, I, O> extends GraphStageLogic implements InHandler, OutHandler {
-  private resource!: R;
-  private open = false;
-  constructor(
-    private readonly stage: MapWithResource<R, I, O>,
-    private readonly decider: Decider,
-  ) {
-    super(stage.shape);
-    this.setHandlers(stage.in, stage.out, this);
+class MapWithResourceLogic<R, I, O> extends StatefulMapLogicBase<R, I, O> {
+  private readonly f: (resource: R, x: I) => O;
+  constructor(stage: MapWithResource<R, I, O>, decider: Decider) {
+    super(stage.shape, stage.create, stage.close, decider);
+    this.f = stage.f;
   }
-  override preStart(): void {
-    this.resource = this.stage.create();
-    this.open = true;
-  }
-  /** Closes the resource once; returns what `close` returned. */
-  private closeResource(): O | undefined {
-    this.open = false;
-    return this.stage.close(this.resource);
-  }
-  onPush(): void {
-    const s = this.stage;
-    let y: O;
-    try {
-      y = s.f(this.resource, this.grab(s.in));
-    } catch (e) {
-      const d = decide(this.decider, e);
-      if (d === 'stop') {
-        this.closeQuietly(e);
-        return this.failStage(e);
-      }
-      if (d === 'restart') {
-        const last = this.closeResource();
-        this.resource = s.create();
-        this.open = true;
-        if (last !== undefined) return this.emit(s.out, last);
-      }
-      this.pull(s.in);
-      return;
-    }
-    this.push(s.out, y);
-  }
-  onPull(): void {
-    this.pull(this.stage.in);
-  }
-  onUpstreamFinish(): void {
-    const last = this.closeResource();
-    if (last === undefined) this.completeStage();
-    else this.emit(this.stage.out, last, () => this.completeStage());
-  }
-  /** Closing after a failure: the failure wins; an error from `close` is reported, not lost. */
-  private closeQuietly(cause: unknown): void {
-    if (!this.open) return;
-    try {
-      this.closeResource();
-    } catch (e) {
-      if (e !== cause) this._materializer?.logger?.(`${this.stageName}: close failed while the stream was failing`, e);
-    }
-  }
-  override postStop(): void {
-    this.closeQuietly(undefined);
+  protected step(x: I): O {
+    return this.f(this.state, x);
   }
 }

@@ -5,7 +5,8 @@ import { requireFunction } from './validate.js';
 
 /**
  * `scan(zero, f)`: emits `zero`, then each intermediate accumulation. An empty stream emits just `zero`.
- * Supervision: resume keeps the accumulator, restart resets it to `zero`; the element is dropped either way.
+ * Supervision: resume drops the element and keeps the accumulator; restart drops it, resets the
+ * accumulator to `zero` and emits `zero` again (as Pekko does).
  */
 export class Scan<I, S> extends FlowStage<I, S> {
   constructor(
@@ -46,9 +47,9 @@ class ScanLogic<I, S> extends GraphStageLogic implements InHandler, OutHandler {
     } catch (e) {
       const d = decide(this.decider, e);
       if (d === 'stop') return this.failStage(e);
-      if (d === 'restart') this.acc = s.zero;
-      this.pull(s.in);
-      return;
+      if (d === 'resume') return this.pull(s.in);
+      // restart: the seed goes out again in place of the dropped element, so downstream sees the restart.
+      this.acc = s.zero;
     }
     this.push(s.out, this.acc);
   }

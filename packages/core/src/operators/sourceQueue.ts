@@ -228,7 +228,7 @@ class QueueSourceLogic<T> extends GraphStageLogic implements OutHandler {
   }
 
   private overflow(offer: Offer<T>): void {
-    const e = new BufferOverflowError(`${this.stageName}: buffer overflow (max capacity was: ${this.stage.bufferSize})`);
+    const e = new BufferOverflowError(this.stage.bufferSize, this.stageName);
     offer.resolve(QueueOfferResult.Failure(e));
     this.failWith(e);
   }

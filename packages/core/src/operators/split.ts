@@ -1,4 +1,3 @@
-import { NoMoreElementsNeeded } from '../impl/GraphInterpreter.js';
 import type { Attributes, Decider } from '../stage/Attributes.js';
 import type { Graph } from '../stage/GraphStage.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
@@ -7,7 +6,12 @@ import { SubSourceOutlet, subscriptionTimeoutOf } from '../stage/SubSourceOutlet
 import { decide, FlowStage } from './FlowStage.js';
 import { requireFunction } from './validate.js';
 
-/** What happens when a substream of splitWhen/splitAfter cancels. */
+/**
+ * What happens when a substream of splitWhen/splitAfter cancels: `'drain'` drops the rest of its
+ * elements, `'propagate'` cancels the whole stage. Left out, it follows supervision, as in Pekko: a
+ * decider that says `stop` for the cancellation cause (the default decider) propagates, `resume` or
+ * `restart` drain.
+ */
 export type SubstreamCancelStrategy = 'drain' | 'propagate';
 
 /**
@@ -20,19 +24,22 @@ export type SubstreamCancelStrategy = 'drain' | 'propagate';
  *   next element starts a new one. No empty substream is ever emitted.
  *
  * Only the current substream is fed; while it has not pulled, everything waits. When it cancels, the
- * rest of its elements are dropped until the next split (`drain`, the default) or the whole stage
- * cancels (`propagate`). A substream source that is not materialized within the subscription timeout
- * is treated as cancelled. Supervision: resume/restart drop the element on which `p` threw.
+ * rest of its elements are dropped until the next split (`drain`) or the whole stage cancels
+ * (`propagate`); without an explicit strategy, supervision decides (Pekko): the default `stop` decider
+ * propagates, `resume`/`restart` drain. A substream source that is not materialized within the
+ * subscription timeout counts as cancelled with a `SubscriptionTimeoutException` (so, propagated, it
+ * fails the stream with it). Supervision for `p`: resume/restart drop the element on which `p` threw.
  */
 export class Split<T> extends FlowStage<T, Graph<SourceShape<T>, unknown>> {
   constructor(
     readonly decision: 'when' | 'after',
     readonly p: (x: T) => boolean,
-    readonly cancelStrategy: SubstreamCancelStrategy = 'drain',
+    /** Undefined: follow supervision. */
+    readonly cancelStrategy: SubstreamCancelStrategy | undefined = undefined,
   ) {
     super(decision === 'when' ? 'splitWhen' : 'splitAfter');
     requireFunction(decision === 'when' ? 'splitWhen' : 'splitAfter', 'p', p);
-    if (cancelStrategy !== 'drain' && cancelStrategy !== 'propagate') {
+    if (cancelStrategy !== undefined && cancelStrategy !== 'drain' && cancelStrategy !== 'propagate') {
       throw new TypeError(`${decision === 'when' ? 'splitWhen' : 'splitAfter'}: substreamCancelStrategy must be 'drain' or 'propagate', got ${String(cancelStrategy)}`);
     }
   }
@@ -125,8 +132,8 @@ class SplitLogic<T> extends GraphStageLogic implements InHandler, OutHandler {
     const sub = this.current!;
     this.waitingToBePushed = false;
     this.push(this.stage.out, sub.source);
-    sub.scheduleTimeout(this.timeoutMs, () => {
-      if (this.current === sub) this.substreamCancelled(NoMoreElementsNeeded);
+    sub.scheduleTimeout(this.timeoutMs, (timeout) => {
+      if (this.current === sub) this.substreamCancelled(timeout);
     });
   }
 
@@ -163,9 +170,16 @@ class SplitLogic<T> extends GraphStageLogic implements InHandler, OutHandler {
       if (this.isClosed(this.stage.in) || this.isClosed(this.stage.out)) return this.completeStage();
       return this.pullForCurrent();
     }
-    if (this.stage.cancelStrategy === 'propagate' || this.isClosed(this.stage.in)) return this.cancelStage(cause);
+    if (this.propagates(cause) || this.isClosed(this.stage.in)) return this.cancelStage(cause);
     if (this.isClosed(this.stage.out) && this.waitingToBePushed) return this.cancelStage(cause);
     this.pullForCurrent(); // drain until the next split
+  }
+
+  /** Whether a substream's cancellation cancels the whole stage: as given, or as supervision decides. */
+  private propagates(cause: unknown): boolean {
+    const strategy = this.stage.cancelStrategy;
+    if (strategy !== undefined) return strategy === 'propagate';
+    return decide(this.decider, cause) === 'stop';
   }
 
   onPull(): void {

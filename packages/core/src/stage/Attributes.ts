@@ -40,11 +40,15 @@ export class Attributes {
     return Attributes.of('name', name);
   }
 
-  /** Size of the buffer of an async boundary's input side (elements). Must be a power of two. */
+  /**
+   * Size of the input buffer (elements) of async boundaries, Reactive Streams boundaries and buffering
+   * stages such as `delay`. Any positive integer: a stage whose ring buffer needs a power of two rounds
+   * its storage up internally, but never holds more than `max` elements.
+   */
   static inputBuffer(initial: number, max: number): Attributes {
     for (const [what, v] of [['initial', initial], ['max', max]] as const) {
-      if (!Number.isInteger(v) || v <= 0 || (v & (v - 1)) !== 0) {
-        throw new RangeError(`Attributes.inputBuffer(${initial}, ${max}): ${what} must be a positive power of two, got ${v}`);
+      if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
+        throw new RangeError(`Attributes.inputBuffer(${initial}, ${max}): ${what} must be a positive integer, got ${v}`);
       }
     }
     if (initial > max) throw new RangeError(`Attributes.inputBuffer(${initial}, ${max}): initial must not exceed max`);
@@ -71,6 +75,20 @@ export class Attributes {
     const m = new Map(this.entries);
     for (const [k, v] of other.entries) m.set(k, v);
     return new Attributes(m);
+  }
+
+  /**
+   * @internal What a stream nested inside a running stage inherits (substreams, flattened sources, the
+   * inner streams of the Restart* stages), as in Pekko: the enclosing stage's attributes, under the
+   * inner graph's own. Two entries stay behind: the name (it identifies the enclosing graph; inner
+   * stages keep their own names) and the async-boundary marker (it belongs to the module it was set on).
+   */
+  get inheritedByInnerStreams(): Attributes {
+    if (!this.entries.has('name') && !this.entries.has('asyncBoundary')) return this;
+    const m = new Map(this.entries);
+    m.delete('name');
+    m.delete('asyncBoundary');
+    return m.size === 0 ? Attributes.none : new Attributes(m);
   }
 
   get<T>(key: string): T | undefined {

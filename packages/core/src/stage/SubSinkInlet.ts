@@ -113,11 +113,13 @@ class SubSinkLogic<T> extends GraphStageLogic implements InHandler {
 
 /**
  * Materializes `source` into `parent`'s island, feeding `subInlet`; returns the source's materialized
- * value. The nested stages start immediately; their events interleave with the parent's.
+ * value. The nested stages start immediately; their events interleave with the parent's. As in Pekko,
+ * they inherit `parent`'s attributes (supervision, subscription timeout, input buffer, custom ones; not
+ * its name), under the source's own.
  */
 export function materializeSubStream<T, M>(parent: GraphStageLogic, source: Graph<SourceShape<T>, M>, subInlet: SubSinkInlet<T>): M {
   const interpreter = parent._interpreter;
   if (interpreter === null) throw new IllegalStageUsageError(`${parent.stageName}: cannot materialize a substream before the stage runs`);
   const module = linear(source.module, subInlet.sink.module, null);
-  return parent.materializer.materializeInto(module, interpreter, () => {}) as M;
+  return parent.materializer.materializeInto(module, interpreter, () => {}, parent.attributes.inheritedByInnerStreams) as M;
 }

@@ -169,11 +169,11 @@ export class SubSourceOutlet<T> {
 
   /**
    * Arms the subscription timeout: unless the source is materialized within `ms`, it is closed (a later
-   * materialization fails with `SubscriptionTimeoutException`) and `onTimeout` runs inside the parent.
-   * The timer runs on the materializer's scheduler and is cancelled on materialization or when the
-   * parent stops.
+   * materialization fails with `SubscriptionTimeoutException`) and `onTimeout` runs inside the parent,
+   * with that exception. The timer runs on the materializer's scheduler and is cancelled on
+   * materialization or when the parent stops.
    */
-  scheduleTimeout(ms: number, onTimeout: () => void): void {
+  scheduleTimeout(ms: number, onTimeout: (timeout: SubscriptionTimeoutException) => void): void {
     if (this._logic !== null || this.closed) return;
     this.timer?.cancel();
     const parent = this._parent;
@@ -181,8 +181,9 @@ export class SubSourceOutlet<T> {
       this.timer = null;
       if (this._logic !== null || this.closed) return;
       this.markClosed();
-      this.timedOut = new SubscriptionTimeoutException(`Substream Source ${this.name} of ${parent.stageName} has not been materialized in ${ms} ms`);
-      onTimeout();
+      const timeout = new SubscriptionTimeoutException(`Substream Source ${this.name} of ${parent.stageName} has not been materialized in ${ms} ms`);
+      this.timedOut = timeout;
+      onTimeout(timeout);
     });
     this.timer = parent.materializer.scheduler.scheduleOnce(ms, () => fire.invoke(undefined));
   }
@@ -311,10 +312,12 @@ export class SubSourceLogic<T> extends GraphStageLogic implements OutHandler {
 
 /**
  * Materializes a closed blueprint (e.g. `subSource.via(flow).to(subSink)`) into `parent`'s running
- * island; returns its materialized value. The nested stages start immediately.
+ * island; returns its materialized value. The nested stages start immediately. As in Pekko, they
+ * inherit `parent`'s attributes (supervision, subscription timeout, input buffer, custom ones; not its
+ * name), under the blueprint's own.
  */
 export function materializeIntoParent(parent: GraphStageLogic, module: Module): unknown {
   const interpreter = parent._interpreter;
   if (interpreter === null) throw new IllegalStageUsageError(`${parent.stageName}: cannot materialize a substream before the stage runs`);
-  return parent.materializer.materializeInto(module, interpreter, () => {});
+  return parent.materializer.materializeInto(module, interpreter, () => {}, parent.attributes.inheritedByInnerStreams);
 }

@@ -56,7 +56,9 @@ describe('buffer', () => {
     up.sendNextN([1, 2, 3]);
     const e = await down.expectError();
     expect(e).toBeInstanceOf(BufferOverflowError);
-    expect((e as Error).message).toBe('buffer: buffer overflow (max capacity was: 2)');
+    // Pekko's message, naming the capacity; the stage is on the error object.
+    expect((e as Error).message).toBe('Buffer overflow (max capacity was: 2)!');
+    expect(e).toMatchObject({ capacity: 2, stage: 'buffer' });
     expect(await up.expectCancellation()).toBe(e);
   });
 

@@ -108,6 +108,7 @@ describe('delay (virtual time)', () => {
     const { up, down } = await overflow(DelayOverflowStrategy.fail, 3);
     const e = await down.expectError();
     expect(e).toBeInstanceOf(BufferOverflowError);
+    expect((e as Error).message).toBe('Buffer overflow (max capacity was: 2)!');
     await up.expectCancellation();
   });
 

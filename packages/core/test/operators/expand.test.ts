@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Attributes, Flow, Source, Supervision } from '@tributary/core';
+import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
 import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
 
 function* repeat<T>(x: T): Generator<T> {
@@ -102,6 +102,103 @@ describe('expand', () => {
     up2.sendNextN([1, 2, 3]);
     await down2.expectNextN([1, 3]);
     down2.cancel();
+  });
+
+  describe('supervision (Pekko)', () => {
+    const expander = (e: Error) => (x: number) => {
+      if (x === 2) throw e;
+      return x === 1 ? [1, 10, 11] : [x];
+    };
+
+    it('resume: f throwing drops the element and keeps extrapolating the current iterator', async () => {
+      const [up, down] = probe(Flow.create<number>().expand(expander(boom())).withAttributes(Attributes.supervisionStrategy(Supervision.resume)));
+      up.sendNext(1);
+      down.request(1);
+      await down.expectNext(1);
+      up.sendNext(2); // f throws: 2 is dropped
+      await new Promise((r) => setTimeout(r, QUIET_MS));
+      down.request(1);
+      await down.expectNext(10); // the iterator of 1 goes on
+      down.cancel();
+    });
+
+    it('restart: f throwing drops the element and discards the current iterator', async () => {
+      const [up, down] = probe(Flow.create<number>().expand(expander(boom())).withAttributes(Attributes.supervisionStrategy(Supervision.restart)));
+      up.sendNext(1);
+      down.request(1);
+      await down.expectNext(1);
+      up.sendNext(2); // f throws: 2 is dropped and 1's iterator (10, 11) with it
+      await new Promise((r) => setTimeout(r, QUIET_MS));
+      down.request(1);
+      await down.expectNoMessage(QUIET_MS);
+      up.sendNext(3);
+      await down.expectNext(3);
+      down.cancel();
+    });
+
+    it('restart closes the discarded iterator (its finally block runs)', async () => {
+      let closed = 0;
+      function* withCleanup(x: number) {
+        try {
+          for (;;) yield x;
+        } finally {
+          closed++;
+        }
+      }
+      const [up, down] = probe(
+        Flow.create<number>()
+          .expand((x) => {
+            if (x === 2) throw boom();
+            return withCleanup(x);
+          })
+          .withAttributes(Attributes.supervisionStrategy(Supervision.restart)),
+      );
+      up.sendNext(1);
+      down.request(2);
+      await down.expectNextN([1, 1]);
+      up.sendNext(2);
+      await new Promise((r) => setTimeout(r, QUIET_MS));
+      expect(closed).toBe(1);
+      down.cancel();
+    });
+
+    it('an iterator throwing is dropped under resume and restart alike (Pekko’s test)', async () => {
+      const throwing = (x: number): Iterator<number> =>
+        x === 3
+          ? {
+              next: () => {
+                throw boom();
+              },
+            }
+          : [x][Symbol.iterator]();
+      for (const d of [Supervision.resume, Supervision.restart]) {
+        const out = await Source.range(1, 4).expand(throwing).withAttributes(Attributes.supervisionStrategy(d)).runWith(Sink.seq());
+        expect(out).toEqual([1, 2, 4]);
+      }
+    });
+
+    it('an iterator throwing after upstream completed (resume): the stage still completes', async () => {
+      const [up, down] = probe(
+        Flow.create<number>()
+          .expand((x): Iterator<number> => {
+            let calls = 0;
+            return {
+              next: () => {
+                if (++calls >= 2) throw boom();
+                return { value: x, done: false };
+              },
+            };
+          })
+          .withAttributes(Attributes.supervisionStrategy(Supervision.resume)),
+      );
+      up.sendNext(7);
+      up.sendComplete();
+      await new Promise((r) => setTimeout(r, QUIET_MS));
+      down.request(1);
+      await down.expectNext(7); // its first value went out; reading ahead for the second throws
+      down.request(1);
+      await down.expectComplete();
+    });
   });
 
   it('propagates upstream failure and downstream cancellation', async () => {

@@ -179,6 +179,32 @@ describe('groupBy', () => {
     expect((await resumed.runWith(Sink.seq())).sort()).toEqual([1, 2, 4, 5]);
   });
 
+  it('a key function returning null or undefined fails the stream with a clear error naming the element’s position', async () => {
+    const keyOf = (x: number) => (x === 4 ? undefined : x === 5 ? null : x % 2);
+    const [up, down] = probe(Flow.create<number>().groupBy(2, keyOf).mergeSubstreams());
+    down.request(10);
+    up.sendNextN([1, 2, 3]);
+    await down.expectNextN([1, 2, 3]);
+    up.sendNext(4);
+    const e = await down.expectError();
+    expect(e).toBeInstanceOf(TypeError);
+    expect((e as Error).message).toBe('groupBy: key function returned undefined for element #3 (counting from 0); a key must not be null or undefined');
+    await up.expectCancellation();
+    await expect(Source.from([5]).groupBy(2, keyOf).mergeSubstreams().runWith(Sink.seq())).rejects.toThrow(
+      'groupBy: key function returned null for element #0 (counting from 0); a key must not be null or undefined',
+    );
+  });
+
+  it('a missing key is subject to supervision: resume drops the element', async () => {
+    const keyOf = (x: number) => (x === 4 ? undefined : x % 2);
+    const out = await Source.range(1, 6)
+      .groupBy(2, keyOf)
+      .mergeSubstreams()
+      .withAttributes(Attributes.supervisionStrategy(Supervision.resume))
+      .runWith(Sink.seq());
+    expect(out.sort()).toEqual([1, 2, 3, 5, 6]);
+  });
+
   it('validates its arguments at build time', () => {
     expect(() => Source.single(1).groupBy(0, (x) => x)).toThrow(/groupBy: maxSubstreams must be a positive integer or Infinity, got 0/);
     expect(() => Source.single(1).groupBy(2, 'x' as never)).toThrow(/groupBy: keyFor must be a function/);

@@ -75,6 +75,40 @@ describe('groupedWeightedWithin (virtual time)', () => {
     expect(await down3.toArray()).toEqual([['a', 'b']]);
   });
 
+  it('restart (Pekko): a throwing costFn drops the element and the group so far, and starts a new time window', async () => {
+    const { scheduler, mat } = virtualTime();
+    const cost = (s: string) => {
+      if (s === 'x') throw boom();
+      return 1;
+    };
+    const [up, down] = probeOn(Flow.create<string>().groupedWeightedWithin(3, cost, 100).withAttributes(Attributes.supervisionStrategy(Supervision.restart)), mat);
+    down.request(5);
+    up.sendNextN(['a', 'b']);
+    await scheduler.advance(60);
+    up.sendNext('x'); // restart at t=60: 'a' and 'b' are dropped, the window now ends at t=160
+    up.sendNext('c');
+    await scheduler.advance(50); // t=110: the old window would have closed here
+    await down.expectNoMessage(QUIET_MS);
+    await scheduler.advance(50); // t=160
+    await down.expectNext(['c']);
+    up.sendComplete();
+    await down.expectComplete();
+  });
+
+  it('resume keeps the group collected so far', async () => {
+    const { scheduler, mat } = virtualTime();
+    const cost = (s: string) => {
+      if (s === 'x') throw boom();
+      return 1;
+    };
+    const [up, down] = probeOn(Flow.create<string>().groupedWeightedWithin(3, cost, 100).withAttributes(Attributes.supervisionStrategy(Supervision.resume)), mat);
+    down.request(5);
+    up.sendNextN(['a', 'x', 'b']);
+    await scheduler.advance(100);
+    await down.expectNext(['a', 'b']);
+    down.cancel();
+  });
+
   it('propagates upstream failure and downstream cancellation', async () => {
     const e = boom();
     const { mat } = virtualTime();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Attributes, Flow, Sink, Source, type StreamLogger } from '@tributary/core';
+import { Attributes, Flow, Sink, Source, type StreamLogger, Supervision } from '@tributary/core';
 import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
 
 interface Entry {
@@ -110,5 +110,18 @@ describe('log', () => {
       .withAttributes(Attributes.logLevels({ onElement: 'off', onFinish: 'off' }))
       .runWith(Sink.ignore());
     expect(quiet.entries).toEqual([]);
+  });
+
+  it('extract throwing: stop (default) fails with its error; resume and restart drop the element (Pekko)', async () => {
+    const e = boom();
+    const extract = (x: number) => {
+      if (x === 2) throw e;
+      return x;
+    };
+    const logged = () => Source.from([1, 2, 3]).log('nums', extract, fakeLogger());
+    await expect(logged().runWith(Sink.seq())).rejects.toBe(e);
+    for (const d of [Supervision.resume, Supervision.restart]) {
+      expect(await logged().withAttributes(Attributes.supervisionStrategy(d)).runWith(Sink.seq())).toEqual([1, 3]);
+    }
   });
 });

@@ -113,6 +113,59 @@ describe('mapWithResource', () => {
     expect([Writer.opened, Writer.closed]).toEqual([2, 2]);
   });
 
+  it('upstream failure: emits what close returns (on demand), then fails with upstream’s error (as Pekko)', async () => {
+    reset();
+    const e = boom();
+    const [up, down] = probe(writeAll());
+    down.request(1);
+    up.sendNext(1);
+    await down.expectNext('wrote 1');
+    up.sendError(e);
+    down.request(1);
+    await down.expectNext('closed after 1');
+    expect(await down.expectError()).toBe(e);
+    expect([Writer.opened, Writer.closed]).toEqual([1, 1]);
+  });
+
+  it('stop: emits what close returns before failing with f’s error', async () => {
+    reset();
+    const e = boom();
+    const [up, down] = probe(
+      Flow.create<number>().mapWithResource(
+        () => new Writer(),
+        (w, x) => {
+          if (x === 2) throw e;
+          return w.write(x);
+        },
+        (w) => w.close(),
+      ),
+    );
+    down.request(5);
+    up.sendNextN([1, 2, 3]);
+    await down.expectNextN(['wrote 1', 'closed after 1']);
+    expect(await down.expectError()).toBe(e);
+    await up.expectCancellation();
+    expect([Writer.opened, Writer.closed]).toEqual([1, 1]);
+  });
+
+  it('close throwing: its error is the one reported, and close is not called again', async () => {
+    const closeError = boom('close failed');
+    let closes = 0;
+    const flow = Flow.create<number>().mapWithResource(
+      () => 'resource',
+      (_r, x) => {
+        if (x === 2) throw boom('f failed');
+        return x;
+      },
+      () => {
+        closes++;
+        throw closeError;
+      },
+    );
+    await expect(Source.from([1, 2, 3]).via(flow).runWith(Sink.seq(), quiet)).rejects.toBe(closeError);
+    expect(closes).toBe(1);
+  });
+
   it('a failing create fails the stream', async () => {
     const e = boom();
     await expect(

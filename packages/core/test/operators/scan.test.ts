@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Flow, Sink, Source } from '@tributary/core';
+import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
 import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
 
 const sum = () => Flow.create<number>().scan(0, (a, x) => a + x);
@@ -84,5 +84,35 @@ describe('scan', () => {
     await up.expectRequest();
     down.cancel();
     await up.expectCancellation();
+  });
+
+  describe('supervision', () => {
+    const failingOnNegative = () =>
+      Flow.create<number>().scan(0, (a, x) => {
+        if (x < 0) throw boom('negative');
+        return a + x;
+      });
+
+    it('restart emits the seed again in place of the dropped element, then goes on from it (Pekko)', async () => {
+      const [up, down] = probe(failingOnNegative().withAttributes(Attributes.supervisionStrategy(Supervision.restart)));
+      down.request(3);
+      up.sendNextN([1, 3]);
+      await down.expectNextN([0, 1, 4]);
+      up.sendNext(-1);
+      await down.expectNoMessage(QUIET_MS); // the seed waits for demand like any element
+      down.request(1);
+      await down.expectNext(0);
+      down.request(2);
+      up.sendNextN([5, 7]).sendComplete();
+      await down.expectNextN([5, 12]);
+      await down.expectComplete();
+    });
+
+    it('resume emits nothing for the dropped element and keeps the accumulator', async () => {
+      const out = await Source.from([1, 3, -1, 5, 7])
+        .via(failingOnNegative().withAttributes(Attributes.supervisionStrategy(Supervision.resume)))
+        .runWith(Sink.seq());
+      expect(out).toEqual([0, 1, 4, 9, 16]);
+    });
   });
 });

@@ -106,6 +106,7 @@ describe('Source.queue', () => {
     expect(r.kind).toBe('failure');
     const cause = (r as { cause: unknown }).cause;
     expect(cause).toBeInstanceOf(BufferOverflowError);
+    expect((cause as Error).message).toBe('Buffer overflow (max capacity was: 1)!');
     expect(await down.expectError()).toBe(cause);
     await expect(q.watchCompletion()).rejects.toBe(cause);
     expect(await q.offer(3)).toEqual(QueueOfferResult.Failure(cause));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Flow, Sink, Source } from '@tributary/core';
+import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
 import { boom, probe, QUIET_MS } from './harness.js';
 
 const collect = <T>(acc: T[], x: T): T[] => [...acc, x];
@@ -35,13 +35,23 @@ describe('splitAfter', () => {
     await down.expectComplete();
   });
 
-  it('a cancelled substream is drained until its end (default)', async () => {
+  it('default (stopping) supervision: a cancelled substream cancels the stream (Pekko)', async () => {
     const out = await Source.from([1, 2, 0, 3, 4, 0, 5])
       .splitAfter((x) => x === 0)
       .take(1)
       .concatSubstreams()
       .runWith(Sink.seq());
-    expect(out).toEqual([1, 3, 5]);
+    expect(out).toEqual([1]);
+  });
+
+  it('a cancelled substream is drained until its end with the drain strategy, or with resume supervision', async () => {
+    const split = (strategy?: 'drain') =>
+      Source.from([1, 2, 0, 3, 4, 0, 5])
+        .splitAfter((x) => x === 0, strategy)
+        .take(1)
+        .concatSubstreams();
+    expect(await split('drain').runWith(Sink.seq())).toEqual([1, 3, 5]);
+    expect(await split().withAttributes(Attributes.supervisionStrategy(Supervision.resume)).runWith(Sink.seq())).toEqual([1, 3, 5]);
   });
 
   it('fails with upstream’s error', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
+import { NonFailureCancellation } from '@tributary/core/stage';
+import { TestSink, TestSource } from '@tributary/testkit';
 import { boom, probe, QUIET_MS } from './harness.js';
 
 const collect = <T>(acc: T[], x: T): T[] => [...acc, x];
@@ -57,13 +59,64 @@ describe('splitWhen', () => {
     await down.expectComplete();
   });
 
-  it('a cancelled substream is drained until the next split (default)', async () => {
-    const out = await Source.from([1, 2, 3, 0, 4, 5, 0, 6])
+  it('default (stopping) supervision: a cancelled substream cancels the stream (Pekko)', async () => {
+    const [up, down] = Flow.create<number>()
       .splitWhen((x) => x === 0)
+      .take(1)
+      .concatSubstreams()
+      .runWith(TestSource.probe<number>(), TestSink.probe<number>());
+    down.request(10);
+    up.sendNextN([1, 2]);
+    await down.expectNext(1);
+    await up.expectCancellation();
+    await down.expectComplete();
+  });
+
+  it('with the drain strategy a cancelled substream is drained until the next split', async () => {
+    const out = await Source.from([1, 2, 3, 0, 4, 5, 0, 6])
+      .splitWhen((x) => x === 0, 'drain')
       .take(1)
       .concatSubstreams()
       .runWith(Sink.seq());
     expect(out).toEqual([1, 0, 0]);
+  });
+
+  it('without an explicit strategy, resume or restart supervision drains', async () => {
+    for (const d of [Supervision.resume, Supervision.restart]) {
+      const out = await Source.from([1, 2, 3, 0, 4, 5, 0, 6])
+        .splitWhen((x) => x === 0)
+        .take(1)
+        .concatSubstreams()
+        .withAttributes(Attributes.supervisionStrategy(d))
+        .runWith(Sink.seq());
+      expect(out).toEqual([1, 0, 0]);
+    }
+  });
+
+  it('an explicit strategy wins over supervision', async () => {
+    const out = await Source.from([1, 2, 3, 0, 4])
+      .splitWhen((x) => x === 0, 'propagate')
+      .take(1)
+      .concatSubstreams()
+      .withAttributes(Attributes.supervisionStrategy(Supervision.resume))
+      .runWith(Sink.seq());
+    expect(out).toEqual([1]);
+  });
+
+  it('a custom decider sees the cancellation cause', async () => {
+    const causes: unknown[] = [];
+    const decider = (e: unknown) => {
+      causes.push(e);
+      return 'resume' as const;
+    };
+    await Source.from([1, 2, 0, 3])
+      .splitWhen((x) => x === 0)
+      .take(1)
+      .concatSubstreams()
+      .withAttributes(Attributes.supervisionStrategy(decider))
+      .runWith(Sink.seq());
+    expect(causes.length).toBeGreaterThan(0);
+    expect(causes.every((c) => c instanceof NonFailureCancellation)).toBe(true);
   });
 
   it('with the propagate strategy a cancelled substream cancels the stream', async () => {

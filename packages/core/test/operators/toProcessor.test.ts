@@ -24,6 +24,8 @@ describe('Flow.toProcessor', () => {
   });
 
   it('validates bufferSize', () => {
-    expect(() => Flow.create<number>().toProcessor({ bufferSize: 3 })).toThrow(/Flow.toProcessor: bufferSize must be a positive power of two/);
+    expect(() => Flow.create<number>().toProcessor({ bufferSize: 0 })).toThrow(/Flow.toProcessor: bufferSize must be a positive integer, got 0/);
+    expect(() => Flow.create<number>().toProcessor({ bufferSize: 1.5 })).toThrow(/Flow.toProcessor: bufferSize must be a positive integer, got 1.5/);
+    expect(() => Flow.create<number>().toProcessor({ bufferSize: 3 })).not.toThrow(); // any positive size
   });
 });

@@ -120,19 +120,21 @@ export interface ErrorOps<Out, F extends HKT> {
   withSignal(signal: AbortSignal, options?: WithSignalOptions): Kind<F, Out>;
 
   /**
-   * Maps each element with a resource: `create()` opens it when the stage starts, `f(resource, x)` maps
-   * every element, and `close(resource)` releases it exactly once however the stream ends (completion,
-   * failure, cancellation, materializer shutdown). On completion the element `close` returns, unless
-   * `undefined`, is emitted last.
+   * Maps each element with a resource (Pekko's, built on `statefulMap`): `create()` opens it when the
+   * stage starts, `f(resource, x)` maps every element, and `close(resource)` releases it exactly once
+   * however the stream ends (completion, failure, cancellation, materializer shutdown). On completion and
+   * on upstream failure the element `close` returns, unless `undefined`, is emitted last (before the
+   * failure). If `close` throws, its error is the one the stream fails with.
    *
-   * - **Emits when** `f` returned for an element (and, on completion, when `close` returned an element).
+   * - **Emits when** `f` returned for an element (and, when the resource is closed with downstream still
+   *   there, when `close` returned an element).
    * - **Backpressures when** downstream backpressures.
    * - **Completes when** upstream completes (after the element `close` returned, if any).
    * - **Cancels when** downstream cancels.
    *
    * Supervision when `f` throws: `resume` drops the element; `restart` drops it and replaces the
-   * resource (closing the old one, emitting what `close` returned); `stop` closes the resource and
-   * fails.
+   * resource (closing the old one, emitting what `close` returned); `stop` closes the resource
+   * (emitting what `close` returned) and fails with `f`'s error.
    *
    * @example Source.from(lines).mapWithResource(() => openWriter(path), (w, line) => w.write(line), (w) => w.close())
    */

@@ -298,7 +298,8 @@ export interface GraphOps<Out, F extends HKT> {
   /**
    * Maps each element to a source and emits that source's elements, one source after the other. The
    * sources run inside this stream's island. One upstream element is pulled ahead.
-   * Supervision: resume/restart skip the element on which `f` threw (or that gave no source).
+   * Supervision: resume/restart skip the element on which `f` threw (or that gave no source). The inner
+   * sources inherit this stage's attributes (supervision included); their own attributes win.
    *
    * - **Emits when** the current source has an element available.
    * - **Backpressures when** downstream backpressures.
@@ -312,6 +313,7 @@ export interface GraphOps<Out, F extends HKT> {
   /**
    * Maps each element to a source and runs up to `breadth` of them at a time (`Infinity` allowed),
    * emitting their elements as they arrive. Supervision: resume/restart skip the element on which `f` threw.
+   * The inner sources inherit this stage's attributes (supervision included); their own attributes win.
    *
    * - **Emits when** one of the running sources has an element available.
    * - **Backpressures when** downstream backpressures.
@@ -323,7 +325,8 @@ export interface GraphOps<Out, F extends HKT> {
   /**
    * Maps each element to a source and emits its elements until the next upstream element arrives; then
    * the current source is cancelled and the new one takes over. Upstream is kept pulled at all times.
-   * Supervision: resume/restart skip the element on which `f` threw.
+   * Supervision: resume/restart skip the element on which `f` threw. The inner sources inherit this
+   * stage's attributes (supervision included); their own attributes win.
    *
    * - **Emits when** the current source has an element available.
    * - **Backpressures when** downstream backpressures (upstream is never back-pressured).
@@ -363,9 +366,11 @@ export interface GraphOps<Out, F extends HKT> {
   /**
    * Splits the stream into one substream per key; operators on the returned SubFlow run on each
    * substream, until `mergeSubstreams`/`concatSubstreams`/`to` joins them. Opening more than
-   * `maxSubstreams` substreams fails with `TooManySubstreamsOpenException`. Elements for a key whose
+   * `maxSubstreams` substreams fails with `TooManySubstreamsOpenException`; a key that is `null` or
+   * `undefined` fails with a `TypeError` naming the element's position. Elements for a key whose
    * substream was cancelled are dropped, unless `allowClosedSubstreamRecreation`.
-   * Supervision: resume/restart drop the element on which `keyFor` threw.
+   * Supervision: resume/restart drop the element on which `keyFor` threw (or returned no key). The
+   * substreams inherit the attributes of the stage that runs them (supervision included).
    *
    * - **Emits when** an element with a new key arrives (the new substream is emitted).
    * - **Backpressures when** an element is waiting for a substream that backpressures.
@@ -378,13 +383,15 @@ export interface GraphOps<Out, F extends HKT> {
 
   /**
    * Cuts the stream into substreams, starting a new one at each element for which `p` holds (the
-   * first element always starts the first substream). When a substream cancels, the rest of its
-   * elements are dropped (`'drain'`, default) or the stream cancels (`'propagate'`).
+   * first element always starts the first substream). When a substream cancels, the stream cancels
+   * (`'propagate'`) or the rest of that substream's elements are dropped (`'drain'`). Without an
+   * explicit strategy, supervision decides, as in Pekko: with the default (stopping) decider a
+   * cancelled substream cancels the stream; with `resume`/`restart` it is drained.
    *
    * - **Emits when** an element for which `p` holds opens a new substream.
    * - **Backpressures when** the current substream backpressures, or a new substream waits for downstream.
    * - **Completes when** upstream completes.
-   * - **Cancels when** downstream and the current substream cancel (or, with `'propagate'`, any substream cancels).
+   * - **Cancels when** downstream and the current substream cancel, or a substream cancels and the strategy propagates.
    *
    * @example Source.from([1, 2, 0, 3, 0, 4]).splitWhen((x) => x === 0).fold([], (a, x) => [...a, x]).concatSubstreams() // [1, 2], [0, 3], [0, 4]
    */
@@ -392,12 +399,13 @@ export interface GraphOps<Out, F extends HKT> {
 
   /**
    * Cuts the stream into substreams, ending the current one after each element for which `p` holds.
-   * No empty substream is emitted.
+   * No empty substream is emitted. A cancelled substream cancels the stream or is drained, as for
+   * `splitWhen` (without an explicit strategy, supervision decides: the default propagates).
    *
    * - **Emits when** the first element of a new substream arrives.
    * - **Backpressures when** the current substream backpressures, or a new substream waits for downstream.
    * - **Completes when** upstream completes.
-   * - **Cancels when** downstream and the current substream cancel (or, with `'propagate'`, any substream cancels).
+   * - **Cancels when** downstream and the current substream cancel, or a substream cancels and the strategy propagates.
    *
    * @example Source.from([1, 2, 0, 3, 0, 4]).splitAfter((x) => x === 0).fold([], (a, x) => [...a, x]).concatSubstreams() // [1, 2, 0], [3, 0], [4]
    */
@@ -589,10 +597,10 @@ export const graphOpsImpl: Record<keyof GraphOps<unknown, HKT>, (this: Receiver,
     const stage = new GroupBy(maxSubstreams, keyFor, requireBoolean('groupBy', 'allowClosedSubstreamRecreation', allowClosedSubstreamRecreation));
     return subFlow(this, stage);
   },
-  splitWhen(p: (x: unknown) => boolean, substreamCancelStrategy: SubstreamCancelStrategy = 'drain') {
+  splitWhen(p: (x: unknown) => boolean, substreamCancelStrategy?: SubstreamCancelStrategy) {
     return subFlow(this, new Split('when', p, substreamCancelStrategy));
   },
-  splitAfter(p: (x: unknown) => boolean, substreamCancelStrategy: SubstreamCancelStrategy = 'drain') {
+  splitAfter(p: (x: unknown) => boolean, substreamCancelStrategy?: SubstreamCancelStrategy) {
     return subFlow(this, new Split('after', p, substreamCancelStrategy));
   },
 };

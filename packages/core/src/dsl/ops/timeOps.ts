@@ -239,8 +239,9 @@ export interface TimeOps<Out, F extends HKT> {
    * - **Completes when** upstream completes and the current iterator's first value has gone out.
    * - **Cancels when** downstream cancels.
    *
-   * Supervision (for `extrapolate` and the iterator): `resume`/`restart` drop the element (or the rest of
-   * its iterator).
+   * Supervision, as in Pekko: when `extrapolate` throws, `resume` drops the element and keeps the current
+   * iterator, `restart` drops the element and discards the current iterator (it emits nothing more from
+   * it); when the iterator throws, `resume` and `restart` both drop the rest of it.
    *
    * @example Source.from(readings).expand((x) => repeat(x)) // repeat the last reading while waiting
    */
@@ -289,7 +290,8 @@ export interface TimeOps<Out, F extends HKT> {
    * - **Completes when** upstream completes (after the last group).
    * - **Cancels when** downstream cancels.
    *
-   * Supervision (for `costFn`): `resume`/`restart` drop the element.
+   * Supervision (for `costFn`), as in Pekko: `resume` drops the element and keeps the current group;
+   * `restart` drops the element and the current group, and starts a new time window.
    *
    * @example Source.from(messages).groupedWeightedWithin(64 * 1024, (m) => m.byteLength, 100)
    */
