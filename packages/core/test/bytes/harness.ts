@@ -48,3 +48,11 @@ export async function runToError(flow: Flow<Uint8Array, unknown>, chunks: readon
   }
   throw new Error('expected the stream to fail, but it completed');
 }
+
+/** Byte equality without vitest's element-by-element deep equality (slow on large buffers); says where they differ. */
+export function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {
+  if (Buffer.compare(actual, expected) === 0) return;
+  let i = 0;
+  while (i < actual.length && i < expected.length && actual[i] === expected[i]) i++;
+  expect.fail(`bytes differ: ${actual.length} bytes vs ${expected.length} expected, first difference at offset ${i}`);
+}
