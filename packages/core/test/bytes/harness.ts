@@ -27,7 +27,7 @@ export async function runText(flow: Flow<Uint8Array, Buffer>, chunks: readonly (
 }
 
 /** Expects the probe to fail with a FramingError carrying exactly `message`. */
-export async function expectFramingError(down: TestSubscriberProbe<unknown>, message: string): Promise<void> {
+export async function expectFramingError<T>(down: TestSubscriberProbe<T>, message: string): Promise<void> {
   const e = await down.expectError();
   expect(e).toBeInstanceOf(FramingError);
   expect((e as Error).name).toBe('FramingError');
