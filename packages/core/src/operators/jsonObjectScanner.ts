@@ -234,14 +234,16 @@ class JsonObjectScannerLogic extends FrameQueueLogic<Buffer> {
 
   protected onEndOfInput(): void {
     if (this.inValue) {
-      if (this.inScalar) {
+      if (this.inScalar && this.mode === Top) {
+        // Between top-level values the end of the stream ends a number or literal, as whitespace would.
         this.inScalar = false;
         if (!this.accept(this.pending.take(), true)) return;
-      } else {
+      } else if (!this.inScalar) {
         const n = this.pending.length;
         this.invalid(`the stream ended inside a JSON value: ${n} bytes from byte offset ${this.valueStart} without its end`);
         return;
       }
+      // else: a scalar in the array was cut off with the array: not emitted, reported below.
     }
     if (this.mode !== Top) this.invalid(`the stream ended inside the top-level JSON array opened at byte offset ${this.arrayOpenedAt} (no closing ']')`);
   }

@@ -59,8 +59,13 @@ describe('JsonFraming.objectScanner', () => {
     await expectAllCuts('12345 "a\\"b" -0.5e10 [true,null]', ['12345', '"a\\"b"', '-0.5e10', 'true', 'null']);
   });
 
-  it('a scalar at the very end of the stream is emitted', async () => {
+  it('a scalar at the very end of the stream is emitted, unless it is cut off inside the top-level array', async () => {
     expect(await runText(scan(), ['1 2', '3'])).toEqual(['1', '23']);
+    const [up, down] = probeText(scan());
+    down.request(5);
+    up.sendNext(b('[1, 2')).sendComplete(); // '2' may have been the start of '25': not emitted
+    await down.expectNext('1');
+    await expectFramingError(down, "JsonFraming.objectScanner: the stream ended inside the top-level JSON array opened at byte offset 0 (no closing ']')");
   });
 
   it('empty input, whitespace only, or an empty array emit nothing and complete', async () => {
