@@ -31,10 +31,11 @@ function compressor(op: string, level: number, options: CompressionOptions, crea
   if (options === null || typeof options !== 'object') throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
   const autoFlush = options.autoFlush ?? true;
   if (typeof autoFlush !== 'boolean') throw new TypeError(`${op}: autoFlush must be a boolean, got ${describe(autoFlush)}`);
-  const zlibOptions: zlib.ZlibOptions = {
+  const zlibOptions: zlib.ZlibOptions & StreamBuffers = {
     level,
     chunkSize: CompressedChunkSize,
     flush: autoFlush ? zlib.constants.Z_SYNC_FLUSH : zlib.constants.Z_NO_FLUSH,
+    ...streamBuffers(CompressedChunkSize),
   };
   return Flow.fromGraph(new ZlibFlow(op, () => create(zlibOptions), CompressedChunkSize, false));
 }
@@ -42,10 +43,25 @@ function compressor(op: string, level: number, options: CompressionOptions, crea
 function decompressor(op: string, maxBytesPerChunk: number, create: (o: zlib.ZlibOptions) => zlib.Gunzip | zlib.Inflate | zlib.InflateRaw): Flow<Uint8Array, Buffer> {
   requirePositiveInt(op, 'maxBytesPerChunk', maxBytesPerChunk);
   const chunkSize = Math.max(MinZlibChunk, maxBytesPerChunk);
-  // The readable side holds one chunk: zlib stops inflating until it has been taken.
-  const zlibOptions: zlib.ZlibOptions = { chunkSize };
+  const zlibOptions: zlib.ZlibOptions & StreamBuffers = { chunkSize, ...streamBuffers(chunkSize) };
   return Flow.fromGraph(new ZlibFlow(op, () => create(zlibOptions), maxBytesPerChunk, true));
 }
+
+interface StreamBuffers {
+  readonly readableHighWaterMark: number;
+  readonly writableHighWaterMark: number;
+}
+
+/**
+ * How far zlib may work ahead, which is also the memory it may hold: two output chunks not yet taken
+ * (so it inflates the next chunk while the stream handles the current one, and stops after that), and
+ * one input chunk waiting while another is processed (so it never idles between input chunks).
+ */
+function streamBuffers(outputChunk: number): StreamBuffers {
+  return { readableHighWaterMark: 2 * outputChunk, writableHighWaterMark: InputBuffer };
+}
+
+const InputBuffer = 128 * 1024;
 
 function requireNowrap(op: string, nowrap: unknown): void {
   if (typeof nowrap !== 'boolean') throw new TypeError(`${op}: nowrap must be a boolean, got ${describe(nowrap)}`);
