@@ -128,6 +128,7 @@ export const Framing = {
    * await Source.from([Buffer.from('hi'), Buffer.from('there')]).via(loopback).runWith(Sink.seq()); // [<68 69>, <74 68 65 72 65>]
    */
   simpleFramingProtocol(maximumMessageLength: number): BidiFlow<Uint8Array, Buffer, Uint8Array, Buffer> {
+    requireMessageLength('Framing.simpleFramingProtocol', maximumMessageLength);
     return BidiFlow.fromFlows(Framing.simpleFramingProtocolEncoder(maximumMessageLength), Framing.simpleFramingProtocolDecoder(maximumMessageLength));
   },
 };

@@ -60,9 +60,9 @@ describe('Framing.simpleFramingProtocol', () => {
   });
 
   it('validates maximumMessageLength when called', () => {
-    for (const f of [Framing.simpleFramingProtocol, Framing.simpleFramingProtocolEncoder, Framing.simpleFramingProtocolDecoder]) {
-      expect(() => f(0)).toThrow(/maximumMessageLength must be a positive integer, got 0/);
-      expect(() => f(2 ** 32)).toThrow(/maximumMessageLength must be at most 4294967295 \(a 4-byte length\), got 4294967296/);
+    for (const name of ['simpleFramingProtocol', 'simpleFramingProtocolEncoder', 'simpleFramingProtocolDecoder'] as const) {
+      expect(() => Framing[name](0)).toThrow(new RangeError(`Framing.${name}: maximumMessageLength must be a positive integer, got 0`));
+      expect(() => Framing[name](2 ** 32)).toThrow(new RangeError(`Framing.${name}: maximumMessageLength must be at most 4294967295 (a 4-byte length), got 4294967296`));
     }
   });
 });
