@@ -1,10 +1,10 @@
 /**
- * The logic shared by the framing operators (`Framing.delimiter`, `Framing.lengthField`,
- * `JsonFraming.objectScanner`, `TextFlow.lines`).
+ * The logic shared by the byte framers (`Framing.delimiter`, `Framing.lengthField`,
+ * `JsonFraming.objectScanner`). `TextFlow.lines` has its own, lazier variant: see textLines.ts.
  *
  * Why a queue: a framer sees bytes a whole chunk at a time (a 64 KiB chunk can hold a thousand
- * lines), and scanning the chunk in one go — one `indexOf` loop, no per-frame re-entry — is what
- * makes framing cheap. The frames found are queued and pushed one per downstream pull, so demand
+ * frames), and scanning the chunk in one go — one `indexOf` loop, no per-frame re-entry, the frames
+ * being views of the chunk — is what makes framing cheap. The frames found are queued and pushed one per downstream pull, so demand
  * stays exact; upstream is pulled only when the queue is empty and downstream has asked for more.
  *
  * A framing error found while scanning is not raised at once: the frames before it in the same chunk
@@ -12,8 +12,7 @@
  * parser would produce. End of input works the same way: the queue drains, then the subclass's final
  * word (a last frame, a truncation error) follows.
  */
-import type { InHandler, OutHandler } from '../stage/GraphStageLogic.js';
-import { GraphStageLogic } from '../stage/GraphStageLogic.js';
+import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import type { Inlet, Outlet } from '../stage/Ports.js';
 import type { FlowShape } from '../stage/Shape.js';
 import { asBuffer } from './byteChunks.js';

@@ -1,10 +1,11 @@
 /**
  * `TextFlow.lines({ maxLineLength, encoding })`: decodes a byte stream into lines.
  *
- * Shaped for throughput: a chunk is decoded once, up to its last `\n` (one native call), and that
- * string is split with `String.indexOf` — cheaper than a decode per line. A `\n` byte never occurs
- * inside a multi-byte UTF-8 character, so cutting the bytes after the last `\n` never splits a
- * character; the bytes after it wait, undecoded, for the rest of their line.
+ * Shaped for throughput: a chunk is decoded once, up to its last `\n` (one native call), and lines
+ * are cut from that string with `String.indexOf`, one per pull — cheaper than a decode per line. A
+ * `\n` byte never occurs inside a multi-byte UTF-8 character, so cutting the bytes after the last
+ * `\n` never splits a character; those bytes wait, undecoded, for the rest of their line, and only
+ * that line's bytes are joined when its end arrives (never the whole next chunk).
  */
 import type { Attributes } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
