@@ -1,5 +1,5 @@
 /**
- * Log-like text for the byte-stream scenarios: lines of 60–130 bytes (timestamps, levels, ids, paths,
+ * Log-like text for the byte-stream scenarios: lines of about 100 bytes (timestamps, levels, ids, paths,
  * a few non-ASCII characters), cut into fixed-size chunks the way a file or socket delivers them —
  * chunk boundaries fall anywhere, mid-line and mid-character.
  */
