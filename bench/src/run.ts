@@ -16,6 +16,8 @@ import { asyncBoundary } from './scenarios/asyncBoundary.bench.js';
 import { slowConsumer } from './scenarios/slowConsumer.bench.js';
 import { kafkaScenarios } from './scenarios/kafka.bench.js';
 import { graphScenarios } from './scenarios/graph.bench.js';
+import { lines } from './scenarios/lines.bench.js';
+import { gzip } from './scenarios/gzip.bench.js';
 
 /** Every scenario, by name, with its default element count. To add one: write scenarios/x.bench.ts and list it here. */
 const scenarios: Readonly<Record<string, (elements: number) => Scenario>> = {
@@ -23,6 +25,7 @@ const scenarios: Readonly<Record<string, (elements: number) => Scenario>> = {
   scanReduce: (n) => scanReduce(n),
   mapAsync: (n) => mapAsyncOrdered(n), mapAsyncUnordered: (n) => mapAsyncUnordered(n), asyncBoundary: (n) => asyncBoundary(n), slowConsumer: (n) => slowConsumer(n),
   ...graphScenarios, // concatMap, merge, zip
+  lines: (n) => lines(n), gzip: (n) => gzip(n), // N = bytes of input
   ...kafkaScenarios, // starts its own Kafka broker (needs Java + Maven)
 };
 const defaultElements: Readonly<Record<string, number>> = {
@@ -30,6 +33,7 @@ const defaultElements: Readonly<Record<string, number>> = {
   filterMapReduce: 1_000_000,
   scanReduce: 1_000_000,
   mapAsync: 100_000, mapAsyncUnordered: 100_000, asyncBoundary: 1_000_000, slowConsumer: 100_000,
+  lines: 100 * 2 ** 20, gzip: 64 * 2 ** 20,
   kafkaConsume1p: 1_000_000, kafkaConsume8p: 1_000_000, kafkaCopy1p: 200_000, kafkaCopy8p: 200_000, // kafkajs produces ~40k records/s here
 };
 

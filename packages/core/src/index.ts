@@ -82,3 +82,10 @@ export type { StallDetectionSettings, FailureLogger } from './impl/MaterializerI
 
 // ── Interop and Reactive Streams boundaries (interop area) ──
 export { StreamConverters, type AsReadableOptions, type AsDuplexOptions } from './dsl/StreamConverters.js';
+
+// ── Bytes ──
+export { Framing, type ByteOrder, type ComputeFrameSize, type DelimiterFramingOptions } from './dsl/Framing.js';
+export { JsonFraming } from './dsl/JsonFraming.js';
+export { Compression, type CompressionOptions } from './dsl/Compression.js';
+export { TextFlow, type LineEncoding, type LinesOptions, type TextEncoding } from './dsl/TextFlow.js';
+export { FramingError } from './operators/FramingError.js';
