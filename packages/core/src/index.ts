@@ -82,3 +82,8 @@ export type { StallDetectionSettings, FailureLogger } from './impl/MaterializerI
 
 // ── Interop and Reactive Streams boundaries (interop area) ──
 export { StreamConverters, type AsReadableOptions, type AsDuplexOptions } from './dsl/StreamConverters.js';
+
+// ── Context and round-two operators ──
+export { SourceWithContext, type SourceWithContextF } from './dsl/SourceWithContext.js';
+export { FlowWithContext, type FlowWithContextF } from './dsl/FlowWithContext.js';
+export type { FlowWithContextOps, ContextHKT, KindWithContext } from './dsl/ops/contextOps.js';

@@ -1,6 +1,7 @@
 import type { Module } from '../impl/Module.js';
 import { describe, requireFunction } from '../operators/validate.js';
 import { CoupledTermination } from '../operators/coupledTermination.js';
+import { FlowWithContext } from './FlowWithContext.js';
 import { Attributes } from '../stage/Attributes.js';
 import type { Graph, NotUsed } from '../stage/GraphStage.js';
 import { FlowShape, type SinkShape, SourceShape } from '../stage/Shape.js';
@@ -198,6 +199,25 @@ export class Flow<In, Out, Mat = NotUsed> implements Graph<FlowShape<In, Out>, M
 
   async(): Flow<In, Out, Mat> {
     return this.withAttributes(Attributes.asyncBoundary);
+  }
+
+  /**
+   * This flow as a flow with context (Akka's `asFlowWithContext`): each incoming pair
+   * `[element, context]` is turned into this flow's input with `collapseContext(element, context)`, and
+   * each output is paired with the context `extractContext(output)` recovers from it. Useful for a flow
+   * that already carries the context inside its elements (a pass-through field).
+   *
+   * @example
+   * const withIds = Flow.create<Req>().mapAsync(4, call).asFlowWithContext((req: Req, id: string) => ({ ...req, id }), (res) => res.id);
+   */
+  asFlowWithContext<U, CtxU, CtxOut>(collapseContext: (x: U, ctx: CtxU) => In, extractContext: (out: Out) => CtxOut): FlowWithContext<U, CtxU, Out, CtxOut, Mat> {
+    requireFunction('asFlowWithContext', 'collapseContext', collapseContext);
+    requireFunction('asFlowWithContext', 'extractContext', extractContext);
+    const pairs = Flow.create<readonly [U, CtxU]>()
+      .map((p) => collapseContext(p[0], p[1]))
+      .viaMat(this, Keep.right)
+      .map((out): [Out, CtxOut] => [out, extractContext(out)]);
+    return FlowWithContext.fromTuples(pairs);
   }
 }
 

@@ -14,7 +14,8 @@ import { UnfoldResourceAsyncSource } from '../operators/unfoldResourceAsync.js';
 import { AsSubscriberSource } from '../operators/asSubscriber.js';
 import { FromPublisherSource } from '../operators/fromPublisher.js';
 import type { Publisher, Subscriber } from '../reactiveStreams.js';
-import { describe } from '../operators/validate.js';
+import { describe, requireFunction } from '../operators/validate.js';
+import { SourceWithContext } from './SourceWithContext.js';
 import { Attributes } from '../stage/Attributes.js';
 import type { Graph, NotUsed } from '../stage/GraphStage.js';
 import type { FlowShape, SinkShape } from '../stage/Shape.js';
@@ -379,6 +380,21 @@ export class Source<Out, Mat = NotUsed> implements Graph<SourceShape<Out>, Mat> 
   /** Runs this source in its own island, decoupled from downstream by a bounded buffer. */
   async(): Source<Out, Mat> {
     return this.withAttributes(Attributes.asyncBoundary);
+  }
+
+  // ───────────────────────────── context and round-two ─────────────────────────────
+
+  /**
+   * This source as a source with context: each element is paired with `extractContext(element)` (say,
+   * a Kafka record with its offset), and the operators of `SourceWithContext` then carry that context
+   * along. `extractContext` is called once per element; a throw fails the stream (supervision:
+   * `resume`/`restart` drop the element).
+   *
+   * @example Source.from(records).asSourceWithContext((r) => r.offset).map((r) => r.value)
+   */
+  asSourceWithContext<Ctx>(extractContext: (x: Out) => Ctx): SourceWithContext<Out, Ctx, Mat> {
+    requireFunction('asSourceWithContext', 'extractContext', extractContext);
+    return SourceWithContext.fromTuples(this.map((x): [Out, Ctx] => [x, extractContext(x)]));
   }
 }
 
