@@ -87,3 +87,8 @@ export { StreamConverters, type AsReadableOptions, type AsDuplexOptions } from '
 export { SourceWithContext, type SourceWithContextF } from './dsl/SourceWithContext.js';
 export { FlowWithContext, type FlowWithContextF } from './dsl/FlowWithContext.js';
 export type { FlowWithContextOps, ContextHKT, KindWithContext } from './dsl/ops/contextOps.js';
+export type { RoundTwoOps, EmitOnTimer } from './dsl/ops/roundTwoOps.js';
+export type { MaybeHandle } from './operators/maybe.js';
+export { NeverMaterializedException } from './operators/NeverMaterializedException.js';
+export { MergeSequence } from './dsl/MergeSequence.js';
+export type { DrainingControl } from './operators/mergeHub.js';

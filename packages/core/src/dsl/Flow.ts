@@ -1,6 +1,7 @@
 import type { Module } from '../impl/Module.js';
 import { describe, requireFunction } from '../operators/validate.js';
 import { CoupledTermination } from '../operators/coupledTermination.js';
+import { LazyFlow } from '../operators/lazyFlow.js';
 import { FlowWithContext } from './FlowWithContext.js';
 import { Attributes } from '../stage/Attributes.js';
 import type { Graph, NotUsed } from '../stage/GraphStage.js';
@@ -75,6 +76,41 @@ export class Flow<In, Out, Mat = NotUsed> implements Graph<FlowShape<In, Out>, M
   // ── graph area factories ──
 
   // ── context and round-two factories ──
+
+  /**
+   * Creates and materializes the flow returned by `create` only when the first element arrives (Akka's
+   * `lazyFlow`); from then on the stream behaves as if that flow stood here, and it receives that first
+   * element. If the stream ends before a first element (upstream completes or fails, downstream
+   * cancels), `create` is never called. Materializes a promise of the inner flow's materialized value:
+   * it rejects with `create`'s error if `create` throws (the stream fails with that error too), and
+   * with `NeverMaterializedException` if the stream ended first.
+   *
+   * - **Emits when** the inner flow emits.
+   * - **Backpressures when** the inner flow backpressures, or (before it exists) downstream backpressures.
+   * - **Completes when** the inner flow completes; before it exists, when upstream completes.
+   * - **Cancels when** the inner flow cancels; before it exists, when downstream cancels.
+   *
+   * @example Flow.lazyFlow(() => Flow.create<Row>().mapAsync(4, openConnectionOnce().insert)) // no connection for an empty stream
+   */
+  static lazyFlow<I, O, M>(create: () => Graph<FlowShape<I, O>, M>): Flow<I, O, Promise<M>> {
+    return Flow.fromGraph(new LazyFlow<I, O, M>(create, false));
+  }
+
+  /**
+   * `lazyFlow` with a factory that returns a promise of the flow (Akka's `lazyFutureFlow`): the first
+   * element waits until the promise resolves, then goes into the flow. A rejection fails the stream and
+   * the materialized promise with that error.
+   *
+   * - **Emits when** the inner flow emits.
+   * - **Backpressures when** the promise is pending, the inner flow backpressures, or downstream backpressures.
+   * - **Completes when** the inner flow completes; before it exists, when upstream completes without an element.
+   * - **Cancels when** the inner flow cancels; before it exists, when downstream cancels.
+   *
+   * @example Flow.lazyPromiseFlow(async () => Flow.fromFunction(await loadModel()))
+   */
+  static lazyPromiseFlow<I, O, M>(create: () => PromiseLike<Graph<FlowShape<I, O>, M>>): Flow<I, O, Promise<M>> {
+    return Flow.fromGraph(new LazyFlow<I, O, M>(create, true));
+  }
 
   /**
    * A flow whose input goes into `sink` and whose output comes from `source`, like `fromSinkAndSource`,
