@@ -22,10 +22,6 @@ export class LazyMaterialization<M> {
     return this.result.promise;
   }
 
-  get isSettled(): boolean {
-    return this.settled;
-  }
-
   materialized(m: M): void {
     if (this.settled) return;
     this.settled = true;
