@@ -89,3 +89,13 @@ export { JsonFraming } from './dsl/JsonFraming.js';
 export { Compression, type CompressionOptions } from './dsl/Compression.js';
 export { TextFlow, type LineEncoding, type LinesOptions, type TextEncoding } from './dsl/TextFlow.js';
 export { FramingError } from './operators/FramingError.js';
+
+// ── Context and round-two operators ──
+export { SourceWithContext, type SourceWithContextF } from './dsl/SourceWithContext.js';
+export { FlowWithContext, type FlowWithContextF } from './dsl/FlowWithContext.js';
+export type { FlowWithContextOps, ContextHKT, KindWithContext } from './dsl/ops/contextOps.js';
+export type { RoundTwoOps, EmitOnTimer } from './dsl/ops/roundTwoOps.js';
+export type { MaybeHandle } from './operators/maybe.js';
+export { NeverMaterializedException } from './operators/NeverMaterializedException.js';
+export { MergeSequence } from './dsl/MergeSequence.js';
+export type { DrainingControl } from './operators/mergeHub.js';

@@ -1,8 +1,12 @@
 import type { Module } from '../impl/Module.js';
-import { describe } from '../operators/validate.js';
+import { describe, requireFunction } from '../operators/validate.js';
+import { CoupledTermination } from '../operators/coupledTermination.js';
+import { LazyFlow } from '../operators/lazyFlow.js';
+import { FlowWithContext } from './FlowWithContext.js';
 import { Attributes } from '../stage/Attributes.js';
 import type { Graph, NotUsed } from '../stage/GraphStage.js';
-import { FlowShape, type SinkShape, type SourceShape } from '../stage/Shape.js';
+import { FlowShape, type SinkShape, SourceShape } from '../stage/Shape.js';
+import { GraphDSL } from './GraphDSL.js';
 import { besides, composeLinear, identityModule, mapMaterialized } from './compose.js';
 import { type FlowOps, type HKT, installFlowOps } from './FlowOps.js';
 import { Keep } from './Keep.js';
@@ -70,6 +74,96 @@ export class Flow<In, Out, Mat = NotUsed> implements Graph<FlowShape<In, Out>, M
   }
 
   // ── graph area factories ──
+
+  // ── context and round-two factories ──
+
+  /**
+   * Creates and materializes the flow returned by `create` only when the first element arrives (Akka's
+   * `lazyFlow`); from then on the stream behaves as if that flow stood here, and it receives that first
+   * element. If the stream ends before a first element (upstream completes or fails, downstream
+   * cancels), `create` is never called. Materializes a promise of the inner flow's materialized value:
+   * it rejects with `create`'s error if `create` throws (the stream fails with that error too), and
+   * with `NeverMaterializedException` if the stream ended first.
+   *
+   * - **Emits when** the inner flow emits.
+   * - **Backpressures when** the inner flow backpressures, or (before it exists) downstream backpressures.
+   * - **Completes when** the inner flow completes; before it exists, when upstream completes.
+   * - **Cancels when** the inner flow cancels; before it exists, when downstream cancels.
+   *
+   * @example Flow.lazyFlow(() => Flow.create<Row>().mapAsync(4, openConnectionOnce().insert)) // no connection for an empty stream
+   */
+  static lazyFlow<I, O, M>(create: () => Graph<FlowShape<I, O>, M>): Flow<I, O, Promise<M>> {
+    return Flow.fromGraph(new LazyFlow<I, O, M>(create, false));
+  }
+
+  /**
+   * `lazyFlow` with a factory that returns a promise of the flow (Akka's `lazyFutureFlow`): the first
+   * element waits until the promise resolves, then goes into the flow. A rejection fails the stream and
+   * the materialized promise with that error.
+   *
+   * - **Emits when** the inner flow emits.
+   * - **Backpressures when** the promise is pending, the inner flow backpressures, or downstream backpressures.
+   * - **Completes when** the inner flow completes; before it exists, when upstream completes without an element.
+   * - **Cancels when** the inner flow cancels; before it exists, when downstream cancels.
+   *
+   * @example Flow.lazyPromiseFlow(async () => Flow.fromFunction(await loadModel()))
+   */
+  static lazyPromiseFlow<I, O, M>(create: () => PromiseLike<Graph<FlowShape<I, O>, M>>): Flow<I, O, Promise<M>> {
+    return Flow.fromGraph(new LazyFlow<I, O, M>(create, true));
+  }
+
+  /**
+   * A flow whose input goes into `sink` and whose output comes from `source`, like `fromSinkAndSource`,
+   * but with the two sides' termination coupled (Akka's `CoupledTerminationFlow`): whatever ends one
+   * side ends the other. Keeps neither materialized value (see `fromSinkAndSourceCoupledMat`).
+   *
+   * | cause | effect on `sink` | effect on `source` | effect outside the flow |
+   * | --- | --- | --- | --- |
+   * | the flow's upstream completes | completes | is cancelled | downstream completes |
+   * | the flow's upstream fails | fails with the error | is cancelled | downstream fails |
+   * | the flow's downstream cancels | completes | is cancelled | upstream is cancelled |
+   * | `source` completes | completes | — | upstream cancelled, downstream completes |
+   * | `source` fails | fails with the error | — | upstream cancelled, downstream fails |
+   * | `sink` cancels | — | is cancelled | upstream cancelled, downstream completes |
+   *
+   * A cancellation caused by a failure (a sink that failed, a downstream stage that failed) is passed on
+   * as that failure: the other side fails with it instead of completing.
+   *
+   * - **Emits when** `source` emits.
+   * - **Backpressures when** `sink` backpressures.
+   * - **Completes when** `source` completes, the flow's upstream completes, or `sink` cancels.
+   * - **Cancels when** downstream cancels, `sink` cancels, or `source` completes or fails.
+   *
+   * @example
+   * // a chat client: what the user types goes out, what the server sends comes in; either side ending ends both
+   * const session = Flow.fromSinkAndSourceCoupled(Sink.foreach<string>(send), Source.from(received));
+   */
+  static fromSinkAndSourceCoupled<I, O>(sink: Graph<SinkShape<I>, unknown>, source: Graph<SourceShape<O>, unknown>): Flow<I, O> {
+    return Flow.fromSinkAndSourceCoupledMat(sink, source, Keep.none);
+  }
+
+  /**
+   * `fromSinkAndSourceCoupled`, combining the sink's and the source's materialized values with `combine`
+   * (e.g. `Keep.both`).
+   *
+   * - **Emits when** `source` emits.
+   * - **Backpressures when** `sink` backpressures.
+   * - **Completes when** `source` completes, the flow's upstream completes, or `sink` cancels.
+   * - **Cancels when** downstream cancels, `sink` cancels, or `source` completes or fails.
+   */
+  static fromSinkAndSourceCoupledMat<I, O, M1, M2, M>(sink: Graph<SinkShape<I>, M1>, source: Graph<SourceShape<O>, M2>, combine: (m1: M1, m2: M2) => M): Flow<I, O, M> {
+    const op = 'Flow.fromSinkAndSourceCoupledMat';
+    if (!sink || !(sink.shape instanceof SinkShapeOf)) throw new TypeError(`${op}: sink must be a Sink (a graph with a SinkShape), got ${sink?.shape?.constructor?.name ?? describe(sink)}`);
+    if (!source || !(source.shape instanceof SourceShape)) throw new TypeError(`${op}: source must be a Source (a graph with a SourceShape), got ${source?.shape?.constructor?.name ?? describe(source)}`);
+    requireFunction(op, 'combine', combine);
+    const graph = GraphDSL.createWith([sink, source] as const, combine, (b, sinkShape, sourceShape) => {
+      const coupling = b.add(new CoupledTermination<I, O>());
+      b.from(coupling.out1).to(sinkShape);
+      b.from(sourceShape).to(coupling.in2);
+      return new FlowShape(coupling.in1, coupling.out2);
+    });
+    return Flow.fromGraph(graph);
+  }
 
   /** A Mermaid flowchart of this flow (stages and port labels; see `toMermaid`). */
   toMermaid(): string {
@@ -141,6 +235,25 @@ export class Flow<In, Out, Mat = NotUsed> implements Graph<FlowShape<In, Out>, M
 
   async(): Flow<In, Out, Mat> {
     return this.withAttributes(Attributes.asyncBoundary);
+  }
+
+  /**
+   * This flow as a flow with context (Akka's `asFlowWithContext`): each incoming pair
+   * `[element, context]` is turned into this flow's input with `collapseContext(element, context)`, and
+   * each output is paired with the context `extractContext(output)` recovers from it. Useful for a flow
+   * that already carries the context inside its elements (a pass-through field).
+   *
+   * @example
+   * const withIds = Flow.create<Req>().mapAsync(4, call).asFlowWithContext((req: Req, id: string) => ({ ...req, id }), (res) => res.id);
+   */
+  asFlowWithContext<U, CtxU, CtxOut>(collapseContext: (x: U, ctx: CtxU) => In, extractContext: (out: Out) => CtxOut): FlowWithContext<U, CtxU, Out, CtxOut, Mat> {
+    requireFunction('asFlowWithContext', 'collapseContext', collapseContext);
+    requireFunction('asFlowWithContext', 'extractContext', extractContext);
+    const pairs = Flow.create<readonly [U, CtxU]>()
+      .map((p) => collapseContext(p[0], p[1]))
+      .viaMat(this, Keep.right)
+      .map((out): [Out, CtxOut] => [out, extractContext(out)]);
+    return FlowWithContext.fromTuples(pairs);
   }
 }
 

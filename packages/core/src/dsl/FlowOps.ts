@@ -28,6 +28,7 @@ import { ZipWithIndex } from '../operators/zipWithIndex.js';
 import { type ErrorOps, errorOpsImpl } from './ops/errorOps.js';
 import { type GraphOps, graphOpsImpl } from './ops/graphOps.js';
 import { type InteropOps, interopOpsImpl } from './ops/interopOps.js';
+import { type RoundTwoOps, roundTwoOpsImpl } from './ops/roundTwoOps.js';
 import { type TimeOps, timeOpsImpl } from './ops/timeOps.js';
 
 export interface HKT {
@@ -37,7 +38,7 @@ export interface HKT {
 /** `F` applied to the element type `O`. */
 export type Kind<F extends HKT, O> = (F & { readonly Out: O })['type'];
 
-export interface FlowOps<Out, F extends HKT> extends TimeOps<Out, F>, GraphOps<Out, F>, ErrorOps<Out, F>, InteropOps<Out, F> {
+export interface FlowOps<Out, F extends HKT> extends TimeOps<Out, F>, GraphOps<Out, F>, ErrorOps<Out, F>, InteropOps<Out, F>, RoundTwoOps<Out, F> {
   /**
    * Transforms each element with `f`.
    *
@@ -264,7 +265,7 @@ export interface FlowOps<Out, F extends HKT> extends TimeOps<Out, F>, GraphOps<O
 }
 
 /** The basic operators (this file); the areas in ./ops add the others. */
-type BasicOps<Out, F extends HKT> = Omit<FlowOps<Out, F>, keyof TimeOps<Out, F> | keyof GraphOps<Out, F> | keyof ErrorOps<Out, F> | keyof InteropOps<Out, F>>;
+type BasicOps<Out, F extends HKT> = Omit<FlowOps<Out, F>, keyof TimeOps<Out, F> | keyof GraphOps<Out, F> | keyof ErrorOps<Out, F> | keyof InteropOps<Out, F> | keyof RoundTwoOps<Out, F>>;
 
 /** What an operator implementation needs of its receiver. */
 interface ViaTarget {
@@ -335,7 +336,7 @@ export const flowOpsImpl: { [K in keyof BasicOps<unknown, HKT>]: (this: ViaTarge
 };
 
 export function installFlowOps(proto: object): void {
-  const all = { ...flowOpsImpl, ...timeOpsImpl, ...graphOpsImpl, ...errorOpsImpl, ...interopOpsImpl };
+  const all = { ...flowOpsImpl, ...timeOpsImpl, ...graphOpsImpl, ...errorOpsImpl, ...interopOpsImpl, ...roundTwoOpsImpl };
   for (const [name, impl] of Object.entries(all)) {
     Object.defineProperty(proto, name, { value: impl, writable: true, configurable: true, enumerable: false });
   }

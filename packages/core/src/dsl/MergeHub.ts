@@ -1,4 +1,4 @@
-import { MergeHubSource } from '../operators/mergeHub.js';
+import { type DrainingControl, DrainingMergeHubSource, MergeHubSource } from '../operators/mergeHub.js';
 import type { NotUsed } from '../stage/GraphStage.js';
 import { Sink } from './Sink.js';
 import { Source } from './Source.js';
@@ -26,5 +26,25 @@ export const MergeHub = {
    */
   source<T>(perProducerBufferSize = 16): Source<T, Sink<T, NotUsed>> {
     return Source.fromGraph(new MergeHubSource<T>(perProducerBufferSize)).mapMaterializedValue((g) => Sink.fromGraph(g));
+  },
+
+  /**
+   * `MergeHub.source` with a way to finish it (Pekko's): materializes the producers' Sink and a
+   * `DrainingControl`. `drainAndComplete()` stops accepting producers — one that starts from then on is
+   * cancelled at once — and completes the hub source once the producers attached before have completed
+   * and their elements were emitted. A graceful shutdown: nothing already accepted is lost.
+   *
+   * - **Emits when** an element from any producer is available and downstream pulls (in arrival order).
+   * - **Backpressures when** — the producers are back-pressured: each pulls only while it has credit.
+   * - **Completes when** `drainAndComplete()` was called and every attached producer has completed.
+   * - **Cancels when** downstream cancels (every producer is cancelled).
+   *
+   * @example
+   * const [[toHub, control], done] = MergeHub.sourceWithDraining<string>().toMat(Sink.foreach(console.log), Keep.both).run();
+   * Source.from(['a', 'b']).runWith(toHub);
+   * control.drainAndComplete(); // done resolves once 'a' and 'b' are through
+   */
+  sourceWithDraining<T>(perProducerBufferSize = 16): Source<T, [Sink<T, NotUsed>, DrainingControl]> {
+    return Source.fromGraph(new DrainingMergeHubSource<T>(perProducerBufferSize)).mapMaterializedValue(([g, control]): [Sink<T, NotUsed>, DrainingControl] => [Sink.fromGraph(g), control]);
   },
 } as const;

@@ -1,5 +1,6 @@
 import type { Module } from '../impl/Module.js';
 import { CancelledSink } from '../operators/cancelled.js';
+import { LazySink } from '../operators/lazySink.js';
 import { ForeachSink, FoldSink, HeadSink, IgnoreSink, LastSink, OnCompleteSink, ReduceSink, SeqSink } from '../operators/sinks.js';
 import { describe } from '../operators/validate.js';
 import { Attributes } from '../stage/Attributes.js';
@@ -212,6 +213,54 @@ export class Sink<In, Mat = NotUsed> implements Graph<SinkShape<In>, Mat> {
    */
   static asAsyncIterable<T>(): Sink<T, AsyncIterableIterator<T>> {
     return Sink.fromGraph(new AsAsyncIterableSink<T>());
+  }
+
+  // ── context and round-two ──
+
+  /**
+   * Creates and materializes the sink returned by `create` only when the first element arrives (Akka's
+   * `lazySink`); it receives that element and everything after it. Until then one element is requested.
+   * If the stream completes or fails before a first element, `create` is never called. Materializes a
+   * promise of the inner sink's materialized value: it rejects with `create`'s error if `create` throws
+   * (the stream fails with that error too), and with `NeverMaterializedException` if the stream ended first.
+   *
+   * - **Backpressures when** the inner sink backpressures (before it exists, after the first element).
+   * - **Cancels when** the inner sink cancels, or `create` fails.
+   *
+   * @example Sink.lazySink(() => FileIO.toPath(name())) // no file for an empty stream
+   */
+  static lazySink<T, M>(create: () => Graph<SinkShape<T>, M>): Sink<T, Promise<M>> {
+    return Sink.fromGraph(new LazySink<T, M>(create, false));
+  }
+
+  /**
+   * `lazySink` with a factory that returns a promise of the sink (Akka's `lazyFutureSink`): the first
+   * element waits until the promise resolves. A rejection fails the stream and the materialized promise
+   * with that error.
+   *
+   * - **Backpressures when** the promise is pending, or the inner sink backpressures.
+   * - **Cancels when** the inner sink cancels, or the promise rejects.
+   *
+   * @example Sink.lazyPromiseSink(async () => Sink.foreachAsync(4, await connect()))
+   */
+  static lazyPromiseSink<T, M>(create: () => PromiseLike<Graph<SinkShape<T>, M>>): Sink<T, Promise<M>> {
+    return Sink.fromGraph(new LazySink<T, M>(create, true));
+  }
+
+  /**
+   * Materializes this sink now and returns its materialized value together with a sink that feeds it
+   * (Akka's `preMaterialize`): useful to get a sink's result promise (or queue) before the producer is
+   * known. The returned sink can be run once (it is a Reactive Streams subscriber underneath; a second
+   * run is rejected); until it runs, the running sink waits for elements.
+   *
+   * @example
+   * const [all, sink] = Sink.seq<number>().preMaterialize();
+   * Source.range(1, 3).runWith(sink);
+   * await all; // [1, 2, 3]
+   */
+  preMaterialize(materializer: Materializer = Materializer.default): [Mat, Sink<In>] {
+    const [subscriber, mat] = Source.asSubscriber<In>().toMat(this, Keep.both).run(materializer);
+    return [mat, Sink.fromSubscriber(subscriber)];
   }
 
   /** Runs `source` into this sink; returns the source's materialized value. */

@@ -3,6 +3,9 @@ import { AsyncIterableSource } from '../operators/fromAsyncIterable.js';
 import { CycleSource } from '../operators/cycle.js';
 import { IterableSource } from '../operators/fromIterable.js';
 import { LazySource } from '../operators/lazySource.js';
+import { LazyPromiseSource } from '../operators/lazyPromise.js';
+import { LazySingleSource } from '../operators/lazySingle.js';
+import { type MaybeHandle, MaybeSource } from '../operators/maybe.js';
 import { PromiseSource } from '../operators/fromPromise.js';
 import { RangeSource } from '../operators/range.js';
 import { SingleSource } from '../operators/single.js';
@@ -14,7 +17,8 @@ import { UnfoldResourceAsyncSource } from '../operators/unfoldResourceAsync.js';
 import { AsSubscriberSource } from '../operators/asSubscriber.js';
 import { FromPublisherSource } from '../operators/fromPublisher.js';
 import type { Publisher, Subscriber } from '../reactiveStreams.js';
-import { describe } from '../operators/validate.js';
+import { describe, requireFunction } from '../operators/validate.js';
+import { SourceWithContext } from './SourceWithContext.js';
 import { Attributes } from '../stage/Attributes.js';
 import type { Graph, NotUsed } from '../stage/GraphStage.js';
 import type { FlowShape, SinkShape } from '../stage/Shape.js';
@@ -138,6 +142,69 @@ export class Source<Out, Mat = NotUsed> implements Graph<SourceShape<Out>, Mat> 
    */
   static lazySource<T, M>(create: () => Graph<SourceShape<T>, M>): Source<T, Promise<M>> {
     return Source.fromGraph(new LazySource(create));
+  }
+
+  // ── context and round-two factories ──
+
+  /**
+   * A source that emits at most one element, decided from outside (Akka's `Source.maybe`). It
+   * materializes a `MaybeHandle`: `complete(value)` emits `value` once downstream asks and completes,
+   * `complete()` completes without an element, `fail(error)` fails the stream; only the first call
+   * counts. If downstream cancels first, the handle counts as completed empty (later calls return false).
+   *
+   * - **Emits when** `complete(value)` was called and downstream pulls.
+   * - **Completes when** the element went out, or `complete()` was called.
+   * - **Cancels when** never (it has no upstream); downstream cancelling completes the handle empty.
+   *
+   * @example
+   * const [handle, first] = Source.maybe<number>().concat(Source.from([2, 3])).toMat(Sink.seq(), Keep.both).run();
+   * handle.complete(1); // first resolves with [1, 2, 3]
+   */
+  static maybe<T>(): Source<T, MaybeHandle<T>> {
+    return Source.fromGraph(new MaybeSource<T>());
+  }
+
+  /**
+   * Calls `create()` when downstream first pulls — not at materialization — and emits its result, then
+   * completes. A throw fails the stream with that error.
+   *
+   * - **Emits when** downstream pulls (the value is created then).
+   * - **Completes when** the element went out.
+   *
+   * @example Source.lazySingle(() => Date.now()) // the time of the first pull, not of run()
+   */
+  static lazySingle<T>(create: () => T): Source<T> {
+    return Source.fromGraph(new LazySingleSource(create));
+  }
+
+  /**
+   * Calls `create()` when downstream first pulls (Akka's `lazyFuture`) and emits what its promise
+   * resolves to, then completes. A rejection or a throw fails the stream with that error.
+   *
+   * - **Emits when** the promise resolved (downstream has pulled, since that started it).
+   * - **Completes when** the element went out.
+   *
+   * @example Source.lazyPromise(() => fetch(url).then((r) => r.json())) // no request until the first pull
+   */
+  static lazyPromise<T>(create: () => PromiseLike<T>): Source<T> {
+    return Source.fromGraph(new LazyPromiseSource(create));
+  }
+
+  /**
+   * Calls `create()` when downstream first pulls (Akka's `lazyFutureSource`), waits for its promise of a
+   * source and then runs that source in this stream's place. Materializes a promise of the inner
+   * source's materialized value; it rejects with `create`'s error if the promise rejects (the stream
+   * fails with it too), and with `NeverMaterializedException` if the stream is cancelled before.
+   *
+   * - **Emits when** the inner source emits.
+   * - **Backpressures when** downstream backpressures (the inner source is pulled on demand).
+   * - **Completes when** the inner source completes.
+   * - **Cancels when** downstream cancels (the inner source, if created, is cancelled).
+   *
+   * @example Source.lazyPromiseSource(async () => Source.from(await db.loadIds()))
+   */
+  static lazyPromiseSource<T, M>(create: () => PromiseLike<Graph<SourceShape<T>, M>>): Source<T, Promise<M>> {
+    return Source.fromGraph(new LazySource<T, M>(create, true));
   }
 
   // ── graph area factories ──
@@ -379,6 +446,38 @@ export class Source<Out, Mat = NotUsed> implements Graph<SourceShape<Out>, Mat> 
   /** Runs this source in its own island, decoupled from downstream by a bounded buffer. */
   async(): Source<Out, Mat> {
     return this.withAttributes(Attributes.asyncBoundary);
+  }
+
+  // ───────────────────────────── context and round-two ─────────────────────────────
+
+  /**
+   * This source as a source with context: each element is paired with `extractContext(element)` (say,
+   * a Kafka record with its offset), and the operators of `SourceWithContext` then carry that context
+   * along. `extractContext` is called once per element; a throw fails the stream (supervision:
+   * `resume`/`restart` drop the element).
+   *
+   * @example Source.from(records).asSourceWithContext((r) => r.offset).map((r) => r.value)
+   */
+  asSourceWithContext<Ctx>(extractContext: (x: Out) => Ctx): SourceWithContext<Out, Ctx, Mat> {
+    requireFunction('asSourceWithContext', 'extractContext', extractContext);
+    return SourceWithContext.fromTuples(this.map((x): [Out, Ctx] => [x, extractContext(x)]));
+  }
+
+  /**
+   * Materializes this source now and returns its materialized value together with a source that
+   * emits its elements (Akka's `preMaterialize`): useful to obtain a queue or a control before the
+   * consumer is known. The running source waits, back-pressured, until the returned source is run;
+   * that source may be run several times, the runs sharing the elements at the pace of the slowest
+   * (a fan-out publisher underneath). Until some run subscribes, nothing is pulled.
+   *
+   * @example
+   * const [queue, source] = Source.queue<string>(16, OverflowStrategy.backpressure).preMaterialize();
+   * await queue.offer('early'); // before anyone consumes
+   * source.runForeach(console.log);
+   */
+  preMaterialize(materializer: Materializer = Materializer.default): [Mat, Source<Out>] {
+    const [mat, publisher] = this.toMat(Sink.asPublisher<Out>(true), Keep.both).run(materializer);
+    return [mat, Source.fromPublisher(publisher)];
   }
 }
 

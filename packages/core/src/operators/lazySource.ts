@@ -1,58 +1,85 @@
 import type { Graph } from '../stage/GraphStage.js';
-import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
-import type { SourceShape } from '../stage/Shape.js';
+import { type AsyncCallback, GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import { SourceShape } from '../stage/Shape.js';
 import { materializeSubStream, SubSinkInlet } from '../stage/SubSinkInlet.js';
+import { checkCreated, checkGraph, LazyMaterialization } from './lazyInternals.js';
 import { SourceStageWithMat } from './SourceStage.js';
 import { requireFunction } from './validate.js';
 
 /**
- * `Source.lazySource(create)`: calls `create()` and materializes the source it returns only when
- * downstream first pulls. Materializes a promise of the inner source's materialized value, which rejects
- * if the stream ends before that (or `create` throws).
+ * `Source.lazySource(create)` and `Source.lazyPromiseSource(create)`: call `create()` and materialize
+ * the source it returns (or its promise resolves to) only when downstream first pulls. Materialize a
+ * promise of the inner source's materialized value, which rejects with `create`'s own error if it
+ * throws or its promise rejects (the stream fails with that error), and with
+ * `NeverMaterializedException` if the stream is cancelled before that.
  */
 export class LazySource<T, M> extends SourceStageWithMat<T, Promise<M>> {
-  constructor(readonly create: () => Graph<SourceShape<T>, M>) {
-    super('lazySource');
-    requireFunction('Source.lazySource', 'create', create);
+  constructor(
+    readonly create: () => Graph<SourceShape<T>, M> | PromiseLike<Graph<SourceShape<T>, M>>,
+    readonly promised: boolean = false,
+  ) {
+    super(promised ? 'lazyPromiseSource' : 'lazySource');
+    requireFunction(promised ? 'Source.lazyPromiseSource' : 'Source.lazySource', 'create', create);
   }
   createLogicAndMaterializedValue(): [GraphStageLogic, Promise<M>] {
-    let resolve!: (m: M) => void;
-    let reject!: (e: unknown) => void;
-    const p = new Promise<M>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    p.catch(() => {}); // observed through the materialized value, if the user cares
-    return [new LazySourceLogic(this, resolve, reject), p];
+    const result = new LazyMaterialization<M>();
+    return [new LazySourceLogic(this, result), result.promise];
   }
 }
 
 class LazySourceLogic<T, M> extends GraphStageLogic implements OutHandler, InHandler {
   private sub: SubSinkInlet<T> | null = null;
-  private settled = false;
+  private creating = false;
+  private readonly onCreated: AsyncCallback<{ ok: true; graph: unknown } | { ok: false; error: unknown }>;
   constructor(
     private readonly stage: LazySource<T, M>,
-    private readonly resolve: (m: M) => void,
-    private readonly reject: (e: unknown) => void,
+    private readonly result: LazyMaterialization<M>,
   ) {
     super(stage.shape);
     this.setHandler(stage.out, this);
+    this.onCreated = this.getAsyncCallback((r) => {
+      if (!r.ok) return this.createFailed(r.error);
+      let graph: Graph<SourceShape<T>, M>;
+      try {
+        graph = checkGraph(this.stageName, r.graph, SourceShape, 'Source', "create's promise must resolve to") as Graph<SourceShape<T>, M>;
+      } catch (e) {
+        return this.createFailed(e);
+      }
+      this.materialize(graph);
+    });
   }
   onPull(): void {
     if (this.sub !== null) return this.sub.pull();
+    if (this.creating) return;
+    let created: Graph<SourceShape<T>, M> | PromiseLike<unknown>;
+    try {
+      created = checkCreated(this.stageName, this.stage.create(), SourceShape, 'Source', this.stage.promised) as Graph<SourceShape<T>, M> | PromiseLike<unknown>;
+    } catch (e) {
+      return this.createFailed(e);
+    }
+    if (!this.stage.promised) return this.materialize(created as Graph<SourceShape<T>, M>);
+    this.creating = true;
+    (created as PromiseLike<unknown>).then(
+      (graph) => this.onCreated.invoke({ ok: true, graph }),
+      (error: unknown) => this.onCreated.invoke({ ok: false, error }),
+    );
+  }
+  private materialize(graph: Graph<SourceShape<T>, M>): void {
     const sub = new SubSinkInlet<T>(this, 'LazySource.in');
     sub.setHandler(this);
     this.sub = sub;
     let m: M;
     try {
-      m = materializeSubStream(this, this.stage.create(), sub);
+      m = materializeSubStream(this, graph, sub);
     } catch (e) {
-      this.settle(e);
-      throw e;
+      return this.createFailed(e);
     }
-    this.settled = true;
-    this.resolve(m);
-    sub.pull();
+    this.result.materialized(m);
+    if (this.isAvailable(this.stage.out)) sub.pull();
+  }
+  private createFailed(error: unknown): void {
+    this.result.failed(error);
+    this.failStage(error);
   }
   onPush(): void {
     this.push(this.stage.out, this.sub!.grab());
@@ -67,13 +94,8 @@ class LazySourceLogic<T, M> extends GraphStageLogic implements OutHandler, InHan
     this.sub?.cancel(cause);
     this.cancelStage(cause);
   }
-  private settle(e: unknown): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.reject(e);
-  }
   override postStop(): void {
     this.sub?.cancel();
-    this.settle(new Error(`${this.stageName}: the stream ended before the lazy source was materialized`));
+    this.result.never(this.stageName, 'lazy source');
   }
 }

@@ -14,27 +14,38 @@ export class MapConcat<I, O> extends FlowStage<I, O> {
     requireFunction('mapConcat', 'f', f);
   }
   createLogic(attributes: Attributes): GraphStageLogic {
-    return new MapConcatLogic(this, attributes.supervisionDecider);
+    const f = this.f;
+    return new MapConcatLogic(this, attributes.supervisionDecider, () => f);
   }
 }
 
-class MapConcatLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler {
+/**
+ * Also the logic of `statefulMapConcat`, whose function comes from a factory: `createF` is called when
+ * the stage starts and again on a `restart` decision (for `mapConcat` it returns the same function).
+ */
+export class MapConcatLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler {
+  private f!: (x: I) => Iterable<O>;
   private current: Iterator<O> | null = null;
   /** The element to emit next from `current` (read one ahead). */
   private lookahead: IteratorResult<O> | null = null;
   private upstreamDone = false;
   constructor(
-    private readonly stage: MapConcat<I, O>,
+    private readonly stage: FlowStage<I, O>,
     private readonly decider: Decider,
+    private readonly createF: () => (x: I) => Iterable<O>,
   ) {
     super(stage.shape);
     this.setHandlers(stage.in, stage.out, this);
   }
 
+  override preStart(): void {
+    this.f = this.createF();
+  }
+
   onPush(): void {
     const s = this.stage;
     try {
-      const it = s.f(this.grab(s.in)) as unknown;
+      const it = this.f(this.grab(s.in)) as unknown;
       if (it === null || it === undefined || typeof (it as Iterable<O>)[Symbol.iterator] !== 'function') {
         throw new TypeError(`${this.stageName}: f must return an iterable, got ${it === null ? 'null' : typeof it}`);
       }
@@ -86,15 +97,31 @@ class MapConcatLogic<I, O> extends GraphStageLogic implements InHandler, OutHand
   private onError(e: unknown): void {
     this.current = null;
     this.lookahead = null;
-    if (decide(this.decider, e) === 'stop') this.failStage(e);
-    else this.nextIterable();
+    if (this.supervise(e)) this.nextIterable();
   }
 
   /** An iterator failed right after an element went out: downstream has not pulled again yet. */
   private onErrorAfterPush(e: unknown): void {
     this.lookahead = null;
-    if (decide(this.decider, e) === 'stop') this.failStage(e);
-    else if (this.upstreamDone) this.completeStage();
+    if (this.supervise(e) && this.upstreamDone) this.completeStage();
+  }
+
+  /** Applies the supervision decision for `e`; false if the stage failed. */
+  private supervise(e: unknown): boolean {
+    const d = decide(this.decider, e);
+    if (d === 'stop') {
+      this.failStage(e);
+      return false;
+    }
+    if (d === 'restart') {
+      try {
+        this.f = this.createF();
+      } catch (e2) {
+        this.failStage(e2);
+        return false;
+      }
+    }
+    return true;
   }
 
   override postStop(): void {

@@ -26,15 +26,40 @@ class MergeHubState<T> {
   hubWakePending = false;
   /** The hub source stopped: producers are cancelled, new ones cancel at once. */
   closed = false;
+  /** `drainAndComplete()` was called: new producers cancel at once; the hub completes when the attached ones are done. */
+  draining = false;
   constructor(readonly perProducerBufferSize: number) {}
 
   enqueue(x: T, producer: ProducerLogic<T>): void {
     this.elems.push(x);
     this.from.push(producer);
+    this.wakeHub();
+  }
+
+  /** Lets the hub look at the state again (runs in the hub's island; one wake-up pending at a time). */
+  wakeHub(): void {
     if (!this.hubWakePending && this.hubWake !== null) {
       this.hubWakePending = true;
       this.hubWake.invoke(undefined);
     }
+  }
+}
+
+/**
+ * Materialized by `MergeHub.sourceWithDraining` (Pekko's): `drainAndComplete()` stops accepting producers
+ * (a producer that starts from then on is cancelled at once) and completes the hub source once every
+ * producer attached before has completed and their elements were emitted. Calling it again does nothing.
+ */
+export interface DrainingControl {
+  drainAndComplete(): void;
+}
+
+class MergeHubDrainingControl implements DrainingControl {
+  constructor(private readonly state: MergeHubState<unknown>) {}
+  drainAndComplete(): void {
+    if (this.state.draining) return;
+    this.state.draining = true;
+    this.state.wakeHub();
   }
 }
 
@@ -55,11 +80,28 @@ export class MergeHubSource<T> extends GraphStageWithMaterializedValue<SourceSha
   }
 }
 
+/** `MergeHub.sourceWithDraining(perProducerBufferSize)`: the hub, and a `DrainingControl` over it. */
+export class DrainingMergeHubSource<T> extends GraphStageWithMaterializedValue<SourceShape<T>, [Graph<SinkShape<T>, NotUsed>, DrainingControl]> {
+  readonly out = new Outlet<T>('MergeHub.out');
+  readonly shape = new SourceShape(this.out);
+  constructor(readonly perProducerBufferSize: number) {
+    super();
+    requireBufferSize('MergeHub.sourceWithDraining', 'perProducerBufferSize', perProducerBufferSize);
+  }
+  override get defaultName(): string {
+    return 'mergeHub';
+  }
+  createLogicAndMaterializedValue(): [GraphStageLogic, [Graph<SinkShape<T>, NotUsed>, DrainingControl]] {
+    const state = new MergeHubState<T>(this.perProducerBufferSize);
+    return [new MergeHubLogic(this, state), [new MergeHubSink(state), new MergeHubDrainingControl(state as MergeHubState<unknown>)]];
+  }
+}
+
 class MergeHubLogic<T> extends GraphStageLogic implements OutHandler {
   /** Credit is returned to a producer in batches of half its buffer (rounded up). */
   private readonly threshold: number;
   constructor(
-    private readonly stage: MergeHubSource<T>,
+    private readonly stage: { readonly out: Outlet<T>; readonly shape: SourceShape<T> },
     private readonly state: MergeHubState<T>,
   ) {
     super(stage.shape);
@@ -68,11 +110,16 @@ class MergeHubLogic<T> extends GraphStageLogic implements OutHandler {
     state.hubWake = this.getAsyncCallback(() => {
       state.hubWakePending = false;
       if (this.isAvailable(stage.out)) this.onPull();
+      else this.completeIfDrained();
     });
+  }
+  override preStart(): void {
+    // drainAndComplete() may have been called before the hub started.
+    this.completeIfDrained();
   }
   onPull(): void {
     const s = this.state;
-    if (s.elems.size === 0) return;
+    if (s.elems.size === 0) return this.completeIfDrained();
     const x = s.elems.shift();
     const producer = s.from.shift();
     this.push(this.stage.out, x);
@@ -81,6 +128,11 @@ class MergeHubLogic<T> extends GraphStageLogic implements OutHandler {
       producer.consumed = 0;
       producer.onCredit.invoke(n);
     }
+    this.completeIfDrained();
+  }
+  private completeIfDrained(): void {
+    const s = this.state;
+    if (s.draining && s.producers.size === 0 && s.elems.size === 0) this.completeStage();
   }
   override postStop(): void {
     const s = this.state;
@@ -129,7 +181,7 @@ class ProducerLogic<T> extends GraphStageLogic implements InHandler {
     this.onHubClosed = this.getAsyncCallback(() => this.completeStage());
   }
   override preStart(): void {
-    if (this.state.closed) return this.completeStage();
+    if (this.state.closed || this.state.draining) return this.completeStage();
     this.state.producers.add(this);
     this.pullIfCredit();
   }
@@ -152,7 +204,9 @@ class ProducerLogic<T> extends GraphStageLogic implements InHandler {
     this.failStage(error);
   }
   override postStop(): void {
-    this.state.producers.delete(this);
+    const s = this.state;
+    // A draining hub completes when its last producer is gone.
+    if (s.producers.delete(this) && s.draining) s.wakeHub();
   }
 }
 
