@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AbruptTerminationException, Keep, Materializer, Sink } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
 import { FileIO } from '@tributary/file';
-import { expectSameBytes, patternBytes, useTempDir } from './helpers.js';
+import { eventually, expectSameBytes, openDescriptorsUnder, patternBytes, quietMaterializer, useTempDir } from './helpers.js';
 
 const concat = (chunks: readonly Buffer[]): Buffer => Buffer.concat(chunks);
 
@@ -17,6 +17,7 @@ describe('FileIO.fromPath', () => {
     fs.writeFileSync(tmp.file('a.bin'), content);
     const [io, chunks] = FileIO.fromPath(tmp.file('a.bin')).toMat(Sink.seq(), Keep.both).run();
     const got = await chunks;
+    expect(openDescriptorsUnder(tmp.path), 'the file is closed when the stream completes').toEqual([]);
     expect(got.map((c) => c.length)).toEqual([8192, 8192, 8192, 8192, 8192, 100]);
     expect(got.every((c) => Buffer.isBuffer(c))).toBe(true);
     expectSameBytes(concat(got), content);
@@ -69,6 +70,7 @@ describe('FileIO.fromPath', () => {
     await probe.expectNoMessage(50);
     probe.cancel();
     expect(await io).toEqual({ count: 3000 });
+    expect(openDescriptorsUnder(tmp.path), 'the file is closed when the IOResult resolves').toEqual([]);
   });
 
   it('resolves the IOResult with the bytes taken when downstream takes only a prefix', async () => {
@@ -80,7 +82,7 @@ describe('FileIO.fromPath', () => {
 
   it('fails the stream and the IOResult with the ENOENT error, naming the path, when the file does not exist', async () => {
     const missing = tmp.file('no-such-file.txt');
-    const [io, done] = FileIO.fromPath(missing).toMat(Sink.ignore(), Keep.both).run();
+    const [io, done] = FileIO.fromPath(missing).toMat(Sink.ignore(), Keep.both).run(quietMaterializer());
     const streamError = await done.then(() => null, (e: unknown) => e);
     const ioError = await io.then(() => null, (e: unknown) => e);
     for (const e of [streamError, ioError]) {
@@ -91,8 +93,17 @@ describe('FileIO.fromPath', () => {
     expect(ioError).toBe(streamError);
   });
 
+  it('has closed the file when a read failure reaches the stream and the IOResult', async () => {
+    // /proc/self/mem cannot be read at offset 0 (nothing is mapped there): the first read fails with EIO.
+    const [io, done] = FileIO.fromPath('/proc/self/mem').toMat(Sink.ignore(), Keep.both).run(quietMaterializer());
+    const error = await done.then(() => null, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'EIO', syscall: 'read', message: expect.stringContaining("'/proc/self/mem'") });
+    await expect(io).rejects.toBe(error);
+    expect(openDescriptorsUnder('/proc/'), 'the file is closed when the stream fails').toEqual([]);
+  });
+
   it('fails with EISDIR, naming the path, when given a directory', async () => {
-    const [io, done] = FileIO.fromPath(tmp.path).toMat(Sink.ignore(), Keep.both).run();
+    const [io, done] = FileIO.fromPath(tmp.path).toMat(Sink.ignore(), Keep.both).run(quietMaterializer());
     await expect(done).rejects.toMatchObject({ code: 'EISDIR', message: expect.stringContaining(tmp.path) });
     await expect(io).rejects.toMatchObject({ code: 'EISDIR' });
   });
@@ -100,7 +111,7 @@ describe('FileIO.fromPath', () => {
   it('fails with ENOTDIR, naming the path, when a path component is a regular file', async () => {
     fs.writeFileSync(tmp.file('plain'), 'x');
     const bad = tmp.file('plain', 'inside.txt');
-    await expect(FileIO.fromPath(bad).runWith(Sink.ignore())).rejects.toMatchObject({ code: 'ENOTDIR', message: expect.stringContaining(bad) });
+    await expect(FileIO.fromPath(bad).runWith(Sink.ignore(), quietMaterializer())).rejects.toMatchObject({ code: 'ENOTDIR', message: expect.stringContaining(bad) });
   });
 
   it('reads on to the end when the file is deleted while being read (the open descriptor keeps the data)', async () => {
@@ -129,7 +140,7 @@ describe('FileIO.fromPath', () => {
         return chunk;
       })
       .toMat(Sink.ignore(), Keep.both)
-      .run();
+      .run(quietMaterializer());
     await expect(done).rejects.toBe(boom);
     await expect(io).rejects.toBe(boom);
   });
@@ -142,7 +153,8 @@ describe('FileIO.fromPath', () => {
     await probe.expectNext();
     mat.shutdown();
     await expect(io).rejects.toBeInstanceOf(AbruptTerminationException);
-    // The leak check after the test makes sure the descriptor was closed.
+    // postStop cannot wait: the descriptor is closed as soon as the reads in flight have returned.
+    await eventually(() => openDescriptorsUnder(tmp.path).length === 0, () => 'the descriptor to be closed');
   });
 
   it('reads a character device, which cannot be read at an offset, one chunk at a time', async () => {
@@ -154,7 +166,7 @@ describe('FileIO.fromPath', () => {
   });
 
   it('fails clearly when a startPosition is given for a file that cannot be read at an offset', async () => {
-    await expect(FileIO.fromPath('/dev/zero', { startPosition: 10 }).runWith(Sink.ignore())).rejects.toThrow(
+    await expect(FileIO.fromPath('/dev/zero', { startPosition: 10 }).runWith(Sink.ignore(), quietMaterializer())).rejects.toThrow(
       "FileIO.fromPath: startPosition 10 needs a regular file, and '/dev/zero' is not one",
     );
   });

@@ -63,7 +63,8 @@ export interface TempDir {
  * Gives each test a fresh temp dir, removed afterwards, and checks after each test that nothing the
  * test's streams opened is still open: no descriptor into the dir, and no more fs requests, watchers or
  * timers than before the test. A stream may still be closing its file when the test's last promise
- * settles (a tail source cancelled by `take`), so the check waits for that — boundedly.
+ * settles (a tail source cancelled by `take`, a stream stopped abruptly), so the check waits for that —
+ * boundedly. (Tests of FileIO check separately that its descriptor is closed before its promises settle.)
  */
 export function useTempDir(): TempDir {
   let dir = '';

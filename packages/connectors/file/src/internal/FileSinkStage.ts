@@ -9,8 +9,8 @@
  *
  * The file is opened in `preStart`. When upstream completes, what is buffered is written, the file is
  * closed, and only then the `IOResult` (bytes written) resolves and the stage stops. When upstream
- * fails, the bytes that had arrived are still written, the file is closed, and the `IOResult` rejects
- * with the upstream error. A failing open or write fails the stage and the `IOResult` with the fs error
+ * fails (or sends something that is not bytes), the bytes that had arrived are still written, the file
+ * is closed, and the `IOResult` rejects with the error. A failing open or write fails the stage and the `IOResult` with the fs error
  * (its message names the path) and cancels upstream. A stage stopped from outside closes the file as
  * soon as its write in flight has returned.
  */
@@ -137,7 +137,10 @@ class FileSinkLogic extends GraphStageLogic implements InHandler {
     const chunk = this.grab(this.in);
     if (this.finishing) return; // failing already; this chunk was pulled before the failure
     if (!(chunk instanceof Uint8Array)) {
-      return this.failAfterClose(new TypeError(`FileIO.toPath(${this.path}): elements must be Uint8Array (a Buffer is one), got ${describeValue(chunk)}`));
+      // The chunks before it were accepted: they are written before the stage fails.
+      const error = new TypeError(`FileIO.toPath(${this.path}): elements must be Uint8Array (a Buffer is one), got ${describeValue(chunk)}`);
+      this.cancel(this.in, error);
+      return this.onUpstreamFailure(error);
     }
     if (chunk.length !== 0) {
       this.pending.push(chunk);
