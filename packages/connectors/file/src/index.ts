@@ -5,4 +5,5 @@
  */
 export { FileIO, type FromPathOptions, type ToPathOptions } from './FileIO.js';
 export type { IOResult } from './IOResult.js';
+export { FileTailSource, type FileTailOptions } from './FileTailSource.js';
 export type { PathLike } from './internal/validate.js';
