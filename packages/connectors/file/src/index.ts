@@ -6,4 +6,5 @@
 export { FileIO, type FromPathOptions, type ToPathOptions } from './FileIO.js';
 export type { IOResult } from './IOResult.js';
 export { FileTailSource, type FileTailOptions } from './FileTailSource.js';
+export { Directory, type WalkOptions } from './Directory.js';
 export type { PathLike } from './internal/validate.js';
