@@ -7,4 +7,6 @@ export { FileIO, type FromPathOptions, type ToPathOptions } from './FileIO.js';
 export type { IOResult } from './IOResult.js';
 export { FileTailSource, type FileTailOptions } from './FileTailSource.js';
 export { Directory, type WalkOptions } from './Directory.js';
+export { DirectoryChangesSource, type DirectoryChangesOptions } from './DirectoryChangesSource.js';
+export type { DirectoryChange } from './DirectoryChange.js';
 export type { PathLike } from './internal/validate.js';

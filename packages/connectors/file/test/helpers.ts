@@ -12,7 +12,7 @@ import { afterEach, beforeEach, expect } from 'vitest';
 import { Materializer } from '@tributary/core';
 
 /** Resource kinds (as `process.getActiveResourcesInfo()` names them) that a file stream may hold. */
-const StreamResources = ['FSReqCallback', 'FSReqPromise', 'FileHandle', 'FileHandleCloseReq', 'FSEvent', 'StatWatcher', 'Timeout'];
+const StreamResources = ['FSReqCallback', 'FSReqPromise', 'FileHandle', 'FileHandleCloseReq', 'FSEventWrap', 'StatWatcher', 'Timeout'];
 
 function countResources(): Map<string, number> {
   const counts = new Map<string, number>();
