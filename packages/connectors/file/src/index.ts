@@ -9,4 +9,5 @@ export { FileTailSource, type FileTailOptions } from './FileTailSource.js';
 export { Directory, type WalkOptions } from './Directory.js';
 export { DirectoryChangesSource, type DirectoryChangesOptions } from './DirectoryChangesSource.js';
 export type { DirectoryChange } from './DirectoryChange.js';
+export { LogRotatorSink, type LogRotatorOptions, type TriggerGenerator } from './LogRotatorSink.js';
 export type { PathLike } from './internal/validate.js';
