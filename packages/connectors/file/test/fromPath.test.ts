@@ -51,6 +51,33 @@ describe('FileIO.fromPath', () => {
     );
   });
 
+  it('never emits more chunks than requested, under random demand, and loses or repeats no byte', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 30_000 }), fc.integer({ min: 500, max: 4000 }), fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 12 }), async (size, chunkSize, requests) => {
+        const content = patternBytes(size, chunkSize);
+        const file = tmp.file(`d-${size}-${chunkSize}.bin`);
+        fs.writeFileSync(file, content);
+        const probe = FileIO.fromPath(file, { chunkSize }).runWith(TestSink.probe<Buffer>({ noMessageMs: 5 }));
+        const total = Math.ceil(size / chunkSize);
+        const got: Buffer[] = [];
+        for (const n of requests) {
+          if (got.length === total) break;
+          probe.request(n);
+          const expected = Math.min(n, total - got.length);
+          for (let i = 0; i < expected; i++) got.push(await probe.expectNext());
+          if (got.length < total) await probe.expectNoMessage(); // nothing beyond the demand
+        }
+        if (got.length < total) probe.request(total - got.length);
+        while (got.length < total) got.push(await probe.expectNext());
+        probe.request(1);
+        await probe.expectComplete();
+        expectSameBytes(concat(got), content);
+        fs.rmSync(file);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it('completes at once for an empty file', async () => {
     fs.writeFileSync(tmp.file('empty'), '');
     const [io, chunks] = FileIO.fromPath(tmp.file('empty')).toMat(Sink.seq(), Keep.both).run();
