@@ -213,7 +213,7 @@ function writeScenario(name: string, size: number, chunkSize: number): Scenario 
     contenders: [
       contender({ name: 'loop', note: `fs.write callback loop, one ${kib} write at a time`, run: () => writeLoop(current, chunk, count) }),
       contender({ name: 'node-stream', note: "fs.createWriteStream, writing until write() returns false, then waiting for 'drain'", run: () => writeStream(current, chunk, count) }),
-      contender({ name: 'tributary', note: `Source.repeat(chunk).take(n) → FileIO.toPath (one write in flight, up to 64 KiB gathered per writev)`, run: () => writeTributary(current, chunk, count) }),
+      contender({ name: 'tributary', note: `Source.repeat(chunk).take(n) → FileIO.toPath (one write in flight, up to 256 KiB gathered per writev)`, run: () => writeTributary(current, chunk, count) }),
     ],
   };
 }

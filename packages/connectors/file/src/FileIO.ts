@@ -85,7 +85,7 @@ export const FileIO = {
    * `Uint8Array`s (a `Buffer` is one); anything else fails the stream with a `TypeError`.
    *
    * - **Emits when** — a sink.
-   * - **Backpressures when** the write in flight has not returned and 64 KiB wait for the next one.
+   * - **Backpressures when** the write in flight has not returned and 256 KiB wait for the next one.
    * - **Completes when** upstream completes and every byte is written and the file closed.
    * - **Cancels when** a write fails or an element is not a `Uint8Array`.
    *

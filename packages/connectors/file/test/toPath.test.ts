@@ -149,7 +149,8 @@ describe('FileIO.toPath', () => {
     expect((error as Error).message).toContain("'/dev/full'");
     // Upstream learns of the failure through its cancellation.
     await expect(done).rejects.toBe(error);
-    expect(pulled).toBeLessThan(200);
+    // At most the batch gathered while the file was opened, and the one gathered while its write failed.
+    expect(pulled).toBeLessThanOrEqual(2 * 256);
   });
 
   it('stops pulling while the bytes are not taken (a FIFO nobody reads), and goes on when they are', async () => {
@@ -181,7 +182,8 @@ describe('FileIO.toPath', () => {
     );
     await sleep(100);
     expect(pulled).toBe(settled);
-    expect(pulled).toBeLessThan(12);
+    // What is held back: the pipe (64 KiB) and the reader's buffer, the write in flight, one batch (256 KiB).
+    expect(pulled).toBeLessThanOrEqual(16);
     reader.on('data', (d: Buffer | string) => void (received += d.length));
     reader.resume();
     expect(await io).toEqual({ count: 64 * chunk.length });

@@ -38,7 +38,7 @@ export interface FileSinkSettings {
 }
 
 /** Bytes gathered into one write while the previous write runs; the stage stops pulling beyond this. */
-const WriteBatchBytes = 64 * 1024;
+const WriteBatchBytes = 256 * 1024;
 /** Chunks per `writev` (well under IOV_MAX, 1024 on Linux). */
 const WriteBatchChunks = 256;
 
