@@ -5,15 +5,8 @@
  */
 import { Source } from '@tributary/core';
 import { FileTailStage } from './internal/FileTailStage.js';
-import {
-  type PathLike,
-  requireBoolean,
-  requireMillis,
-  requireNonNegativeInt,
-  requireOptions,
-  requirePath,
-  requirePositiveInt,
-} from './internal/validate.js';
+import { DefaultTailChunkSize, tailSettings } from './internal/tailSettings.js';
+import { type PathLike, requireOptions, requirePositiveInt } from './internal/validate.js';
 
 export interface FileTailOptions {
   /** Most bytes per emitted chunk. Default 8192. */
@@ -24,20 +17,6 @@ export interface FileTailOptions {
   readonly pollingIntervalMs?: number;
   /** Wait (polling) for a file that does not exist yet instead of failing with `ENOENT`. Default false. */
   readonly waitForFile?: boolean;
-}
-
-const DefaultChunkSize = 8192;
-const DefaultPollingIntervalMs = 250;
-
-/** @internal Validated settings shared by `create` and `lines`. */
-export function tailSettings(where: string, path: unknown, o: Partial<FileTailOptions>, maxChunkSize: number) {
-  return {
-    path: requirePath(where, 'path', path),
-    maxChunkSize,
-    startingPosition: o.startingPosition === undefined ? 0 : requireNonNegativeInt(where, 'startingPosition', o.startingPosition),
-    pollingIntervalMs: o.pollingIntervalMs === undefined ? DefaultPollingIntervalMs : requireMillis(where, 'pollingIntervalMs', o.pollingIntervalMs),
-    waitForFile: o.waitForFile === undefined ? false : requireBoolean(where, 'waitForFile', o.waitForFile),
-  };
 }
 
 export const FileTailSource = {
@@ -67,7 +46,7 @@ export const FileTailSource = {
   create(path: PathLike, options?: FileTailOptions): Source<Buffer> {
     const where = 'FileTailSource.create';
     const o = requireOptions<FileTailOptions>(where, options);
-    const maxChunkSize = o.maxChunkSize === undefined ? DefaultChunkSize : requirePositiveInt(where, 'maxChunkSize', o.maxChunkSize);
+    const maxChunkSize = o.maxChunkSize === undefined ? DefaultTailChunkSize : requirePositiveInt(where, 'maxChunkSize', o.maxChunkSize);
     return Source.fromGraph(new FileTailStage(tailSettings(where, path, o, maxChunkSize)));
   },
 } as const;
