@@ -8,8 +8,9 @@
  *   fileWrite / fileWrite8k  write N bytes in 64 KiB / 8 KiB chunks to a fresh file
  *
  * Contenders: `loop` is a plain callback `fs.read` (`fs.write`) loop, one call at a time; `node-stream`
- * is `fs.createReadStream` (`fs.createWriteStream`, waiting for 'drain' when `write` says so);
- * `tributary` is `FileIO.fromPath → Sink.ignore` (`Source → FileIO.toPath`).
+ * is `fs.createReadStream` (`fs.createWriteStream`, waiting for 'drain' when `write` says so; also with
+ * a 256 KiB highWaterMark, the most FileIO.toPath gathers into one write); `tributary` is
+ * `FileIO.fromPath → Sink.foreach` (`Source → FileIO.toPath`).
  *
  * The input file is written once, untimed, into a temp directory that is removed at exit. After the
  * first run it is in the page cache, so what is measured is the cost of the read path (system calls,
@@ -173,9 +174,9 @@ function writeLoop(file: string, chunk: Buffer, count: number): Promise<number> 
   });
 }
 
-function writeStream(file: string, chunk: Buffer, count: number): Promise<number> {
+function writeStream(file: string, chunk: Buffer, count: number, highWaterMark?: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const out = fs.createWriteStream(file);
+    const out = fs.createWriteStream(file, highWaterMark === undefined ? {} : { highWaterMark });
     out.on('error', reject);
     let left = count;
     const pump = (): void => {
@@ -212,7 +213,8 @@ function writeScenario(name: string, size: number, chunkSize: number): Scenario 
     elements: count * chunkSize,
     contenders: [
       contender({ name: 'loop', note: `fs.write callback loop, one ${kib} write at a time`, run: () => writeLoop(current, chunk, count) }),
-      contender({ name: 'node-stream', note: "fs.createWriteStream, writing until write() returns false, then waiting for 'drain'", run: () => writeStream(current, chunk, count) }),
+      contender({ name: 'node-stream', note: "fs.createWriteStream (highWaterMark 16 KiB), writing until write() returns false, then waiting for 'drain'", run: () => writeStream(current, chunk, count) }),
+      contender({ name: 'node-stream-256k', note: 'the same with highWaterMark 256 KiB: as much buffered as FileIO.toPath gathers', run: () => writeStream(current, chunk, count, 256 * KiB) }),
       contender({ name: 'tributary', note: `Source.repeat(chunk).take(n) → FileIO.toPath (one write in flight, up to 256 KiB gathered per writev)`, run: () => writeTributary(current, chunk, count) }),
     ],
   };
