@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BufferOverflowError, Keep, KillSwitches, Materializer, Sink } from '@tributary/core';
 import { TestSink, VirtualScheduler } from '@tributary/testkit';
 import { type DirectoryChange, DirectoryChangesSource } from '@tributary/file';
-import { eventually, quietMaterializer, sleep, useTempDir } from './helpers.js';
+import { eventually, quietMaterializer, useTempDir } from './helpers.js';
 
 const Interval = 100;
 
@@ -185,16 +185,18 @@ describe('DirectoryChangesSource.create on the system scheduler', () => {
   const tmp = useTempDir();
 
   it('reports changes within a few intervals, and closes its watcher when cancelled', async () => {
-    const [killSwitch, changes] = DirectoryChangesSource.create(tmp.path, { pollIntervalMs: 10 })
+    const seen: Change[] = [];
+    const [killSwitch, done] = DirectoryChangesSource.create(tmp.path, { pollIntervalMs: 10 })
       .viaMat(KillSwitches.single<Change>(), Keep.right)
-      .toMat(Sink.seq(), Keep.both)
+      .toMat(Sink.foreach((c: Change) => void seen.push(c)), Keep.both)
       .run();
     fs.writeFileSync(tmp.file('a'), '');
-    await sleep(60);
+    await eventually(() => seen.length === 1, () => 'the creation');
     fs.rmSync(tmp.file('a'));
-    await sleep(60);
+    await eventually(() => seen.length === 2, () => 'the deletion');
     killSwitch.shutdown();
-    expect(await changes).toEqual([
+    await done;
+    expect(seen).toEqual([
       [tmp.file('a'), 'creation'],
       [tmp.file('a'), 'deletion'],
     ]);

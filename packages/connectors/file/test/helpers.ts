@@ -35,11 +35,11 @@ export function openDescriptorsUnder(dir: string): string[] {
 }
 
 /** Waits (real time, bounded) until `cond()` holds; fails with `what` if it never does. */
-export async function eventually(cond: () => boolean, what: () => string, timeoutMs = 3000): Promise<void> {
+export async function eventually(cond: () => boolean, what: () => string, timeoutMs = 3000, everyMs = 5): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what()}`);
-    await new Promise<void>((r) => setTimeout(r, 5));
+    await new Promise<void>((r) => setTimeout(r, everyMs));
   }
 }
 
