@@ -118,6 +118,11 @@ class DirectoryChangesLogic extends TimerGraphStageLogic implements OutHandler {
   private looking = false;
   private directoryGone = false;
   private cancelled = false;
+  private started = false;
+  /** Why watching could not start (found at materialization, reported when the stage starts). */
+  private startFailure: { readonly error: unknown } | null = null;
+  /** Why the stage polls although it was asked to watch (logged once the materializer is there). */
+  private pollingBecause: unknown = undefined;
 
   private readonly onWatchEvent = this.getAsyncCallback<string | null>(this.watchEvent);
   private readonly onWatchError = this.getAsyncCallback<unknown>(this.watchError);
@@ -127,9 +132,6 @@ class DirectoryChangesLogic extends TimerGraphStageLogic implements OutHandler {
     if (this.cancelled) this.completeStage();
     else this.failStage(e);
   });
-
-  /** Why watching could not start (found at materialization, reported when the stage starts). */
-  private startFailure: { readonly error: unknown } | null = null;
 
   constructor(stage: DirectoryChangesStage) {
     super(stage.shape);
@@ -188,9 +190,6 @@ class DirectoryChangesLogic extends TimerGraphStageLogic implements OutHandler {
     if (this.started) this.logPollingFallback(cause);
     else this.pollingBecause = cause;
   }
-
-  private started = false;
-  private pollingBecause: unknown = undefined;
 
   private logPollingFallback(cause: unknown): void {
     this.materializer.logger?.(`${this.stageName}(${this.dir}): fs.watch is not available, polling every ${this.settings.pollIntervalMs} ms instead`, cause);
@@ -333,7 +332,7 @@ class DirectoryChangesLogic extends TimerGraphStageLogic implements OutHandler {
     else this.completeStage();
   }
 
-  /** Ends the stream: completes, or fails with `error`; a look in flight is waited for. */
+  /** Ends the stream: completes, or fails with `error` (a look still in flight finds the stage stopped). */
   private finish(error?: unknown): void {
     this.closeWatcher();
     if (error === undefined) this.completeStage();
