@@ -3,7 +3,7 @@
  * same file, with equal chunk sizes. N is a number of bytes (default 1 GiB); `elements/s` is bytes/s.
  *
  *   fileRead / fileRead64k   read an N-byte file in 8 KiB / 64 KiB chunks
- *   fileReadDefaults         the same, each with its defaults (FileIO: 8 KiB chunks, 4 read ahead;
+ *   fileReadDefaults         the same, each with its defaults (FileIO: 8 KiB chunks, 16 read ahead;
  *                            createReadStream: 64 KiB)
  *   fileWrite / fileWrite8k  write N bytes in 64 KiB / 8 KiB chunks to a fresh file
  *
@@ -130,7 +130,7 @@ function readScenario(name: string, size: number, chunkSize: number): Scenario {
     contenders: [
       { name: 'loop', note: `fs.read callback loop, one ${kib} read at a time`, setup: () => void file(), run: () => readLoop(file(), chunkSize) },
       { name: 'node-stream', note: `fs.createReadStream, highWaterMark ${kib}`, run: () => readStream(file(), chunkSize) },
-      { name: 'tributary', note: `FileIO.fromPath, chunkSize ${kib} (4 chunks read ahead) → Sink.foreach`, run: () => readTributary(file(), { chunkSize }) },
+      { name: 'tributary', note: `FileIO.fromPath, chunkSize ${kib} (16 chunks read ahead) → Sink.foreach`, run: () => readTributary(file(), { chunkSize }) },
     ],
   };
 }
@@ -144,7 +144,7 @@ function readDefaultsScenario(size: number): Scenario {
     contenders: [
       { name: 'loop', note: 'fs.read callback loop, one 64 KiB read at a time', setup: () => void file(), run: () => readLoop(file(), 64 * KiB) },
       { name: 'node-stream', note: 'fs.createReadStream() (64 KiB)', run: () => readStream(file()) },
-      { name: 'tributary', note: 'FileIO.fromPath() (8 KiB chunks, 4 read ahead) → Sink.foreach', run: () => readTributary(file()) },
+      { name: 'tributary', note: 'FileIO.fromPath() (8 KiB chunks, 16 read ahead) → Sink.foreach', run: () => readTributary(file()) },
     ],
   };
 }

@@ -24,7 +24,8 @@ export interface FromPathOptions {
   readonly startPosition?: number;
   /**
    * How many chunks may be read ahead of downstream demand, counting reads in flight (they run side by
-   * side). Memory held is at most `readAhead × chunkSize`. Default 4; 1 reads strictly one chunk per pull.
+   * side). Memory held is at most `readAhead × chunkSize`. Default 16 (as Pekko's input buffer); 1 reads
+   * strictly one chunk per pull.
    */
   readonly readAhead?: number;
 }
@@ -41,7 +42,7 @@ export interface ToPathOptions {
 }
 
 const DefaultChunkSize = 8192;
-const DefaultReadAhead = 4;
+const DefaultReadAhead = 16;
 
 export const FileIO = {
   /**

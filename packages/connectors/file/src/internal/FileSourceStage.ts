@@ -5,9 +5,9 @@
  * read-ahead: once the first pull arrived, up to `readAhead` chunks are being read or wait to be
  * emitted (Pekko's FileSource reads ahead up to its input buffer the same way). Each read is
  * positional (`pread` at its own offset), so the reads of the read-ahead run side by side in libuv's
- * thread pool; a chunk costs a thread-pool round trip of tens of microseconds, and keeping several in
- * flight is what lets 8 KiB chunks keep up with `fs.createReadStream`. Memory stays bounded by
- * `readAhead × chunkSize`, whatever the file size and however slow downstream is.
+ * thread pool; a chunk costs a thread-pool round trip of tens of microseconds, and keeping several
+ * queued (16 by default) is what lets 8 KiB chunks keep up with `fs.createReadStream`. Memory stays
+ * bounded by `readAhead × chunkSize`, whatever the file size and however slow downstream is.
  *
  * Reads complete in any order; chunks are emitted strictly in file order from a ring of slots. A read
  * that returns fewer bytes than asked for marks the end of the file (as Pekko's does): its bytes are
