@@ -3,6 +3,7 @@
  * each section of the guide with code is a test here.
  */
 import fs from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { describe, expect, it } from 'vitest';
 import { Keep, KillSwitches, Materializer, Sink, Source } from '@tributary/core';
 import { TestSink, TestSource, VirtualScheduler } from '@tributary/testkit';
@@ -137,6 +138,52 @@ describe('docs/file.md', () => {
       .runForeach((dir) => void ready.push(dir));
     expect(ready).toEqual([tmp.file('archive', '2024-01-01'), tmp.file('archive', '2024-01-02')]);
     expect(fs.statSync(tmp.file('archive', '2024-01-02')).isDirectory()).toBe(true);
+  });
+
+  it('a pipeline: log file → parse → rotate', async () => {
+    interface LogEntry {
+      time: string;
+      level: string;
+      message: string;
+    }
+    const parse = (line: string): LogEntry | undefined => {
+      const m = /^(\S+) (INFO|WARN|ERROR) (.*)$/.exec(line);
+      return m === null ? undefined : { time: m[1]!, level: m[2]!, message: m[3]! };
+    };
+    const log = tmp.file('app.log');
+    const out = tmp.file('errors');
+    fs.mkdirSync(out);
+    fs.writeFileSync(log, '2024-05-01T10:00:00Z INFO started\n2024-05-01T10:00:01Z ERROR disk almost full\nnot a log line\n');
+    const [killSwitch, done] = FileTailSource.create(log, { pollingIntervalMs: 5 })
+      .viaMat(KillSwitches.single<Buffer>(), Keep.right)
+      .statefulMap(
+        () => ({ decoder: new StringDecoder('utf8'), rest: '' }),
+        (state, chunk: Buffer) => {
+          const lines = (state.rest + state.decoder.write(chunk)).split('\n');
+          state.rest = lines.pop()!;
+          return [state, lines] as const;
+        },
+      )
+      .mapConcat((lines) => lines)
+      .collect(parse)
+      .filter((e) => e.level === 'ERROR')
+      .map((e) => Buffer.from(JSON.stringify(e) + '\n'))
+      .toMat(LogRotatorSink.create(bySize(out, 100)), Keep.both)
+      .run();
+    // More lines arrive while the pipeline runs, one with its end written later.
+    fs.appendFileSync(log, '2024-05-01T10:00:02Z WARN slow\n2024-05-01T10:00:03Z ERROR disk full\n2024-05-01T10:00:04Z ERR');
+    await sleep(20);
+    fs.appendFileSync(log, 'OR write failed\n');
+    const written = (): string[] =>
+      fs
+        .readdirSync(out)
+        .sort()
+        .flatMap((f) => fs.readFileSync(`${out}/${f}`, 'utf8').split('\n').filter((l) => l !== ''));
+    await eventually(() => written().length === 3, () => `three errors written (so far ${JSON.stringify(written())})`);
+    killSwitch.shutdown();
+    await done;
+    expect(written().map((l) => (JSON.parse(l) as LogEntry).message)).toEqual(['disk almost full', 'disk full', 'write failed']);
+    expect(fs.readdirSync(out).length).toBe(3); // each entry is about 70 bytes: two do not fit in one 100-byte file
   });
 
   it('Testing: a tail in virtual time', async () => {
