@@ -18,6 +18,7 @@ import { kafkaScenarios } from './scenarios/kafka.bench.js';
 import { graphScenarios } from './scenarios/graph.bench.js';
 import { lines } from './scenarios/lines.bench.js';
 import { gzip } from './scenarios/gzip.bench.js';
+import { fileDefaultBytes, fileScenarios } from './scenarios/file.bench.js';
 
 /** Every scenario, by name, with its default element count. To add one: write scenarios/x.bench.ts and list it here. */
 const scenarios: Readonly<Record<string, (elements: number) => Scenario>> = {
@@ -27,6 +28,7 @@ const scenarios: Readonly<Record<string, (elements: number) => Scenario>> = {
   ...graphScenarios, // concatMap, merge, zip
   lines: (n) => lines(n), gzip: (n) => gzip(n), // N = bytes of input
   ...kafkaScenarios, // starts its own Kafka broker (needs Java + Maven)
+  ...fileScenarios, // fileRead, fileRead64k, fileReadDefaults, fileWrite, fileWrite8k: N is a number of bytes
 };
 const defaultElements: Readonly<Record<string, number>> = {
   concatMap: 1_000_000, merge: 1_000_000, zip: 100_000,
@@ -35,6 +37,7 @@ const defaultElements: Readonly<Record<string, number>> = {
   mapAsync: 100_000, mapAsyncUnordered: 100_000, asyncBoundary: 1_000_000, slowConsumer: 100_000,
   lines: 100 * 2 ** 20, gzip: 64 * 2 ** 20,
   kafkaConsume1p: 1_000_000, kafkaConsume8p: 1_000_000, kafkaCopy1p: 200_000, kafkaCopy8p: 200_000, // kafkajs produces ~40k records/s here
+  ...fileDefaultBytes,
 };
 
 async function main(): Promise<void> {
