@@ -73,7 +73,9 @@ export class ServerBuilder {
   bind(handler: RequestHandler, options: BindOptions = {}): Promise<ServerBinding> {
     requireFunction('ServerBuilder.bind', 'handler', handler);
     checkOptions('ServerBuilder.bind', options);
+    // A bind failure is reported by the binding promise; the stream itself just ends.
     return this.connectionSource(options)
+      .onErrorComplete()
       .to(Sink.foreach<IncomingConnection>((c) => c.handleWithAsyncHandler(handler)))
       .run(this.materializer ?? Materializer.default);
   }
@@ -91,6 +93,7 @@ export class ServerBuilder {
     checkOptions('ServerBuilder.bindFlow', options);
     const materializer = this.materializer ?? Materializer.default;
     return this.connectionSource(options)
+      .onErrorComplete()
       .to(Sink.foreach<IncomingConnection>((c) => c.handleWith(flow, materializer)))
       .run(materializer);
   }

@@ -15,6 +15,8 @@ export { ServerSettings } from './ServerSettings.js';
 export { ServerBuilder } from './ServerBuilder.js';
 export type { ServerBinding } from './ServerBinding.js';
 export type { IncomingConnection, RequestHandler } from './IncomingConnection.js';
+export { ServerSentEvent, type ServerSentEventEntityOptions } from './ServerSentEvent.js';
+export { EventSource, type EventSourceOptions } from './EventSource.js';
 export type { BindOptions, UpgradeListener } from './internal/HttpServerRuntime.js';
 export {
   EntityStreamSizeError,

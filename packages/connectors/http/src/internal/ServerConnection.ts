@@ -19,7 +19,7 @@ import { HttpResponse } from '../HttpResponse.js';
 import type { IncomingConnection, RequestHandler } from '../IncomingConnection.js';
 import type { ServerSettings } from '../ServerSettings.js';
 import { RequestFeedSource, type RequestFeed } from './RequestFeedSource.js';
-import { type ExchangeContext, type Produce, refuse, serveExchange } from './serveExchange.js';
+import { type Exchange, type ExchangeContext, type Produce, refuse, serveExchange } from './serveExchange.js';
 import { describeValue, requireFunction } from './validate.js';
 
 /** What a connection needs from the server it belongs to. */
@@ -32,6 +32,12 @@ export interface ServerContext {
 }
 
 type Pending = readonly [IncomingMessage, ServerResponse];
+
+/** The parts of Node's HTTP server socket state that its own pipelining guard uses (see `pause`). */
+type NodeHttpSocket = Socket & { _paused?: boolean; parser?: { resume(): void } | null };
+
+const kExchange = Symbol('tributary.http.exchange');
+type TrackedResponse = ServerResponse & { [kExchange]?: Exchange };
 
 export class ServerConnection implements IncomingConnection, ExchangeContext {
   readonly localAddress: AddressInfo;
@@ -94,10 +100,16 @@ export class ServerConnection implements IncomingConnection, ExchangeContext {
   /** Node parsed a request on this connection. */
   onRequest(req: IncomingMessage, res: ServerResponse): void {
     this.unanswered++;
-    res.once('close', () => this.answered());
+    res.once('close', () => {
+      (res as TrackedResponse)[kExchange]?.closed();
+      this.answered();
+    });
     if (this.unanswered >= this.settings.pipeliningLimit && !this.pausedByUs) {
-      // Stop reading further pipelined requests — but only once this one's body is in.
-      if (req.complete) this.pause();
+      // Stop reading further pipelined requests — but only once this one's body is in (a request
+      // without a body is complete as soon as its head is).
+      const h = req.headers;
+      const hasBody = h['transfer-encoding'] !== undefined || (h['content-length'] !== undefined && h['content-length'] !== '0');
+      if (!hasBody || req.complete) this.pause();
       else req.once('end', () => this.pause());
     }
     if (this.waiting !== null) this.waiting.push([req, res]);
@@ -107,12 +119,19 @@ export class ServerConnection implements IncomingConnection, ExchangeContext {
   private dispatch(req: IncomingMessage, res: ServerResponse): void {
     if (this.server.terminating) refuse(req, res, 503, 'The server is shutting down.');
     else if (this.flowRun?.ended === true) refuse(req, res, 503, 'The request handler of this connection has stopped.');
-    else serveExchange(req, res, this.produce!, this);
+    else (res as TrackedResponse)[kExchange] = serveExchange(req, res, this.produce!, this);
   }
 
+  /**
+   * Node's HTTP parser reads the socket's handle directly, so `socket.pause()` alone does not stop it.
+   * `_paused` and `parser` are the fields Node's own server uses for its pipelining flood guard
+   * (`_http_server.js`): with `_paused` set, Node pauses the parser after the current read and does not
+   * let a request body's reads resume the socket.
+   */
   private pause(): void {
     if (this.pausedByUs || this.unanswered < this.settings.pipeliningLimit || this.socket.destroyed) return;
     this.pausedByUs = true;
+    (this.socket as NodeHttpSocket)._paused = true;
     this.socket.pause();
   }
 
@@ -120,7 +139,12 @@ export class ServerConnection implements IncomingConnection, ExchangeContext {
     this.unanswered--;
     if (this.pausedByUs && this.unanswered < this.settings.pipeliningLimit) {
       this.pausedByUs = false;
-      this.socket.resume();
+      const socket = this.socket as NodeHttpSocket;
+      if (socket._paused === true && !socket.destroyed) {
+        socket._paused = false;
+        socket.parser?.resume();
+        socket.resume();
+      }
     }
     this.server.responseDone();
   }

@@ -37,7 +37,7 @@ export type Produce = (request: HttpRequest) => HttpResponse | PromiseLike<HttpR
 const TimeoutText = 'The server was not able to produce a timely response to your request.\r\nPlease try again in a short while!';
 const ErrorText = 'There was an internal server error.';
 
-class Exchange {
+export class Exchange {
   private responded = false;
   private timer: Cancellable | null = null;
   private abandoned = false;
@@ -127,6 +127,13 @@ class Exchange {
     this.respondWith(HttpResponse.status(500, ErrorText), false);
   }
 
+  /** The response closed (sent, or the connection went away): no timer may outlive it. */
+  closed(): void {
+    this.timer?.cancel();
+    this.timer = null;
+    this.responded = true;
+  }
+
   private timedOut(): void {
     this.timer = null;
     if (this.responded) return;
@@ -187,8 +194,10 @@ function isPrematureClose(e: unknown): boolean {
   return (e as { code?: unknown } | null)?.code === 'ERR_STREAM_PREMATURE_CLOSE';
 }
 
-export function serveExchange(req: IncomingMessage, res: ServerResponse, produce: Produce, ctx: ExchangeContext): void {
-  new Exchange(req, res, ctx).run(produce);
+export function serveExchange(req: IncomingMessage, res: ServerResponse, produce: Produce, ctx: ExchangeContext): Exchange {
+  const exchange = new Exchange(req, res, ctx);
+  exchange.run(produce);
+  return exchange;
 }
 
 /** Answers a request without involving the application (terminating server, ended handler flow). */
