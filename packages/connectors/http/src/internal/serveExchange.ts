@@ -14,7 +14,7 @@
  * the rest just to throw it away would let any client make the server swallow unbounded input.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Cancellable, Keep, type Materializer, type Scheduler, StreamConverters } from '@tributary/core';
+import { type Cancellable, Keep, type Materializer, type Scheduler } from '@tributary/core';
 import { EntityStreamSizeError } from '../errors.js';
 import { HttpEntity, StrictEntity } from '../HttpEntity.js';
 import { receivedHeaders } from '../HttpHeaders.js';
@@ -22,6 +22,7 @@ import { HttpRequest } from '../HttpRequest.js';
 import { HttpResponse } from '../HttpResponse.js';
 import type { ServerSettings } from '../ServerSettings.js';
 import { ConnectionEntity } from './ConnectionEntity.js';
+import { ResponseBodySink } from './ResponseBodySink.js';
 import { describeValue } from './validate.js';
 
 export interface ExchangeContext {
@@ -174,13 +175,9 @@ export class Exchange {
     }
     res.flushHeaders();
     entity.dataBytes
-      .toMat(StreamConverters.fromWritable(() => res), Keep.right)
+      .toMat(new ResponseBodySink(res), Keep.right)
       .run(this.ctx.materializer)
-      .catch((e: unknown) => {
-        if (!res.destroyed) res.destroy();
-        // A client going away mid-download is routine; a failing entity source is the application's.
-        if (!isPrematureClose(e)) this.ctx.settings.logger.warn(`HTTP server: the streamed response to ${this.req.method} ${this.req.url} failed`, e);
-      });
+      .catch((e: unknown) => this.ctx.settings.logger.warn(`HTTP server: the streamed entity of the response to ${this.req.method} ${this.req.url} failed; the response was cut off`, e));
   }
 
   private mustCloseAfter(): boolean {
@@ -188,10 +185,6 @@ export class Exchange {
     const entity = this.entity;
     return entity instanceof ConnectionEntity && !this.req.complete && !entity.isClaimed;
   }
-}
-
-function isPrematureClose(e: unknown): boolean {
-  return (e as { code?: unknown } | null)?.code === 'ERR_STREAM_PREMATURE_CLOSE';
 }
 
 export function serveExchange(req: IncomingMessage, res: ServerResponse, produce: Produce, ctx: ExchangeContext): Exchange {
