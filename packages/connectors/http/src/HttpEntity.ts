@@ -42,7 +42,15 @@ export abstract class HttpEntity {
    *
    * @example const body: Buffer = await response.entity.toStrict(5_000, 1 << 20);
    */
-  abstract toStrict(timeoutMs: number, maxBytes?: number): Promise<Buffer>;
+  toStrict(timeoutMs: number, maxBytes: number = Infinity): Promise<Buffer> {
+    try {
+      requireMillis('HttpEntity.toStrict', 'timeoutMs', timeoutMs);
+      requireByteLimit('HttpEntity.toStrict', 'maxBytes', maxBytes);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.collect(timeoutMs, maxBytes);
+  }
 
   /**
    * Reads and drops all bytes; resolves when they have been read. On a connection this keeps the
@@ -67,7 +75,7 @@ export abstract class HttpEntity {
     return JSON.parse(text) as T;
   }
 
-  private readWith(where: string, options: EntityReadOptions): Promise<Buffer> {
+  private async readWith(where: string, options: EntityReadOptions): Promise<Buffer> {
     if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object, got ${describeValue(options)}`);
     const maxBytes = options.maxBytes === undefined ? Infinity : requireByteLimit(where, 'maxBytes', options.maxBytes);
     const timeoutMs = options.timeoutMs === undefined ? Infinity : requireMillis(where, 'timeoutMs', options.timeoutMs);
@@ -140,11 +148,6 @@ export class StrictEntity extends HttpEntity {
     return this.data.length === 0;
   }
 
-  toStrict(timeoutMs: number, maxBytes: number = Infinity): Promise<Buffer> {
-    requireMillis('HttpEntity.toStrict', 'timeoutMs', timeoutMs);
-    return this.collect(timeoutMs, requireByteLimit('HttpEntity.toStrict', 'maxBytes', maxBytes));
-  }
-
   protected collect(_timeoutMs: number, maxBytes: number): Promise<Buffer> {
     if (this.data.length > maxBytes) return Promise.reject(new EntityStreamSizeError(maxBytes, this.data.length, 'HttpEntity.toStrict'));
     return Promise.resolve(this.data);
@@ -179,11 +182,6 @@ export class StreamedEntity extends HttpEntity {
 
   get dataBytes(): Source<Buffer> {
     return this.source.map(asBufferChunk).mapMaterializedValue(() => undefined);
-  }
-
-  toStrict(timeoutMs: number, maxBytes: number = Infinity): Promise<Buffer> {
-    requireMillis('HttpEntity.toStrict', 'timeoutMs', timeoutMs);
-    return this.collect(timeoutMs, requireByteLimit('HttpEntity.toStrict', 'maxBytes', maxBytes));
   }
 
   protected collect(timeoutMs: number, maxBytes: number): Promise<Buffer> {

@@ -23,7 +23,6 @@ import { type Cancellable, type Scheduler, Source, SystemScheduler } from '@trib
 import { EntityConsumedError, EntityStreamSizeError, EntitySubscriptionTimeoutError } from '../errors.js';
 import { entityTimeout, HttpEntity } from '../HttpEntity.js';
 import type { HttpLogger } from '../HttpLogger.js';
-import { requireByteLimit, requireMillis } from './validate.js';
 import { ReadableEntitySource } from './ReadableEntitySource.js';
 
 export interface ConnectionEntityOptions {
@@ -123,11 +122,6 @@ export class ConnectionEntity extends HttpEntity {
 
   get dataBytes(): Source<Buffer> {
     return Source.fromGraph(new ReadableEntitySource(this));
-  }
-
-  toStrict(timeoutMs: number, maxBytes: number = Infinity): Promise<Buffer> {
-    requireMillis('HttpEntity.toStrict', 'timeoutMs', timeoutMs);
-    return this.collect(timeoutMs, requireByteLimit('HttpEntity.toStrict', 'maxBytes', maxBytes));
   }
 
   protected collect(timeoutMs: number, maxBytes: number): Promise<Buffer> {
