@@ -16,6 +16,7 @@ import { asyncBoundary } from './scenarios/asyncBoundary.bench.js';
 import { slowConsumer } from './scenarios/slowConsumer.bench.js';
 import { kafkaScenarios } from './scenarios/kafka.bench.js';
 import { graphScenarios } from './scenarios/graph.bench.js';
+import { httpScenarios } from './scenarios/http.bench.js';
 
 /** Every scenario, by name, with its default element count. To add one: write scenarios/x.bench.ts and list it here. */
 const scenarios: Readonly<Record<string, (elements: number) => Scenario>> = {
@@ -24,12 +25,14 @@ const scenarios: Readonly<Record<string, (elements: number) => Scenario>> = {
   mapAsync: (n) => mapAsyncOrdered(n), mapAsyncUnordered: (n) => mapAsyncUnordered(n), asyncBoundary: (n) => asyncBoundary(n), slowConsumer: (n) => slowConsumer(n),
   ...graphScenarios, // concatMap, merge, zip
   ...kafkaScenarios, // starts its own Kafka broker (needs Java + Maven)
+  ...httpScenarios, // httpGets, httpServe, httpUpload, httpDownload (servers in child processes)
 };
 const defaultElements: Readonly<Record<string, number>> = {
   concatMap: 1_000_000, merge: 1_000_000, zip: 100_000,
   filterMapReduce: 1_000_000,
   scanReduce: 1_000_000,
   mapAsync: 100_000, mapAsyncUnordered: 100_000, asyncBoundary: 1_000_000, slowConsumer: 100_000,
+  httpGets: 10_000, httpServe: 20_000, httpUpload: 1024, httpDownload: 1024, // requests; MiB for the transfers
   kafkaConsume1p: 1_000_000, kafkaConsume8p: 1_000_000, kafkaCopy1p: 200_000, kafkaCopy8p: 200_000, // kafkajs produces ~40k records/s here
 };
 

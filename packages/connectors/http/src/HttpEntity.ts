@@ -1,3 +1,4 @@
+import { TextDecoder } from 'node:util';
 import { CompletionTimeoutError, Materializer, Sink, Source, TimeoutError } from '@tributary/core';
 import { EntityStreamSizeError } from './errors.js';
 import { describeValue, requireByteLimit, requireMillis } from './internal/validate.js';
@@ -65,8 +66,7 @@ export abstract class HttpEntity {
 
   /** The whole entity decoded as text, with the charset of its content type (UTF-8 when none is named). */
   async text(options: EntityReadOptions = {}): Promise<string> {
-    const bytes = await this.readWith('HttpEntity.text', options);
-    return new TextDecoder(charsetOf(this.contentType)).decode(bytes);
+    return decodeText(await this.readWith('HttpEntity.text', options), this.contentType);
   }
 
   /** The whole entity parsed as JSON (a `SyntaxError` if it is not valid JSON). */
@@ -239,6 +239,23 @@ function checkContentType(where: string, contentType: unknown): string | undefin
     throw new TypeError(`${where}: contentType must be a non-empty media type like "application/json", got ${describeValue(contentType)}`);
   }
   return contentType;
+}
+
+const decoders = new Map<string, TextDecoder>();
+
+/** Decodes with the content type's charset; UTF-8 (the default) through Buffer, the fast path. */
+function decodeText(bytes: Buffer, contentType: string | undefined): string {
+  const charset = contentType === undefined ? 'utf-8' : charsetOf(contentType);
+  if (charset === 'utf-8' || charset === 'utf8') {
+    const text = bytes.toString('utf8');
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
+  let decoder = decoders.get(charset);
+  if (decoder === undefined) {
+    decoder = new TextDecoder(charset);
+    decoders.set(charset, decoder);
+  }
+  return decoder.decode(bytes);
 }
 
 /** The charset parameter of a content type, for `TextDecoder` (UTF-8 unless one is named). */

@@ -45,14 +45,12 @@ function checkValue(where: string, name: string, v: unknown): string {
   return v;
 }
 
-/** Headers read from the network (already lower-case, as Node and undici deliver them), frozen as they are. */
+/**
+ * Headers read from the network, as Node and undici deliver them: a fresh object per message with
+ * lower-case names — taken as they are (copying them per message would cost more than it protects).
+ */
 export function receivedHeaders(headers: Record<string, string | string[] | undefined>): HttpHeaders {
-  const out: Record<string, string | string[]> = {};
-  for (const name in headers) {
-    const v = headers[name];
-    if (v !== undefined) out[name] = v;
-  }
-  return Object.freeze(out);
+  return headers as HttpHeaders;
 }
 
 /** The first value of a header, if present. */

@@ -14,9 +14,9 @@
  * ## The subscription timeout (client responses)
  *
  * A response that nobody reads keeps its pooled connection busy forever — Akka HTTP's best-known trap.
- * `armSubscriptionTimeout` gives the application a deadline to claim the entity; when it passes
- * unclaimed, the body is abandoned (connection freed), a warning is logged, and later readers get
- * `EntitySubscriptionTimeoutError`.
+ * A `SubscriptionWatch` gives the application a deadline to claim the entity; when it passes
+ * unclaimed (`expireUnclaimed`), the body is abandoned (connection freed), a warning is logged, and
+ * later readers get `EntitySubscriptionTimeoutError`.
  */
 import type { Readable } from 'node:stream';
 import { type Cancellable, type Scheduler, Source, SystemScheduler } from '@tributary/core';
@@ -43,7 +43,6 @@ const clock: Scheduler = new SystemScheduler();
 export class ConnectionEntity extends HttpEntity {
   readonly kind = 'streamed' as const;
   private state: State = 'fresh';
-  private subscriptionTimer: Cancellable | null = null;
   private timeoutError: EntitySubscriptionTimeoutError | null = null;
   private doneListeners: (() => void)[] | null = [];
   private finished = false;
@@ -64,8 +63,6 @@ export class ConnectionEntity extends HttpEntity {
       throw new EntityConsumedError(this.state === 'discarded' ? 'discarded' : 'read');
     }
     this.state = how === 'read' ? 'claimed' : 'discarded';
-    this.subscriptionTimer?.cancel();
-    this.subscriptionTimer = null;
     return this.body;
   }
 
@@ -100,24 +97,21 @@ export class ConnectionEntity extends HttpEntity {
 
   private markDone(): void {
     this.finished = true;
-    this.subscriptionTimer?.cancel();
-    this.subscriptionTimer = null;
     const ls = this.doneListeners;
     this.doneListeners = null;
     if (ls !== null) for (const l of ls) l();
   }
 
-  /** Gives the application `timeoutMs` to start reading; then the entity is discarded with a warning. */
-  armSubscriptionTimeout(timeoutMs: number, logger: HttpLogger, description: string, scheduler: Scheduler = clock): void {
+  /**
+   * The subscription timeout passed (see `SubscriptionWatch`): if nobody has claimed the bytes, they are
+   * discarded, a warning is logged and later readers get `EntitySubscriptionTimeoutError`.
+   */
+  expireUnclaimed(timeoutMs: number, logger: HttpLogger, description: string): void {
     if (this.state !== 'fresh' || this.finished) return;
-    this.subscriptionTimer = scheduler.scheduleOnce(timeoutMs, () => {
-      this.subscriptionTimer = null;
-      if (this.state !== 'fresh' || this.finished) return;
-      this.state = 'timedOut';
-      this.timeoutError = new EntitySubscriptionTimeoutError(timeoutMs, description);
-      logger.warn(this.timeoutError.message);
-      this.options.abandon(this.body);
-    });
+    this.state = 'timedOut';
+    this.timeoutError = new EntitySubscriptionTimeoutError(timeoutMs, description);
+    logger.warn(this.timeoutError.message);
+    this.options.abandon(this.body);
   }
 
   get dataBytes(): Source<Buffer> {
@@ -144,14 +138,23 @@ export class ConnectionEntity extends HttpEntity {
     return this.readAll(body, Infinity, this.options.maxBytes, this.options.limitName, false).then(() => undefined);
   }
 
-  /** Reads the whole readable in flowing mode (fast: no stream per message), keeping the bytes if asked. */
+  /**
+   * Reads the whole readable in flowing mode (fast: no stream per message), keeping the bytes if asked.
+   * Listeners are removed only when reading stops early: after 'end' the readable is finished and
+   * removing them would be pure cost (this runs once per response).
+   */
   private readAll(body: Readable, timeoutMs: number, maxBytes: number, limitName: string, keep: boolean): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
+      let settled = false;
       let timer: Cancellable | null = null;
       const stop = (error: unknown): void => {
-        cleanup();
+        if (settled) return;
+        settled = true;
+        timer?.cancel();
+        body.removeListener('data', onData);
+        body.pause();
         this.abandon();
         reject(error);
       };
@@ -161,24 +164,20 @@ export class ConnectionEntity extends HttpEntity {
         else if (keep) chunks.push(chunk);
       };
       const onEnd = (): void => {
-        cleanup();
+        if (settled) return;
+        settled = true;
+        timer?.cancel();
         resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
       };
       const onError = (e: unknown): void => {
-        cleanup();
+        if (settled) return;
+        settled = true;
+        timer?.cancel();
         reject(e);
       };
+      // 'close' also follows a normal 'end': only an early one is an error (and only then worth a stack trace).
       const onClose = (): void => {
-        cleanup();
-        reject(connectionClosed(limitName));
-      };
-      const cleanup = (): void => {
-        timer?.cancel();
-        body.removeListener('data', onData);
-        body.removeListener('end', onEnd);
-        body.removeListener('error', onError);
-        body.removeListener('close', onClose);
-        body.pause();
+        if (!settled) onError(connectionClosed(limitName));
       };
       if (body.readableEnded) return resolve(Buffer.alloc(0));
       if (body.destroyed) return reject(connectionClosed(limitName));

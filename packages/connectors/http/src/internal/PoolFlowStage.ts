@@ -36,16 +36,17 @@ import type { HostConnectionPool } from '../HostConnectionPool.js';
 import { HttpRequest } from '../HttpRequest.js';
 import type { HttpResponse } from '../HttpResponse.js';
 import { Result } from '../Result.js';
-import { createPool, send, targetUrl } from './clientExchange.js';
+import { AbortHandle, createPool, describeExchange, resolveTarget, send, type Target } from './clientExchange.js';
 import { ConnectionEntity } from './ConnectionEntity.js';
 import { registerRunning, unregisterRunning } from './PoolRegistry.js';
+import { SubscriptionWatch } from './SubscriptionWatch.js';
 import { describeValue } from './validate.js';
 
 export type PoolIn<T> = readonly [HttpRequest, T];
 export type PoolOut<T> = readonly [Result<HttpResponse>, T];
 
 class Exchange<T> {
-  readonly abort = new AbortController();
+  readonly abort = new AbortHandle();
   result: Result<HttpResponse> | null = null;
   emitted = false;
   entityDone = false;
@@ -53,8 +54,12 @@ class Exchange<T> {
   constructor(
     readonly request: HttpRequest,
     readonly context: T,
-    readonly description: string,
+    readonly target: Target | null,
   ) {}
+
+  get description(): string {
+    return this.target === null ? `${this.request.method} ${this.request.url}` : describeExchange(this.request, this.target);
+  }
 }
 
 export class PoolFlowStage<T> extends GraphStageWithMaterializedValue<FlowShape<PoolIn<T>, PoolOut<T>>, HostConnectionPool> {
@@ -119,6 +124,7 @@ class PoolFlowLogic<T> extends GraphStageLogic implements InHandler, OutHandler 
   private readonly in: Inlet<PoolIn<T>>;
   private readonly out: Outlet<PoolOut<T>>;
   private readonly settings: ConnectionPoolSettings;
+  private readonly watch: SubscriptionWatch;
   private readonly onSettled = this.getAsyncCallback<Exchange<T>>((ex) => this.settled(ex));
   private readonly onEntityDone = this.getAsyncCallback<Exchange<T>>((ex) => {
     ex.entityDone = true;
@@ -135,6 +141,7 @@ class PoolFlowLogic<T> extends GraphStageLogic implements InHandler, OutHandler 
     this.out = stage.out;
     this.settings = stage.settings;
     this.max = stage.settings.maxOpenRequests;
+    this.watch = new SubscriptionWatch(stage.settings.responseEntitySubscriptionTimeoutMs, stage.settings.logger, mat.scheduler);
     this.setHandlers(stage.in, stage.out, this);
   }
 
@@ -164,11 +171,11 @@ class PoolFlowLogic<T> extends GraphStageLogic implements InHandler, OutHandler 
     }
     const [request, context] = element as unknown as PoolIn<T>;
     this.open++;
-    let url: URL;
+    let target: Target;
     try {
-      url = targetUrl(this.stage.factory, request, this.stage.origin);
+      target = resolveTarget(this.stage.factory, request, this.stage.origin);
     } catch (e) {
-      const ex = new Exchange(request, context, `${request.method} ${request.url}`);
+      const ex = new Exchange(request, context, null);
       ex.result = Result.failure(e);
       ex.entityDone = true;
       this.ready.push(ex);
@@ -176,9 +183,9 @@ class PoolFlowLogic<T> extends GraphStageLogic implements InHandler, OutHandler 
       this.pullIfRoom();
       return;
     }
-    const ex = new Exchange(request, context, `${request.method} ${url.href}`);
+    const ex = new Exchange(request, context, target);
     this.inFlight.add(ex);
-    send(this.poolFor(url.origin), request, url, this.settings, this.mat, ex.abort.signal).then(
+    send(this.poolFor(target.origin), request, target, this.settings, this.mat, ex.abort).then(
       (response) => {
         ex.result = Result.success(response);
         this.deliver(ex);
@@ -191,9 +198,14 @@ class PoolFlowLogic<T> extends GraphStageLogic implements InHandler, OutHandler 
     this.pullIfRoom();
   }
 
-  /** Hands a settled exchange to the stage; if the stage is gone, its response must not hold a connection. */
+  /**
+   * Hands a settled exchange to the stage. If the stage has stopped, its response must not hold a
+   * connection: `postStop` aborted every exchange still in flight — which also destroys the body of a
+   * response whose delivery was still queued — and one settling after that is discarded here.
+   */
   private deliver(ex: Exchange<T>): void {
-    this.onSettled.invokeWithFeedback(ex).catch(() => discard(ex));
+    if (this.stopped) discard(ex);
+    else this.onSettled.invoke(ex);
   }
 
   private settled(ex: Exchange<T>): void {
@@ -218,7 +230,7 @@ class PoolFlowLogic<T> extends GraphStageLogic implements InHandler, OutHandler 
       this.push(this.out, [result, ex.context]);
       if (result.ok) {
         const entity = result.value.entity;
-        if (entity instanceof ConnectionEntity) entity.armSubscriptionTimeout(this.settings.responseEntitySubscriptionTimeoutMs, this.settings.logger, ex.description);
+        if (entity instanceof ConnectionEntity) this.watch.watch(entity, ex.description);
       }
       this.maybeFree(ex);
     }

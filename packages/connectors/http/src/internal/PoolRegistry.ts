@@ -9,8 +9,10 @@ import { ConnectionPoolSettings } from '../ConnectionPoolSettings.js';
 import { PoolOverflowError } from '../errors.js';
 import { HttpRequest } from '../HttpRequest.js';
 import type { HttpResponse } from '../HttpResponse.js';
-import { createPool, send, targetUrl } from './clientExchange.js';
+import { SystemScheduler } from '@tributary/core';
+import { createPool, describeExchange, resolveTarget, send } from './clientExchange.js';
 import { ConnectionEntity } from './ConnectionEntity.js';
+import { SubscriptionWatch } from './SubscriptionWatch.js';
 import { describeValue } from './validate.js';
 
 /** Anything that holds pooled connections and can let them go. */
@@ -31,14 +33,18 @@ export function unregisterRunning(pool: Shutdownable): void {
 class SharedPool {
   open = 0;
   readonly pool: Pool;
+  readonly watch: SubscriptionWatch;
 
   constructor(
     readonly origin: string,
     readonly settings: ConnectionPoolSettings,
   ) {
     this.pool = createPool(origin, settings);
+    this.watch = new SubscriptionWatch(settings.responseEntitySubscriptionTimeoutMs, settings.logger, clock);
   }
 }
+
+const clock = new SystemScheduler();
 
 const shared = new Map<string, SharedPool>();
 
@@ -46,18 +52,18 @@ const shared = new Map<string, SharedPool>();
 export async function singleRequest(request: HttpRequest, settings: ConnectionPoolSettings): Promise<HttpResponse> {
   if (!(request instanceof HttpRequest)) throw new TypeError(`Http.singleRequest: request must be an HttpRequest, got ${describeValue(request)}`);
   if (!(settings instanceof ConnectionPoolSettings)) throw new TypeError(`Http.singleRequest: settings must be ConnectionPoolSettings, got ${describeValue(settings)}`);
-  const url = targetUrl('Http.singleRequest', request, undefined);
-  const key = `${url.origin} ${settings.poolKey}`;
+  const target = resolveTarget('Http.singleRequest', request, undefined);
+  const key = `${target.origin} ${settings.poolKey}`;
   let pool = shared.get(key);
   if (pool === undefined) {
-    pool = new SharedPool(url.origin, settings);
+    pool = new SharedPool(target.origin, settings);
     shared.set(key, pool);
   }
-  if (pool.open >= settings.maxOpenRequests) throw new PoolOverflowError(url.origin, settings.maxOpenRequests);
+  if (pool.open >= settings.maxOpenRequests) throw new PoolOverflowError(target.origin, settings.maxOpenRequests);
   pool.open++;
   let response: HttpResponse;
   try {
-    response = await send(pool.pool, request, url, settings, Materializer.default);
+    response = await send(pool.pool, request, target, settings, Materializer.default);
   } catch (e) {
     pool.open--;
     throw e;
@@ -66,7 +72,7 @@ export async function singleRequest(request: HttpRequest, settings: ConnectionPo
   if (entity instanceof ConnectionEntity) {
     const owner = pool;
     entity.onDone(() => owner.open--);
-    entity.armSubscriptionTimeout(settings.responseEntitySubscriptionTimeoutMs, settings.logger, `${request.method} ${url.href}`);
+    pool.watch.watch(entity, describeExchange(request, target));
   } else pool.open--;
   return response;
 }

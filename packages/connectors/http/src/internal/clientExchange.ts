@@ -10,9 +10,10 @@
  * if it is idempotent and its entity can be replayed (strict). Errors that sending again cannot fix
  * (invalid arguments, an aborted or closed pool) are not retried.
  */
+import type { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import { type Materializer, StreamConverters } from '@tributary/core';
-import { Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import type { ConnectionPoolSettings } from '../ConnectionPoolSettings.js';
 import { HttpEntity, StrictEntity } from '../HttpEntity.js';
 import { receivedHeaders } from '../HttpHeaders.js';
@@ -34,17 +35,66 @@ export function createPool(origin: string, settings: ConnectionPoolSettings): Po
   });
 }
 
-/** The absolute URL of a request (relative targets resolved against `origin`), or an error saying why not. */
-export function targetUrl(where: string, request: HttpRequest, origin: string | undefined): URL {
+/** Where a request goes: the pool's origin and the request target (path and query). */
+export interface Target {
+  readonly origin: string;
+  readonly path: string;
+}
+
+/**
+ * Where a request goes: a path (`/items?page=2`) is taken as it is on the pool's own origin (the
+ * common case of a host pool, without parsing a URL per request); anything else must be an absolute
+ * http(s) URL — on `origin`, when the pool has one.
+ */
+export function resolveTarget(where: string, request: HttpRequest, origin: string | undefined): Target {
+  const raw = request.url;
+  if (origin !== undefined && raw.charCodeAt(0) === 47 && raw.charCodeAt(1) !== 47) return { origin, path: raw };
   let url: URL;
   try {
-    url = origin === undefined ? new URL(request.url) : new URL(request.url, origin);
+    url = origin === undefined ? new URL(raw) : new URL(raw, origin);
   } catch {
-    throw new TypeError(`${where}: ${request.method} ${request.url} does not have an absolute http(s) URL${origin === undefined ? '' : ` (nor a path on ${origin})`}`);
+    throw new TypeError(`${where}: ${request.method} ${raw} does not have an absolute http(s) URL${origin === undefined ? '' : ` (nor a path on ${origin})`}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`${where}: ${request.method} ${request.url} is not an http: or https: URL`);
-  if (origin !== undefined && url.origin !== origin) throw new TypeError(`${where}: ${request.method} ${request.url} is not on this pool's origin ${origin}`);
-  return url;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`${where}: ${request.method} ${raw} is not an http: or https: URL`);
+  if (origin !== undefined && url.origin !== origin) throw new TypeError(`${where}: ${request.method} ${raw} is not on this pool's origin ${origin}`);
+  return { origin: url.origin, path: url.pathname + url.search };
+}
+
+/** `GET http://host:port/path`, for messages. */
+export function describeExchange(request: HttpRequest, target: Target): string {
+  return `${request.method} ${target.origin}${target.path}`;
+}
+
+/**
+ * Aborts one request. undici accepts any EventEmitter-like signal (`aborted`, `once`/`removeListener`
+ * of 'abort') and registers exactly one listener; this is the smallest such object — an
+ * `AbortController` per request costs several times more, and a pool needs nothing else.
+ */
+export class AbortHandle {
+  aborted = false;
+  private listener: (() => void) | null = null;
+
+  on(_event: 'abort', listener: () => void): this {
+    this.listener = listener;
+    return this;
+  }
+
+  once(event: 'abort', listener: () => void): this {
+    return this.on(event, listener);
+  }
+
+  removeListener(_event: 'abort', listener: () => void): this {
+    if (this.listener === listener) this.listener = null;
+    return this;
+  }
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    const listener = this.listener;
+    this.listener = null;
+    listener?.();
+  }
 }
 
 export function isRetriable(request: HttpRequest): boolean {
@@ -59,65 +109,81 @@ function retryable(error: unknown): boolean {
 }
 
 /** Sends `request`, retrying as the settings allow; the response's entity streams from the connection. */
-export async function send(pool: Pool, request: HttpRequest, url: URL, settings: ConnectionPoolSettings, materializer: Materializer, signal?: AbortSignal): Promise<HttpResponse> {
+export function send(pool: Pool, request: HttpRequest, target: Target, settings: ConnectionPoolSettings, materializer: Materializer, signal?: AbortHandle): Promise<HttpResponse> {
   const retries = isRetriable(request) ? settings.maxRetries : 0;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await sendOnce(pool, request, url, materializer, signal);
-    } catch (e) {
-      if (attempt >= retries || signal?.aborted === true || !retryable(e)) throw e;
-    }
-  }
+  const first = sendOnce(pool, request, target, materializer, signal);
+  return retries === 0 ? first : first.catch((e: unknown) => retry(e, 1, retries, pool, request, target, materializer, signal));
 }
 
-async function sendOnce(pool: Pool, request: HttpRequest, url: URL, materializer: Materializer, signal: AbortSignal | undefined): Promise<HttpResponse> {
+function retry(error: unknown, attempt: number, retries: number, pool: Pool, request: HttpRequest, target: Target, materializer: Materializer, signal: AbortHandle | undefined): Promise<HttpResponse> {
+  if (attempt > retries || signal?.aborted === true || !retryable(error)) return Promise.reject(error);
+  return sendOnce(pool, request, target, materializer, signal).catch((e: unknown) => retry(e, attempt + 1, retries, pool, request, target, materializer, signal));
+}
+
+function sendOnce(pool: Pool, request: HttpRequest, target: Target, materializer: Materializer, signal: AbortHandle | undefined): Promise<HttpResponse> {
   const entity = request.entity;
-  const headers: Record<string, string | string[]> = { ...(request.headers as Record<string, string | string[]>) };
-  if (entity.contentType !== undefined && headers['content-type'] === undefined) headers['content-type'] = entity.contentType;
+  let headers = request.headers as Record<string, string | string[]>;
   let body: Buffer | Readable | null = null;
   if (entity instanceof StrictEntity) {
-    if (entity.data.length > 0 || !bodylessMethod(request.method)) {
-      body = entity.data.length > 0 ? entity.data : null;
-      headers['content-length'] = String(entity.data.length);
+    const length = entity.data.length;
+    if (length > 0 || !bodylessMethod(request.method)) {
+      headers = { ...headers, 'content-length': String(length) };
+      if (length > 0) body = entity.data;
     }
   } else {
+    headers = { ...headers };
     if (entity.contentLength !== undefined) headers['content-length'] = String(entity.contentLength);
     else delete headers['content-length'];
     body = entity.dataBytes.runWith(StreamConverters.asReadable<Buffer>(), materializer);
   }
-  let data;
+  if (entity.contentType !== undefined && headers['content-type'] === undefined) headers = { ...headers, 'content-type': entity.contentType };
+  let pending: Promise<Dispatcher.ResponseData>;
   try {
-    data = await pool.request({
-      path: url.pathname + url.search,
-      method: request.method as 'GET',
+    pending = pool.request({
+      path: target.path,
+      method: request.method as Dispatcher.HttpMethod,
       headers,
       body,
-      signal: signal ?? null,
+      signal: (signal ?? null) as EventEmitter | null,
       idempotent: Idempotent.has(request.method),
     });
   } catch (e) {
-    if (body !== null && !Buffer.isBuffer(body) && !body.destroyed) body.destroy();
-    throw e;
+    pending = Promise.reject(e);
   }
+  return pending.then(
+    (data) => toResponse(data, request, target),
+    (e: unknown) => {
+      if (body !== null && !Buffer.isBuffer(body) && !body.destroyed) body.destroy();
+      throw e;
+    },
+  );
+}
+
+function toResponse(data: Dispatcher.ResponseData, request: HttpRequest, target: Target): HttpResponse {
   const responseHeaders = receivedHeaders(data.headers);
   const length = responseHeaders['content-length'];
   const declared = typeof length === 'string' ? Number(length) : undefined;
   if (request.method === 'HEAD' || data.statusCode === 204 || data.statusCode === 304 || declared === 0) {
     // No bytes can follow: let undici finish the exchange by itself.
+    data.body.on('error', ignore);
     data.body.resume();
-    data.body.on('error', () => {});
     return HttpResponse._received(data.statusCode, responseHeaders, HttpEntity.empty);
   }
   const contentType = responseHeaders['content-type'];
-  const entityOut = new ConnectionEntity(data.body, {
+  const entity = new ConnectionEntity(data.body, {
     contentType: typeof contentType === 'string' ? contentType : undefined,
     contentLength: declared !== undefined && Number.isSafeInteger(declared) ? declared : undefined,
     maxBytes: Infinity,
-    limitName: `${request.method} ${url.href}`,
-    abandon: (b) => b.destroy(),
+    limitName: describeExchange(request, target),
+    abandon: destroyBody,
   });
-  return HttpResponse._received(data.statusCode, responseHeaders, entityOut);
+  return HttpResponse._received(data.statusCode, responseHeaders, entity);
 }
+
+const ignore = (): void => {};
+const destroyBody = (body: Readable): void => {
+  body.destroy();
+};
 
 function bodylessMethod(method: string): boolean {
   return method === 'GET' || method === 'HEAD' || method === 'DELETE' || method === 'OPTIONS' || method === 'TRACE';
