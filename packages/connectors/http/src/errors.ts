@@ -55,14 +55,6 @@ export class PoolOverflowError extends Error {
   }
 }
 
-/** A request was sent to a connection pool that was shut down. */
-export class PoolShutdownError extends Error {
-  constructor(origin: string) {
-    super(`the connection pool for ${origin} has been shut down`);
-    this.name = 'PoolShutdownError';
-  }
-}
-
 /** An event stream answered with something other than `200` and `text/event-stream`. */
 export class EventSourceError extends Error {
   constructor(

@@ -23,6 +23,5 @@ export {
   EntityConsumedError,
   EntitySubscriptionTimeoutError,
   PoolOverflowError,
-  PoolShutdownError,
   EventSourceError,
 } from './errors.js';
