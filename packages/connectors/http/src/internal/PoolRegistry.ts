@@ -3,13 +3,12 @@
  * settings, and every pool flow currently running — so that `Http.shutdownAllConnectionPools()` can
  * reach them all.
  */
-import { Materializer } from '@tributary/core';
+import { type Cancellable, Materializer, type Scheduler } from '@tributary/core';
 import type { Pool } from 'undici';
 import { ConnectionPoolSettings } from '../ConnectionPoolSettings.js';
 import { PoolOverflowError } from '../errors.js';
 import { HttpRequest } from '../HttpRequest.js';
 import type { HttpResponse } from '../HttpResponse.js';
-import { SystemScheduler } from '@tributary/core';
 import { createPool, describeExchange, resolveTarget, send } from './clientExchange.js';
 import { ConnectionEntity } from './ConnectionEntity.js';
 import { SubscriptionWatch } from './SubscriptionWatch.js';
@@ -44,7 +43,23 @@ class SharedPool {
   }
 }
 
-const clock = new SystemScheduler();
+/**
+ * The clock of the shared pools' subscription watches. Its timers do not keep the process alive: a
+ * script that made a request and is done should exit at once, not a subscription timeout later.
+ */
+const clock: Scheduler = {
+  now: () => performance.now(),
+  scheduleOnce(delayMs: number, task: () => void): Cancellable {
+    const handle = setTimeout(task, delayMs);
+    handle.unref();
+    return {
+      cancel: () => {
+        clearTimeout(handle);
+        return true;
+      },
+    };
+  },
+};
 
 const shared = new Map<string, SharedPool>();
 
