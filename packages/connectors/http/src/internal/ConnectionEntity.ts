@@ -52,8 +52,8 @@ export class ConnectionEntity extends HttpEntity {
     private readonly options: ConnectionEntityOptions,
   ) {
     super(options.contentType, options.contentLength);
-    // 'close' comes after 'end' (autoDestroy) and after destruction: either way the exchange is over.
-    body.once('close', () => this.markDone());
+    // 'close' comes (once) after 'end' (autoDestroy) and after destruction: either way the exchange is over.
+    body.on('close', () => this.markDone());
   }
 
   /** The readable, for the one reader allowed; throws if someone else already took it. */

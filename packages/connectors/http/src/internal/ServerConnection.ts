@@ -12,7 +12,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { type Graph, Keep, KillSwitches, type Materializer, type Scheduler, Sink, Source, type UniqueKillSwitch } from '@tributary/core';
+import { type Graph, IllegalStateError, Keep, KillSwitches, type Materializer, type Scheduler, Sink, Source, type UniqueKillSwitch } from '@tributary/core';
 import type { FlowShape } from '@tributary/core/stage';
 import type { HttpRequest } from '../HttpRequest.js';
 import { HttpResponse } from '../HttpResponse.js';
@@ -87,7 +87,7 @@ export class ServerConnection implements IncomingConnection, ExchangeContext {
   }
 
   private checkUnhandled(method: string): void {
-    if (this.produce !== null) throw new Error(`IncomingConnection.${method}: the connection from ${this.remoteAddress.address}:${this.remoteAddress.port} is already handled`);
+    if (this.produce !== null) throw new IllegalStateError(`IncomingConnection.${method}: the connection from ${this.remoteAddress.address}:${this.remoteAddress.port} is already handled`);
   }
 
   private install(produce: Produce): void {
