@@ -24,6 +24,7 @@ import { EntityConsumedError, EntityStreamSizeError, EntitySubscriptionTimeoutEr
 import { entityTimeout, HttpEntity } from '../HttpEntity.js';
 import type { HttpLogger } from '../HttpLogger.js';
 import { ReadableEntitySource } from './ReadableEntitySource.js';
+import type { Watched } from './SubscriptionWatch.js';
 
 export interface ConnectionEntityOptions {
   readonly contentType: string | undefined;
@@ -45,6 +46,7 @@ export class ConnectionEntity extends HttpEntity {
   private state: State = 'fresh';
   private timeoutError: EntitySubscriptionTimeoutError | null = null;
   private doneListeners: (() => void)[] | null = [];
+  private watched: Watched | null = null;
   private finished = false;
 
   constructor(
@@ -63,6 +65,7 @@ export class ConnectionEntity extends HttpEntity {
       throw new EntityConsumedError(this.state === 'discarded' ? 'discarded' : 'read');
     }
     this.state = how === 'read' ? 'claimed' : 'discarded';
+    this.unwatch();
     return this.body;
   }
 
@@ -97,9 +100,22 @@ export class ConnectionEntity extends HttpEntity {
 
   private markDone(): void {
     this.finished = true;
+    this.unwatch();
     const ls = this.doneListeners;
     this.doneListeners = null;
     if (ls !== null) for (const l of ls) l();
+  }
+
+  /** @internal A subscription watch keeps `watched` for this entity until it is claimed or done. */
+  watchedBy(watched: Watched): void {
+    this.watched = watched;
+  }
+
+  private unwatch(): void {
+    if (this.watched !== null) {
+      this.watched.entity = null;
+      this.watched = null;
+    }
   }
 
   /**

@@ -8,8 +8,13 @@ import type { Cancellable, Scheduler } from '@tributary/core';
 import type { HttpLogger } from '../HttpLogger.js';
 import type { ConnectionEntity } from './ConnectionEntity.js';
 
-interface Watched {
-  readonly entity: ConnectionEntity;
+/**
+ * One watched entity. The entity lets go of it (`entity = null`) as soon as it is claimed or done, so
+ * that the queue does not keep thousands of finished responses (and their buffers) alive until their
+ * deadlines pass — at a few thousand responses a second that would feed the old generation.
+ */
+export interface Watched {
+  entity: ConnectionEntity | null;
   readonly deadline: number;
   readonly description: string;
 }
@@ -28,7 +33,9 @@ export class SubscriptionWatch {
   /** Starts the clock for `entity` (handed to the application just now). */
   watch(entity: ConnectionEntity, description: string): void {
     if (entity.isClaimed || entity.isDone) return;
-    this.queue.push({ entity, deadline: this.scheduler.now() + this.timeoutMs, description });
+    const watched: Watched = { entity, deadline: this.scheduler.now() + this.timeoutMs, description };
+    entity.watchedBy(watched);
+    this.queue.push(watched);
     if (this.timer === null) this.timer = this.scheduler.scheduleOnce(this.timeoutMs, this.fire);
   }
 
@@ -40,7 +47,7 @@ export class SubscriptionWatch {
       const w = q[this.head]!;
       if (w.deadline > now) break;
       q[this.head++] = undefined;
-      w.entity.expireUnclaimed(this.timeoutMs, this.logger, w.description);
+      w.entity?.expireUnclaimed(this.timeoutMs, this.logger, w.description);
     }
     if (this.head >= q.length) {
       this.queue = [];
