@@ -34,7 +34,23 @@ export abstract class HttpEntity {
     readonly contentLength: number | undefined,
   ) {}
 
-  /** The bytes, as a source. A streamed entity from a connection may be materialized only once. */
+  /**
+   * The bytes, as a source. A streamed entity from a connection may be materialized only once (a
+   * second time fails with `EntityConsumedError`); strict entities and application sources any number
+   * of times.
+   *
+   * For an entity arriving over a connection:
+   * - **Emits when** bytes have arrived and downstream pulls (one chunk of what the socket delivered).
+   * - **Backpressures when** downstream does not pull: nothing more is read from the socket, so the
+   *   peer's writes stall (TCP flow control).
+   * - **Completes when** the entity has ended.
+   * - **Fails when** the connection closes early, or more than the limit in force arrives
+   *   (`EntityStreamSizeError`).
+   * - **Cancels when** downstream cancels: the rest of the entity is abandoned (the client closes the
+   *   connection; the server closes it after its response).
+   *
+   * @example await response.entity.dataBytes.runWith(FileIO.toPath('download.bin'))
+   */
   abstract get dataBytes(): Source<Buffer>;
 
   /**

@@ -57,6 +57,13 @@ export const ServerSentEvent = {
    * that long, so that proxies do not close the idle connection. An invalid event (line break in `event`
    * or `id`, negative `retry`) fails the stream with a `TypeError`.
    *
+   * Written as a response entity:
+   * - **Emits when** the client's socket has taken the previous bytes and `source` has an event (or
+   *   `keepAliveMs` passed without one: a heartbeat).
+   * - **Backpressures when** the client does not read: `source` is not pulled.
+   * - **Completes when** `source` completes (the response ends).
+   * - **Cancels when** the client goes away: `source` is cancelled.
+   *
    * @example
    * Http.newServerAt('127.0.0.1', 8080).bind(() => HttpResponse.ok(
    *   ServerSentEvent.toEntity(Source.tick(0, 1000, 0).zipWithIndex().map(([, i]) => ({ data: `tick ${i}`, id: String(i) })), { keepAliveMs: 15_000 })));
