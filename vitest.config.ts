@@ -18,6 +18,7 @@ export default defineConfig({
       { find: /^@tributary\/rxjs$/, replacement: src('./packages/rxjs/src/index.ts') },
       { find: /^@tributary\/kafka$/, replacement: src('./packages/connectors/kafka/src/index.ts') },
       { find: /^@tributary\/file$/, replacement: src('./packages/connectors/file/src/index.ts') },
+      { find: /^@tributary\/http$/, replacement: src('./packages/connectors/http/src/index.ts') },
     ],
   },
   test: {

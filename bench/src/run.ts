@@ -19,6 +19,7 @@ import { graphScenarios } from './scenarios/graph.bench.js';
 import { lines } from './scenarios/lines.bench.js';
 import { gzip } from './scenarios/gzip.bench.js';
 import { fileDefaultBytes, fileScenarios } from './scenarios/file.bench.js';
+import { httpScenarios } from './scenarios/http.bench.js';
 
 /** Every scenario, by name, with its default element count. To add one: write scenarios/x.bench.ts and list it here. */
 const scenarios: Readonly<Record<string, (elements: number) => Scenario>> = {
@@ -29,6 +30,7 @@ const scenarios: Readonly<Record<string, (elements: number) => Scenario>> = {
   lines: (n) => lines(n), gzip: (n) => gzip(n), // N = bytes of input
   ...kafkaScenarios, // starts its own Kafka broker (needs Java + Maven)
   ...fileScenarios, // fileRead, fileRead64k, fileReadDefaults, fileWrite, fileWrite8k: N is a number of bytes
+  ...httpScenarios, // httpGets, httpServe, httpUpload, httpDownload (servers in child processes)
 };
 const defaultElements: Readonly<Record<string, number>> = {
   concatMap: 1_000_000, merge: 1_000_000, zip: 100_000,
@@ -36,6 +38,7 @@ const defaultElements: Readonly<Record<string, number>> = {
   scanReduce: 1_000_000,
   mapAsync: 100_000, mapAsyncUnordered: 100_000, asyncBoundary: 1_000_000, slowConsumer: 100_000,
   lines: 100 * 2 ** 20, gzip: 64 * 2 ** 20,
+  httpGets: 10_000, httpServe: 20_000, httpUpload: 1024, httpDownload: 1024, // requests; MiB for the transfers
   kafkaConsume1p: 1_000_000, kafkaConsume8p: 1_000_000, kafkaCopy1p: 200_000, kafkaCopy8p: 200_000, // kafkajs produces ~40k records/s here
   ...fileDefaultBytes,
 };
