@@ -17,6 +17,7 @@ export default defineConfig({
       { find: /^@tributary\/testkit$/, replacement: src('./packages/testkit/src/index.ts') },
       { find: /^@tributary\/rxjs$/, replacement: src('./packages/rxjs/src/index.ts') },
       { find: /^@tributary\/kafka$/, replacement: src('./packages/connectors/kafka/src/index.ts') },
+      { find: /^@tributary\/worker$/, replacement: src('./packages/worker/src/index.ts') },
     ],
   },
   test: {
