@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { Keep, Materializer, type Sink, Source } from '@tributary/core';
 import { WorkerFlow, type WorkerFlowHandle, type WorkerFlowOptions } from '@tributary/worker';
 
+/** Probes wait long: a worker thread that loads the TypeScript loader takes a while to start on a busy machine. */
+export const probeSettings = { timeoutMs: 30_000 } as const;
+
 export const behaviours = new URL('./fixtures/behaviours.ts', import.meta.url);
 export const doubleJs = new URL('./fixtures/double.mjs', import.meta.url);
 
