@@ -73,7 +73,7 @@ describe('a failure in the worker\'s flow', () => {
 
   it('an input that structured clone cannot send fails the stream, saying so', async () => {
     const { mat } = recordingMaterializer();
-    const [handle, done] = runThrough<unknown, unknown>([() => 1], WorkerFlow.create(behaviours, { exportName: 'jitter' }), Sink.seq<unknown>(), mat);
+    const [handle, done] = runThrough([() => 1], WorkerFlow.create<unknown, unknown>(behaviours, { exportName: 'jitter' }), Sink.seq<unknown>(), mat);
     await expect(done).rejects.toThrow(/could not be sent to a worker thread .*structured clone/);
     await handle.terminated;
   });
