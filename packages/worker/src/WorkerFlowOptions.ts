@@ -13,12 +13,12 @@ export interface WorkerFlowOptions {
    */
   readonly ordered?: boolean;
   /**
-   * Elements buffered per worker in each direction (default 256): at most this many elements wait in a
+   * Elements buffered per worker in each direction (default 512): at most this many elements wait in a
    * worker for its flow, and at most this many of its outputs wait in the main thread for downstream.
    * Demand is granted back in windows of half of it.
    */
   readonly bufferSize?: number;
-  /** Elements per message across the thread boundary, at most (default 64, at most `bufferSize`). */
+  /** Elements per message across the thread boundary, at most (default 128, at most `bufferSize`). */
   readonly batchSize?: number;
   /** The module's export that holds the flow (default `"default"`). */
   readonly exportName?: string;

@@ -103,6 +103,8 @@ class WorkerFlowLogic extends TimerGraphStageLogic implements InHandler, OutHand
   /** What the workers are told once their input is over (upstream ended, or a flow stopped taking input). */
   private inputEnd: EndSignal | null = null;
   private upstreamFailure: { readonly error: unknown } | null = null;
+  /** Links whose stream failed and whose failure is not delivered yet (checked only while there are some). */
+  private failing = 0;
   /** Routing target while its batch fills; -1: pick anew. */
   private current = -1;
   /** Round-robin start for unordered delivery. */
@@ -220,9 +222,14 @@ class WorkerFlowLogic extends TimerGraphStageLogic implements InHandler, OutHand
     if (end.kind !== 'fail') return true;
     const upstream = this.upstreamFailure;
     const error = end.upstream === true && upstream !== null ? upstream.error : this.workerError(link, end);
-    link.end = { kind: 'fail', error };
+    this.setFailed(link, error);
     if (!link.ready) this.handle._failedBeforeReady(error);
     return true;
+  }
+
+  private setFailed(link: WorkerLink, error: unknown): void {
+    link.end = { kind: 'fail', error };
+    this.failing++;
   }
 
   /** The error of a worker's flow, rebuilt, naming the worker stage where it started. */
@@ -253,20 +260,13 @@ class WorkerFlowLogic extends TimerGraphStageLogic implements InHandler, OutHand
     const restart = this.settings.restart;
     const slot = link.slot;
     if (restart === undefined || this.isClosed(this.out) || !this.mayRestart(slot, error)) {
-      link.end = { kind: 'fail', error };
+      this.setFailed(link, error);
       this.deliver();
       return;
     }
     if (link.expanding) {
-      link.end = {
-        kind: 'fail',
-        error: new WorkerDiedError(
-          `${error.message}; its inputs cannot be retried: the flow emitted more elements than it was given, so which inputs were done is unknown (use inFlight: 'drop')`,
-          error.threadId,
-          error.exitCode,
-          { cause: error },
-        ),
-      };
+      const message = `${error.message}; its inputs cannot be retried: the flow emitted more elements than it was given, so which inputs were done is unknown (use inFlight: 'drop')`;
+      this.setFailed(link, new WorkerDiedError(message, error.threadId, error.exitCode, { cause: error }));
       this.deliver();
       return;
     }
@@ -373,12 +373,17 @@ class WorkerFlowLogic extends TimerGraphStageLogic implements InHandler, OutHand
       const link = this.links[slot]!;
       if (this.usable(link) && link.credit > 0) this.send(link, element);
       else this.held = { element, slot };
+      this.maybePull();
     } else {
       const link = this.target();
-      if (link !== null) this.send(link, element);
-      else this.held = { element, slot: AnySlot };
+      if (link === null) {
+        this.held = { element, slot: AnySlot };
+        return;
+      }
+      this.send(link, element);
+      // The inlet was just grabbed: neither pulled nor closed.
+      if (this.inputEnd === null && this.target() !== null) this.pull(this.in);
     }
-    this.maybePull();
   }
 
   /** The slot of an element's key; undefined if the element was dropped or the stage failed. */
@@ -520,8 +525,8 @@ class WorkerFlowLogic extends TimerGraphStageLogic implements InHandler, OutHand
     if (this.isClosed(this.out)) return;
     if (this.runs !== null) this.deliverOrdered(this.runs);
     else this.deliverUnordered();
-    if (!this.isClosed(this.out)) this.checkFailures();
-    if (!this.isClosed(this.out)) this.checkCompletion();
+    if (this.failing !== 0 && this.checkFailures()) return;
+    this.checkCompletion();
   }
 
   private deliverOrdered(runs: Queue<Run>): void {
@@ -576,15 +581,16 @@ class WorkerFlowLogic extends TimerGraphStageLogic implements InHandler, OutHand
     }
   }
 
-  /** A worker's failure is delivered once the outputs before it are. */
-  private checkFailures(): void {
-    for (const link of [...this.retired, ...this.links]) {
+  /** A worker's failure is delivered once the outputs before it are; true if the stage failed. */
+  private checkFailures(): boolean {
+    for (const link of this.links) {
       const end = link.end;
       if (end?.kind !== 'fail' || link.outputs.length !== 0) continue;
       if (this.runs !== null && this.owesBefore(link, this.runs)) continue;
       this.failStage(end.error);
-      return;
+      return true;
     }
+    return false;
   }
 
   /** Ordered: outputs of other workers come before this link's next position. */
@@ -595,7 +601,7 @@ class WorkerFlowLogic extends TimerGraphStageLogic implements InHandler, OutHand
   }
 
   private checkCompletion(): void {
-    if (!this.isClosed(this.in) || this.held !== null || this.retired.length !== 0) return;
+    if (this.inputEnd === null || this.held !== null || this.retired.length !== 0 || !this.isClosed(this.in)) return;
     if (this.runs !== null && this.runs.length !== 0) return;
     for (const link of this.links) if (link.end?.kind !== 'complete' || link.outputs.length !== 0) return;
     this.completeStage();

@@ -27,8 +27,8 @@ export interface WorkerFlowSettings {
   readonly spawn: SpawnSpec;
 }
 
-export const DefaultBufferSize = 256;
-export const DefaultBatchSize = 64;
+export const DefaultBufferSize = 512;
+export const DefaultBatchSize = 128;
 export const DefaultTerminateTimeoutMs = 5000;
 
 const tsExtension = /\.(c|m)?tsx?$/;
