@@ -16,7 +16,7 @@ import { asyncBoundary } from './scenarios/asyncBoundary.bench.js';
 import { slowConsumer } from './scenarios/slowConsumer.bench.js';
 import { kafkaScenarios } from './scenarios/kafka.bench.js';
 import { graphScenarios } from './scenarios/graph.bench.js';
-import { workerCpu, workerThroughput } from './scenarios/worker.bench.js';
+import { workerCpu, workerPerElement, workerThroughput } from './scenarios/worker.bench.js';
 
 /** Every scenario, by name, with its default element count. To add one: write scenarios/x.bench.ts and list it here. */
 const scenarios: Readonly<Record<string, (elements: number) => Scenario>> = {
@@ -25,14 +25,14 @@ const scenarios: Readonly<Record<string, (elements: number) => Scenario>> = {
   mapAsync: (n) => mapAsyncOrdered(n), mapAsyncUnordered: (n) => mapAsyncUnordered(n), asyncBoundary: (n) => asyncBoundary(n), slowConsumer: (n) => slowConsumer(n),
   ...graphScenarios, // concatMap, merge, zip
   ...kafkaScenarios, // starts its own Kafka broker (needs Java + Maven)
-  workerCpu: (n) => workerCpu(n), workerThroughput: (n) => workerThroughput(n), // worker threads (@tributary/worker)
+  workerCpu: (n) => workerCpu(n), workerThroughput: (n) => workerThroughput(n), workerPerElement: (n) => workerPerElement(n), // worker threads (@tributary/worker)
 };
 const defaultElements: Readonly<Record<string, number>> = {
   concatMap: 1_000_000, merge: 1_000_000, zip: 100_000,
   filterMapReduce: 1_000_000,
   scanReduce: 1_000_000,
   mapAsync: 100_000, mapAsyncUnordered: 100_000, asyncBoundary: 1_000_000, slowConsumer: 100_000,
-  workerCpu: 100_000, workerThroughput: 1_000_000,
+  workerCpu: 100_000, workerThroughput: 1_000_000, workerPerElement: 100_000,
   kafkaConsume1p: 1_000_000, kafkaConsume8p: 1_000_000, kafkaCopy1p: 200_000, kafkaCopy8p: 200_000, // kafkajs produces ~40k records/s here
 };
 

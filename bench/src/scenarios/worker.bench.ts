@@ -7,7 +7,8 @@
  *   (one task, one message round trip, per element). The figure that matters is `× trib` of
  *   `workerflow-2` (target ≥ 1.7 on 2 idle cores).
  * - `workerThroughput`: N small elements through a trivial map across the thread boundary: what the
- *   boundary itself costs (elements/s), against piscina with one task per element.
+ *   boundary itself costs (elements/s; target ≥ 2 M/s).
+ * - `workerPerElement`: the same trivial map, WorkerFlow against piscina with one task per element.
  *
  * WorkerFlow runs include starting their threads (the stream starts them, and ends them when it ends);
  * the piscina pool is created and warmed once, outside the timing.
@@ -86,8 +87,6 @@ export function workerCpu(n: number): Scenario {
 }
 
 export function workerThroughput(n: number): Scenario {
-  const piscina1 = pool(1);
-  const PISCINA_IN_FLIGHT = 64;
   return {
     name: 'workerThroughput',
     description: 'range 1..N → x * 2 across the thread boundary → order-sensitive checksum',
@@ -118,9 +117,41 @@ export function workerThroughput(n: number): Scenario {
         note: 'the same with bufferSize 4096, batchSize 1024',
         run: () => Source.range(1, n).via(WorkerFlow.create<number, number>(trivialFlow, { bufferSize: 4096, batchSize: 1024 })).runWith(Sink.fold(0, checksum)),
       },
+    ],
+  };
+}
+
+/**
+ * The same trivial map with one pool task per element (piscina), next to WorkerFlow: what a message
+ * round trip and a promise per element cost. A scenario of its own with a smaller N, because piscina
+ * takes minutes for the 10⁶ elements of `workerThroughput`; compare the elements/s columns.
+ */
+export function workerPerElement(n: number): Scenario {
+  const piscina1 = pool(1);
+  const PISCINA_IN_FLIGHT = 64;
+  return {
+    name: 'workerPerElement',
+    description: 'range 1..N → x * 2 on a worker thread: WorkerFlow batches vs one piscina task per element',
+    elements: n,
+    subject: 'workerflow',
+    contenders: [
+      {
+        name: 'loop',
+        note: 'plain for loop on the main thread (no boundary)',
+        run: () => {
+          let acc = 0;
+          for (let i = 1; i <= n; i++) acc = checksum(acc, i * 2);
+          return acc;
+        },
+      },
+      {
+        name: 'workerflow',
+        note: 'Source.range → WorkerFlow.create(trivialFlow) → Sink.fold (thread start included)',
+        run: () => Source.range(1, n).via(WorkerFlow.create<number, number>(trivialFlow)).runWith(Sink.fold(0, checksum)),
+      },
       {
         name: 'piscina',
-        note: `Source.range → mapAsync(${PISCINA_IN_FLIGHT}, x => pool.run(x)) over a piscina pool of 1 thread: one task per element`,
+        note: `Source.range → mapAsync(${PISCINA_IN_FLIGHT}, x => pool.run(x)) over a piscina pool of 1 thread (created outside the timing)`,
         setup: async () => {
           await piscina1.get().run(1, { name: 'double' });
         },

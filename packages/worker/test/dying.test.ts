@@ -62,12 +62,19 @@ describe('a dying worker', () => {
     expect(handle.threadIds).toEqual([]);
   });
 
-  it('with restart settings and 2 ordered threads, order is kept across the replacement', async () => {
+  it('with restart settings and 2 ordered threads, order is kept across the replacement (with outputs of the dead worker still waiting)', async () => {
     const { mat } = recordingMaterializer();
     const marker = join(tempDir(), 'died');
     const flow = behaviour<number, number>('diesOnceAt', { threads: 2, workerData: { n: 77, marker }, restart: RestartSettings.create(10, 100, 0), bufferSize: 8, batchSize: 2 });
-    const [handle, done] = runThrough(xs, flow, Sink.seq<number>(), mat);
-    expect(await done).toEqual(xs);
+    const out: number[] = [];
+    // A slow consumer, so that outputs of the dying worker wait in the main thread when it dies.
+    const consumer = Sink.foreachAsync(1, async (x: number) => {
+      out.push(x);
+      if (x % 8 === 0) await new Promise<void>((r) => setTimeout(r, 5));
+    });
+    const [handle, done] = runThrough(xs, flow, consumer, mat);
+    await done;
+    expect(out).toEqual(xs);
     expect(handle.restarts).toBe(1);
   });
 

@@ -53,7 +53,8 @@ import { WorkerDiedError, WorkerFlowOrderingError } from '../errors.js';
 import { WorkerFlowHandleImpl, type WorkerFlowHandle } from '../WorkerFlowHandle.js';
 import { deserializeError, serializeError } from './errorTransport.js';
 import { type EndSignal, grantWindow, type Packet } from './protocol.js';
-import { Queue } from './Queue.js';
+import { OrderedRuns } from './OrderedRuns.js';
+import { partitionSlot } from './partitionSlot.js';
 import type { WorkerFlowSettings } from './settings.js';
 import { WorkerLink } from './WorkerLink.js';
 import { WorkerThread } from './WorkerThread.js';
@@ -77,12 +78,6 @@ export class WorkerFlowStage extends GraphStageWithMaterializedValue<FlowShape<u
   }
 }
 
-/** Consecutive inputs sent to one worker (ordered routing). */
-interface Run {
-  readonly link: WorkerLink;
-  count: number;
-}
-
 /** Any worker may take a held element (balanced routing). */
 const AnySlot = -1;
 
@@ -97,7 +92,7 @@ class WorkerFlowLogic extends TimerGraphStageLogic implements InHandler, OutHand
   private readonly links: WorkerLink[] = [];
   /** Dead links replaced by a successor whose outputs still wait for downstream. */
   private retired: WorkerLink[] = [];
-  private runs: Queue<Run> | null;
+  private readonly runs: OrderedRuns | null;
   /** An element pulled from upstream that no worker could take yet. */
   private held: { readonly element: unknown; readonly slot: number } | null = null;
   /** What the workers are told once their input is over (upstream ended, or a flow stopped taking input). */
@@ -126,7 +121,7 @@ class WorkerFlowLogic extends TimerGraphStageLogic implements InHandler, OutHand
     this.out = stage.out;
     this.window = grantWindow(this.settings.bufferSize);
     this.retryWindow = 4 * this.settings.bufferSize;
-    this.runs = this.settings.routing === 'ordered' ? new Queue<Run>() : null;
+    this.runs = this.settings.routing === 'ordered' ? new OrderedRuns() : null;
     this.restartCounts = new Array<number>(this.settings.threads).fill(0);
     this.resetDeadlines = new Array<number>(this.settings.threads).fill(0);
     this.setHandlers(this.in, this.out, this);
@@ -271,7 +266,7 @@ class WorkerFlowLogic extends TimerGraphStageLogic implements InHandler, OutHand
       return;
     }
     const successor = new WorkerLink(slot, link.retained !== null, link.generation + 1);
-    const repointed = this.repointRuns(link, successor);
+    const repointed = this.runs?.repoint(link, link.retained !== null ? successor : null) ?? 0;
     let inFlight: string;
     if (link.retained !== null) {
       const retained = link.retained.drain();
@@ -307,34 +302,6 @@ class WorkerFlowLogic extends TimerGraphStageLogic implements InHandler, OutHand
       this.materializer.logger?.(`${this.settings.label}: the restartOn predicate threw; not restarting`, e);
       return false;
     }
-  }
-
-  /**
-   * Ordered routing: the positions the dead link still owed beyond the outputs it delivered move to its
-   * successor (retry) or are given up (drop). Returns how many positions moved or were given up.
-   */
-  private repointRuns(dead: WorkerLink, successor: WorkerLink): number {
-    const runs = this.runs;
-    if (runs === null) return 0;
-    const retry = dead.retained !== null;
-    let delivered = dead.outputs.length;
-    let moved = 0;
-    const next = new Queue<Run>();
-    while (runs.length !== 0) {
-      const run = runs.shift();
-      if (run.link !== dead || delivered >= run.count) {
-        if (run.link === dead) delivered -= run.count;
-        next.push(run);
-        continue;
-      }
-      if (delivered > 0) next.push({ link: dead, count: delivered });
-      const rest = run.count - delivered;
-      delivered = 0;
-      moved += rest;
-      if (retry) next.push({ link: successor, count: rest });
-    }
-    this.runs = next;
-    return moved;
   }
 
   protected onTimer(slot: unknown): void {
@@ -402,21 +369,11 @@ class WorkerFlowLogic extends TimerGraphStageLogic implements InHandler, OutHand
       else this.maybePull();
       return undefined;
     }
-    const n = this.settings.threads;
-    switch (typeof key) {
-      case 'number':
-        if (Number.isInteger(key)) return ((key % n) + n) % n;
-        return hash(String(key)) % n;
-      case 'string':
-        return hash(key) % n;
-      case 'bigint':
-        return Number(((key % BigInt(n)) + BigInt(n)) % BigInt(n));
-      case 'boolean':
-        return (key ? 1 : 0) % n;
-      default:
-        this.failStage(new TypeError(`${this.settings.label}: partitionBy must return a string, number, bigint or boolean key, got ${key === null ? 'null' : typeof key}`));
-        return undefined;
+    const slot = partitionSlot(key, this.settings.threads);
+    if (slot === undefined) {
+      this.failStage(new TypeError(`${this.settings.label}: partitionBy must return a string, number, bigint or boolean key, got ${key === null ? 'null' : typeof key}`));
     }
+    return slot;
   }
 
   private usable(link: WorkerLink): boolean {
@@ -436,12 +393,7 @@ class WorkerFlowLogic extends TimerGraphStageLogic implements InHandler, OutHand
   }
 
   private send(link: WorkerLink, element: unknown): void {
-    const runs = this.runs;
-    if (runs !== null) {
-      const tail = runs.length === 0 ? null : runs.peekLast();
-      if (tail !== null && tail.link === link) tail.count++;
-      else runs.push({ link, count: 1 });
-    }
+    this.runs?.append(link);
     this.transmit(link, element);
     // A full batch went out: spread the next one to whoever has the most credit.
     if (link.thread!.outbox.pending === 0) this.current = -1;
@@ -529,21 +481,19 @@ class WorkerFlowLogic extends TimerGraphStageLogic implements InHandler, OutHand
     this.checkCompletion();
   }
 
-  private deliverOrdered(runs: Queue<Run>): void {
-    while (runs.length !== 0) {
-      const run = runs.peek();
-      const link = run.link;
+  private deliverOrdered(runs: OrderedRuns): void {
+    for (let link = runs.nextLink(); link !== null; link = runs.nextLink()) {
       if (link.outputs.length === 0) {
         // Positions owed by a worker whose flow stopped taking input early will not be answered.
         if (link.end?.kind === 'complete' && link.closedByFlow) {
-          runs.shift();
+          runs.skipHead();
           continue;
         }
         return;
       }
       if (!this.isAvailable(this.out)) return;
       this.pushFrom(link);
-      if (--run.count === 0) runs.shift();
+      runs.answered();
     }
   }
 
@@ -586,34 +536,21 @@ class WorkerFlowLogic extends TimerGraphStageLogic implements InHandler, OutHand
     for (const link of this.links) {
       const end = link.end;
       if (end?.kind !== 'fail' || link.outputs.length !== 0) continue;
-      if (this.runs !== null && this.owesBefore(link, this.runs)) continue;
+      if (this.runs !== null && this.runs.owesBefore(link)) continue;
       this.failStage(end.error);
       return true;
     }
     return false;
   }
 
-  /** Ordered: outputs of other workers come before this link's next position. */
-  private owesBefore(link: WorkerLink, runs: Queue<Run>): boolean {
-    if (runs.length === 0) return false;
-    if (runs.peek().link === link) return false;
-    return runs.some((r) => r.link === link);
-  }
-
   private checkCompletion(): void {
-    if (this.inputEnd === null || this.held !== null || this.retired.length !== 0 || !this.isClosed(this.in)) return;
-    if (this.runs !== null && this.runs.length !== 0) return;
+    if (this.inputEnd === null || this.held !== null || !this.isClosed(this.in)) return;
+    if (this.retired.length !== 0) {
+      this.retired = this.retired.filter((l) => l.outputs.length !== 0);
+      if (this.retired.length !== 0) return;
+    }
+    if (this.runs !== null && !this.runs.isEmpty) return;
     for (const link of this.links) if (link.end?.kind !== 'complete' || link.outputs.length !== 0) return;
     this.completeStage();
   }
-}
-
-/** FNV-1a: spreads keys over the workers, the same way in every run. */
-function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }

@@ -53,6 +53,7 @@ export class WorkerThread {
   private exited = false;
   private deathReported = false;
   private graceTimer: NodeJS.Timeout | null = null;
+  private readonly terminateTimeoutMs: number;
 
   constructor(
     spec: SpawnSpec,
@@ -74,12 +75,6 @@ export class WorkerThread {
     this.worker.on('error', this.onError);
     this.worker.on('messageerror', this.onMessageError);
     this.worker.on('exit', this.onExit);
-  }
-
-  private readonly terminateTimeoutMs: number;
-
-  get isExited(): boolean {
-    return this.exited;
   }
 
   /** Asks the worker to cancel its stream and end; terminates it if it has not ended in time. */
