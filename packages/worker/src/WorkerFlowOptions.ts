@@ -31,6 +31,8 @@ export interface WorkerFlowOptions {
    * restarted: they fail the stream (use supervision or `RestartFlow` inside the module for those).
    */
   readonly restart?: RestartSettings;
+  /** The same as `restart` (for those who look for the settings by their class name). */
+  readonly restartSettings?: RestartSettings;
   /**
    * What happens to the elements a dead worker had been sent and not answered, when it is replaced:
    * `"retry"` (default) sends them again to its replacement, first and in order; `"drop"` gives them up

@@ -95,7 +95,7 @@ describe('a dying worker', () => {
 
   it('restart budget spent: the next death fails the stream', async () => {
     const { mat } = recordingMaterializer();
-    const flow = behaviour<number, number>('exitsAt', { workerData: 30, restart: RestartSettings.create(10, 100, 0).withMaxRestarts(1, 60_000) });
+    const flow = behaviour<number, number>('exitsAt', { workerData: 30, restartSettings: RestartSettings.create(10, 100, 0).withMaxRestarts(1, 60_000) });
     const [handle, done] = runThrough(xs, flow, Sink.ignore(), mat);
     const error = (await done.catch((e: unknown) => e)) as WorkerDiedError;
     expect(error).toBeInstanceOf(WorkerDiedError);

@@ -17,6 +17,7 @@ describe('WorkerFlow factories refuse bad arguments', () => {
     [{ exportName: '' }, 'WorkerFlow.create: exportName must be a non-empty string, got ""'],
     [{ inFlight: 'later' }, 'WorkerFlow.create: inFlight must be "retry" or "drop", got "later"'],
     [{ restart: { minBackoff: 1 } }, 'WorkerFlow.create: restart must be RestartSettings (RestartSettings.create(minBackoff, maxBackoff, randomFactor)), got an object'],
+    [{ restartSettings: 'soon' }, 'WorkerFlow.create: restart must be RestartSettings (RestartSettings.create(minBackoff, maxBackoff, randomFactor)), got "soon"'],
     [{ terminateTimeoutMs: -5 }, 'WorkerFlow.create: terminateTimeoutMs must be a non-negative finite number of milliseconds, got -5'],
     [{ workerData: () => 1 }, 'WorkerFlow.create: workerData must be structured-cloneable (it is sent to each worker)'],
     [{ execArgv: '--inspect' }, 'WorkerFlow.create: execArgv must be an array of strings'],

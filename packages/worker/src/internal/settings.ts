@@ -123,8 +123,12 @@ export function workerFlowSettings(op: string, moduleUrl: unknown, options: Work
   }
   const exportName = options.exportName ?? 'default';
   if (typeof exportName !== 'string' || exportName === '') throw new TypeError(`${op}: exportName must be a non-empty string, got ${describe(exportName)}`);
-  if (options.restart !== undefined && !(options.restart instanceof RestartSettings)) {
-    throw new TypeError(`${op}: restart must be RestartSettings (RestartSettings.create(minBackoff, maxBackoff, randomFactor)), got ${describe(options.restart)}`);
+  if (options.restart !== undefined && options.restartSettings !== undefined && options.restart !== options.restartSettings) {
+    throw new TypeError(`${op}: give restart or restartSettings (the same option), not two different settings`);
+  }
+  const restart = options.restart ?? options.restartSettings;
+  if (restart !== undefined && !(restart instanceof RestartSettings)) {
+    throw new TypeError(`${op}: restart must be RestartSettings (RestartSettings.create(minBackoff, maxBackoff, randomFactor)), got ${describe(restart)}`);
   }
   const inFlight = options.inFlight ?? 'retry';
   if (inFlight !== 'retry' && inFlight !== 'drop') throw new TypeError(`${op}: inFlight must be "retry" or "drop", got ${describe(inFlight)}`);
@@ -160,7 +164,7 @@ export function workerFlowSettings(op: string, moduleUrl: unknown, options: Work
     partitionBy,
     bufferSize,
     batchSize,
-    restart: options.restart,
+    restart,
     inFlight,
     spawn: { boot, execArgv: options.execArgv, env: options.env, resourceLimits: options.resourceLimits, terminateTimeoutMs },
   };
