@@ -434,7 +434,8 @@ class WorkerFlowLogic extends TimerGraphStageLogic implements InHandler, OutHand
 
   private maybePull(): void {
     if (this.inputEnd !== null || this.held !== null || this.isClosed(this.in) || this.hasBeenPulled(this.in)) return;
-    if (this.settings.partitionBy !== undefined ? this.links.some((l) => !l.end) : this.target() !== null) this.pull(this.in);
+    // Partitioned: the next element's worker is not known before it arrives; it may have to wait (held).
+    if (this.settings.partitionBy !== undefined || this.target() !== null) this.pull(this.in);
   }
 
   /** Once the input is over and nothing waits to be sent, every live worker is told (after its backlog). */

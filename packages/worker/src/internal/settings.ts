@@ -3,13 +3,13 @@
  * them into the settings every materialization of the flow shares: where the module is, which loader
  * the worker needs, sizes, restart policy.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { readFileSync } from 'node:fs';
 import { RestartSettings } from '@tributary/core';
 import type { PartitionedWorkerFlowOptions, WorkerFlowOptions } from '../WorkerFlowOptions.js';
+import { describe } from './describe.js';
 import type { WorkerBootData } from './protocol.js';
 import type { SpawnSpec } from './WorkerThread.js';
 
@@ -36,15 +36,6 @@ const tsExtension = /\.(c|m)?tsx?$/;
 /** This package's own runtime entry: `.ts` when run from source (tests), `.js` when built. */
 const ownExtension = /\.ts$/.test(new URL(import.meta.url).pathname) ? '.ts' : '.js';
 const entryUrl = new URL(`./workerMain${ownExtension}`, import.meta.url).href;
-
-function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'function') return 'a function';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  return String(v);
-}
 
 function positiveInt(op: string, name: string, v: unknown, fallback: number): number {
   if (v === undefined) return fallback;

@@ -9,6 +9,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Flow, Materializer, Sink, Source } from '@tributary/core';
+import { describe } from './describe.js';
 import { serializeError } from './errorTransport.js';
 import { Outbox } from './Outbox.js';
 import type { Packet, WorkerBootData, WorkerInit } from './protocol.js';
@@ -84,7 +85,7 @@ async function loadFlow(): Promise<Flow<unknown, unknown, unknown>> {
   let value = mod[init.exportName];
   if (typeof value === 'function') value = await (value as (data: unknown) => unknown)(init.data);
   if (!isFlowLike(value)) {
-    throw new TypeError(`${init.label}: export "${init.exportName}" must be a Flow, or a function returning one; got ${describeValue(value)}`);
+    throw new TypeError(`${init.label}: export "${init.exportName}" must be a Flow, or a function returning one; got ${describe(value)}`);
   }
   try {
     return Flow.fromGraph(value);
@@ -97,13 +98,6 @@ function isFlowLike(v: unknown): v is Flow<unknown, unknown, unknown> {
   if (typeof v !== 'object' || v === null) return false;
   const shape = (v as { shape?: { inlets?: unknown; outlets?: unknown } }).shape;
   return Array.isArray(shape?.inlets) && Array.isArray(shape.outlets) && shape.inlets.length === 1 && shape.outlets.length === 1 && 'module' in v;
-}
-
-function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return `an object (${(v as object).constructor?.name ?? 'no prototype'})`;
-  return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
 
 async function main(): Promise<void> {
