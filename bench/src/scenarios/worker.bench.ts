@@ -16,7 +16,7 @@
 import { Sink, Source } from '@tributary/core';
 import { WorkerFlow } from '@tributary/worker';
 import { Piscina } from 'piscina';
-import type { Scenario } from '../harness.js';
+import type { Contender, Scenario } from '../harness.js';
 import { heavy } from './worker/heavy.js';
 
 const P = 1_000_000_007;
@@ -33,6 +33,28 @@ function pool(threads: number): { get: () => Piscina; teardown: () => Promise<vo
       await p?.destroy();
       p = null;
     },
+  };
+}
+
+/** The trivial map as a plain loop on the main thread: the baseline of the boundary scenarios. */
+function trivialLoop(n: number): Contender {
+  return {
+    name: 'loop',
+    note: 'plain for loop on the main thread (no boundary)',
+    run: () => {
+      let acc = 0;
+      for (let i = 1; i <= n; i++) acc = checksum(acc, i * 2);
+      return acc;
+    },
+  };
+}
+
+/** The trivial map through one worker thread with the default sizes. */
+function trivialWorkerFlow(n: number): Contender {
+  return {
+    name: 'workerflow',
+    note: 'Source.range → WorkerFlow.create(trivialFlow) → Sink.fold: 1 thread, default buffer 512 / batch 128 (thread start included)',
+    run: () => Source.range(1, n).via(WorkerFlow.create<number, number>(trivialFlow)).runWith(Sink.fold(0, checksum)),
   };
 }
 
@@ -93,25 +115,13 @@ export function workerThroughput(n: number): Scenario {
     elements: n,
     subject: 'workerflow',
     contenders: [
-      {
-        name: 'loop',
-        note: 'plain for loop on the main thread (no boundary)',
-        run: () => {
-          let acc = 0;
-          for (let i = 1; i <= n; i++) acc = checksum(acc, i * 2);
-          return acc;
-        },
-      },
+      trivialLoop(n),
       {
         name: 'tributary',
         note: 'Source.range → map → Sink.fold in one process (no boundary)',
         run: () => Source.range(1, n).map((x) => x * 2).runWith(Sink.fold(0, checksum)),
       },
-      {
-        name: 'workerflow',
-        note: 'Source.range → WorkerFlow.create(trivialFlow) → Sink.fold: 1 thread, default buffer 512 / batch 128 (thread start included)',
-        run: () => Source.range(1, n).via(WorkerFlow.create<number, number>(trivialFlow)).runWith(Sink.fold(0, checksum)),
-      },
+      trivialWorkerFlow(n),
       {
         name: 'workerflow-4k',
         note: 'the same with bufferSize 4096, batchSize 1024',
@@ -135,20 +145,8 @@ export function workerPerElement(n: number): Scenario {
     elements: n,
     subject: 'workerflow',
     contenders: [
-      {
-        name: 'loop',
-        note: 'plain for loop on the main thread (no boundary)',
-        run: () => {
-          let acc = 0;
-          for (let i = 1; i <= n; i++) acc = checksum(acc, i * 2);
-          return acc;
-        },
-      },
-      {
-        name: 'workerflow',
-        note: 'Source.range → WorkerFlow.create(trivialFlow) → Sink.fold (thread start included)',
-        run: () => Source.range(1, n).via(WorkerFlow.create<number, number>(trivialFlow)).runWith(Sink.fold(0, checksum)),
-      },
+      trivialLoop(n),
+      trivialWorkerFlow(n),
       {
         name: 'piscina',
         note: `Source.range → mapAsync(${PISCINA_IN_FLIGHT}, x => pool.run(x)) over a piscina pool of 1 thread (created outside the timing)`,
