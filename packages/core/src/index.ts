@@ -78,7 +78,7 @@ export { BroadcastHub } from './dsl/BroadcastHub.js';
 export { PartitionHub, type ConsumerInfo } from './dsl/PartitionHub.js';
 export type { FlowMonitor, FlowMonitorState, ErrorMatcher, WithSignalOptions } from './dsl/ops/errorOps.js';
 export type { StreamSnapshot, StageSnapshot, StageState, ConnectionSnapshot, ConnectionState, StallReport } from './impl/StreamSnapshot.js';
-export type { StallDetectionSettings, FailureLogger } from './impl/MaterializerImpl.js';
+export type { StallDetectionSettings, FailureLogger, FailureDetails } from './impl/MaterializerImpl.js';
 
 // ── Interop and Reactive Streams boundaries (interop area) ──
 export { StreamConverters, type AsReadableOptions, type AsDuplexOptions } from './dsl/StreamConverters.js';

@@ -31,6 +31,13 @@ describe('unhandled failures', () => {
     expect(entries[0]!.error).toBe(e);
   });
 
+  it('pass the origin stage and the sink as structured details, so that a program can tell where a failure started', async () => {
+    const details: unknown[] = [];
+    const mat = new Materializer({ logger: (_message, _error, d) => details.push(d) });
+    await Source.range(1, 5).via(Flow.create<number>().map(failOn(2, boom())).named('parse')).runWith(Sink.seq(), mat).catch(() => {});
+    expect(details).toEqual([{ streamId: expect.any(Number), stage: 'parse', sink: 'seq' }]);
+  });
+
   it('name the operator when the stage has no name, and the sink itself when it failed there', async () => {
     const { mat, entries } = recording();
     const e1 = boom('in map');

@@ -6,11 +6,11 @@
 import { Executor } from './Executor.js';
 import { GraphInterpreter, type InterpreterLogic } from './GraphInterpreter.js';
 import type { AttributesLike, MaterializingLogic, Module } from './Module.js';
-import { type FailureLogger, RunningStream } from './RunningStream.js';
+import { type FailureDetails, type FailureLogger, RunningStream } from './RunningStream.js';
 import { type Cancellable, type Scheduler, SystemScheduler } from './Scheduler.js';
 import type { StallReport, StreamSnapshot } from './StreamSnapshot.js';
 
-export type { FailureLogger };
+export type { FailureDetails, FailureLogger };
 
 export interface MaterializerSettings {
   /** Timer service used by every stage of every stream of this materializer. */

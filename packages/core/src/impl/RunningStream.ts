@@ -16,7 +16,18 @@
 import type { GraphInterpreter, InterpreterHooks, InterpreterLogic } from './GraphInterpreter.js';
 import { findHoldUp, progressOf, type StallReport, snapshotOf, type StreamSnapshot } from './StreamSnapshot.js';
 
-export type FailureLogger = (message: string, error: unknown) => void;
+/**
+ * Receives a human-readable message and the error. For the one report of a stream's unhandled failure,
+ * `details` says where it started and which sink it reached (other reports pass no details).
+ */
+export type FailureLogger = (message: string, error: unknown, details?: FailureDetails) => void;
+
+/** Where an unhandled failure started: the stage that first failed with the error, and the sink it reached. */
+export interface FailureDetails {
+  readonly streamId: number;
+  readonly stage: string;
+  readonly sink: string;
+}
 
 export interface StreamOwner {
   readonly logger: FailureLogger | null;
@@ -79,7 +90,7 @@ export class RunningStream implements InterpreterHooks {
     this.origins = null;
     const sink = logic.stageName;
     const where = origin === sink ? `in stage "${origin}"` : `in stage "${origin}" (unhandled; it reached sink "${sink}")`;
-    this.owner.logger?.(`stream ${this.id} failed ${where}`, error);
+    this.owner.logger?.(`stream ${this.id} failed ${where}`, error, { streamId: this.id, stage: origin, sink });
   }
 
   onPostStopError(logic: InterpreterLogic, error: unknown): void {
