@@ -1,0 +1,20 @@
+/** Why a model document was rejected; the unit in which rejected models are counted. */
+export type ModelRejectionReason =
+  | 'unparseable'
+  | 'not-an-object'
+  | 'missing-field'
+  | 'unknown-type'
+  | 'wrong-features'
+  | 'malformed-parameters'
+  | 'malformed-nodes';
+
+/** A model document the `ModelFactory` cannot build a model from; the message says exactly why. */
+export class InvalidModelError extends Error {
+  constructor(
+    readonly reason: ModelRejectionReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InvalidModelError';
+  }
+}
