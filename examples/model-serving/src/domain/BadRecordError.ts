@@ -1,5 +1,8 @@
-/** What was wrong with a data record; the unit in which bad records are counted and logged. */
-export type BadRecordKind = 'unparseable' | 'not-an-object' | 'missing-field' | 'wrong-type' | 'bad-label';
+/**
+ * What was wrong with a data record; the unit in which bad records are counted and logged.
+ * `scoring-failed`: the record was valid but the model threw while scoring it.
+ */
+export type BadRecordKind = 'unparseable' | 'not-an-object' | 'missing-field' | 'wrong-type' | 'bad-label' | 'scoring-failed';
 
 /** A data record that cannot be scored: thrown by `parseSensorRecord`, skipped by supervision. */
 export class BadRecordError extends Error {
