@@ -9,8 +9,9 @@ export class SeededRandom {
 
   constructor(seed: number) {
     if (!Number.isSafeInteger(seed)) throw new RangeError(`SeededRandom: seed must be a safe integer, got ${seed}`);
-    // Fold the high bits in so that seeds beyond 2^32 still give distinct streams.
-    this.state = (seed ^ Math.floor(seed / 0x1_0000_0000) ^ 0x9e3779b9) >>> 0;
+    // Mix the high bits in, so that seeds beyond 2^32 do not just repeat the streams of their low bits.
+    const high = Math.floor(seed / 0x1_0000_0000);
+    this.state = (seed ^ Math.imul(high ^ 0x9e3779b9, 0x85ebca6b)) >>> 0;
   }
 
   /** Uniform in [0, 1). */
