@@ -40,3 +40,16 @@ describe('trainTreeEnsemble', () => {
     expect(accuracyOf(ModelFactory.create(large), holdout)).toBeGreaterThan(accuracyOf(ModelFactory.create(small), holdout));
   });
 });
+
+describe('trainCpuHeavyModel', () => {
+  it('builds a valid ensemble of the asked size, named after it', async () => {
+    const { trainCpuHeavyModel } = await import('../src/training/shippedModels.js');
+    const doc = trainCpuHeavyModel(3, 6);
+    expect(doc).toMatchObject({ type: 'tree-ensemble', name: 'cpu-heavy-trees', version: '3x6' });
+    expect(doc.trees).toHaveLength(3);
+    expect(doc.trees.some((t) => t.nodes.length > 15)).toBe(true); // deeper than the shipped depth-3 trees
+    const model = ModelFactory.create(doc);
+    const scores = new Set(generateRecords(HOLDOUT_SEED, 200).map((r) => model.score(r)));
+    expect(scores.size).toBeGreaterThan(10); // the trees split on the readings
+  });
+});
