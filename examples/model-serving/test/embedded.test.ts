@@ -2,6 +2,7 @@ import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Materializer, SystemScheduler, type Cancellable, type Scheduler } from '@tributary/core';
 import type { ScoredRecord } from '../src/domain/ScoredRecord.js';
 import type { SensorRecord } from '../src/domain/SensorRecord.js';
 import { SensorGenerator } from '../src/generator/SensorGenerator.js';
@@ -25,6 +26,31 @@ async function run(options: Omit<EmbeddedOptions, 'print' | 'logger' | 'onScored
   const out: ScoredRecord[] = [];
   const started = await startEmbedded({ rate: 50_000, progressIntervalMs: 20, ...options, print: (l) => lines.push(l), logger, onScored: (r) => out.push(r) });
   return { started, lines, logger, out };
+}
+
+/** The real scheduler, counting the timers that are still pending. */
+class TrackingScheduler implements Scheduler {
+  private readonly system = new SystemScheduler();
+  pending = 0;
+  scheduled = 0;
+  now(): number {
+    return this.system.now();
+  }
+  scheduleOnce(delayMs: number, task: () => void): Cancellable {
+    this.pending++;
+    this.scheduled++;
+    const handle = this.system.scheduleOnce(delayMs, () => {
+      this.pending--;
+      task();
+    });
+    return {
+      cancel: () => {
+        const cancelled = handle.cancel();
+        if (cancelled) this.pending--;
+        return cancelled;
+      },
+    };
+  }
 }
 
 const tempDirs: string[] = [];
@@ -73,7 +99,8 @@ describe('embedded model-serving run', () => {
   });
 
   it('--serve keeps generating past --records until stopped, then drains: nothing lost or repeated', async () => {
-    const { started, out } = await run({ records: 300, seed: 9, serve: true, rate: 20_000 });
+    const scheduler = new TrackingScheduler();
+    const { started, out } = await run({ records: 300, seed: 9, serve: true, rate: 20_000, materializer: new Materializer({ scheduler }) });
     while (out.length < 1500) await new Promise<void>((r) => setTimeout(r, 5));
     started.stop();
     const { stats } = await started.done;
@@ -81,6 +108,8 @@ describe('embedded model-serving run', () => {
     expect(stats.scored).toBe(out.length);
     expect(out.map((r) => withoutTs(r.record))).toEqual(expectedReadings(9, out.length));
     expect(stats.models.map((m) => m.scored)).toEqual([100, 100, out.length - 200]);
+    expect(scheduler.scheduled).toBeGreaterThan(10);
+    expect(scheduler.pending).toBe(0); // the throttle's and the progress line's timers are gone
   });
 
   it('a bad model file is rejected with its reason and counted; the run goes on with the others', async () => {
