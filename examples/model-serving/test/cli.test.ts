@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs, UsageError, USAGE, DEFAULT_RATE, DEFAULT_RECORDS, DEFAULT_SEED } from '../src/cli/parseCliArgs.js';
 import { runCli, type CliIo } from '../src/cli/runCli.js';
+import type { EmbeddedRun } from '../src/pipeline/runEmbedded.js';
 import { RecordingLogger } from './scoringProbes.js';
 
 function usageError(argv: string[]): string {
@@ -45,7 +46,9 @@ function io(argv: string[]) {
   const err: string[] = [];
   let stopHandler: (() => void) | null = null;
   let unregistered = false;
+  let run: EmbeddedRun | null = null;
   const cliIo: CliIo = {
+    started: (r) => (run = r),
     out: (l) => out.push(l),
     err: (l) => err.push(l),
     logger: new RecordingLogger(),
@@ -56,7 +59,7 @@ function io(argv: string[]) {
       };
     },
   };
-  return { run: () => runCli(argv, cliIo), out, err, stop: () => stopHandler?.(), unregistered: () => unregistered, cliIo };
+  return { run: () => runCli(argv, cliIo), out, err, stop: () => stopHandler?.(), unregistered: () => unregistered, scored: () => run?.scoring.stats().scored ?? 0 };
 }
 
 describe('runCli', () => {
@@ -85,10 +88,11 @@ describe('runCli', () => {
   it('a stop signal during --serve drains and exits 0', async () => {
     const cli = io(['--serve', '--records', '300', '--rate', '20000']);
     const exit = cli.run();
-    while (!cli.out.some((l) => l.startsWith('['))) await new Promise<void>((r) => setTimeout(r, 10));
+    while (cli.scored() <= 600) await new Promise<void>((r) => setTimeout(r, 5)); // past --records: still going
     cli.stop();
     expect(await exit).toBe(0);
     expect(cli.out).toContain('stopping: draining in-flight records…');
     expect(cli.out.at(-1)).toMatch(/scored/);
+    expect(cli.unregistered()).toBe(true);
   });
 });
