@@ -1,0 +1,97 @@
+/** The command line of the model-serving example, parsed. */
+export interface CliOptions {
+  readonly records: number;
+  /** Records per second. */
+  readonly rate: number;
+  readonly seed: number;
+  readonly serve: boolean;
+  readonly help: boolean;
+}
+
+/** A command line the example cannot run: the message says what is wrong, `USAGE` says what is right. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const DEFAULT_RECORDS = 20_000;
+export const DEFAULT_SEED = 42;
+/**
+ * Records per second unless `--rate` says otherwise: the default run takes a few seconds, long enough
+ * to watch the progress lines and the model swaps (a run at full speed is over before the first
+ * model file has been read).
+ */
+export const DEFAULT_RATE = 5000;
+
+export const USAGE = `usage: npm start -w examples/model-serving -- [options]
+
+Generated sensor records are scored by the latest model; the three shipped models
+(examples/model-serving/models) arrive at the start, a third and two thirds of the way through.
+
+options:
+  --records <n>   records to generate (default ${DEFAULT_RECORDS.toLocaleString('en-US')}); models drop at thirds of this
+  --rate <n>      records per second (default ${DEFAULT_RATE.toLocaleString('en-US')}; e.g. 1000000 for as fast as it goes)
+  --seed <n>      seed of the record generator: the same seed, the same records (default ${DEFAULT_SEED})
+  --serve         keep generating after --records until Ctrl-C, then drain and print the summary
+  -h, --help      show this help`;
+
+type Flag = { readonly kind: 'value'; readonly parse: (raw: string, flag: string) => number } | { readonly kind: 'switch' };
+
+const positiveInt = (raw: string, flag: string): number => {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got "${raw}"`);
+  return n;
+};
+
+const integer = (raw: string, flag: string): number => {
+  const n = Number(raw);
+  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} must be an integer, got "${raw}"`);
+  return n;
+};
+
+const FLAGS: Readonly<Record<string, Flag>> = {
+  '--records': { kind: 'value', parse: positiveInt },
+  '--rate': { kind: 'value', parse: positiveInt },
+  '--seed': { kind: 'value', parse: integer },
+  '--serve': { kind: 'switch' },
+  '--help': { kind: 'switch' },
+};
+
+/** Parses `argv` (without node and the script); throws `UsageError` on anything it does not know. */
+export function parseCliArgs(argv: readonly string[]): CliOptions {
+  const values = new Map<string, number>();
+  const switches = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const name = arg === '-h' ? '--help' : eq > 0 ? arg.slice(0, eq) : arg;
+    const flag = FLAGS[name];
+    if (flag === undefined) {
+      throw new UsageError(arg.startsWith('-') ? `unknown option ${name}` : `unexpected argument "${arg}" (options start with --)`);
+    }
+    if (values.has(name) || switches.has(name)) throw new UsageError(`${name} is given more than once`);
+    if (flag.kind === 'switch') {
+      if (eq > 0) throw new UsageError(`${name} takes no value`);
+      switches.add(name);
+      continue;
+    }
+    let raw: string | undefined;
+    if (eq > 0) raw = arg.slice(eq + 1);
+    else {
+      raw = argv[i + 1];
+      if (raw === undefined || raw.startsWith('--')) throw new UsageError(`${name} needs a value`);
+      i++;
+    }
+    values.set(name, flag.parse(raw, name));
+  }
+  const serve = switches.has('--serve');
+  return {
+    records: values.get('--records') ?? DEFAULT_RECORDS,
+    rate: values.get('--rate') ?? DEFAULT_RATE,
+    seed: values.get('--seed') ?? DEFAULT_SEED,
+    serve,
+    help: switches.has('--help'),
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * `@tributary/example-model-serving` — the model-serving example's building blocks, for the other
+ * modes (connectors), the benchmarks and tests: the domain, the generator, the model factory, the
+ * scoring stage and the graph-building function.
+ */
+// ── Domain ──
+export type { SensorRecord, SensorFeature } from './domain/SensorRecord.js';
+export { SENSOR_FEATURES, isSensorFeature } from './domain/SensorRecord.js';
+export type { ScoredRecord, ModelRef } from './domain/ScoredRecord.js';
+export { parseSensorRecord } from './domain/parseSensorRecord.js';
+export { BadRecordError, type BadRecordKind } from './domain/BadRecordError.js';
+export { epochNow } from './domain/epochNow.js';
+
+// ── Generated data ──
+export { SensorGenerator, DEFAULT_DEVICE_COUNT } from './generator/SensorGenerator.js';
+export { SeededRandom } from './generator/SeededRandom.js';
+export { sensorRecords, type SensorRecordsOptions } from './generator/sensorRecords.js';
+
+// ── Models ──
+export type { Model, ModelHeader } from './model/Model.js';
+export { ModelFactory, type ModelBuilder } from './model/ModelFactory.js';
+export { ModelDocumentReader } from './model/ModelDocumentReader.js';
+export { InvalidModelError, type ModelRejectionReason } from './model/InvalidModelError.js';
+export type { LogisticRegressionDocument } from './model/logisticRegression.js';
+export type { DecisionTreeDocument } from './model/decisionTree.js';
+export type { TreeEnsembleDocument } from './model/treeEnsemble.js';
+export type { TreeNodeDocument } from './model/CompiledForest.js';
+export { shippedModelsDir } from './shippedModelsDir.js';
+export { trainShippedModels, trainCpuHeavyModel, serializeModel, type ShippedModel } from './training/shippedModels.js';
+
+// ── Scoring ──
+export { ModelScoringStage, type ModelScoringOptions } from './scoring/ModelScoringStage.js';
+export type { ScoringState, ScoringStats, ModelStats, CurrentModel, LatencySummary } from './scoring/ScoringState.js';
+export { LatencyHistogram } from './scoring/LatencyHistogram.js';
+
+// ── Pipeline ──
+export { modelServingGraph, type ModelServingEnds, type ModelServingMat } from './pipeline/modelServingGraph.js';
+export { ModelDropSchedule } from './pipeline/ModelDropSchedule.js';
+export { startEmbedded, type EmbeddedOptions, type EmbeddedRun, type EmbeddedSummary } from './pipeline/runEmbedded.js';
+export { summaryTable } from './pipeline/summaryTable.js';
+export { ProgressReporter } from './pipeline/ProgressReporter.js';
+export { parseCliArgs, UsageError, USAGE, type CliOptions } from './cli/parseCliArgs.js';
+export { runCli, type CliIo } from './cli/runCli.js';
