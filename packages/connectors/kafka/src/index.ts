@@ -5,7 +5,7 @@
  */
 export { ConsumerSettings, type AutoOffsetReset, type IsolationLevel } from './ConsumerSettings.js';
 export { ProducerSettings, type Acks, type Compression } from './ProducerSettings.js';
-export { CommitterSettings } from './CommitterSettings.js';
+export { CommitterSettings, CommitWhen, CommitDelivery } from './CommitterSettings.js';
 export { defaultRetryPolicy, type RetryPolicy, type KafkaLogLevel, type KafkaConnectionConfig } from './KafkaClientOptions.js';
 export { Deserializers, Serializers, type Deserializer, type Serializer, type DeserializationContext } from './Serialization.js';
 export { topicPartition, type ConsumerRecord, type RecordHeaders, type TopicPartition } from './ConsumerRecord.js';
@@ -24,6 +24,7 @@ export {
   CommittableOffsetBatch,
   type Committable,
   type CommittableOffset,
+  type CommittableOffsetMetadata,
   type CommittableMessage,
   type TransactionalMessage,
   type PartitionOffset,

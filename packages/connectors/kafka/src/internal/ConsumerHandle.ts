@@ -313,7 +313,13 @@ export class ConsumerHandle implements KafkaCommitter {
         // kafkajs silently skips commits while its consumer is not running: only commit when joined.
         if (this.joined && consumer !== null) {
           try {
-            await consumer.commitOffsets(pending.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) })));
+            await consumer.commitOffsets(
+              pending.map((o) =>
+                o.metadata === undefined
+                  ? { topic: o.topic, partition: o.partition, offset: String(o.offset) }
+                  : { topic: o.topic, partition: o.partition, offset: String(o.offset), metadata: o.metadata },
+              ),
+            );
             return pending;
           } catch (e) {
             if (!isKafkaJsError(e)) throw e;
