@@ -14,7 +14,13 @@ import {
 
 /** Acknowledgements the leader waits for: -1 (all in-sync replicas), 1 (leader only) or 0 (none). */
 export type Acks = -1 | 0 | 1;
-export type Compression = 'none' | 'gzip';
+/**
+ * How record batches are compressed. `gzip` is kafkajs' own; `snappy`, `lz4` and `zstd` are codecs this
+ * package registers with kafkajs (pure JavaScript and WebAssembly, no native build), in the framing Kafka's
+ * Java client uses, so either side can read what the other wrote.
+ */
+export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+export const compressions: readonly Compression[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
 interface Props<K, V> {
   readonly bootstrapServers: readonly string[];
@@ -132,8 +138,9 @@ export class ProducerSettings<K, V> {
     return this.with({ acks: requireOneOf(`${W}.withAcks`, 'acks', acks, [-1, 0, 1]) });
   }
 
+  /** Compression of the record batches sent: `'none'` (default), `'gzip'`, `'snappy'`, `'lz4'` or `'zstd'`. */
   withCompression(compression: Compression): ProducerSettings<K, V> {
-    return this.with({ compression: requireOneOf(`${W}.withCompression`, 'compression', compression, ['none', 'gzip']) });
+    return this.with({ compression: requireOneOf(`${W}.withCompression`, 'compression', compression, compressions) });
   }
 
   /** Idempotent producer (no duplicates from retries); needs acks -1. */

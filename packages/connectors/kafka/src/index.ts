@@ -48,6 +48,7 @@ export { DrainingControl, NoopControl, type Control, type ConsumerMetrics } from
 export { Consumer } from './Consumer.js';
 export { Committer, Done } from './Committer.js';
 export { Producer } from './Producer.js';
+export { SendProducer, ProducerClosedError } from './SendProducer.js';
 export { Transactional } from './Transactional.js';
 export { ConsumerResultFactory, type CommitFunction, type CommitOffset } from './ConsumerResultFactory.js';
 export { KafkaDeserializationError, KafkaSerializationError, CommitTimeoutError, ConsumerClosedError } from './errors.js';
