@@ -1,6 +1,7 @@
 /** Creates kafkajs clients from connector settings. */
 import { Kafka, logLevel as KafkaLogLevels, type KafkaConfig, type logLevel } from 'kafkajs';
 import type { KafkaConnectionConfig, KafkaLogLevel, RetryPolicy } from '../KafkaClientOptions.js';
+import { registerCodecs } from './codecs.js';
 
 export interface ClientSettings {
   readonly bootstrapServers: readonly string[];
@@ -31,6 +32,7 @@ export function kafkaRetry(retry: RetryPolicy): NonNullable<KafkaConfig['retry']
 }
 
 export function createKafka(s: ClientSettings): Kafka {
+  registerCodecs();
   return new Kafka({
     ...s.connectionConfig,
     brokers: [...s.bootstrapServers],
