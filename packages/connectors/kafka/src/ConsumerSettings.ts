@@ -31,6 +31,7 @@ interface Props<K, V> {
   readonly fetchMaxBytes: number;
   readonly maxPartitionFetchBytes: number;
   readonly maxBufferedRecordsPerPartition: number;
+  readonly maxBufferedBytesPerPartition: number;
   readonly commitTimeoutMs: number;
   readonly stopTimeoutMs: number;
   readonly connectionTimeoutMs: number;
@@ -79,6 +80,7 @@ export class ConsumerSettings<K, V> {
       fetchMaxBytes: 10 * 1024 * 1024,
       maxPartitionFetchBytes: 1024 * 1024,
       maxBufferedRecordsPerPartition: 4096,
+      maxBufferedBytesPerPartition: 4 * 1024 * 1024,
       commitTimeoutMs: 15_000,
       stopTimeoutMs: 30_000,
       connectionTimeoutMs: 3_000,
@@ -113,6 +115,7 @@ export class ConsumerSettings<K, V> {
   get fetchMaxBytes(): number { return this.props.fetchMaxBytes; }
   get maxPartitionFetchBytes(): number { return this.props.maxPartitionFetchBytes; }
   get maxBufferedRecordsPerPartition(): number { return this.props.maxBufferedRecordsPerPartition; }
+  get maxBufferedBytesPerPartition(): number { return this.props.maxBufferedBytesPerPartition; }
   get commitTimeoutMs(): number { return this.props.commitTimeoutMs; }
   get stopTimeoutMs(): number { return this.props.stopTimeoutMs; }
   get connectionTimeoutMs(): number { return this.props.connectionTimeoutMs; }
@@ -194,6 +197,15 @@ export class ConsumerSettings<K, V> {
     return this.with({ maxBufferedRecordsPerPartition: requirePositiveInt(`${W}.withMaxBufferedRecordsPerPartition`, 'maxBufferedRecordsPerPartition', n) });
   }
 
+  /**
+   * The prefetch bound in bytes (keys, values and headers): at most this many bytes of one partition's
+   * records are held between Kafka and the stream's demand, whichever of the two bounds is reached first
+   * (default 4 MiB). A single record larger than the bound still passes, alone.
+   */
+  withMaxBufferedBytesPerPartition(bytes: number): ConsumerSettings<K, V> {
+    return this.with({ maxBufferedBytesPerPartition: requirePositiveInt(`${W}.withMaxBufferedBytesPerPartition`, 'maxBufferedBytesPerPartition', bytes) });
+  }
+
   /** How long a commit may take, retries during rebalances included, before it fails with `CommitTimeoutError`. */
   withCommitTimeout(ms: number): ConsumerSettings<K, V> {
     return this.with({ commitTimeoutMs: requireMillis(`${W}.withCommitTimeout`, 'commitTimeoutMs', ms) });
@@ -260,6 +272,7 @@ export class ConsumerSettings<K, V> {
       `ConsumerSettings(bootstrapServers=${p.bootstrapServers.join(',')}, clientId=${p.clientId}, groupId=${p.groupId ?? '-'}, ` +
       `autoOffsetReset=${p.autoOffsetReset}, isolationLevel=${p.isolationLevel}, sessionTimeoutMs=${p.sessionTimeoutMs}, ` +
       `heartbeatIntervalMs=${p.heartbeatIntervalMs}, maxBufferedRecordsPerPartition=${p.maxBufferedRecordsPerPartition}, ` +
+      `maxBufferedBytesPerPartition=${p.maxBufferedBytesPerPartition}, ` +
       `commitTimeoutMs=${p.commitTimeoutMs}, stopTimeoutMs=${p.stopTimeoutMs}, sasl=${p.connectionConfig.sasl ? '***' : '-'})`
     );
   }

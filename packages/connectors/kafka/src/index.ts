@@ -44,7 +44,7 @@ export {
   type PassThroughResult,
   type RecordMetadata,
 } from './ProducerMessage.js';
-export { DrainingControl, NoopControl, type Control, type ConsumerMetrics } from './Control.js';
+export { DrainingControl, NoopControl, type Control, type ConsumerMetrics, type PartitionMetrics } from './Control.js';
 export { Consumer } from './Consumer.js';
 export { Committer, Done } from './Committer.js';
 export { Producer } from './Producer.js';

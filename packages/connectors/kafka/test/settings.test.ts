@@ -49,6 +49,7 @@ describe('ConsumerSettings', () => {
     [() => base().withHeartbeatInterval(0), /ConsumerSettings.withHeartbeatInterval: heartbeatIntervalMs must be a positive/],
     [() => base().withFetchMaxWait(Number.NaN), /ConsumerSettings.withFetchMaxWait: fetchMaxWaitMs must be a non-negative finite number of milliseconds, got NaN/],
     [() => base().withMaxBufferedRecordsPerPartition(0), /ConsumerSettings.withMaxBufferedRecordsPerPartition: maxBufferedRecordsPerPartition must be a positive integer, got 0/],
+    [() => base().withMaxBufferedBytesPerPartition(1.5), /ConsumerSettings.withMaxBufferedBytesPerPartition: maxBufferedBytesPerPartition must be a positive integer, got 1.5/],
     [() => base().withMaxPartitionFetchBytes(1.5), /maxPartitionFetchBytes must be a positive integer, got 1.5/],
     [() => base().withAutoOffsetReset('first' as never), /ConsumerSettings.withAutoOffsetReset: autoOffsetReset must be one of "earliest", "latest", got "first"/],
     [() => base().withIsolationLevel('x' as never), /isolationLevel must be one of "read_uncommitted", "read_committed"/],

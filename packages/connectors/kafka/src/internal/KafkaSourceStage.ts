@@ -13,6 +13,7 @@ import type { Subscription } from '../Subscriptions.js';
 import { type Chunk, ConsumerHandle } from './ConsumerHandle.js';
 import { ConsumerLogicBase, type PartitionState } from './ConsumerLogicBase.js';
 import { ControlImpl } from './ControlImpl.js';
+import { messageBytes } from './PrefetchGate.js';
 import { RecordReader } from './records.js';
 
 export type SourceKind = 'plain' | 'committable' | 'offsetContext' | 'transactional';
@@ -138,7 +139,8 @@ class KafkaSourceLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
       }
       const ps = this.owners[this.head]!;
       const m = c.messages[c.from++]!;
-      this.released(ps, 1);
+      this.released(ps, 1, messageBytes(m));
+      ps.position = Number(m.offset) + 1;
       let elem: Out;
       try {
         elem = this.build(c, m);

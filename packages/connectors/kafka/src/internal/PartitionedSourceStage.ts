@@ -5,7 +5,8 @@
  * stage of its own, materialized wherever the user runs it (often another island), so parent and sub talk
  * only through each other's async callbacks, like actors:
  *
- *   sub → parent: started (with the sub's callbacks), demand(n, emitted), cancelled(next offset, emitted), failed
+ *   sub → parent: started (with the sub's callbacks), demand(n, emitted), cancelled(emitted), failed
+ *   (`emitted`: how many records, their bytes, and the offset after the last)
  *   parent → sub: records, hold/resume (rebalance), complete (revoked / parent stopped), fail
  *
  * Each partition is back-pressured on its own: the sub asks for records in batches, the parent forwards
@@ -41,6 +42,7 @@ import { type Chunk, ConsumerHandle } from './ConsumerHandle.js';
 import { ConsumerLogicBase, type DropReason, type PartitionState } from './ConsumerLogicBase.js';
 import { ControlImpl } from './ControlImpl.js';
 import { decide, type HasScheduler } from './KafkaSourceStage.js';
+import { messageBytes } from './PrefetchGate.js';
 import { RecordReader } from './records.js';
 
 type PartitionedKind = 'plain' | 'committable';
@@ -54,9 +56,17 @@ interface SubCallbacks {
 
 interface ParentCallbacks {
   readonly started: AsyncCallback<{ link: SubLink; sub: SubCallbacks }>;
-  readonly demand: AsyncCallback<{ link: SubLink; n: number; emitted: number }>;
-  readonly cancelled: AsyncCallback<{ link: SubLink; nextOffset: number; emitted: number }>;
+  readonly demand: AsyncCallback<{ link: SubLink; n: number; emitted: Emitted }>;
+  readonly cancelled: AsyncCallback<{ link: SubLink; emitted: Emitted }>;
   readonly failed: AsyncCallback<{ link: SubLink; error: unknown }>;
+}
+
+/** What a sub-source reports as emitted since its last report. */
+interface Emitted {
+  readonly records: number;
+  readonly bytes: number;
+  /** Offset after the last record it ever emitted (-1: none yet). */
+  readonly nextOffset: number;
 }
 
 /** Shared by a parent and one sub-source (one epoch of one partition). */
@@ -141,7 +151,7 @@ class PartitionedLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
     this.callbacks = {
       started: this.getAsyncCallback(({ link, sub }) => this.subStarted(link, sub)),
       demand: this.getAsyncCallback(({ link, n, emitted }) => this.subDemand(link, n, emitted)),
-      cancelled: this.getAsyncCallback(({ link, nextOffset, emitted }) => this.subCancelled(link, nextOffset, emitted)),
+      cancelled: this.getAsyncCallback(({ link, emitted }) => this.subCancelled(link, emitted)),
       failed: this.getAsyncCallback(({ link, error }) => {
         if (this.current(link) !== undefined) this.failStage(error);
       }),
@@ -268,26 +278,29 @@ class PartitionedLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
     if (this.rebalancing) sub.hold.invoke(true);
   }
 
-  private subDemand(link: SubLink, n: number, emitted: number): void {
+  private subDemand(link: SubLink, n: number, emitted: Emitted): void {
     const st = this.current(link);
     if (st === undefined) return; // its records' credit was released when it was revoked
     const ps = this.partitions.get(link.key);
-    if (ps !== undefined && emitted > 0) {
-      this.recordsEmitted += emitted;
-      this.released(ps, emitted);
-    }
+    if (ps !== undefined) this.noteEmitted(ps, emitted);
     st.demand += n;
     this.deliver(st);
   }
 
-  private subCancelled(link: SubLink, nextOffset: number, emitted: number): void {
+  private noteEmitted(ps: PartitionState, emitted: Emitted): void {
+    if (emitted.records > 0) {
+      this.recordsEmitted += emitted.records;
+      this.released(ps, emitted.records, emitted.bytes);
+    }
+    if (emitted.nextOffset >= 0) ps.position = emitted.nextOffset;
+  }
+
+  private subCancelled(link: SubLink, emitted: Emitted): void {
     const st = this.current(link);
     if (st === undefined) return;
     const ps = this.partitions.get(link.key);
-    if (ps !== undefined && emitted > 0) {
-      this.recordsEmitted += emitted;
-      this.released(ps, emitted);
-    }
+    if (ps !== undefined) this.noteEmitted(ps, emitted);
+    const nextOffset = emitted.nextOffset;
     st.sub = null;
     st.demand = 0;
     link.terminated = {};
@@ -300,7 +313,7 @@ class PartitionedLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
       // What the cancelled sub-source held or had on its way is read again, from the first record it did
       // not emit; everything the parent held for the partition goes with it.
       st.chunks = [];
-      this.released(ps, ps.held);
+      this.released(ps, ps.held, ps.heldBytes);
       ps.nextOffset = -1;
       this.seekPartition(ps, position);
     }
@@ -341,6 +354,7 @@ class SubSourceLogic<K, V, Out> extends GraphStageLogic implements OutHandler {
   /** Records requested from the parent and not yet received. */
   private requested = 0;
   private emitted = 0;
+  private emittedBytes = 0;
   private holding = false;
   private connected = false;
   private readonly batchSize: number;
@@ -395,8 +409,7 @@ class SubSourceLogic<K, V, Out> extends GraphStageLogic implements OutHandler {
   onDownstreamFinish(cause: unknown): void {
     const link = this.stage.link;
     if (this.connected && link.terminated === null) {
-      link.parent.cancelled.invoke({ link, nextOffset: this.nextOffset, emitted: this.emitted });
-      this.emitted = 0;
+      link.parent.cancelled.invoke({ link, emitted: this.takeEmitted() });
     }
     this.buffer = [];
     this.head = 0;
@@ -424,6 +437,7 @@ class SubSourceLogic<K, V, Out> extends GraphStageLogic implements OutHandler {
     while (this.head < this.buffer.length) {
       const m = this.buffer[this.head++]!;
       this.emitted++;
+      this.emittedBytes += messageBytes(m);
       this.nextOffset = Number(m.offset) + 1;
       let elem: Out;
       try {
@@ -459,7 +473,13 @@ class SubSourceLogic<K, V, Out> extends GraphStageLogic implements OutHandler {
     if (n === 0 && (this.emitted === 0 || this.head < this.buffer.length)) return;
     this.requested += n;
     const link = this.stage.link;
-    link.parent.demand.invoke({ link, n, emitted: this.emitted });
+    link.parent.demand.invoke({ link, n, emitted: this.takeEmitted() });
+  }
+
+  private takeEmitted(): Emitted {
+    const e: Emitted = { records: this.emitted, bytes: this.emittedBytes, nextOffset: this.nextOffset };
     this.emitted = 0;
+    this.emittedBytes = 0;
+    return e;
   }
 }
