@@ -1,5 +1,7 @@
 import type { Deserializer } from './Serialization.js';
 import { Deserializers } from './Serialization.js';
+import type { StreamLogger } from '@tributary/core';
+import { consoleKafkaLogger } from './internal/kafkaLog.js';
 import { defaultRetryPolicy, type KafkaConnectionConfig, type KafkaLogLevel, kafkaLogLevels, type RetryPolicy } from './KafkaClientOptions.js';
 import {
   describeValue,
@@ -38,6 +40,7 @@ interface Props<K, V> {
   readonly requestTimeoutMs: number;
   readonly retry: RetryPolicy;
   readonly kafkaLogLevel: KafkaLogLevel;
+  readonly logger: StreamLogger | null;
   readonly connectionConfig: KafkaConnectionConfig;
 }
 
@@ -86,7 +89,8 @@ export class ConsumerSettings<K, V> {
       connectionTimeoutMs: 3_000,
       requestTimeoutMs: 30_000,
       retry: defaultRetryPolicy,
-      kafkaLogLevel: 'error',
+      kafkaLogLevel: 'warn',
+      logger: consoleKafkaLogger,
       connectionConfig: {},
     });
   }
@@ -122,6 +126,7 @@ export class ConsumerSettings<K, V> {
   get requestTimeoutMs(): number { return this.props.requestTimeoutMs; }
   get retry(): RetryPolicy { return this.props.retry; }
   get kafkaLogLevel(): KafkaLogLevel { return this.props.kafkaLogLevel; }
+  get logger(): StreamLogger | null { return this.props.logger; }
   get connectionConfig(): KafkaConnectionConfig { return this.props.connectionConfig; }
 
   /** Brokers to bootstrap from: `'host:port'`, `'h1:p1,h2:p2'` or an array of `'host:port'`. */
@@ -233,10 +238,23 @@ export class ConsumerSettings<K, V> {
     return this.with({ retry: checkRetry(`${W}.withRetry`, this.props.retry, retry) });
   }
 
-  /** What kafkajs itself logs to the console (default `'error'`). */
+  /**
+   * The least severe kafkajs log entry passed to the logger (default `'warn'`). kafkajs' reports of
+   * conditions it retries or recovers from by itself (coordinator not available or loading, rebalance in
+   * progress, leader election, …) count as debug, so they do not show as errors.
+   */
   withKafkaLogLevel(level: KafkaLogLevel): ConsumerSettings<K, V> {
     return this.with({ kafkaLogLevel: requireOneOf(`${W}.withKafkaLogLevel`, 'kafkaLogLevel', level, kafkaLogLevels) });
   }
+
+  /** Where kafkajs' log goes (anything with debug/info/warn/error, e.g. `console`; default the console); `null` silences it. */
+  withLogger(logger: StreamLogger | null): ConsumerSettings<K, V> {
+    if (logger !== null && (typeof logger !== 'object' || !(['debug', 'info', 'warn', 'error'] as const).every((m) => typeof logger[m] === 'function'))) {
+      throw new TypeError(`${W}.withLogger: logger must be null or an object with debug, info, warn and error methods, got ${describeValue(logger)}`);
+    }
+    return this.with({ logger });
+  }
+
 
   /** TLS / SASL / socket options handed to kafkajs as they are. */
   withConnectionConfig(config: KafkaConnectionConfig): ConsumerSettings<K, V> {

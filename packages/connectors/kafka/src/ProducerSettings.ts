@@ -1,6 +1,8 @@
 import type { Serializer } from './Serialization.js';
 import { Serializers } from './Serialization.js';
 import { checkRetry } from './ConsumerSettings.js';
+import type { StreamLogger } from '@tributary/core';
+import { consoleKafkaLogger } from './internal/kafkaLog.js';
 import { defaultRetryPolicy, type KafkaConnectionConfig, type KafkaLogLevel, kafkaLogLevels, type RetryPolicy } from './KafkaClientOptions.js';
 import {
   describeValue,
@@ -41,6 +43,7 @@ interface Props<K, V> {
   readonly requestTimeoutMs: number;
   readonly retry: RetryPolicy;
   readonly kafkaLogLevel: KafkaLogLevel;
+  readonly logger: StreamLogger | null;
   readonly connectionConfig: KafkaConnectionConfig;
 }
 
@@ -82,7 +85,8 @@ export class ProducerSettings<K, V> {
       connectionTimeoutMs: 3_000,
       requestTimeoutMs: 30_000,
       retry: defaultRetryPolicy,
-      kafkaLogLevel: 'error',
+      kafkaLogLevel: 'warn',
+      logger: consoleKafkaLogger,
       connectionConfig: {},
     });
   }
@@ -114,6 +118,7 @@ export class ProducerSettings<K, V> {
   get requestTimeoutMs(): number { return this.props.requestTimeoutMs; }
   get retry(): RetryPolicy { return this.props.retry; }
   get kafkaLogLevel(): KafkaLogLevel { return this.props.kafkaLogLevel; }
+  get logger(): StreamLogger | null { return this.props.logger; }
   get connectionConfig(): KafkaConnectionConfig { return this.props.connectionConfig; }
 
   withBootstrapServers(servers: string | readonly string[]): ProducerSettings<K, V> {
@@ -198,9 +203,23 @@ export class ProducerSettings<K, V> {
     return this.with({ retry: checkRetry(`${W}.withRetry`, this.props.retry, retry) });
   }
 
+  /**
+   * The least severe kafkajs log entry passed to the logger (default `'warn'`). kafkajs' reports of
+   * conditions it retries or recovers from by itself (coordinator not available or loading, rebalance in
+   * progress, leader election, …) count as debug, so they do not show as errors.
+   */
   withKafkaLogLevel(level: KafkaLogLevel): ProducerSettings<K, V> {
     return this.with({ kafkaLogLevel: requireOneOf(`${W}.withKafkaLogLevel`, 'kafkaLogLevel', level, kafkaLogLevels) });
   }
+
+  /** Where kafkajs' log goes (anything with debug/info/warn/error, e.g. `console`; default the console); `null` silences it. */
+  withLogger(logger: StreamLogger | null): ProducerSettings<K, V> {
+    if (logger !== null && (typeof logger !== 'object' || !(['debug', 'info', 'warn', 'error'] as const).every((m) => typeof logger[m] === 'function'))) {
+      throw new TypeError(`${W}.withLogger: logger must be null or an object with debug, info, warn and error methods, got ${describeValue(logger)}`);
+    }
+    return this.with({ logger });
+  }
+
 
   withConnectionConfig(config: KafkaConnectionConfig): ProducerSettings<K, V> {
     if (config === null || typeof config !== 'object') {
