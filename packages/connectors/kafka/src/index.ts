@@ -50,5 +50,6 @@ export { Committer, Done } from './Committer.js';
 export { Producer } from './Producer.js';
 export { SendProducer, ProducerClosedError } from './SendProducer.js';
 export { Transactional } from './Transactional.js';
+export { MetadataClient, type PartitionInfo, type TopicPartitionOffset, type NewTopic } from './MetadataClient.js';
 export { ConsumerResultFactory, type CommitFunction, type CommitOffset } from './ConsumerResultFactory.js';
 export { KafkaDeserializationError, KafkaSerializationError, CommitTimeoutError, ConsumerClosedError } from './errors.js';
