@@ -11,7 +11,7 @@
  */
 import type { Admin, Kafka } from 'kafkajs';
 import type { ConsumerSettings } from './ConsumerSettings.js';
-import type { TopicPartition } from './ConsumerRecord.js';
+import type { TopicPartition, TopicPartitionOffset } from './ConsumerRecord.js';
 import { createKafka } from './internal/clients.js';
 import { describeValue, requireMillis, requireNonEmptyString, requireNonNegativeInt, requirePositiveInt } from './internal/validate.js';
 
@@ -22,11 +22,6 @@ export interface PartitionInfo extends TopicPartition {
   readonly inSyncReplicas: readonly number[];
 }
 
-/** An offset of a partition: a beginning, end or committed offset, or the one found for a time. */
-export interface TopicPartitionOffset extends TopicPartition {
-  /** −1 when there is none (no committed offset; no record at or after the time asked for). */
-  readonly offset: number;
-}
 
 /** A topic to create. Without `replicationFactor` / `numPartitions` the broker's defaults apply. */
 export interface NewTopic {

@@ -8,7 +8,7 @@ export { ProducerSettings, type Acks, type Compression } from './ProducerSetting
 export { CommitterSettings, CommitWhen, CommitDelivery } from './CommitterSettings.js';
 export { defaultRetryPolicy, type RetryPolicy, type KafkaLogLevel, type KafkaConnectionConfig } from './KafkaClientOptions.js';
 export { Deserializers, Serializers, type Deserializer, type Serializer, type DeserializationContext } from './Serialization.js';
-export { topicPartition, type ConsumerRecord, type RecordHeaders, type TopicPartition } from './ConsumerRecord.js';
+export { topicPartition, type ConsumerRecord, type RecordHeaders, type TopicPartition, type TopicPartitionOffset } from './ConsumerRecord.js';
 export {
   Subscriptions,
   TopicSubscription,
@@ -50,6 +50,6 @@ export { Committer, Done } from './Committer.js';
 export { Producer } from './Producer.js';
 export { SendProducer, ProducerClosedError } from './SendProducer.js';
 export { Transactional } from './Transactional.js';
-export { MetadataClient, type PartitionInfo, type TopicPartitionOffset, type NewTopic } from './MetadataClient.js';
+export { MetadataClient, type PartitionInfo, type NewTopic } from './MetadataClient.js';
 export { ConsumerResultFactory, type CommitFunction, type CommitOffset } from './ConsumerResultFactory.js';
 export { KafkaDeserializationError, KafkaSerializationError, CommitTimeoutError, ConsumerClosedError } from './errors.js';

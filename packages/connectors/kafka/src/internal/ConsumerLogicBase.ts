@@ -37,6 +37,10 @@ export class PartitionState {
   heldBytes = 0;
   /** Chunks with `seq` up to this were fetched before the last seek of this partition: dropped. */
   barrier = 0;
+  /** Manual-offset sources: the start offset is being looked up; records fetched meanwhile are dropped. */
+  awaitingOffset = false;
+  /** The first offset dropped while awaiting (−1: none): where to seek back to if no start offset is given. */
+  droppedWhileAwaiting = -1;
   constructor(
     readonly tp: TopicPartition,
     readonly key: string,
@@ -130,6 +134,8 @@ export abstract class ConsumerLogicBase extends GraphStageLogic {
   protected abstract stopEmitting(): void;
   /** kafkajs has joined the group for the first time. */
   protected onStarted(): void {}
+  /** The partitions were revoked in a rebalance (after the rebalance listener's `onRevoke`). */
+  protected partitionsRevoked(_partitions: readonly TopicPartition[]): void {}
 
   // ───────────────────────────── events from the handle ─────────────────────────────
 
@@ -142,6 +148,11 @@ export abstract class ConsumerLogicBase extends GraphStageLogic {
       return;
     }
     const msgs = chunk.messages;
+    if (ps.awaitingOffset) {
+      if (ps.droppedWhileAwaiting < 0) ps.droppedWhileAwaiting = Number(msgs[chunk.from]!.offset);
+      chunk.credit.release(chunk.size, chunk.bytes);
+      return;
+    }
     if (ps.nextOffset >= 0) {
       let from = chunk.from;
       while (from < chunk.to && Number(msgs[from]!.offset) < ps.nextOffset) from++;
@@ -179,7 +190,10 @@ export abstract class ConsumerLogicBase extends GraphStageLogic {
       this.dropRecords(ps, 'revoked');
       this.partitions.delete(ps.key);
     }
-    if (revoked.length > 0) this.callListener('onRevoke', revoked.map((ps) => ps.tp), false);
+    if (revoked.length > 0) {
+      this.callListener('onRevoke', revoked.map((ps) => ps.tp), false);
+      this.partitionsRevoked(revoked.map((ps) => ps.tp));
+    }
     const added: PartitionState[] = [];
     for (const tp of tps) {
       const key = tpKey(tp.topic, tp.partition);

@@ -9,12 +9,14 @@ import type { KafkaMessage } from 'kafkajs';
 import { CommittableOffsetImpl } from '../ConsumerMessage.js';
 import type { ConsumerSettings } from '../ConsumerSettings.js';
 import type { Control } from '../Control.js';
+import type { ConsumerRecord } from '../ConsumerRecord.js';
 import type { Subscription } from '../Subscriptions.js';
 import { type Chunk, ConsumerHandle } from './ConsumerHandle.js';
 import { ConsumerLogicBase, type PartitionState } from './ConsumerLogicBase.js';
 import { ControlImpl } from './ControlImpl.js';
 import { messageBytes } from './PrefetchGate.js';
 import { RecordReader } from './records.js';
+import { describeValue } from './validate.js';
 
 export type SourceKind = 'plain' | 'committable' | 'offsetContext' | 'transactional';
 
@@ -32,6 +34,8 @@ export class KafkaSourceStage<K, V, Out> extends GraphStageWithMaterializedValue
     readonly settings: ConsumerSettings<K, V>,
     readonly subscription: Subscription,
     readonly kind: SourceKind,
+    /** `commitWithMetadataSource`: the metadata string committed with each record's offset. */
+    readonly metadataOf?: (record: ConsumerRecord<K, V>) => string,
   ) {
     super();
     this.out = new Outlet<Out>('KafkaSource.out');
@@ -68,6 +72,7 @@ class KafkaSourceLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
   private readonly reader: RecordReader<K, V>;
   private readonly out: Outlet<Out>;
   private readonly kind: SourceKind;
+  private readonly metadataOf: ((record: ConsumerRecord<K, V>) => string) | undefined;
 
   constructor(
     stage: KafkaSourceStage<K, V, Out>,
@@ -78,6 +83,7 @@ class KafkaSourceLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
     super(stage.shape, handle, control, stage.settings as ConsumerSettings<unknown, unknown>);
     this.out = stage.out;
     this.kind = stage.kind;
+    this.metadataOf = stage.metadataOf;
     this.reader = new RecordReader(stage.settings.keyDeserializer, stage.settings.valueDeserializer);
     this.setHandler(stage.out, this);
   }
@@ -162,8 +168,13 @@ class KafkaSourceLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
     switch (this.kind) {
       case 'plain':
         return record as Out;
-      case 'committable':
-        return { record, committableOffset: new CommittableOffsetImpl(this.handle, c.topic, c.partition, record.offset) } as Out;
+      case 'committable': {
+        const metadata = this.metadataOf === undefined ? undefined : this.metadataOf(record);
+        if (metadata !== undefined && typeof metadata !== 'string') {
+          throw new TypeError(`${this.stageName}: the offset metadata function must return a string, got ${describeValue(metadata)}`);
+        }
+        return { record, committableOffset: new CommittableOffsetImpl(this.handle, c.topic, c.partition, record.offset, metadata) } as Out;
+      }
       case 'offsetContext':
         return [record, new CommittableOffsetImpl(this.handle, c.topic, c.partition, record.offset)] as Out;
       case 'transactional':

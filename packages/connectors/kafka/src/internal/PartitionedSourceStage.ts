@@ -34,16 +34,17 @@ import {
 } from '@tributary/core/stage';
 import type { KafkaMessage } from 'kafkajs';
 import { CommittableOffsetImpl } from '../ConsumerMessage.js';
-import type { TopicPartition } from '../ConsumerRecord.js';
+import type { TopicPartition, TopicPartitionOffset } from '../ConsumerRecord.js';
 import type { ConsumerSettings } from '../ConsumerSettings.js';
 import type { Control } from '../Control.js';
 import type { AutoSubscription } from '../Subscriptions.js';
-import { type Chunk, ConsumerHandle } from './ConsumerHandle.js';
+import { type Chunk, ConsumerHandle, tpKey } from './ConsumerHandle.js';
 import { ConsumerLogicBase, type DropReason, type PartitionState } from './ConsumerLogicBase.js';
 import { ControlImpl } from './ControlImpl.js';
 import { decide, type HasScheduler } from './KafkaSourceStage.js';
 import { messageBytes } from './PrefetchGate.js';
 import { RecordReader } from './records.js';
+import { describeValue } from './validate.js';
 
 type PartitionedKind = 'plain' | 'committable';
 
@@ -84,6 +85,12 @@ class SubLink {
   ) {}
 }
 
+/** `…PartitionedManualOffsetSource`: start offsets come from the user when partitions are assigned. */
+export interface ManualOffsets {
+  readonly getOffsetsOnAssign: (partitions: readonly TopicPartition[]) => Promise<readonly TopicPartitionOffset[]>;
+  readonly onRevoke: (partitions: readonly TopicPartition[]) => void;
+}
+
 export class PartitionedSourceStage<K, V, Out> extends GraphStageWithMaterializedValue<SourceShape<readonly [TopicPartition, Source<Out>]>, Control> {
   readonly out = new Outlet<readonly [TopicPartition, Source<Out>]>('PartitionedKafkaSource.out');
   readonly shape = new SourceShape(this.out);
@@ -93,6 +100,7 @@ export class PartitionedSourceStage<K, V, Out> extends GraphStageWithMaterialize
     readonly settings: ConsumerSettings<K, V>,
     readonly subscription: AutoSubscription,
     readonly kind: PartitionedKind,
+    readonly manual?: ManualOffsets,
   ) {
     super();
   }
@@ -139,6 +147,10 @@ class PartitionedLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
   private readonly callbacks: ParentCallbacks;
   private epochs = 0;
   private failure: unknown = undefined;
+  private readonly offsetsFound = this.getAsyncCallback<{ added: readonly PartitionState[]; offsets: readonly TopicPartitionOffset[] }>(({ added, offsets }) =>
+    this.startAt(added, offsets),
+  );
+  private readonly offsetsFailed = this.getAsyncCallback<unknown>((e) => this.failStage(e));
 
   constructor(
     private readonly stage: PartitionedSourceStage<K, V, Out>,
@@ -182,7 +194,70 @@ class PartitionedLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
   // ───────────────────────────── partitions ─────────────────────────────
 
   protected partitionsAssigned(added: readonly PartitionState[]): void {
-    for (const ps of added) this.emitSubSource(ps);
+    const manual = this.stage.manual;
+    if (manual === undefined || added.length === 0) {
+      for (const ps of added) this.emitSubSource(ps);
+      return;
+    }
+    // The sub-sources are emitted once the user's start offsets are known; until then nothing is fetched.
+    for (const ps of added) ps.awaitingOffset = true;
+    const tps = added.map((ps) => ps.tp);
+    this.handle.pause(tps);
+    let lookup: Promise<readonly TopicPartitionOffset[]>;
+    try {
+      lookup = manual.getOffsetsOnAssign(tps);
+      if (lookup === null || typeof (lookup as { then?: unknown })?.then !== 'function') {
+        throw new TypeError(`${this.stageName}: getOffsetsOnAssign must return a Promise of [{ topic, partition, offset }], got ${describeValue(lookup)}`);
+      }
+    } catch (e) {
+      this.failStage(e);
+      return;
+    }
+    lookup.then(
+      (offsets) => this.offsetsFound.invoke({ added, offsets }),
+      (e: unknown) => this.offsetsFailed.invoke(e),
+    );
+  }
+
+  /** The start offsets of partitions assigned to a manual-offset source are known: seek, resume, emit. */
+  private startAt(added: readonly PartitionState[], offsets: readonly TopicPartitionOffset[]): void {
+    if (!Array.isArray(offsets)) {
+      this.failStage(new TypeError(`${this.stageName}: getOffsetsOnAssign must resolve with an array of { topic, partition, offset }, got ${describeValue(offsets)}`));
+      return;
+    }
+    const byKey = new Map<string, number>();
+    for (const o of offsets) {
+      if (o === null || typeof o !== 'object' || !Number.isInteger(o.offset) || o.offset < 0) {
+        this.failStage(new TypeError(`${this.stageName}: getOffsetsOnAssign resolved with a bad offset ${describeValue(o)}: expected { topic, partition, offset } with a non-negative integer offset`));
+        return;
+      }
+      byKey.set(tpKey(o.topic, o.partition), o.offset);
+    }
+    const resumed: TopicPartition[] = [];
+    for (const ps of added) {
+      if (this.partitions.get(ps.key) !== ps) continue; // revoked meanwhile
+      ps.awaitingOffset = false;
+      // Without an offset of the user's, continue where kafkajs would have (records dropped meanwhile included).
+      const start = byKey.get(ps.key) ?? (ps.droppedWhileAwaiting >= 0 ? ps.droppedWhileAwaiting : -1);
+      ps.droppedWhileAwaiting = -1;
+      if (start >= 0) {
+        ps.nextOffset = -1;
+        this.seekPartition(ps, start);
+      }
+      resumed.push(ps.tp);
+      this.emitSubSource(ps);
+    }
+    this.handle.resume(resumed);
+  }
+
+  protected override partitionsRevoked(partitions: readonly TopicPartition[]): void {
+    const manual = this.stage.manual;
+    if (manual === undefined) return;
+    try {
+      manual.onRevoke(partitions);
+    } catch (e) {
+      this.failStage(e);
+    }
   }
 
   private emitSubSource(ps: PartitionState): void {
