@@ -51,5 +51,6 @@ export { Producer } from './Producer.js';
 export { SendProducer, ProducerClosedError } from './SendProducer.js';
 export { Transactional } from './Transactional.js';
 export { MetadataClient, type PartitionInfo, type NewTopic } from './MetadataClient.js';
-export { ConsumerResultFactory, type CommitFunction, type CommitOffset } from './ConsumerResultFactory.js';
+export { ConsumerResultFactory, ConsumerControlFactory, type CommitFunction, type CommitOffset } from './ConsumerResultFactory.js';
+export { ProducerResultFactory } from './ProducerResultFactory.js';
 export { KafkaDeserializationError, KafkaSerializationError, CommitTimeoutError, ConsumerClosedError } from './errors.js';
