@@ -7,11 +7,11 @@
  * No member emits a process warning (`MaxListenersExceededWarning`, say) on the way.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KafkaTools, runKafkaTool } from '../../../../infra/kafka/tools.mjs';
+import { requireFreshBuild } from './freshBuild.js';
 import { bootstrap, committed, createTopic, endOffsets, eventually, produce, unique } from './helpers.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -19,22 +19,6 @@ const N = 30_000;
 const RATE = 2_000; // records per second and member
 const MAX_BATCH = 200;
 const MAX_INTERVAL_MS = 200;
-
-/** The members run the connector's dist: it must have been built from the current sources. */
-function requireFreshBuild(): void {
-  const pkg = path.resolve(HERE, '..');
-  const newest = (dir: string): number =>
-    Math.max(...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : statSync(path.join(dir, e.name)).mtimeMs)));
-  let built = 0;
-  try {
-    built = statSync(path.join(pkg, 'dist', 'index.js')).mtimeMs;
-  } catch {
-    // not built
-  }
-  if (built < newest(path.join(pkg, 'src'))) {
-    throw new Error('scaleOut.test.ts runs members against packages/connectors/kafka/dist, which is missing or older than src: run `npm run build` first');
-  }
-}
 
 interface Member {
   readonly name: string;
