@@ -82,7 +82,7 @@ export class ConsumerSettings<K, V> {
       fetchMinBytes: 1,
       fetchMaxBytes: 10 * 1024 * 1024,
       maxPartitionFetchBytes: 1024 * 1024,
-      maxBufferedRecordsPerPartition: 4096,
+      maxBufferedRecordsPerPartition: 16_384,
       maxBufferedBytesPerPartition: 4 * 1024 * 1024,
       commitTimeoutMs: 15_000,
       stopTimeoutMs: 30_000,
@@ -196,7 +196,8 @@ export class ConsumerSettings<K, V> {
   /**
    * The prefetch bound: at most this many records of one partition are held between Kafka and the
    * stream's demand. When a partition's buffer is full the consumer stops taking records from it
-   * (the fetch loop waits, or the partition is paused), so memory stays bounded.
+   * (the fetch loop waits, or the partition is paused), so memory stays bounded. Default 16 384; with
+   * large records `maxBufferedBytesPerPartition` (4 MiB) is the bound that is reached first.
    */
   withMaxBufferedRecordsPerPartition(n: number): ConsumerSettings<K, V> {
     return this.with({ maxBufferedRecordsPerPartition: requirePositiveInt(`${W}.withMaxBufferedRecordsPerPartition`, 'maxBufferedRecordsPerPartition', n) });

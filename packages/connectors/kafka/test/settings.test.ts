@@ -33,7 +33,8 @@ describe('ConsumerSettings', () => {
     expect(s.fetchMaxWaitMs).toBe(500);
     expect(s.commitTimeoutMs).toBe(15_000);
     expect(s.stopTimeoutMs).toBe(30_000);
-    expect(s.maxBufferedRecordsPerPartition).toBe(4096);
+    expect(s.maxBufferedRecordsPerPartition).toBe(16_384);
+    expect(s.maxBufferedBytesPerPartition).toBe(4 * 1024 * 1024);
   });
 
   it('accepts bootstrap servers as a list or a comma-separated string', () => {

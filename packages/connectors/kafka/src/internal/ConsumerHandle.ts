@@ -60,9 +60,13 @@ export class Chunk {
     readonly messages: KafkaMessage[],
     public from: number,
     readonly to: number,
-    /** The bytes of `messages[from, to)` (see `messageBytes`). */
+    /** The bytes of `messages[from, to)` (see `messageBytes`) whose credit the stage has not released yet. */
     public bytes: number,
-  ) {}
+  ) {
+    this.unreleased = from;
+  }
+  /** Messages before this index have had their credit released (the stage releases in slices). */
+  unreleased: number;
   get size(): number {
     return this.to - this.from;
   }

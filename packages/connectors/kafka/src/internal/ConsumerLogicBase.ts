@@ -27,8 +27,17 @@ export type DropReason = 'revoked' | 'lost' | 'stopped' | 'seek';
 export class PartitionState {
   /** Offset after the last record received (-1: unknown); lower offsets that still arrive are duplicates. */
   nextOffset = -1;
-  /** Offset after the last record emitted (-1: none yet): the stream's position in the partition. */
-  position = -1;
+  /** The last record emitted (its offset + 1 is the stream's position in the partition), or the position itself. */
+  lastEmitted: { readonly offset: string } | null = null;
+  private positionValue = -1;
+  /** Offset after the last record emitted (-1: none yet). */
+  get position(): number {
+    return this.lastEmitted !== null ? Number(this.lastEmitted.offset) + 1 : this.positionValue;
+  }
+  set position(offset: number) {
+    this.lastEmitted = null;
+    this.positionValue = offset;
+  }
   /** Paused by the fetch loop for lack of credit (pause mode); resumed once half the credit is back. */
   paused = false;
   /** Records received by the stage and not yet emitted (their credit is still taken). */
@@ -161,6 +170,7 @@ export abstract class ConsumerLogicBase extends GraphStageLogic {
         ps.credit.release(from - chunk.from, bytes);
         chunk.bytes -= bytes;
         chunk.from = from;
+        chunk.unreleased = from;
         if (chunk.size === 0) {
           this.maybeResume(ps);
           return;

@@ -14,9 +14,11 @@ import type { Subscription } from '../Subscriptions.js';
 import { type Chunk, ConsumerHandle } from './ConsumerHandle.js';
 import { ConsumerLogicBase, type PartitionState } from './ConsumerLogicBase.js';
 import { ControlImpl } from './ControlImpl.js';
-import { messageBytes } from './PrefetchGate.js';
 import { RecordReader } from './records.js';
 import { describeValue } from './validate.js';
+
+/** Records emitted between two releases of their credit (see `emitNext`). */
+const RELEASE_SLICE = 64;
 
 export type SourceKind = 'plain' | 'committable' | 'offsetContext' | 'transactional';
 
@@ -145,12 +147,14 @@ class KafkaSourceLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
       }
       const ps = this.owners[this.head]!;
       const m = c.messages[c.from++]!;
-      this.released(ps, 1, messageBytes(m));
-      ps.position = Number(m.offset) + 1;
+      // Credit goes back in slices (bytes in proportion), so that the fetch loop is woken while a long
+      // chunk is still being emitted, without a size computation per record.
+      if (c.from === c.to || c.from - c.unreleased >= RELEASE_SLICE) this.releaseSlice(ps, c);
       let elem: Out;
       try {
-        elem = this.build(c, m);
+        elem = this.build(c, m, ps);
       } catch (e) {
+        ps.lastEmitted = m;
         if (decide(this.decider, e) === 'stop') {
           this.failStage(e);
           return;
@@ -163,8 +167,17 @@ class KafkaSourceLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
     }
   }
 
-  private build(c: Chunk, m: KafkaMessage): Out {
+  private releaseSlice(ps: PartitionState, c: Chunk): void {
+    const n = c.from - c.unreleased;
+    const bytes = c.from === c.to ? c.bytes : Math.floor((c.bytes * n) / (c.to - c.unreleased));
+    c.unreleased = c.from;
+    c.bytes -= bytes;
+    this.released(ps, n, bytes);
+  }
+
+  private build(c: Chunk, m: KafkaMessage, ps: PartitionState): Out {
     const record = this.reader.read(this.stageName, c.topic, c.partition, m);
+    ps.lastEmitted = m;
     switch (this.kind) {
       case 'plain':
         return record as Out;
