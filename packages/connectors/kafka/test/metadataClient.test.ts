@@ -9,6 +9,8 @@ import { client, stringConsumer, unique, withAdmin } from './helpers.js';
 describe('MetadataClient', () => {
   it('creates topics and answers metadata and offset queries', async () => {
     const group = unique('meta-group');
+    const sockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+    const socketsBefore = sockets();
     const metadata = MetadataClient.create(stringConsumer(group));
     const topic = unique('meta');
     expect(await metadata.createTopics([{ topic, numPartitions: 3, config: { 'retention.ms': '3600000' } }])).toEqual([topic]);
@@ -45,6 +47,8 @@ describe('MetadataClient', () => {
     await expect(metadata.getEndOffsets([tp(9)])).rejects.toThrow(`MetadataClient.getEndOffsets: topic ${topic} has no partition 9`);
     await metadata.close();
     await expect(metadata.listTopics()).rejects.toThrow('MetadataClient.listTopics: the client is closed');
+    // Its admin client's connections are closed.
+    expect(sockets()).toBeLessThanOrEqual(socketsBefore);
   });
 
   it('rejects bad arguments naming the call', async () => {
