@@ -8,6 +8,9 @@
  *   kafkajs    consumer.run({ eachBatch }) — the baseline; for the copy, the fetched batch is sent with
  *              batched `send`s of at most 2000 records (awaited inside eachBatch).
  *   tributary  Consumer.plainSource → take(N) → Sink.fold; for the copy, → map → Producer.plainSink.
+ *   java       (consume only) Kafka's own Java consumer, `ConsumerPerformance` from kafka-tools — the
+ *              ceiling. It times itself (join + consume, as the others are timed; JVM start-up excluded)
+ *              and reports records/s, from which its time is taken.
  *
  * Both use a fresh consumer group per run (so each run reads the topic from the beginning — its first N
  * records), the same fetch sizes and wait, and acks = -1. The timed part is connecting, joining the
@@ -20,7 +23,8 @@ import { Keep, Sink } from '@tributary/core';
 import * as kafkajs from 'kafkajs';
 import { Consumer, ConsumerSettings, Deserializers, Producer, ProducerSettings, Serializers, Subscriptions } from '@tributary/kafka';
 import { type KafkaBroker, startKafka } from '../../../infra/kafka/broker.mjs';
-import type { Contender, Scenario } from '../harness.js';
+import { KafkaTools, runKafkaTool } from '../../../infra/kafka/tools.mjs';
+import { type Contender, type Scenario, SelfTimed } from '../harness.js';
 
 // kafkajs is the connector's client library; the bench depends on it directly to run the raw baseline.
 const { Kafka, logLevel, Partitioners } = kafkajs;
@@ -173,6 +177,25 @@ async function kafkajsConsume(bootstrap: string, topic: string, n: number, copyT
   return finish(done, () => ({ records, bytes }));
 }
 
+// ───────────────────────────── Kafka's Java consumer ─────────────────────────────
+
+/** ConsumerPerformance reading N records; its own figure of records/s gives the time. */
+async function javaConsume(bootstrap: string, topic: string, n: number): Promise<SelfTimed> {
+  const { stdout } = await runKafkaTool(
+    KafkaTools.ConsumerPerformance,
+    ['--bootstrap-server', bootstrap, '--topic', topic, '--messages', String(n), '--group', `bench-java-${++runs}`, '--timeout', '60000',
+    ],
+    { heapMb: 512 },
+  );
+  // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, …
+  const row = stdout.trim().split('\n').pop()!.split(',').map((x) => x.trim());
+  const records = Number(row[4]);
+  const perSec = Number(row[5]);
+  if (!(records >= n) || !(perSec > 0)) throw new Error(`ConsumerPerformance read ${records} of ${n} records:\n${stdout}`);
+  // It reads whole polls, so it may count a few records past N; the result is the N asked for.
+  return new SelfTimed((records / perSec) * 1000, { records: n, bytes: n * VALUE_BYTES });
+}
+
 // ───────────────────────────── Tributary ─────────────────────────────
 
 function consumerSettings(bootstrap: string) {
@@ -236,6 +259,12 @@ function consumeScenario(n: number, partitions: number): Scenario {
       setup,
       teardown: closeRun,
       run: () => tributaryConsume(bootstrap, topic, n),
+    },
+    {
+      name: 'java',
+      note: "Kafka's ConsumerPerformance (kafka-tools 3.9, self-timed: join + consume, JVM start-up excluded)",
+      setup,
+      run: () => javaConsume(bootstrap, topic, n),
     },
   ];
   return {

@@ -12,14 +12,14 @@
  */
 import { Flow, Source } from '@tributary/core';
 import type { CommittableMessage, CommittableOffset } from './ConsumerMessage.js';
-import type { ConsumerRecord, TopicPartition } from './ConsumerRecord.js';
+import type { ConsumerRecord, TopicPartition, TopicPartitionOffset } from './ConsumerRecord.js';
 import type { ConsumerSettings } from './ConsumerSettings.js';
 import type { Control } from './Control.js';
 import { type AutoSubscription, AssignmentSubscription, type Subscription, TopicPatternSubscription, TopicSubscription } from './Subscriptions.js';
 import { CommitEachStage } from './internal/CommitEachStage.js';
 import { KafkaSourceStage } from './internal/KafkaSourceStage.js';
-import { PartitionedSourceStage } from './internal/PartitionedSourceStage.js';
-import { describeValue } from './internal/validate.js';
+import { type ManualOffsets, PartitionedSourceStage } from './internal/PartitionedSourceStage.js';
+import { describeValue, requireFunction } from './internal/validate.js';
 
 function checkSubscription(op: string, subscription: unknown, autoOnly: boolean): Subscription {
   const auto = subscription instanceof TopicSubscription || subscription instanceof TopicPatternSubscription;
@@ -72,6 +72,31 @@ export const Consumer = {
   },
 
   /**
+   * Like `committableSource`, and each offset is committed with a metadata string computed from its record
+   * (Kafka's offset metadata, e.g. the record's timestamp or the host that processed it). The committable
+   * offsets are `CommittableOffsetMetadata`s. A function that throws is handled like a deserialization
+   * failure (the source fails, unless supervision says resume).
+   *
+   * @example
+   * Consumer.commitWithMetadataSource(settings, Subscriptions.topics('orders'), (r) => String(r.timestamp))
+   *   .map((msg) => msg.committableOffset)
+   *   .toMat(Committer.sink(CommitterSettings.create()), DrainingControl.create)
+   *   .run();
+   */
+  commitWithMetadataSource<K, V>(
+    settings: ConsumerSettings<K, V>,
+    subscription: Subscription,
+    metadataFromRecord: (record: ConsumerRecord<K, V>) => string,
+  ): Source<CommittableMessage<K, V>, Control> {
+    checkSettings('Consumer.commitWithMetadataSource', settings, true);
+    checkSubscription('Consumer.commitWithMetadataSource', subscription, false);
+    requireFunction('Consumer.commitWithMetadataSource', 'metadataFromRecord', metadataFromRecord);
+    return Source.fromGraph(
+      new KafkaSourceStage<K, V, CommittableMessage<K, V>>('commitWithMetadataSource', settings, subscription, 'committable', metadataFromRecord),
+    );
+  },
+
+  /**
    * Records paired with their committable offset as context: `[record, offset]` (Alpakka's
    * `SourceWithContext`); pass the pairs on to `Committer.sinkWithOffsetContext`.
    */
@@ -111,6 +136,48 @@ export const Consumer = {
     checkSettings('Consumer.plainPartitionedSource', settings, false);
     checkSubscription('Consumer.plainPartitionedSource', subscription, true);
     return Source.fromGraph(new PartitionedSourceStage<K, V, ConsumerRecord<K, V>>('plainPartitionedSource', settings, subscription, 'plain'));
+  },
+
+  /**
+   * Like `plainPartitionedSource`, with the start offsets chosen by the user: when partitions are assigned,
+   * `getOffsetsOnAssign(partitions)` is asked where to start (offsets kept outside Kafka, say, in the same
+   * database transaction as the results); each partition's sub-source is emitted once the answer is in,
+   * starting there (a partition left out of the answer starts at its committed offset). `onRevoke` is called
+   * with the partitions a rebalance took away. A rejected lookup fails the source.
+   *
+   * @example
+   * Consumer.plainPartitionedManualOffsetSource(settings, Subscriptions.topics('events'), (tps) => db.loadOffsets(tps))
+   *   .flatMapMerge(8, ([, source]) => source.mapAsync(1, (r) => db.saveResultAndOffset(r)))
+   *   .to(Sink.ignore())
+   *   .run();
+   */
+  plainPartitionedManualOffsetSource<K, V>(
+    settings: ConsumerSettings<K, V>,
+    subscription: AutoSubscription,
+    getOffsetsOnAssign: (partitions: readonly TopicPartition[]) => Promise<readonly TopicPartitionOffset[]>,
+    onRevoke: (partitions: readonly TopicPartition[]) => void = () => undefined,
+  ): Source<readonly [TopicPartition, Source<ConsumerRecord<K, V>>], Control> {
+    const op = 'Consumer.plainPartitionedManualOffsetSource';
+    checkSettings(op, settings, false);
+    checkSubscription(op, subscription, true);
+    const manual = { getOffsetsOnAssign: requireFunction<ManualOffsets['getOffsetsOnAssign']>(op, 'getOffsetsOnAssign', getOffsetsOnAssign), onRevoke: requireFunction<ManualOffsets['onRevoke']>(op, 'onRevoke', onRevoke) };
+    return Source.fromGraph(new PartitionedSourceStage<K, V, ConsumerRecord<K, V>>('plainPartitionedManualOffsetSource', settings, subscription, 'plain', manual));
+  },
+
+  /** Like `plainPartitionedManualOffsetSource`, with committable messages (offsets can be committed to Kafka as well). */
+  committablePartitionedManualOffsetSource<K, V>(
+    settings: ConsumerSettings<K, V>,
+    subscription: AutoSubscription,
+    getOffsetsOnAssign: (partitions: readonly TopicPartition[]) => Promise<readonly TopicPartitionOffset[]>,
+    onRevoke: (partitions: readonly TopicPartition[]) => void = () => undefined,
+  ): Source<readonly [TopicPartition, Source<CommittableMessage<K, V>>], Control> {
+    const op = 'Consumer.committablePartitionedManualOffsetSource';
+    checkSettings(op, settings, true);
+    checkSubscription(op, subscription, true);
+    const manual = { getOffsetsOnAssign: requireFunction<ManualOffsets['getOffsetsOnAssign']>(op, 'getOffsetsOnAssign', getOffsetsOnAssign), onRevoke: requireFunction<ManualOffsets['onRevoke']>(op, 'onRevoke', onRevoke) };
+    return Source.fromGraph(
+      new PartitionedSourceStage<K, V, CommittableMessage<K, V>>('committablePartitionedManualOffsetSource', settings, subscription, 'committable', manual),
+    );
   },
 
   /** Like `plainPartitionedSource`, with committable messages. */

@@ -29,6 +29,11 @@ export interface CommittableOffset extends Committable {
   readonly partitionOffset: PartitionOffset;
 }
 
+/** A committable offset that is committed with a metadata string (`Consumer.commitWithMetadataSource`). */
+export interface CommittableOffsetMetadata extends CommittableOffset {
+  readonly metadata: string;
+}
+
 /** Emitted by `Consumer.committableSource`: the record and its committable offset. */
 export interface CommittableMessage<K, V> {
   readonly record: ConsumerRecord<K, V>;
@@ -48,6 +53,8 @@ export class CommittableOffsetImpl implements CommittableOffset {
     readonly topic: string,
     readonly partition: number,
     readonly offset: number,
+    /** Committed along with the offset (Kafka's offset metadata); `undefined`: none. */
+    readonly metadata?: string,
   ) {}
   get batchSize(): number {
     return 1;
@@ -56,19 +63,21 @@ export class CommittableOffsetImpl implements CommittableOffset {
     return { key: { groupId: this.committer.groupId, topic: this.topic, partition: this.partition }, offset: this.offset };
   }
   toString(): string {
-    return `CommittableOffset(${this.committer.groupId}/${this.topic}-${this.partition}@${this.offset})`;
+    return `CommittableOffset(${this.committer.groupId}/${this.topic}-${this.partition}@${this.offset}${this.metadata !== undefined ? ` ${JSON.stringify(this.metadata)}` : ''})`;
   }
 }
 
-interface BatchEntry {
+/** @internal One partition's offset in a batch. */
+export interface BatchEntry {
   readonly committer: KafkaCommitter;
   readonly groupId: string;
   readonly topic: string;
   readonly partition: number;
   readonly offset: number;
+  readonly metadata: string | undefined;
 }
 
-const gtpKey = (groupId: string, topic: string, partition: number): string => `${groupId}\u0000${topic}\u0000${partition}`;
+export const gtpKey = (groupId: string, topic: string, partition: number): string => `${groupId}\u0000${topic}\u0000${partition}`;
 
 /**
  * An immutable batch of offsets: per group/topic/partition the highest offset seen. Committing it commits
@@ -120,26 +129,37 @@ export class CommittableOffsetBatch implements Committable {
   }
 }
 
-/** @internal Adds a committable (offset or batch) to a mutable map of batch entries. */
-export function addCommittable(entries: Map<string, BatchEntry>, c: Committable, where: string): void {
+/** @internal The batch entry of one committable offset. */
+export function entryOf(c: CommittableOffsetImpl): BatchEntry {
+  return { committer: c.committer, groupId: c.committer.groupId, topic: c.topic, partition: c.partition, offset: c.offset, metadata: c.metadata };
+}
+
+/** @internal Per partition the highest offset wins; an offset read by another consumer (a restarted source) replaces it. */
+export function addEntry(entries: Map<string, BatchEntry>, key: string, e: BatchEntry): void {
+  const prev = entries.get(key);
+  if (prev === undefined || prev.offset < e.offset || prev.committer !== e.committer) entries.set(key, e);
+}
+
+/** @internal Calls `f` for every partition's entry of a committable (offset or batch); rejects anything else. */
+export function forEachEntry(c: Committable, where: string, f: (key: string, e: BatchEntry) => void): void {
   if (c instanceof CommittableOffsetImpl) {
-    const groupId = c.committer.groupId;
-    const key = gtpKey(groupId, c.topic, c.partition);
-    const prev = entries.get(key);
-    // Per partition the highest offset wins; an offset read by another consumer (a restarted source) replaces it.
-    if (prev === undefined || prev.committer !== c.committer || prev.offset < c.offset) {
-      entries.set(key, { committer: c.committer, groupId, topic: c.topic, partition: c.partition, offset: c.offset });
-    }
+    f(gtpKey(c.committer.groupId, c.topic, c.partition), entryOf(c));
     return;
   }
   if (c instanceof CommittableOffsetBatch) {
-    for (const [key, e] of c._entries) {
-      const prev = entries.get(key);
-      if (prev === undefined || prev.offset < e.offset || prev.committer !== e.committer) entries.set(key, e);
-    }
+    for (const [key, e] of c._entries) f(key, e);
     return;
   }
   throw new TypeError(`${where}: expected a CommittableOffset or CommittableOffsetBatch (from a committable source), got ${describeValue(c)}`);
+}
+
+/** @internal Adds a committable (offset or batch) to a mutable map of batch entries. */
+export function addCommittable(entries: Map<string, BatchEntry>, c: Committable, where: string): void {
+  if (c instanceof CommittableOffsetImpl) {
+    addEntry(entries, gtpKey(c.committer.groupId, c.topic, c.partition), entryOf(c));
+    return;
+  }
+  forEachEntry(c, where, (key, e) => addEntry(entries, key, e));
 }
 
 /** @internal Commits `entries` grouped by committer; resolves when every commit succeeded. */
@@ -149,7 +169,7 @@ export function commitEntries(entries: ReadonlyMap<string, BatchEntry>): Promise
   for (const e of entries.values()) {
     let list = byCommitter.get(e.committer);
     if (list === undefined) byCommitter.set(e.committer, (list = []));
-    list.push({ topic: e.topic, partition: e.partition, offset: e.offset + 1 });
+    list.push(e.metadata === undefined ? { topic: e.topic, partition: e.partition, offset: e.offset + 1 } : { topic: e.topic, partition: e.partition, offset: e.offset + 1, metadata: e.metadata });
   }
   return Promise.all([...byCommitter].map(([committer, offsets]) => committer.commit(offsets))).then(() => undefined);
 }

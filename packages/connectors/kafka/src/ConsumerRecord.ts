@@ -9,6 +9,12 @@ export interface TopicPartition {
   readonly partition: number;
 }
 
+/** An offset of a partition: a start offset, or a beginning, end or committed offset (`MetadataClient`). */
+export interface TopicPartitionOffset extends TopicPartition {
+  /** −1 when there is none (e.g. no committed offset). */
+  readonly offset: number;
+}
+
 /** Creates a `TopicPartition`. */
 export function topicPartition(topic: string, partition: number): TopicPartition {
   return { topic, partition };

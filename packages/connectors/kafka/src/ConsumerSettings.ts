@@ -1,5 +1,7 @@
 import type { Deserializer } from './Serialization.js';
 import { Deserializers } from './Serialization.js';
+import type { StreamLogger } from '@tributary/core';
+import { consoleKafkaLogger } from './internal/kafkaLog.js';
 import { defaultRetryPolicy, type KafkaConnectionConfig, type KafkaLogLevel, kafkaLogLevels, type RetryPolicy } from './KafkaClientOptions.js';
 import {
   describeValue,
@@ -31,12 +33,14 @@ interface Props<K, V> {
   readonly fetchMaxBytes: number;
   readonly maxPartitionFetchBytes: number;
   readonly maxBufferedRecordsPerPartition: number;
+  readonly maxBufferedBytesPerPartition: number;
   readonly commitTimeoutMs: number;
   readonly stopTimeoutMs: number;
   readonly connectionTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly retry: RetryPolicy;
   readonly kafkaLogLevel: KafkaLogLevel;
+  readonly logger: StreamLogger | null;
   readonly connectionConfig: KafkaConnectionConfig;
 }
 
@@ -78,13 +82,15 @@ export class ConsumerSettings<K, V> {
       fetchMinBytes: 1,
       fetchMaxBytes: 10 * 1024 * 1024,
       maxPartitionFetchBytes: 1024 * 1024,
-      maxBufferedRecordsPerPartition: 4096,
+      maxBufferedRecordsPerPartition: 16_384,
+      maxBufferedBytesPerPartition: 4 * 1024 * 1024,
       commitTimeoutMs: 15_000,
       stopTimeoutMs: 30_000,
       connectionTimeoutMs: 3_000,
       requestTimeoutMs: 30_000,
       retry: defaultRetryPolicy,
-      kafkaLogLevel: 'error',
+      kafkaLogLevel: 'warn',
+      logger: consoleKafkaLogger,
       connectionConfig: {},
     });
   }
@@ -113,12 +119,14 @@ export class ConsumerSettings<K, V> {
   get fetchMaxBytes(): number { return this.props.fetchMaxBytes; }
   get maxPartitionFetchBytes(): number { return this.props.maxPartitionFetchBytes; }
   get maxBufferedRecordsPerPartition(): number { return this.props.maxBufferedRecordsPerPartition; }
+  get maxBufferedBytesPerPartition(): number { return this.props.maxBufferedBytesPerPartition; }
   get commitTimeoutMs(): number { return this.props.commitTimeoutMs; }
   get stopTimeoutMs(): number { return this.props.stopTimeoutMs; }
   get connectionTimeoutMs(): number { return this.props.connectionTimeoutMs; }
   get requestTimeoutMs(): number { return this.props.requestTimeoutMs; }
   get retry(): RetryPolicy { return this.props.retry; }
   get kafkaLogLevel(): KafkaLogLevel { return this.props.kafkaLogLevel; }
+  get logger(): StreamLogger | null { return this.props.logger; }
   get connectionConfig(): KafkaConnectionConfig { return this.props.connectionConfig; }
 
   /** Brokers to bootstrap from: `'host:port'`, `'h1:p1,h2:p2'` or an array of `'host:port'`. */
@@ -188,10 +196,20 @@ export class ConsumerSettings<K, V> {
   /**
    * The prefetch bound: at most this many records of one partition are held between Kafka and the
    * stream's demand. When a partition's buffer is full the consumer stops taking records from it
-   * (the fetch loop waits, or the partition is paused), so memory stays bounded.
+   * (the fetch loop waits, or the partition is paused), so memory stays bounded. Default 16 384; with
+   * large records `maxBufferedBytesPerPartition` (4 MiB) is the bound that is reached first.
    */
   withMaxBufferedRecordsPerPartition(n: number): ConsumerSettings<K, V> {
     return this.with({ maxBufferedRecordsPerPartition: requirePositiveInt(`${W}.withMaxBufferedRecordsPerPartition`, 'maxBufferedRecordsPerPartition', n) });
+  }
+
+  /**
+   * The prefetch bound in bytes (keys, values and headers): at most this many bytes of one partition's
+   * records are held between Kafka and the stream's demand, whichever of the two bounds is reached first
+   * (default 4 MiB). A single record larger than the bound still passes, alone.
+   */
+  withMaxBufferedBytesPerPartition(bytes: number): ConsumerSettings<K, V> {
+    return this.with({ maxBufferedBytesPerPartition: requirePositiveInt(`${W}.withMaxBufferedBytesPerPartition`, 'maxBufferedBytesPerPartition', bytes) });
   }
 
   /** How long a commit may take, retries during rebalances included, before it fails with `CommitTimeoutError`. */
@@ -221,10 +239,23 @@ export class ConsumerSettings<K, V> {
     return this.with({ retry: checkRetry(`${W}.withRetry`, this.props.retry, retry) });
   }
 
-  /** What kafkajs itself logs to the console (default `'error'`). */
+  /**
+   * The least severe kafkajs log entry passed to the logger (default `'warn'`). kafkajs' reports of
+   * conditions it retries or recovers from by itself (coordinator not available or loading, rebalance in
+   * progress, leader election, …) count as debug, so they do not show as errors.
+   */
   withKafkaLogLevel(level: KafkaLogLevel): ConsumerSettings<K, V> {
     return this.with({ kafkaLogLevel: requireOneOf(`${W}.withKafkaLogLevel`, 'kafkaLogLevel', level, kafkaLogLevels) });
   }
+
+  /** Where kafkajs' log goes (anything with debug/info/warn/error, e.g. `console`; default the console); `null` silences it. */
+  withLogger(logger: StreamLogger | null): ConsumerSettings<K, V> {
+    if (logger !== null && (typeof logger !== 'object' || !(['debug', 'info', 'warn', 'error'] as const).every((m) => typeof logger[m] === 'function'))) {
+      throw new TypeError(`${W}.withLogger: logger must be null or an object with debug, info, warn and error methods, got ${describeValue(logger)}`);
+    }
+    return this.with({ logger });
+  }
+
 
   /** TLS / SASL / socket options handed to kafkajs as they are. */
   withConnectionConfig(config: KafkaConnectionConfig): ConsumerSettings<K, V> {
@@ -260,6 +291,7 @@ export class ConsumerSettings<K, V> {
       `ConsumerSettings(bootstrapServers=${p.bootstrapServers.join(',')}, clientId=${p.clientId}, groupId=${p.groupId ?? '-'}, ` +
       `autoOffsetReset=${p.autoOffsetReset}, isolationLevel=${p.isolationLevel}, sessionTimeoutMs=${p.sessionTimeoutMs}, ` +
       `heartbeatIntervalMs=${p.heartbeatIntervalMs}, maxBufferedRecordsPerPartition=${p.maxBufferedRecordsPerPartition}, ` +
+      `maxBufferedBytesPerPartition=${p.maxBufferedBytesPerPartition}, ` +
       `commitTimeoutMs=${p.commitTimeoutMs}, stopTimeoutMs=${p.stopTimeoutMs}, sasl=${p.connectionConfig.sasl ? '***' : '-'})`
     );
   }

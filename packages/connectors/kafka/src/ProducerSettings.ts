@@ -1,6 +1,8 @@
 import type { Serializer } from './Serialization.js';
 import { Serializers } from './Serialization.js';
 import { checkRetry } from './ConsumerSettings.js';
+import type { StreamLogger } from '@tributary/core';
+import { consoleKafkaLogger } from './internal/kafkaLog.js';
 import { defaultRetryPolicy, type KafkaConnectionConfig, type KafkaLogLevel, kafkaLogLevels, type RetryPolicy } from './KafkaClientOptions.js';
 import {
   describeValue,
@@ -14,7 +16,13 @@ import {
 
 /** Acknowledgements the leader waits for: -1 (all in-sync replicas), 1 (leader only) or 0 (none). */
 export type Acks = -1 | 0 | 1;
-export type Compression = 'none' | 'gzip';
+/**
+ * How record batches are compressed. `gzip` is kafkajs' own; `snappy`, `lz4` and `zstd` are codecs this
+ * package registers with kafkajs (pure JavaScript and WebAssembly, no native build), in the framing Kafka's
+ * Java client uses, so either side can read what the other wrote.
+ */
+export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+export const compressions: readonly Compression[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
 interface Props<K, V> {
   readonly bootstrapServers: readonly string[];
@@ -35,6 +43,7 @@ interface Props<K, V> {
   readonly requestTimeoutMs: number;
   readonly retry: RetryPolicy;
   readonly kafkaLogLevel: KafkaLogLevel;
+  readonly logger: StreamLogger | null;
   readonly connectionConfig: KafkaConnectionConfig;
 }
 
@@ -67,7 +76,7 @@ export class ProducerSettings<K, V> {
       compression: 'none',
       idempotent: false,
       parallelism: 10_000,
-      maxBatchRecords: 2_000,
+      maxBatchRecords: 1_000,
       maxBatchBytes: 512 * 1024,
       produceTimeoutMs: 30_000,
       transactionalId: undefined,
@@ -76,7 +85,8 @@ export class ProducerSettings<K, V> {
       connectionTimeoutMs: 3_000,
       requestTimeoutMs: 30_000,
       retry: defaultRetryPolicy,
-      kafkaLogLevel: 'error',
+      kafkaLogLevel: 'warn',
+      logger: consoleKafkaLogger,
       connectionConfig: {},
     });
   }
@@ -108,6 +118,7 @@ export class ProducerSettings<K, V> {
   get requestTimeoutMs(): number { return this.props.requestTimeoutMs; }
   get retry(): RetryPolicy { return this.props.retry; }
   get kafkaLogLevel(): KafkaLogLevel { return this.props.kafkaLogLevel; }
+  get logger(): StreamLogger | null { return this.props.logger; }
   get connectionConfig(): KafkaConnectionConfig { return this.props.connectionConfig; }
 
   withBootstrapServers(servers: string | readonly string[]): ProducerSettings<K, V> {
@@ -132,8 +143,9 @@ export class ProducerSettings<K, V> {
     return this.with({ acks: requireOneOf(`${W}.withAcks`, 'acks', acks, [-1, 0, 1]) });
   }
 
+  /** Compression of the record batches sent: `'none'` (default), `'gzip'`, `'snappy'`, `'lz4'` or `'zstd'`. */
   withCompression(compression: Compression): ProducerSettings<K, V> {
-    return this.with({ compression: requireOneOf(`${W}.withCompression`, 'compression', compression, ['none', 'gzip']) });
+    return this.with({ compression: requireOneOf(`${W}.withCompression`, 'compression', compression, compressions) });
   }
 
   /** Idempotent producer (no duplicates from retries); needs acks -1. */
@@ -147,7 +159,10 @@ export class ProducerSettings<K, V> {
     return this.with({ parallelism: requirePositiveInt(`${W}.withParallelism`, 'parallelism', parallelism) });
   }
 
-  /** Most records in one produce request (default 2 000). */
+  /**
+   * Most records in one produce request (default 1 000). Larger requests are not cheaper with kafkajs: it
+   * groups a request's records by partition in time quadratic in the records per partition.
+   */
   withMaxBatchRecords(n: number): ProducerSettings<K, V> {
     return this.with({ maxBatchRecords: requirePositiveInt(`${W}.withMaxBatchRecords`, 'maxBatchRecords', n) });
   }
@@ -191,9 +206,23 @@ export class ProducerSettings<K, V> {
     return this.with({ retry: checkRetry(`${W}.withRetry`, this.props.retry, retry) });
   }
 
+  /**
+   * The least severe kafkajs log entry passed to the logger (default `'warn'`). kafkajs' reports of
+   * conditions it retries or recovers from by itself (coordinator not available or loading, rebalance in
+   * progress, leader election, …) count as debug, so they do not show as errors.
+   */
   withKafkaLogLevel(level: KafkaLogLevel): ProducerSettings<K, V> {
     return this.with({ kafkaLogLevel: requireOneOf(`${W}.withKafkaLogLevel`, 'kafkaLogLevel', level, kafkaLogLevels) });
   }
+
+  /** Where kafkajs' log goes (anything with debug/info/warn/error, e.g. `console`; default the console); `null` silences it. */
+  withLogger(logger: StreamLogger | null): ProducerSettings<K, V> {
+    if (logger !== null && (typeof logger !== 'object' || !(['debug', 'info', 'warn', 'error'] as const).every((m) => typeof logger[m] === 'function'))) {
+      throw new TypeError(`${W}.withLogger: logger must be null or an object with debug, info, warn and error methods, got ${describeValue(logger)}`);
+    }
+    return this.with({ logger });
+  }
+
 
   withConnectionConfig(config: KafkaConnectionConfig): ProducerSettings<K, V> {
     if (config === null || typeof config !== 'object') {

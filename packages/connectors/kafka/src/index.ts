@@ -5,10 +5,10 @@
  */
 export { ConsumerSettings, type AutoOffsetReset, type IsolationLevel } from './ConsumerSettings.js';
 export { ProducerSettings, type Acks, type Compression } from './ProducerSettings.js';
-export { CommitterSettings } from './CommitterSettings.js';
+export { CommitterSettings, CommitWhen, CommitDelivery } from './CommitterSettings.js';
 export { defaultRetryPolicy, type RetryPolicy, type KafkaLogLevel, type KafkaConnectionConfig } from './KafkaClientOptions.js';
 export { Deserializers, Serializers, type Deserializer, type Serializer, type DeserializationContext } from './Serialization.js';
-export { topicPartition, type ConsumerRecord, type RecordHeaders, type TopicPartition } from './ConsumerRecord.js';
+export { topicPartition, type ConsumerRecord, type RecordHeaders, type TopicPartition, type TopicPartitionOffset } from './ConsumerRecord.js';
 export {
   Subscriptions,
   TopicSubscription,
@@ -24,6 +24,7 @@ export {
   CommittableOffsetBatch,
   type Committable,
   type CommittableOffset,
+  type CommittableOffsetMetadata,
   type CommittableMessage,
   type TransactionalMessage,
   type PartitionOffset,
@@ -43,10 +44,13 @@ export {
   type PassThroughResult,
   type RecordMetadata,
 } from './ProducerMessage.js';
-export { DrainingControl, NoopControl, type Control, type ConsumerMetrics } from './Control.js';
+export { DrainingControl, NoopControl, type Control, type ConsumerMetrics, type PartitionMetrics } from './Control.js';
 export { Consumer } from './Consumer.js';
 export { Committer, Done } from './Committer.js';
 export { Producer } from './Producer.js';
+export { SendProducer, ProducerClosedError } from './SendProducer.js';
 export { Transactional } from './Transactional.js';
-export { ConsumerResultFactory, type CommitFunction, type CommitOffset } from './ConsumerResultFactory.js';
+export { MetadataClient, type PartitionInfo, type NewTopic } from './MetadataClient.js';
+export { ConsumerResultFactory, ConsumerControlFactory, type CommitFunction, type CommitOffset } from './ConsumerResultFactory.js';
+export { ProducerResultFactory } from './ProducerResultFactory.js';
 export { KafkaDeserializationError, KafkaSerializationError, CommitTimeoutError, ConsumerClosedError } from './errors.js';

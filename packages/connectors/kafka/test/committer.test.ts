@@ -187,4 +187,84 @@ describe('Committer', () => {
     ]);
     expect(b.commits).toEqual([[{ topic: 't', partition: 0, offset: 2 }]]);
   });
+
+  it('CommitWhen.NextOffsetObserved commits an offset only once a higher offset of its partition passed, the rest when upstream completes', async () => {
+    const c = recordingCommitter();
+    const { source, sink } = setup(CommitterSettings.create().withMaxBatch(1).withCommitWhen('NextOffsetObserved'));
+    sink.request(10);
+    // Three elements carry offset 5 (one record fanned out); offset 5 is committed only when 6 shows up.
+    source.sendNext(c.offset(0, 5)).sendNext(c.offset(0, 5)).sendNext(c.offset(1, 9)).sendNext(c.offset(0, 5));
+    await sink.expectNoMessage(30);
+    expect(c.commits).toEqual([]);
+    source.sendNext(c.offset(0, 6));
+    expect((await sink.expectNext()).offsets().map((o) => [o.key.partition, o.offset])).toEqual([[0, 5]]);
+    expect(c.commits).toEqual([[{ topic: 't', partition: 0, offset: 6 }]]);
+    source.sendComplete();
+    const last = await sink.expectNext();
+    expect(last.offsets().map((o) => [o.key.partition, o.offset])).toEqual([
+      [0, 6],
+      [1, 9],
+    ]);
+    await sink.expectComplete();
+    expect(c.commits[1]).toEqual([
+      { topic: 't', partition: 0, offset: 7 },
+      { topic: 't', partition: 1, offset: 10 },
+    ]);
+  });
+
+  it('CommitWhen.NextOffsetObserved commits the deferred offsets when upstream fails, then fails', async () => {
+    const c = recordingCommitter();
+    const { source, sink } = setup(CommitterSettings.create().withCommitWhen('NextOffsetObserved'));
+    sink.request(10);
+    await source.expectRequest();
+    source.sendNext(c.offset(2, 3));
+    await source.expectRequest();
+    const boom = new Error('boom');
+    source.sendError(boom);
+    await sink.expectError(boom);
+    expect(c.commits).toEqual([[{ topic: 't', partition: 2, offset: 4 }]]);
+  });
+
+  it('CommitDelivery.SendAndForget emits a batch before its commit is acknowledged, and a failed commit does not fail the stream', async () => {
+    const c = recordingCommitter();
+    c.manual();
+    const logged: string[] = [];
+    const mat = new Materializer({ scheduler: new VirtualScheduler(), logger: (message) => logged.push(message) });
+    const [source, sink] = TestSource.probe<ReturnType<typeof c.offset>>()
+      .viaMat(Committer.batchFlow(CommitterSettings.create().withMaxBatch(1).withParallelism(1).withDelivery('SendAndForget')), Keep.left)
+      .toMat(TestSink.probe<CommittableOffsetBatch>(), Keep.both)
+      .run(mat);
+    sink.request(10);
+    source.sendNext(c.offset(0, 1));
+    expect((await sink.expectNext()).offsets()[0]!.offset).toBe(1);
+    // Not acknowledged yet, and parallelism 1: with WaitForAck the next batch would have to wait.
+    source.sendNext(c.offset(0, 2));
+    expect((await sink.expectNext()).offsets()[0]!.offset).toBe(2);
+    expect(c.commits).toHaveLength(2);
+    c.waiting[0]!.reject(new Error('coordinator moved'));
+    c.waiting[1]!.resolve();
+    source.sendComplete();
+    await sink.expectComplete();
+    await flushStreams();
+    expect(logged.some((m) => m.includes('Committer.batchFlow: a commit sent without waiting for its acknowledgement failed'))).toBe(true);
+  });
+
+  it('CommitDelivery.WaitForAck (the default) emits a batch only after its commit is acknowledged', async () => {
+    const c = recordingCommitter();
+    c.manual();
+    const { source, sink } = setup(CommitterSettings.create().withMaxBatch(1));
+    sink.request(10);
+    source.sendNext(c.offset(0, 1));
+    await sink.expectNoMessage(30);
+    c.waiting[0]!.resolve();
+    expect((await sink.expectNext()).offsets()[0]!.offset).toBe(1);
+  });
+
+  it('rejects bad CommitWhen and CommitDelivery values, naming the setting', () => {
+    expect(() => CommitterSettings.create().withCommitWhen('sometimes' as never)).toThrow(
+      'CommitterSettings.withCommitWhen: when must be one of "OffsetFirstObserved", "NextOffsetObserved", got "sometimes"',
+    );
+    expect(() => CommitterSettings.create().withDelivery('maybe' as never)).toThrow(/CommitterSettings.withDelivery: delivery must be one of "WaitForAck", "SendAndForget"/);
+    expect(String(CommitterSettings.create().withDelivery('SendAndForget'))).toContain('delivery=SendAndForget');
+  });
 });

@@ -19,6 +19,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     );
   }
   project.provide('kafkaBootstrap', broker.bootstrap);
+  project.provide('kafkaLogDirs', broker.logDirs);
   return async () => {
     await broker.stop();
   };

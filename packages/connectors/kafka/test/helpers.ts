@@ -56,8 +56,16 @@ export async function produce(topic: string, values: readonly (string | Buffer)[
 /** The group's committed offsets per partition (−1: none). */
 export async function committed(groupId: string, topic: string, brokers: string = bootstrap()): Promise<Map<number, number>> {
   return withAdmin(async (admin) => {
-    const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return new Map(t!.partitions.map((p) => [p.partition, Number(p.offset)]));
+    // Right after a broker restart the coordinator is still loading its offsets: kafkajs' admin does not retry that.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        return new Map(t!.partitions.map((p) => [p.partition, Number(p.offset)]));
+      } catch (e) {
+        if (attempt >= 50 || (e as { retriable?: unknown }).retriable !== true) throw e;
+        await sleep(200);
+      }
+    }
   }, brokers);
 }
 

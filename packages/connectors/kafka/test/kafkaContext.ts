@@ -3,6 +3,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** `127.0.0.1:PORT` of the broker started by globalSetup.ts. */
     kafkaBootstrap: string;
+    /** The broker's `log.dirs` (for Kafka's DumpLogSegments). */
+    kafkaLogDirs: string;
   }
 }
 export {};

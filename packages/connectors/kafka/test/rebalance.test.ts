@@ -27,7 +27,7 @@ describe('rebalance', () => {
     const lateFromA: string[] = [];
     const aAssigned = new Set<number>();
 
-    // A: slow (throttled); it fetches ahead (up to 4096 records per partition: all of them).
+    // A: slow (throttled); it fetches ahead (up to 16 384 records or 4 MiB per partition: all of them).
     const aSettings = stringConsumer(group);
     const [controlA, doneA] = Consumer.atMostOnceSource(
       aSettings,

@@ -33,7 +33,8 @@ describe('ConsumerSettings', () => {
     expect(s.fetchMaxWaitMs).toBe(500);
     expect(s.commitTimeoutMs).toBe(15_000);
     expect(s.stopTimeoutMs).toBe(30_000);
-    expect(s.maxBufferedRecordsPerPartition).toBe(4096);
+    expect(s.maxBufferedRecordsPerPartition).toBe(16_384);
+    expect(s.maxBufferedBytesPerPartition).toBe(4 * 1024 * 1024);
   });
 
   it('accepts bootstrap servers as a list or a comma-separated string', () => {
@@ -49,6 +50,7 @@ describe('ConsumerSettings', () => {
     [() => base().withHeartbeatInterval(0), /ConsumerSettings.withHeartbeatInterval: heartbeatIntervalMs must be a positive/],
     [() => base().withFetchMaxWait(Number.NaN), /ConsumerSettings.withFetchMaxWait: fetchMaxWaitMs must be a non-negative finite number of milliseconds, got NaN/],
     [() => base().withMaxBufferedRecordsPerPartition(0), /ConsumerSettings.withMaxBufferedRecordsPerPartition: maxBufferedRecordsPerPartition must be a positive integer, got 0/],
+    [() => base().withMaxBufferedBytesPerPartition(1.5), /ConsumerSettings.withMaxBufferedBytesPerPartition: maxBufferedBytesPerPartition must be a positive integer, got 1.5/],
     [() => base().withMaxPartitionFetchBytes(1.5), /maxPartitionFetchBytes must be a positive integer, got 1.5/],
     [() => base().withAutoOffsetReset('first' as never), /ConsumerSettings.withAutoOffsetReset: autoOffsetReset must be one of "earliest", "latest", got "first"/],
     [() => base().withIsolationLevel('x' as never), /isolationLevel must be one of "read_uncommitted", "read_committed"/],
@@ -104,7 +106,7 @@ describe('ProducerSettings', () => {
     [() => p().withAcks(2 as never), /ProducerSettings.withAcks: acks must be one of -1, 0, 1, got 2/],
     [() => p().withParallelism(0), /ProducerSettings.withParallelism: parallelism must be a positive integer, got 0/],
     [() => p().withMaxBatchRecords(-1), /ProducerSettings.withMaxBatchRecords: maxBatchRecords must be a positive integer/],
-    [() => p().withCompression('zstd' as never), /ProducerSettings.withCompression: compression must be one of "none", "gzip"/],
+    [() => p().withCompression('brotli' as never), /ProducerSettings.withCompression: compression must be one of "none", "gzip", "snappy", "lz4", "zstd", got "brotli"/],
     [() => p().withTransactionalId(''), /ProducerSettings.withTransactionalId: transactionalId must be a non-empty string/],
     [() => p().withEosCommitInterval(0), /ProducerSettings.withEosCommitInterval: eosCommitIntervalMs must be a positive/],
     [() => p().withIdempotence('yes' as never), /ProducerSettings.withIdempotence: idempotent must be a boolean/],

@@ -8,14 +8,19 @@
  * failure is passed on (Alpakka #1058), so that records processed before a failure are not re-delivered.
  * A failed commit fails the stage. While offsets from a source pass through, the committer keeps that
  * source's consumer open (attach/detach), even after the source itself stopped.
+ *
+ * `CommitWhen.NextOffsetObserved` keeps each partition's latest offset aside (`deferred`) and moves it
+ * into the batch only once a higher offset of that partition arrives — every element carrying the
+ * deferred offset has then passed — or when upstream ends. `CommitDelivery.SendAndForget` marks a batch
+ * committed as soon as its commit is sent; a failed commit is logged instead of failing the stage.
  */
 import type { Attributes } from '@tributary/core';
 import { FlowShape, GraphStage, type GraphStageLogic, type InHandler, Inlet, type OutHandler, Outlet, TimerGraphStageLogic } from '@tributary/core/stage';
-import { addCommittable, type Committable, CommittableOffsetBatch, CommittableOffsetImpl, committersOf } from '../ConsumerMessage.js';
+import { addCommittable, addEntry, type BatchEntry, type Committable, CommittableOffsetBatch, CommittableOffsetImpl, committersOf, forEachEntry } from '../ConsumerMessage.js';
 import type { CommitterSettings } from '../CommitterSettings.js';
 import type { KafkaCommitter } from './KafkaCommitter.js';
 
-type BatchEntries = Parameters<typeof CommittableOffsetBatch._fromEntries>[0];
+type BatchEntries = Map<string, BatchEntry>;
 
 export class CommitterStage extends GraphStage<FlowShape<Committable, CommittableOffsetBatch>> {
   readonly in = new Inlet<Committable>('Committer.in');
@@ -60,11 +65,17 @@ class CommitterLogic extends TimerGraphStageLogic implements InHandler, OutHandl
   private readonly commitFailed = this.getAsyncCallback<unknown>((e) => this.failStage(e));
   private readonly maxBatch: number;
   private readonly parallelism: number;
+  /** `CommitWhen.NextOffsetObserved`: each partition's latest offset, committed once a higher one arrives. */
+  private readonly deferred: BatchEntries | null;
+  private readonly sendAndForget: boolean;
+  private readonly observe = (key: string, e: BatchEntry): void => this.observeDeferred(key, e);
 
   constructor(private readonly stage: CommitterStage) {
     super(stage.shape);
     this.maxBatch = stage.settings.maxBatch;
     this.parallelism = stage.settings.parallelism;
+    this.deferred = stage.settings.when === 'NextOffsetObserved' ? new Map() : null;
+    this.sendAndForget = stage.settings.delivery === 'SendAndForget';
     this.setHandlers(stage.in, stage.out, this);
   }
 
@@ -77,16 +88,38 @@ class CommitterLogic extends TimerGraphStageLogic implements InHandler, OutHandl
   onPush(): void {
     const c = this.grab(this.stage.in);
     try {
-      addCommittable(this.acc, c, this.stageName);
+      if (this.deferred === null) addCommittable(this.acc, c, this.stageName);
+      else forEachEntry(c, this.stageName, this.observe);
     } catch (e) {
       this.failStage(e);
       return;
     }
     if (c instanceof CommittableOffsetImpl) this.attach(c.committer);
     else for (const committer of committersOf(c)) this.attach(committer);
-    this.accSize += c.batchSize;
+    if (this.deferred === null) this.accSize += c.batchSize;
     if (this.accSize >= this.maxBatch) this.flush();
     this.pullIfRoom();
+  }
+
+  private observeDeferred(key: string, e: BatchEntry): void {
+    const deferred = this.deferred!;
+    const prev = deferred.get(key);
+    if (prev !== undefined && prev.committer === e.committer) {
+      if (prev.offset >= e.offset) return;
+      // A higher offset of the partition: everything carrying the deferred one has passed.
+      addEntry(this.acc, key, prev);
+      this.accSize++;
+    }
+    deferred.set(key, e);
+  }
+
+  /** Upstream ended: the deferred offsets have seen all their elements. */
+  private releaseDeferred(): void {
+    const deferred = this.deferred;
+    if (deferred === null || deferred.size === 0) return;
+    for (const [key, e] of deferred) addEntry(this.acc, key, e);
+    this.accSize += deferred.size;
+    deferred.clear();
   }
 
   /** Keeps the consumer behind `committer` open while this stage may still commit through it. */
@@ -101,6 +134,7 @@ class CommitterLogic extends TimerGraphStageLogic implements InHandler, OutHandl
 
   onUpstreamFinish(): void {
     this.upstreamDone = true;
+    this.releaseDeferred();
     this.flush();
     this.finishIfDone();
   }
@@ -109,6 +143,7 @@ class CommitterLogic extends TimerGraphStageLogic implements InHandler, OutHandl
     this.upstreamDone = true;
     this.failure = error;
     this.failed = true;
+    this.releaseDeferred();
     this.flush();
     this.finishIfDone();
   }
@@ -126,6 +161,7 @@ class CommitterLogic extends TimerGraphStageLogic implements InHandler, OutHandl
     this.setKeepGoing(true);
     if (!this.isClosed(this.stage.in)) this.cancel(this.stage.in);
     this.upstreamDone = true;
+    this.releaseDeferred();
     this.flush();
     this.finishIfDone();
   }
@@ -148,11 +184,22 @@ class CommitterLogic extends TimerGraphStageLogic implements InHandler, OutHandl
     this.accSize = 0;
     const entry: InFlight = { batch, done: false };
     this.inFlight.push(entry);
+    if (this.sendAndForget) {
+      batch._commit().catch((e: unknown) => this.logCommitFailure(batch, e));
+      entry.done = true;
+      this.emitReady();
+      return;
+    }
     this.pending++;
     batch._commit().then(
       () => this.committed.invoke(entry),
       (e: unknown) => this.commitFailed.invoke(e),
     );
+  }
+
+  private logCommitFailure(batch: CommittableOffsetBatch, e: unknown): void {
+    const logger = this.materializer.logger;
+    if (logger !== null) logger(`${this.stageName}: a commit sent without waiting for its acknowledgement failed (${batch})`, e);
   }
 
   private onCommitted(entry: InFlight): void {

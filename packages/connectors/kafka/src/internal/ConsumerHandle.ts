@@ -33,7 +33,7 @@
  * `stopTimeoutMs` at the latest. `shutdown()` closes it the same way. Closing waits for a start-up in
  * progress so that kafkajs never restarts a consumer behind our back.
  */
-import { type Consumer as KafkaJsConsumer, type EachBatchPayload, type KafkaMessage, type Kafka } from 'kafkajs';
+import type { Admin, Consumer as KafkaJsConsumer, EachBatchPayload, KafkaMessage, Kafka } from 'kafkajs';
 import type { Cancellable, Scheduler } from '@tributary/core';
 import type { ConsumerSettings } from '../ConsumerSettings.js';
 import type { TopicPartition } from '../ConsumerRecord.js';
@@ -60,7 +60,13 @@ export class Chunk {
     readonly messages: KafkaMessage[],
     public from: number,
     readonly to: number,
-  ) {}
+    /** The bytes of `messages[from, to)` (see `messageBytes`) whose credit the stage has not released yet. */
+    public bytes: number,
+  ) {
+    this.unreleased = from;
+  }
+  /** Messages before this index have had their credit released (the stage releases in slices). */
+  unreleased: number;
   get size(): number {
     return this.to - this.from;
   }
@@ -106,6 +112,13 @@ export class ConsumerHandle implements KafkaCommitter {
   private inFlightCommits = 0;
   private releaseTimer: Cancellable | null = null;
   private readonly initialSeeksDone = new Set<string>();
+  /** Per partition: the log end offset (high watermark) of the latest fetch that returned records (or as listed at assignment). */
+  readonly endOffsets = new Map<string, number>();
+  /** Per partition: the group's committed offset (next offset to read) as last fetched or committed here. */
+  readonly committedOffsets = new Map<string, number>();
+  /** Per partition: where reading starts without a committed offset (log start or end, per `autoOffsetReset`). */
+  readonly resetOffsets = new Map<string, number>();
+  private admin: Admin | null = null;
 
   constructor(
     readonly settings: ConsumerSettings<unknown, unknown>,
@@ -115,7 +128,7 @@ export class ConsumerHandle implements KafkaCommitter {
     readonly description: string,
     private readonly scheduler: Scheduler,
   ) {
-    this.gate = new PrefetchGate(settings.maxBufferedRecordsPerPartition);
+    this.gate = new PrefetchGate(settings.maxBufferedRecordsPerPartition, settings.maxBufferedBytesPerPartition);
     this.groupId = settings.groupId ?? `tributary-${settings.clientId}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
     this.isShutdown = new Promise<void>((resolve) => (this.resolveShutdown = resolve));
   }
@@ -182,6 +195,44 @@ export class ConsumerHandle implements KafkaCommitter {
     if (!this.closing) events.started();
   }
 
+  /**
+   * Fetches, for `metrics()`, the offsets of newly assigned partitions: the group's committed offsets, the
+   * log end offsets, and where a partition without a committed offset starts (the log start or end, per
+   * `autoOffsetReset`). Best effort: a failure leaves them unknown until fetches and commits fill them in.
+   */
+  private fetchOffsets(partitions: readonly TopicPartition[]): void {
+    if (this.kafka === null || partitions.length === 0 || this.closing) return;
+    const kafka = this.kafka;
+    const wanted = new Set(partitions.map((tp) => tpKey(tp.topic, tp.partition)));
+    void (async () => {
+      const admin = (this.admin ??= kafka.admin());
+      await admin.connect();
+      if (this.closing) {
+        // close() ran meanwhile; it may have missed this connection.
+        await admin.disconnect();
+        return;
+      }
+      const topics = [...new Set(partitions.map((tp) => tp.topic))];
+      const earliest = this.settings.autoOffsetReset === 'earliest';
+      for (const topic of topics) {
+        for (const p of await admin.fetchTopicOffsets(topic)) {
+          const key = tpKey(topic, p.partition);
+          if (!wanted.has(key)) continue;
+          this.resetOffsets.set(key, Number(earliest ? p.low : p.high));
+          if (!this.endOffsets.has(key)) this.endOffsets.set(key, Number(p.high));
+        }
+      }
+      if (this.settings.groupId === undefined) return;
+      for (const t of await admin.fetchOffsets({ groupId: this.groupId, topics })) {
+        for (const p of t.partitions) {
+          const key = tpKey(t.topic, p.partition);
+          const offset = Number(p.offset);
+          if (wanted.has(key) && offset >= 0 && !this.committedOffsets.has(key)) this.committedOffsets.set(key, offset);
+        }
+      }
+    })().catch(() => undefined);
+  }
+
   /** Runs synchronously inside kafkajs' join, before the first fetch of the new generation. */
   private onGroupJoin(memberAssignment: Record<string, number[]>): void {
     const partitions: TopicPartition[] = [];
@@ -204,6 +255,7 @@ export class ConsumerHandle implements KafkaCommitter {
         this.consumer.seek({ topic: tp.topic, partition: tp.partition, offset: String(offset) });
       }
     }
+    this.fetchOffsets(partitions.filter((tp) => !this.resetOffsets.has(tpKey(tp.topic, tp.partition))));
     if (!this.closing) this.events?.assigned(partitions);
   }
 
@@ -211,6 +263,8 @@ export class ConsumerHandle implements KafkaCommitter {
 
   private async eachBatch(p: EachBatchPayload): Promise<void> {
     const { batch } = p;
+    const end = Number(batch.highWatermark);
+    if (end >= 0) this.endOffsets.set(tpKey(batch.topic, batch.partition), end);
     const messages = batch.messages;
     const n = messages.length;
     if (n === 0 || this.events === null) return;
@@ -219,7 +273,7 @@ export class ConsumerHandle implements KafkaCommitter {
     let i = 0;
     while (i < n) {
       if (this.gate.closed || !p.isRunning() || p.isStale()) return;
-      const granted = credit.reserve(n - i);
+      const granted = credit.reserve(messages, i, n);
       if (granted === 0) {
         if (this.mode === 'pause') {
           p.pause();
@@ -228,7 +282,7 @@ export class ConsumerHandle implements KafkaCommitter {
         }
         // Wait for the stage to make room; heartbeat meanwhile (a rebalance surfaces here as an error,
         // which kafkajs handles by re-joining).
-        while (!this.gate.closed && !credit.hasRoom) {
+        while (!this.gate.closed && !credit.canTake(messages[i]!)) {
           const room = await credit.waitForRoom(this.settings.heartbeatIntervalMs, this.scheduler);
           if (!room && !this.gate.closed) await p.heartbeat();
         }
@@ -238,8 +292,8 @@ export class ConsumerHandle implements KafkaCommitter {
       // A partial hand-over in pause mode must not pin the rest of kafkajs' batch in memory.
       const chunk =
         this.mode === 'pause' && (i !== 0 || to !== n)
-          ? new Chunk(++this.chunkSeq, batch.topic, batch.partition, credit, messages.slice(i, to), 0, granted)
-          : new Chunk(++this.chunkSeq, batch.topic, batch.partition, credit, messages, i, to);
+          ? new Chunk(++this.chunkSeq, batch.topic, batch.partition, credit, messages.slice(i, to), 0, granted, credit.grantedBytes)
+          : new Chunk(++this.chunkSeq, batch.topic, batch.partition, credit, messages, i, to, credit.grantedBytes);
       events.records(chunk);
       p.resolveOffset(messages[to - 1]!.offset);
       i = to;
@@ -313,7 +367,14 @@ export class ConsumerHandle implements KafkaCommitter {
         // kafkajs silently skips commits while its consumer is not running: only commit when joined.
         if (this.joined && consumer !== null) {
           try {
-            await consumer.commitOffsets(pending.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) })));
+            await consumer.commitOffsets(
+              pending.map((o) =>
+                o.metadata === undefined
+                  ? { topic: o.topic, partition: o.partition, offset: String(o.offset) }
+                  : { topic: o.topic, partition: o.partition, offset: String(o.offset), metadata: o.metadata },
+              ),
+            );
+            for (const o of pending) this.committedOffsets.set(tpKey(o.topic, o.partition), o.offset);
             return pending;
           } catch (e) {
             if (!isKafkaJsError(e)) throw e;
@@ -393,6 +454,9 @@ export class ConsumerHandle implements KafkaCommitter {
           // the consumer is gone either way
         }
       }
+      const admin = this.admin;
+      this.admin = null;
+      await admin?.disconnect().catch(() => undefined);
       this.consumer = null;
       this.joined = false;
       this.resolveShutdown();

@@ -14,25 +14,42 @@
  * still arrives (a duplicate of one already buffered or emitted).
  */
 import { type AsyncCallback, GraphStageLogic, type Shape } from '@tributary/core/stage';
-import type { ConsumerMetrics } from '../Control.js';
+import type { ConsumerMetrics, PartitionMetrics } from '../Control.js';
 import type { ConsumerSettings } from '../ConsumerSettings.js';
 import type { TopicPartition } from '../ConsumerRecord.js';
 import type { RebalanceListener, RestrictedConsumer } from '../Subscriptions.js';
 import { type Chunk, type ConsumerEvents, type ConsumerHandle, tpKey } from './ConsumerHandle.js';
 import type { ControlImpl } from './ControlImpl.js';
-import type { Credit } from './PrefetchGate.js';
+import { type Credit, messagesBytes } from './PrefetchGate.js';
 
 export type DropReason = 'revoked' | 'lost' | 'stopped' | 'seek';
 
 export class PartitionState {
   /** Offset after the last record received (-1: unknown); lower offsets that still arrive are duplicates. */
   nextOffset = -1;
+  /** The last record emitted (its offset + 1 is the stream's position in the partition), or the position itself. */
+  lastEmitted: { readonly offset: string } | null = null;
+  private positionValue = -1;
+  /** Offset after the last record emitted (-1: none yet). */
+  get position(): number {
+    return this.lastEmitted !== null ? Number(this.lastEmitted.offset) + 1 : this.positionValue;
+  }
+  set position(offset: number) {
+    this.lastEmitted = null;
+    this.positionValue = offset;
+  }
   /** Paused by the fetch loop for lack of credit (pause mode); resumed once half the credit is back. */
   paused = false;
   /** Records received by the stage and not yet emitted (their credit is still taken). */
   held = 0;
+  /** Their bytes. */
+  heldBytes = 0;
   /** Chunks with `seq` up to this were fetched before the last seek of this partition: dropped. */
   barrier = 0;
+  /** Manual-offset sources: the start offset is being looked up; records fetched meanwhile are dropped. */
+  awaitingOffset = false;
+  /** The first offset dropped while awaiting (−1: none): where to seek back to if no start offset is given. */
+  droppedWhileAwaiting = -1;
   constructor(
     readonly tp: TopicPartition,
     readonly key: string,
@@ -126,6 +143,8 @@ export abstract class ConsumerLogicBase extends GraphStageLogic {
   protected abstract stopEmitting(): void;
   /** kafkajs has joined the group for the first time. */
   protected onStarted(): void {}
+  /** The partitions were revoked in a rebalance (after the rebalance listener's `onRevoke`). */
+  protected partitionsRevoked(_partitions: readonly TopicPartition[]): void {}
 
   // ───────────────────────────── events from the handle ─────────────────────────────
 
@@ -133,17 +152,25 @@ export abstract class ConsumerLogicBase extends GraphStageLogic {
     const ps = this.partitions.get(chunk.credit.key);
     if (ps === undefined || this.handle.gate.closed || chunk.seq <= ps.barrier) {
       // Fetched for a partition that is no longer ours (revoked while the chunk was on its way).
-      chunk.credit.release(chunk.size);
+      chunk.credit.release(chunk.size, chunk.bytes);
       this.recordsDropped += chunk.size;
       return;
     }
     const msgs = chunk.messages;
+    if (ps.awaitingOffset) {
+      if (ps.droppedWhileAwaiting < 0) ps.droppedWhileAwaiting = Number(msgs[chunk.from]!.offset);
+      chunk.credit.release(chunk.size, chunk.bytes);
+      return;
+    }
     if (ps.nextOffset >= 0) {
       let from = chunk.from;
       while (from < chunk.to && Number(msgs[from]!.offset) < ps.nextOffset) from++;
       if (from > chunk.from) {
-        ps.credit.release(from - chunk.from);
+        const bytes = messagesBytes(msgs, chunk.from, from);
+        ps.credit.release(from - chunk.from, bytes);
+        chunk.bytes -= bytes;
         chunk.from = from;
+        chunk.unreleased = from;
         if (chunk.size === 0) {
           this.maybeResume(ps);
           return;
@@ -152,6 +179,7 @@ export abstract class ConsumerLogicBase extends GraphStageLogic {
     }
     ps.nextOffset = Number(msgs[chunk.to - 1]!.offset) + 1;
     ps.held += chunk.size;
+    ps.heldBytes += chunk.bytes;
     this.accept(ps, chunk);
   }
 
@@ -172,7 +200,10 @@ export abstract class ConsumerLogicBase extends GraphStageLogic {
       this.dropRecords(ps, 'revoked');
       this.partitions.delete(ps.key);
     }
-    if (revoked.length > 0) this.callListener('onRevoke', revoked.map((ps) => ps.tp), false);
+    if (revoked.length > 0) {
+      this.callListener('onRevoke', revoked.map((ps) => ps.tp), false);
+      this.partitionsRevoked(revoked.map((ps) => ps.tp));
+    }
     const added: PartitionState[] = [];
     for (const tp of tps) {
       const key = tpKey(tp.topic, tp.partition);
@@ -223,8 +254,9 @@ export abstract class ConsumerLogicBase extends GraphStageLogic {
     this.discard(ps, reason);
     const n = ps.held;
     if (n === 0) return;
+    ps.credit.release(n, ps.heldBytes);
     ps.held = 0;
-    ps.credit.release(n);
+    ps.heldBytes = 0;
     if (reason === 'revoked' || reason === 'lost') this.recordsDropped += n;
   }
 
@@ -235,14 +267,15 @@ export abstract class ConsumerLogicBase extends GraphStageLogic {
   }
 
   /** `n` records of `ps` left the stage (emitted or skipped): give their credit back, resume if paused. */
-  protected released(ps: PartitionState, n: number): void {
+  protected released(ps: PartitionState, n: number, bytes: number): void {
     ps.held -= n;
-    ps.credit.release(n);
+    ps.heldBytes -= bytes;
+    ps.credit.release(n, bytes);
     if (ps.paused) this.maybeResume(ps);
   }
 
   private maybeResume(ps: PartitionState): void {
-    if (ps.paused && ps.credit.outstanding <= ps.credit.bound >> 1) {
+    if (ps.paused && ps.credit.halfEmpty) {
       ps.paused = false;
       this.handle.resume([ps.tp]);
     }
@@ -261,12 +294,37 @@ export abstract class ConsumerLogicBase extends GraphStageLogic {
 
   metrics(): ConsumerMetrics {
     const gate = this.handle.gate;
+    const partitions: PartitionMetrics[] = [];
+    let lag = 0;
+    for (const ps of this.partitions.values()) {
+      const committedOffset = this.handle.committedOffsets.get(ps.key) ?? -1;
+      const endOffset = this.handle.endOffsets.get(ps.key) ?? -1;
+      // Nothing emitted yet: the partition is read from its committed offset, or else from where the offset reset points.
+      const from = ps.position >= 0 ? ps.position : committedOffset >= 0 ? committedOffset : (this.handle.resetOffsets.get(ps.key) ?? -1);
+      const partitionLag = endOffset >= 0 && from >= 0 ? Math.max(0, endOffset - from) : -1;
+      if (partitionLag > 0) lag += partitionLag;
+      partitions.push({
+        topic: ps.tp.topic,
+        partition: ps.tp.partition,
+        position: ps.position,
+        committedOffset,
+        endOffset,
+        lag: partitionLag,
+        bufferedRecords: ps.credit.outstanding,
+        bufferedBytes: ps.credit.outstandingBytes,
+      });
+    }
     return {
       assignedPartitions: [...this.partitions.values()].map((ps) => ps.tp),
       pausedPartitions: [...this.partitions.values()].filter((ps) => ps.paused).map((ps) => ps.tp),
+      partitions,
+      lag,
       bufferedRecords: gate.outstanding,
+      bufferedBytes: gate.outstandingBytes,
       maxBufferedRecordsObserved: gate.highWater,
+      maxBufferedBytesObserved: gate.highWaterBytes,
       maxBufferedRecordsPerPartition: gate.bound,
+      maxBufferedBytesPerPartition: gate.boundBytes,
       recordsEmitted: this.recordsEmitted,
       recordsDroppedOnRevoke: this.recordsDropped,
       rebalances: this.rebalances,

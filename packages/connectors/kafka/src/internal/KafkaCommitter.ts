@@ -10,6 +10,8 @@ export interface CommitOffset {
   readonly partition: number;
   /** The next offset to read: the committed record's offset + 1. */
   readonly offset: number;
+  /** Offset metadata committed with it (`Consumer.commitWithMetadataSource`). */
+  readonly metadata?: string;
 }
 
 export interface KafkaCommitter {

@@ -9,11 +9,16 @@ import type { KafkaMessage } from 'kafkajs';
 import { CommittableOffsetImpl } from '../ConsumerMessage.js';
 import type { ConsumerSettings } from '../ConsumerSettings.js';
 import type { Control } from '../Control.js';
+import type { ConsumerRecord } from '../ConsumerRecord.js';
 import type { Subscription } from '../Subscriptions.js';
 import { type Chunk, ConsumerHandle } from './ConsumerHandle.js';
 import { ConsumerLogicBase, type PartitionState } from './ConsumerLogicBase.js';
 import { ControlImpl } from './ControlImpl.js';
 import { RecordReader } from './records.js';
+import { describeValue } from './validate.js';
+
+/** Records emitted between two releases of their credit (see `emitNext`). */
+const RELEASE_SLICE = 64;
 
 export type SourceKind = 'plain' | 'committable' | 'offsetContext' | 'transactional';
 
@@ -31,6 +36,8 @@ export class KafkaSourceStage<K, V, Out> extends GraphStageWithMaterializedValue
     readonly settings: ConsumerSettings<K, V>,
     readonly subscription: Subscription,
     readonly kind: SourceKind,
+    /** `commitWithMetadataSource`: the metadata string committed with each record's offset. */
+    readonly metadataOf?: (record: ConsumerRecord<K, V>) => string,
   ) {
     super();
     this.out = new Outlet<Out>('KafkaSource.out');
@@ -67,6 +74,7 @@ class KafkaSourceLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
   private readonly reader: RecordReader<K, V>;
   private readonly out: Outlet<Out>;
   private readonly kind: SourceKind;
+  private readonly metadataOf: ((record: ConsumerRecord<K, V>) => string) | undefined;
 
   constructor(
     stage: KafkaSourceStage<K, V, Out>,
@@ -77,6 +85,7 @@ class KafkaSourceLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
     super(stage.shape, handle, control, stage.settings as ConsumerSettings<unknown, unknown>);
     this.out = stage.out;
     this.kind = stage.kind;
+    this.metadataOf = stage.metadataOf;
     this.reader = new RecordReader(stage.settings.keyDeserializer, stage.settings.valueDeserializer);
     this.setHandler(stage.out, this);
   }
@@ -138,11 +147,14 @@ class KafkaSourceLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
       }
       const ps = this.owners[this.head]!;
       const m = c.messages[c.from++]!;
-      this.released(ps, 1);
+      // Credit goes back in slices (bytes in proportion), so that the fetch loop is woken while a long
+      // chunk is still being emitted, without a size computation per record.
+      if (c.from === c.to || c.from - c.unreleased >= RELEASE_SLICE) this.releaseSlice(ps, c);
       let elem: Out;
       try {
-        elem = this.build(c, m);
+        elem = this.build(c, m, ps);
       } catch (e) {
+        ps.lastEmitted = m;
         if (decide(this.decider, e) === 'stop') {
           this.failStage(e);
           return;
@@ -155,13 +167,27 @@ class KafkaSourceLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
     }
   }
 
-  private build(c: Chunk, m: KafkaMessage): Out {
+  private releaseSlice(ps: PartitionState, c: Chunk): void {
+    const n = c.from - c.unreleased;
+    const bytes = c.from === c.to ? c.bytes : Math.floor((c.bytes * n) / (c.to - c.unreleased));
+    c.unreleased = c.from;
+    c.bytes -= bytes;
+    this.released(ps, n, bytes);
+  }
+
+  private build(c: Chunk, m: KafkaMessage, ps: PartitionState): Out {
     const record = this.reader.read(this.stageName, c.topic, c.partition, m);
+    ps.lastEmitted = m;
     switch (this.kind) {
       case 'plain':
         return record as Out;
-      case 'committable':
-        return { record, committableOffset: new CommittableOffsetImpl(this.handle, c.topic, c.partition, record.offset) } as Out;
+      case 'committable': {
+        const metadata = this.metadataOf === undefined ? undefined : this.metadataOf(record);
+        if (metadata !== undefined && typeof metadata !== 'string') {
+          throw new TypeError(`${this.stageName}: the offset metadata function must return a string, got ${describeValue(metadata)}`);
+        }
+        return { record, committableOffset: new CommittableOffsetImpl(this.handle, c.topic, c.partition, record.offset, metadata) } as Out;
+      }
       case 'offsetContext':
         return [record, new CommittableOffsetImpl(this.handle, c.topic, c.partition, record.offset)] as Out;
       case 'transactional':

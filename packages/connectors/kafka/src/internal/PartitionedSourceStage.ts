@@ -5,7 +5,8 @@
  * stage of its own, materialized wherever the user runs it (often another island), so parent and sub talk
  * only through each other's async callbacks, like actors:
  *
- *   sub → parent: started (with the sub's callbacks), demand(n, emitted), cancelled(next offset, emitted), failed
+ *   sub → parent: started (with the sub's callbacks), demand(n, emitted), cancelled(emitted), failed
+ *   (`emitted`: how many records, their bytes, and the offset after the last)
  *   parent → sub: records, hold/resume (rebalance), complete (revoked / parent stopped), fail
  *
  * Each partition is back-pressured on its own: the sub asks for records in batches, the parent forwards
@@ -33,15 +34,17 @@ import {
 } from '@tributary/core/stage';
 import type { KafkaMessage } from 'kafkajs';
 import { CommittableOffsetImpl } from '../ConsumerMessage.js';
-import type { TopicPartition } from '../ConsumerRecord.js';
+import type { TopicPartition, TopicPartitionOffset } from '../ConsumerRecord.js';
 import type { ConsumerSettings } from '../ConsumerSettings.js';
 import type { Control } from '../Control.js';
 import type { AutoSubscription } from '../Subscriptions.js';
-import { type Chunk, ConsumerHandle } from './ConsumerHandle.js';
+import { type Chunk, ConsumerHandle, tpKey } from './ConsumerHandle.js';
 import { ConsumerLogicBase, type DropReason, type PartitionState } from './ConsumerLogicBase.js';
 import { ControlImpl } from './ControlImpl.js';
 import { decide, type HasScheduler } from './KafkaSourceStage.js';
+import { messageBytes } from './PrefetchGate.js';
 import { RecordReader } from './records.js';
+import { describeValue } from './validate.js';
 
 type PartitionedKind = 'plain' | 'committable';
 
@@ -54,9 +57,17 @@ interface SubCallbacks {
 
 interface ParentCallbacks {
   readonly started: AsyncCallback<{ link: SubLink; sub: SubCallbacks }>;
-  readonly demand: AsyncCallback<{ link: SubLink; n: number; emitted: number }>;
-  readonly cancelled: AsyncCallback<{ link: SubLink; nextOffset: number; emitted: number }>;
+  readonly demand: AsyncCallback<{ link: SubLink; n: number; emitted: Emitted }>;
+  readonly cancelled: AsyncCallback<{ link: SubLink; emitted: Emitted }>;
   readonly failed: AsyncCallback<{ link: SubLink; error: unknown }>;
+}
+
+/** What a sub-source reports as emitted since its last report. */
+interface Emitted {
+  readonly records: number;
+  readonly bytes: number;
+  /** Offset after the last record it ever emitted (-1: none yet). */
+  readonly nextOffset: number;
 }
 
 /** Shared by a parent and one sub-source (one epoch of one partition). */
@@ -74,6 +85,12 @@ class SubLink {
   ) {}
 }
 
+/** `…PartitionedManualOffsetSource`: start offsets come from the user when partitions are assigned. */
+export interface ManualOffsets {
+  readonly getOffsetsOnAssign: (partitions: readonly TopicPartition[]) => Promise<readonly TopicPartitionOffset[]>;
+  readonly onRevoke: (partitions: readonly TopicPartition[]) => void;
+}
+
 export class PartitionedSourceStage<K, V, Out> extends GraphStageWithMaterializedValue<SourceShape<readonly [TopicPartition, Source<Out>]>, Control> {
   readonly out = new Outlet<readonly [TopicPartition, Source<Out>]>('PartitionedKafkaSource.out');
   readonly shape = new SourceShape(this.out);
@@ -83,6 +100,7 @@ export class PartitionedSourceStage<K, V, Out> extends GraphStageWithMaterialize
     readonly settings: ConsumerSettings<K, V>,
     readonly subscription: AutoSubscription,
     readonly kind: PartitionedKind,
+    readonly manual?: ManualOffsets,
   ) {
     super();
   }
@@ -129,6 +147,10 @@ class PartitionedLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
   private readonly callbacks: ParentCallbacks;
   private epochs = 0;
   private failure: unknown = undefined;
+  private readonly offsetsFound = this.getAsyncCallback<{ added: readonly PartitionState[]; offsets: readonly TopicPartitionOffset[] }>(({ added, offsets }) =>
+    this.startAt(added, offsets),
+  );
+  private readonly offsetsFailed = this.getAsyncCallback<unknown>((e) => this.failStage(e));
 
   constructor(
     private readonly stage: PartitionedSourceStage<K, V, Out>,
@@ -141,7 +163,7 @@ class PartitionedLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
     this.callbacks = {
       started: this.getAsyncCallback(({ link, sub }) => this.subStarted(link, sub)),
       demand: this.getAsyncCallback(({ link, n, emitted }) => this.subDemand(link, n, emitted)),
-      cancelled: this.getAsyncCallback(({ link, nextOffset, emitted }) => this.subCancelled(link, nextOffset, emitted)),
+      cancelled: this.getAsyncCallback(({ link, emitted }) => this.subCancelled(link, emitted)),
       failed: this.getAsyncCallback(({ link, error }) => {
         if (this.current(link) !== undefined) this.failStage(error);
       }),
@@ -172,7 +194,70 @@ class PartitionedLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
   // ───────────────────────────── partitions ─────────────────────────────
 
   protected partitionsAssigned(added: readonly PartitionState[]): void {
-    for (const ps of added) this.emitSubSource(ps);
+    const manual = this.stage.manual;
+    if (manual === undefined || added.length === 0) {
+      for (const ps of added) this.emitSubSource(ps);
+      return;
+    }
+    // The sub-sources are emitted once the user's start offsets are known; until then nothing is fetched.
+    for (const ps of added) ps.awaitingOffset = true;
+    const tps = added.map((ps) => ps.tp);
+    this.handle.pause(tps);
+    let lookup: Promise<readonly TopicPartitionOffset[]>;
+    try {
+      lookup = manual.getOffsetsOnAssign(tps);
+      if (lookup === null || typeof (lookup as { then?: unknown })?.then !== 'function') {
+        throw new TypeError(`${this.stageName}: getOffsetsOnAssign must return a Promise of [{ topic, partition, offset }], got ${describeValue(lookup)}`);
+      }
+    } catch (e) {
+      this.failStage(e);
+      return;
+    }
+    lookup.then(
+      (offsets) => this.offsetsFound.invoke({ added, offsets }),
+      (e: unknown) => this.offsetsFailed.invoke(e),
+    );
+  }
+
+  /** The start offsets of partitions assigned to a manual-offset source are known: seek, resume, emit. */
+  private startAt(added: readonly PartitionState[], offsets: readonly TopicPartitionOffset[]): void {
+    if (!Array.isArray(offsets)) {
+      this.failStage(new TypeError(`${this.stageName}: getOffsetsOnAssign must resolve with an array of { topic, partition, offset }, got ${describeValue(offsets)}`));
+      return;
+    }
+    const byKey = new Map<string, number>();
+    for (const o of offsets) {
+      if (o === null || typeof o !== 'object' || !Number.isInteger(o.offset) || o.offset < 0) {
+        this.failStage(new TypeError(`${this.stageName}: getOffsetsOnAssign resolved with a bad offset ${describeValue(o)}: expected { topic, partition, offset } with a non-negative integer offset`));
+        return;
+      }
+      byKey.set(tpKey(o.topic, o.partition), o.offset);
+    }
+    const resumed: TopicPartition[] = [];
+    for (const ps of added) {
+      if (this.partitions.get(ps.key) !== ps) continue; // revoked meanwhile
+      ps.awaitingOffset = false;
+      // Without an offset of the user's, continue where kafkajs would have (records dropped meanwhile included).
+      const start = byKey.get(ps.key) ?? (ps.droppedWhileAwaiting >= 0 ? ps.droppedWhileAwaiting : -1);
+      ps.droppedWhileAwaiting = -1;
+      if (start >= 0) {
+        ps.nextOffset = -1;
+        this.seekPartition(ps, start);
+      }
+      resumed.push(ps.tp);
+      this.emitSubSource(ps);
+    }
+    this.handle.resume(resumed);
+  }
+
+  protected override partitionsRevoked(partitions: readonly TopicPartition[]): void {
+    const manual = this.stage.manual;
+    if (manual === undefined) return;
+    try {
+      manual.onRevoke(partitions);
+    } catch (e) {
+      this.failStage(e);
+    }
   }
 
   private emitSubSource(ps: PartitionState): void {
@@ -268,26 +353,29 @@ class PartitionedLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
     if (this.rebalancing) sub.hold.invoke(true);
   }
 
-  private subDemand(link: SubLink, n: number, emitted: number): void {
+  private subDemand(link: SubLink, n: number, emitted: Emitted): void {
     const st = this.current(link);
     if (st === undefined) return; // its records' credit was released when it was revoked
     const ps = this.partitions.get(link.key);
-    if (ps !== undefined && emitted > 0) {
-      this.recordsEmitted += emitted;
-      this.released(ps, emitted);
-    }
+    if (ps !== undefined) this.noteEmitted(ps, emitted);
     st.demand += n;
     this.deliver(st);
   }
 
-  private subCancelled(link: SubLink, nextOffset: number, emitted: number): void {
+  private noteEmitted(ps: PartitionState, emitted: Emitted): void {
+    if (emitted.records > 0) {
+      this.recordsEmitted += emitted.records;
+      this.released(ps, emitted.records, emitted.bytes);
+    }
+    if (emitted.nextOffset >= 0) ps.position = emitted.nextOffset;
+  }
+
+  private subCancelled(link: SubLink, emitted: Emitted): void {
     const st = this.current(link);
     if (st === undefined) return;
     const ps = this.partitions.get(link.key);
-    if (ps !== undefined && emitted > 0) {
-      this.recordsEmitted += emitted;
-      this.released(ps, emitted);
-    }
+    if (ps !== undefined) this.noteEmitted(ps, emitted);
+    const nextOffset = emitted.nextOffset;
     st.sub = null;
     st.demand = 0;
     link.terminated = {};
@@ -300,7 +388,7 @@ class PartitionedLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
       // What the cancelled sub-source held or had on its way is read again, from the first record it did
       // not emit; everything the parent held for the partition goes with it.
       st.chunks = [];
-      this.released(ps, ps.held);
+      this.released(ps, ps.held, ps.heldBytes);
       ps.nextOffset = -1;
       this.seekPartition(ps, position);
     }
@@ -341,6 +429,7 @@ class SubSourceLogic<K, V, Out> extends GraphStageLogic implements OutHandler {
   /** Records requested from the parent and not yet received. */
   private requested = 0;
   private emitted = 0;
+  private emittedBytes = 0;
   private holding = false;
   private connected = false;
   private readonly batchSize: number;
@@ -395,8 +484,7 @@ class SubSourceLogic<K, V, Out> extends GraphStageLogic implements OutHandler {
   onDownstreamFinish(cause: unknown): void {
     const link = this.stage.link;
     if (this.connected && link.terminated === null) {
-      link.parent.cancelled.invoke({ link, nextOffset: this.nextOffset, emitted: this.emitted });
-      this.emitted = 0;
+      link.parent.cancelled.invoke({ link, emitted: this.takeEmitted() });
     }
     this.buffer = [];
     this.head = 0;
@@ -424,6 +512,7 @@ class SubSourceLogic<K, V, Out> extends GraphStageLogic implements OutHandler {
     while (this.head < this.buffer.length) {
       const m = this.buffer[this.head++]!;
       this.emitted++;
+      this.emittedBytes += messageBytes(m);
       this.nextOffset = Number(m.offset) + 1;
       let elem: Out;
       try {
@@ -459,7 +548,13 @@ class SubSourceLogic<K, V, Out> extends GraphStageLogic implements OutHandler {
     if (n === 0 && (this.emitted === 0 || this.head < this.buffer.length)) return;
     this.requested += n;
     const link = this.stage.link;
-    link.parent.demand.invoke({ link, n, emitted: this.emitted });
+    link.parent.demand.invoke({ link, n, emitted: this.takeEmitted() });
+  }
+
+  private takeEmitted(): Emitted {
+    const e: Emitted = { records: this.emitted, bytes: this.emittedBytes, nextOffset: this.nextOffset };
     this.emitted = 0;
+    this.emittedBytes = 0;
+    return e;
   }
 }

@@ -25,20 +25,12 @@
  */
 import type { Attributes } from '@tributary/core';
 import { FlowShape, GraphStage, type GraphStageLogic, type InHandler, Inlet, type OutHandler, Outlet, TimerGraphStageLogic } from '@tributary/core/stage';
-import {
-  CompressionTypes,
-  type IHeaders,
-  type Kafka,
-  type Message as KafkaJsMessage,
-  Partitioners,
-  type Producer as KafkaJsProducer,
-  type Transaction,
-} from 'kafkajs';
+import { type Kafka, type Message as KafkaJsMessage, type Producer as KafkaJsProducer, type Transaction } from 'kafkajs';
 import type { PartitionOffset } from '../ConsumerMessage.js';
 import type { ProducerSettings } from '../ProducerSettings.js';
 import type { Envelope, MultiResultPart, ProducerRecord, RecordMetadata, Results } from '../ProducerMessage.js';
-import { KafkaSerializationError } from '../errors.js';
 import { createKafka } from './clients.js';
+import { compressionType, createProducer, sizeOf, toKafkaMessage } from './producerInternals.js';
 import { describeValue } from './validate.js';
 
 export type ProducerMode = 'plain' | 'transactional';
@@ -117,23 +109,6 @@ class Part implements Outgoing {
 
 const noMessage: KafkaJsMessage = { value: null };
 
-/** A record's approximate size on the wire: key, value, headers, plus per-record overhead. */
-function sizeOf(m: KafkaJsMessage): number {
-  let n = 24 + byteLength(m.key) + byteLength(m.value);
-  if (m.headers !== undefined) {
-    for (const k in m.headers) {
-      const v = m.headers[k];
-      n += k.length + 8 + (Array.isArray(v) ? v.reduce((a: number, x: Buffer | string) => a + byteLength(x), 0) : byteLength(v as Buffer | string | undefined));
-    }
-  }
-  return n;
-}
-
-function byteLength(v: Buffer | string | null | undefined): number {
-  if (v === null || v === undefined) return 0;
-  return typeof v === 'string' ? Buffer.byteLength(v) : v.length;
-}
-
 interface SendResult {
   readonly topicName: string;
   readonly partition: number;
@@ -181,27 +156,7 @@ class ProducerLogic<K, V, P> extends TimerGraphStageLogic implements InHandler, 
   override preStart(): void {
     const s = this.settings;
     const kafka = (this.kafka = createKafka(s));
-    const partitioner = Partitioners.DefaultPartitioner;
-    this.producer = kafka.producer({
-      // The default partitioner, recording its choice in the message so results can name the partition.
-      createPartitioner: () => {
-        const choose = partitioner();
-        return (args) => {
-          const p = choose(args);
-          args.message.partition = p;
-          return p;
-        };
-      },
-      idempotent: this.transactional || s.idempotent,
-      ...(this.transactional ? { transactionalId: s.transactionalId!, maxInFlightRequests: 1, transactionTimeout: s.transactionTimeoutMs } : {}),
-      retry: {
-        retries: s.retry.retries,
-        initialRetryTime: s.retry.initialRetryTimeMs,
-        maxRetryTime: s.retry.maxRetryTimeMs,
-        multiplier: s.retry.multiplier,
-        factor: s.retry.factor,
-      },
-    });
+    this.producer = createProducer(kafka, s as ProducerSettings<unknown, unknown>, this.transactional);
     const producer = this.producer;
     producer.connect().then(
       () => this.onConnected.invoke(undefined),
@@ -292,29 +247,7 @@ class ProducerLogic<K, V, P> extends TimerGraphStageLogic implements InHandler, 
   }
 
   private toMessage(r: ProducerRecord<K, V>): KafkaJsMessage {
-    const s = this.settings;
-    if (r === null || typeof r !== 'object' || typeof r.topic !== 'string' || r.topic.length === 0) {
-      throw new TypeError(`${this.stageName}: a producer record needs a non-empty topic, got ${describeValue(r)}`);
-    }
-    let key: Buffer | string | null = null;
-    let value: Buffer | string | null;
-    if (r.key !== undefined) {
-      try {
-        key = s.keySerializer(r.key, r.topic);
-      } catch (e) {
-        throw new KafkaSerializationError(this.stageName, r.topic, 'key', e);
-      }
-    }
-    try {
-      value = s.valueSerializer(r.value, r.topic);
-    } catch (e) {
-      throw new KafkaSerializationError(this.stageName, r.topic, 'value', e);
-    }
-    const m: KafkaJsMessage = { key, value };
-    if (r.partition !== undefined) m.partition = r.partition;
-    if (r.timestamp !== undefined) m.timestamp = String(r.timestamp);
-    if (r.headers !== undefined) m.headers = r.headers as IHeaders;
-    return m;
+    return toKafkaMessage(this.stageName, this.settings, r);
   }
 
   private pullIfRoom(): void {
@@ -361,7 +294,7 @@ class ProducerLogic<K, V, P> extends TimerGraphStageLogic implements InHandler, 
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       acks: this.settings.acks,
       timeout: this.settings.produceTimeoutMs,
-      compression: this.settings.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+      compression: compressionType(this.settings.compression),
     };
     this.requestInFlight = true;
     if (this.transactional) this.txHasData = true;

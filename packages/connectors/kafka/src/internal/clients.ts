@@ -1,6 +1,9 @@
 /** Creates kafkajs clients from connector settings. */
-import { Kafka, logLevel as KafkaLogLevels, type KafkaConfig, type logLevel } from 'kafkajs';
+import type { StreamLogger } from '@tributary/core';
+import { Kafka, type KafkaConfig } from 'kafkajs';
 import type { KafkaConnectionConfig, KafkaLogLevel, RetryPolicy } from '../KafkaClientOptions.js';
+import { registerCodecs } from './codecs.js';
+import { kafkaJsLevel, kafkaLogCreator } from './kafkaLog.js';
 
 export interface ClientSettings {
   readonly bootstrapServers: readonly string[];
@@ -9,16 +12,9 @@ export interface ClientSettings {
   readonly requestTimeoutMs: number;
   readonly retry: RetryPolicy;
   readonly kafkaLogLevel: KafkaLogLevel;
+  readonly logger: StreamLogger | null;
   readonly connectionConfig: KafkaConnectionConfig;
 }
-
-const levels: Record<KafkaLogLevel, logLevel> = {
-  nothing: KafkaLogLevels.NOTHING,
-  error: KafkaLogLevels.ERROR,
-  warn: KafkaLogLevels.WARN,
-  info: KafkaLogLevels.INFO,
-  debug: KafkaLogLevels.DEBUG,
-};
 
 export function kafkaRetry(retry: RetryPolicy): NonNullable<KafkaConfig['retry']> {
   return {
@@ -31,6 +27,7 @@ export function kafkaRetry(retry: RetryPolicy): NonNullable<KafkaConfig['retry']
 }
 
 export function createKafka(s: ClientSettings): Kafka {
+  registerCodecs();
   return new Kafka({
     ...s.connectionConfig,
     brokers: [...s.bootstrapServers],
@@ -38,7 +35,8 @@ export function createKafka(s: ClientSettings): Kafka {
     connectionTimeout: s.connectionTimeoutMs,
     requestTimeout: s.requestTimeoutMs,
     retry: kafkaRetry(s.retry),
-    logLevel: levels[s.kafkaLogLevel],
+    logLevel: kafkaJsLevel(s.kafkaLogLevel),
+    logCreator: kafkaLogCreator(s.logger, s.kafkaLogLevel),
   });
 }
 

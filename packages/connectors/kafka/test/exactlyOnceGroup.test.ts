@@ -1,0 +1,115 @@
+/**
+ * Exactly-once with two transactional instances in one consumer group — a measurement of what kafkajs
+ * allows. Two processes (fixtures/eosMember.mjs, on the built connector) copy a 4-partition topic with
+ * `Transactional.source → Transactional.sink`, each with its own transactional id; then one of them fails:
+ *
+ * - **SIGKILL mid-transaction** (a crash): its open transaction is never committed; the broker aborts it
+ *   after the transaction timeout, and the survivor, which got the partitions, re-reads them from the last
+ *   committed offsets. A `read_committed` reader sees every record exactly once.
+ * - **SIGSTOP past the session timeout, then SIGCONT** (a zombie: a long GC pause, a frozen VM): the group
+ *   gives its partitions to the survivor meanwhile, but when it wakes up it still commits the transaction
+ *   it had open, offsets included — kafkajs' `sendOffsets` (TxnOffsetCommit v0/v1) cannot carry the group
+ *   generation that would fence it (KIP-447). So records can come out twice; none is lost. The test
+ *   measures and prints how many.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bootstrap, committed, createTopic, endOffsets, eventually, produce, readAll, sleep, unique } from './helpers.js';
+import { requireFreshBuild } from './freshBuild.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const N = 12_000;
+const RATE = 1_500;
+
+interface Instance {
+  readonly child: ChildProcess;
+  assignment: number[];
+  handed: number;
+  completed: boolean;
+  readonly errors: string[];
+}
+const instances: Instance[] = [];
+afterEach(() => {
+  for (const i of instances) {
+    if (i.child.exitCode === null && i.child.signalCode === null) {
+      i.child.kill('SIGCONT');
+      i.child.kill('SIGKILL');
+    }
+  }
+  instances.length = 0;
+});
+
+async function copyWithTwoInstances(failure: 'SIGKILL' | 'SIGSTOP'): Promise<{ duplicates: number; lost: number; total: number }> {
+  requireFreshBuild();
+  const input = await createTopic(unique('eosg-in'), 4);
+  const output = await createTopic(unique('eosg-out'), 4);
+  const group = unique('eosg-group');
+  const start = (name: string, transactionTimeoutMs: number): Instance => {
+    const child = spawn(
+      process.execPath,
+      [path.join(HERE, 'fixtures', 'eosMember.mjs'), bootstrap(), input, output, group, unique(`eosg-${name}`), String(RATE), String(transactionTimeoutMs)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const inst: Instance = { child, assignment: [], handed: 0, completed: false, errors: [] };
+    let rest = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      const lines = (rest + d).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) {
+        if (line.startsWith('A ')) inst.assignment = line.slice(2).split(',').filter((x) => x !== '').map(Number);
+        else if (line.startsWith('R ')) inst.handed += Number(line.slice(2));
+        else if (line.startsWith('E ')) inst.errors.push(line.slice(2));
+        else if (line === 'C') inst.completed = true;
+      }
+    });
+    instances.push(inst);
+    return inst;
+  };
+  // The failing instance's transactions time out after 10 s (the broker aborts them then); the zombie's
+  // must outlive its pause, or the broker would abort its transaction before it wakes up.
+  const a = start('a', failure === 'SIGKILL' ? 10_000 : 60_000);
+  const b = start('b', 60_000);
+  await eventually('the group balanced', () => a.assignment.length === 2 && b.assignment.length === 2, 60_000);
+  await produce(input, Array.from({ length: N }, (_, i) => `v${i}`));
+  const ends = await endOffsets(input);
+  await eventually('a is copying', () => a.handed >= 2_000, 60_000);
+  if (failure === 'SIGKILL') {
+    a.child.kill('SIGKILL');
+  } else {
+    a.child.kill('SIGSTOP');
+    await eventually('b took over every partition', () => b.assignment.length === 4, 60_000);
+    await sleep(2_000);
+    a.child.kill('SIGCONT');
+  }
+  await eventually('b holds every partition', () => b.assignment.length === 4, 60_000);
+  await eventually('every input offset committed', async () => {
+    const c = await committed(group, input);
+    return [...ends].every(([p, end]) => (c.get(p) ?? -1) >= end);
+  }, 90_000);
+  for (const i of [a, b]) if (i.child.exitCode === null && i.child.signalCode === null) i.child.kill('SIGTERM');
+  await eventually('the instances shut down', () => b.completed && (failure === 'SIGKILL' || a.completed || a.child.exitCode !== null), 30_000);
+  expect(b.errors).toEqual([]);
+  // read_committed waits for the killed instance's open transaction to be aborted (its timeout).
+  const out = await readAll(output, N, { readCommitted: true, timeoutMs: 60_000 });
+  const counts = new Map<string, number>();
+  for (const r of out) counts.set(r.value, (counts.get(r.value) ?? 0) + 1);
+  const lost = Array.from({ length: N }, (_, i) => `v${i}`).filter((v) => !counts.has(v)).length;
+  return { duplicates: out.length - counts.size, lost, total: out.length };
+}
+
+describe('exactly-once with two transactional instances in one group', () => {
+  it('an instance SIGKILLed mid-transaction: read_committed output has every record exactly once', async () => {
+    const r = await copyWithTwoInstances('SIGKILL');
+    console.log(`eos group, SIGKILL: ${N} records, ${r.total} in the read_committed output, ${r.duplicates} duplicates, ${r.lost} lost`);
+    expect(r.lost).toBe(0);
+    expect(r.duplicates).toBe(0);
+  });
+
+  it('a zombie instance (SIGSTOP past its session, then SIGCONT): nothing lost; duplicates measured (no KIP-447 fencing in kafkajs)', async () => {
+    const r = await copyWithTwoInstances('SIGSTOP');
+    console.log(`eos group, zombie (SIGSTOP/SIGCONT): ${N} records, ${r.total} in the read_committed output, ${r.duplicates} duplicates, ${r.lost} lost`);
+    expect(r.lost).toBe(0);
+  });
+});
