@@ -78,6 +78,15 @@ export { BroadcastHub } from './dsl/BroadcastHub.js';
 export { PartitionHub, type ConsumerInfo } from './dsl/PartitionHub.js';
 export type { FlowMonitor, FlowMonitorState, ErrorMatcher, WithSignalOptions } from './dsl/ops/errorOps.js';
 export type { StreamSnapshot, StageSnapshot, StageState, ConnectionSnapshot, ConnectionState, StallReport } from './impl/StreamSnapshot.js';
+// ── Inspector support (inspect area): detailed snapshots ──
+export type {
+  DetailedStreamSnapshot,
+  DetailedStageSnapshot,
+  DetailedConnectionSnapshot,
+  StageFailure,
+  BoundaryDetail,
+  HoldUp,
+} from './impl/DetailedStreamSnapshot.js';
 export type { StallDetectionSettings, FailureLogger, FailureDetails } from './impl/MaterializerImpl.js';
 
 // ── Interop and Reactive Streams boundaries (interop area) ──

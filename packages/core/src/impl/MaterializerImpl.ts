@@ -9,6 +9,7 @@ import type { AttributesLike, MaterializingLogic, Module } from './Module.js';
 import { type FailureDetails, type FailureLogger, RunningStream } from './RunningStream.js';
 import { type Cancellable, type Scheduler, SystemScheduler } from './Scheduler.js';
 import type { StallReport, StreamSnapshot } from './StreamSnapshot.js';
+import type { DetailedStreamSnapshot } from './DetailedStreamSnapshot.js';
 
 export type { FailureDetails, FailureLogger };
 
@@ -78,6 +79,7 @@ export class MaterializerImpl {
   private readonly stallAfterMs: number;
   private readonly onStall: ((report: StallReport) => void) | null;
   private stallTimer: Cancellable | null = null;
+  private readonly finishedListeners = new Set<(snapshot: DetailedStreamSnapshot) => void>();
 
   constructor(
     settings: MaterializerSettings,
@@ -137,11 +139,48 @@ export class MaterializerImpl {
     return out;
   }
 
+  /**
+   * `snapshot()` with what a tool drawing the streams needs: a stable `id` per stage, the stage ids at
+   * both ends of every connection, failures with the stage where they started, async-boundary buffer
+   * fill, restart counts, and the stage holding each stream up right now (`holdUp`). Computed on demand
+   * only, like `snapshot()`.
+   */
+  detailedSnapshot(): DetailedStreamSnapshot[] {
+    const out: DetailedStreamSnapshot[] = [];
+    for (const s of this.streams) out.push(s.detailedSnapshot());
+    return out;
+  }
+
+  /**
+   * Calls `listener` with the final detailed snapshot of every stream of this materializer that ends
+   * from now on (completed, failed or cancelled; `finished: true`, failed stages carry their `failure`).
+   * Returns a function that removes the listener. A listener that throws is logged and kept. Without
+   * listeners, a stream's end costs nothing extra.
+   */
+  onStreamFinished(listener: (snapshot: DetailedStreamSnapshot) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError(`Materializer.onStreamFinished: expected a function, got ${listener === null ? 'null' : typeof listener}`);
+    const entry = (snapshot: DetailedStreamSnapshot): void => listener(snapshot);
+    this.finishedListeners.add(entry);
+    return () => {
+      this.finishedListeners.delete(entry);
+    };
+  }
+
   /** @internal Called by a stream when one of its islands finished. */
   _streamIslandFinished(stream: RunningStream, island: GraphInterpreter): void {
     this.running.delete(island);
     if (stream.islands.size === 0) {
       this.streams.delete(stream);
+      if (this.finishedListeners.size !== 0) {
+        const final = stream.detailedSnapshot();
+        for (const listener of [...this.finishedListeners]) {
+          try {
+            listener(final);
+          } catch (e) {
+            this.logger?.('onStreamFinished: a listener threw', e);
+          }
+        }
+      }
       if (this.streams.size === 0 && this.stallTimer !== null) {
         this.stallTimer.cancel();
         this.stallTimer = null;

@@ -14,6 +14,7 @@
  * the failure on.
  */
 import type { GraphInterpreter, InterpreterHooks, InterpreterLogic } from './GraphInterpreter.js';
+import { type DetailedStreamSnapshot, type DetailSources, detailedSnapshotOf } from './DetailedStreamSnapshot.js';
 import { findHoldUp, progressOf, type StallReport, snapshotOf, type StreamSnapshot } from './StreamSnapshot.js';
 
 /**
@@ -47,6 +48,11 @@ export class RunningStream implements InterpreterHooks {
   /** Where each error seen failing a stage started (the first stage that failed with it). */
   private origins: Map<unknown, string> | null = null;
   private failureLogged = false;
+  /** Every stage that failed, with the error and where it started (recorded on the failure path only). */
+  private failures: WeakMap<InterpreterLogic, { readonly error: unknown; readonly origin: string }> | null = null;
+  /** Stage ids for detailed snapshots, handed out when a stage is first seen by one. */
+  private stageIds: WeakMap<InterpreterLogic, number> | null = null;
+  private nextStageId = 0;
 
   // stall detection state (see MaterializerImpl)
   private lastProgress = -1;
@@ -76,13 +82,15 @@ export class RunningStream implements InterpreterHooks {
   }
 
   onStageFailed(logic: InterpreterLogic, error: unknown): void {
-    if (this.failureLogged || logic._phase !== 1) return;
+    if (logic._phase !== 1) return;
     const origins = (this.origins ??= new Map());
     if (!origins.has(error)) {
       // A long-running stream that keeps recovering must not accumulate errors.
       if (origins.size >= MaxOrigins) origins.clear();
       origins.set(error, logic.stageName);
     }
+    (this.failures ??= new WeakMap()).set(logic, { error, origin: origins.get(error)! });
+    if (this.failureLogged) return;
     if (logic._outlets.length !== 0 || this.boundaryPeers.has(logic) || this.nested.has(logic)) return;
     // A sink failed: the failure reached the end of the stream.
     this.failureLogged = true;
@@ -108,6 +116,22 @@ export class RunningStream implements InterpreterHooks {
 
   snapshot(): StreamSnapshot {
     return snapshotOf(this.id, this.islands.size, this.allLogics());
+  }
+
+  /** `snapshot()` plus stage ids, edges by id, failures, boundary buffers, restarts and the current hold-up. */
+  detailedSnapshot(): DetailedStreamSnapshot {
+    const sources: DetailSources = {
+      peers: this.boundaryPeers,
+      failures: this.failures,
+      isNested: (logic) => this.nested.has(logic),
+      idOf: (logic) => {
+        const ids = (this.stageIds ??= new WeakMap());
+        let id = ids.get(logic);
+        if (id === undefined) ids.set(logic, (id = this.nextStageId++));
+        return id;
+      },
+    };
+    return detailedSnapshotOf(this.id, this.islands.size, this.allLogics(), sources, this.islands.size === 0);
   }
 
   /** Called periodically when stall detection is on; returns a report when the stream newly stalled. */

@@ -77,6 +77,10 @@ class BoundaryUpstream extends GraphStageLogic implements InHandler {
     this.wake();
     this.completeStage();
   }
+  /** Read by detailed snapshots. */
+  _bufferFill(): { buffered: number; capacity: number } {
+    return { buffered: this.ch.count, capacity: this.ch.size };
+  }
   private wake(): void {
     if (this.ch.signalled) return;
     this.ch.signalled = true;
@@ -100,6 +104,10 @@ class BoundaryDownstream extends GraphStageLogic implements OutHandler {
       if (this.isAvailable(this.out)) this.deliver();
       else if (this.ch.count === 0 && this.ch.done) this.finish();
     });
+  }
+  /** Read by detailed snapshots. */
+  _bufferFill(): { buffered: number; capacity: number } {
+    return { buffered: this.ch.count, capacity: this.ch.size };
   }
   override preStart(): void {
     this.upstream.onRequest.invoke(this.ch.size);

@@ -109,6 +109,8 @@ const RestartTimer = 'restart';
 
 export abstract class RestartWithBackoffLogic<M> extends TimerGraphStageLogic {
   private restartCount = 0;
+  /** Never reset (unlike `restartCount`, which counts towards `maxRestarts`): read by detailed snapshots. */
+  private restartsSoFar = 0;
   private resetDeadline = 0;
   /** The outer stream is ending (its upstream finished or its downstream cancelled): no more restarts. */
   protected finishing = false;
@@ -156,11 +158,16 @@ export abstract class RestartWithBackoffLogic<M> extends TimerGraphStageLogic {
   protected scheduleRestart(failure?: { error: unknown }): void {
     const delay = this.settings.delayFor(this.restartCount);
     this.restartCount++;
+    this.restartsSoFar++;
     if (failure !== undefined && this.settings.logRestarts) {
       this.materializer.logger?.(`${this.stageName}: restarting the inner stream in ${Math.round(delay)} ms after failure #${this.restartCount}`, failure.error);
     }
     this.backoff();
     this.scheduleOnce(RestartTimer, delay);
+  }
+
+  _restartsTotal(): number {
+    return this.restartsSoFar;
   }
 
   protected onTimer(): void {
