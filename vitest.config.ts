@@ -20,6 +20,7 @@ export default defineConfig({
       { find: /^@tributary\/file$/, replacement: src('./packages/connectors/file/src/index.ts') },
       { find: /^@tributary\/http$/, replacement: src('./packages/connectors/http/src/index.ts') },
       { find: /^@tributary\/worker$/, replacement: src('./packages/worker/src/index.ts') },
+      { find: /^@tributary\/inspect$/, replacement: src('./packages/inspect/src/index.ts') },
     ],
   },
   test: {
