@@ -95,7 +95,6 @@ export class RunningStream implements InterpreterHooks {
     // A sink failed: the failure reached the end of the stream.
     this.failureLogged = true;
     const origin = origins.get(error)!;
-    this.origins = null;
     const sink = logic.stageName;
     const where = origin === sink ? `in stage "${origin}"` : `in stage "${origin}" (unhandled; it reached sink "${sink}")`;
     this.owner.logger?.(`stream ${this.id} failed ${where}`, error, { streamId: this.id, stage: origin, sink });
