@@ -4,9 +4,9 @@
 // failure messages are the application's, never markup.
 
 const SvgNs = 'http://www.w3.org/2000/svg';
-const NodeWidth = 190;
+const NodeWidth = 170;
 const NodeHeight = 64;
-const LayerGap = 110;
+const LayerGap = 84;
 const RowGap = 34;
 const Margin = 24;
 
@@ -186,9 +186,9 @@ function layout(view) {
       pos.set(s.id, { x: Margin + l * (NodeWidth + LayerGap), y: top + row * (NodeHeight + RowGap) });
       width = Math.max(width, Margin * 2 + (l + 1) * NodeWidth + l * LayerGap);
     }
-    top += Math.max(...rows.values()) * (NodeHeight + RowGap) + RowGap;
+    top += Math.max(...rows.values()) * (NodeHeight + RowGap);
   }
-  return { pos, width, height: top };
+  return { pos, width, height: top - RowGap + Margin };
 }
 
 function drawGraph(svg, view) {
@@ -214,8 +214,10 @@ function drawGraph(svg, view) {
     const g = el('svg:g', { class: classes.join(' '), 'data-from': e.from, 'data-to': e.to, 'data-elements': e.elements, 'data-rate': e.rate.toFixed(3) });
     g.append(el('svg:path', { d }));
     g.append(el('svg:title', {}, `${e.fromPort} → ${e.toPort}: ${e.state}, ${formatCount(e.elements)} elements`));
-    const label = e.boundary !== undefined ? `${formatRate(e.rate)} · async ${e.boundary.buffered}/${e.boundary.capacity}` : `${formatRate(e.rate)} · ${formatCount(e.elements)}`;
-    g.append(el('svg:text', { x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 6, 'text-anchor': 'middle' }, label));
+    // Rate above the line; below it, the elements so far, or the buffer fill of an async boundary.
+    const below = e.boundary !== undefined ? `async ${e.boundary.buffered}/${e.boundary.capacity}` : formatCount(e.elements);
+    g.append(el('svg:text', { class: 'rate', x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 6, 'text-anchor': 'middle' }, formatRate(e.rate)));
+    g.append(el('svg:text', { class: 'total', x: (x1 + x2) / 2, y: (y1 + y2) / 2 + 15, 'text-anchor': 'middle' }, below));
     edges.append(g);
   }
   const nodes = el('svg:g', { class: 'nodes' });
@@ -231,7 +233,7 @@ function drawGraph(svg, view) {
     });
     g.append(el('svg:rect', { class: 'box', width: NodeWidth, height: NodeHeight }));
     g.append(el('svg:rect', { class: `bar ${s.status}`, width: 6, height: NodeHeight }));
-    g.append(el('svg:text', { class: 'name', x: 14, y: 19 }, truncate(s.name, 24)));
+    g.append(el('svg:text', { class: 'name', x: 14, y: 19 }, truncate(s.name, 22)));
     g.append(el('svg:text', { class: 'counts', x: 14, y: 37 }, `in ${formatCount(s.elementsIn)} · out ${formatCount(s.elementsOut)}`));
     const state = s.restarts !== undefined ? `${s.status} · ${s.restarts} restart(s)` : `${s.status} · island ${s.island}`;
     g.append(el('svg:text', { class: 'state', x: 14, y: 54 }, state));
