@@ -18,6 +18,11 @@ import { Inspector } from '@tributary/inspect';
 
 const Candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
+/** The little of the DOM the in-page functions use (the tests compile without the DOM library). */
+interface InPage {
+  readonly document: { querySelector(selector: string): { getAttribute(name: string): string | null; readonly textContent: string | null } | null };
+}
+
 function findChromium(): string | undefined {
   return Candidates.find((p) => existsSync(p));
 }
@@ -86,14 +91,30 @@ describe('the inspector page in chromium', () => {
     expect(await page.$$eval('#graph .edge.boundary', (edges) => edges.length)).toBe(1);
     expect(await page.textContent('#connection')).toBe('live');
 
-    const outOf = () => page.$eval('#stages tbody tr[data-stage-name="slow-enrich"]', (row) => Number(row.getAttribute('data-elements-out')));
-    const countText = () => page.$eval('#graph .node[data-stage-name="slow-enrich"] .counts', (t) => t.textContent ?? '');
-    const first = await outOf();
-    const firstText = await countText();
-    await page.waitForFunction((before) => Number(document.querySelector('#stages tbody tr[data-stage-name="slow-enrich"]')?.getAttribute('data-elements-out')) > before, first, { timeout: 5000 });
-    const second = await outOf();
-    expect(second).toBeGreaterThan(first);
-    expect(await countText()).not.toBe(firstText);
+    // The table's count and the drawn count, read together (an update may land between two reads).
+    const read = () =>
+      page.evaluate(() => {
+        const doc = (globalThis as unknown as InPage).document;
+        return {
+          out: Number(doc.querySelector('#stages tbody tr[data-stage-name="slow-enrich"]')?.getAttribute('data-elements-out')),
+          drawn: doc.querySelector('#graph .node[data-stage-name="slow-enrich"] .counts')?.textContent ?? '',
+        };
+      });
+    const first = await read();
+    expect(first.drawn).toMatch(new RegExp(`^in \\d+ · out ${first.out}$`));
+    // A function, not a string: the page's Content-Security-Policy forbids evaluating strings.
+    await page.waitForFunction(
+      (before) => {
+        const doc = (globalThis as unknown as InPage).document;
+        return Number(doc.querySelector('#stages tbody tr[data-stage-name="slow-enrich"]')?.getAttribute('data-elements-out')) > before;
+      },
+      first.out,
+      { timeout: 5000 },
+    );
+    const second = await read();
+    expect(second.out).toBeGreaterThan(first.out);
+    expect(second.drawn).toMatch(new RegExp(`· out ${second.out}$`));
+    expect(second.drawn).not.toBe(first.drawn);
 
     // The vote needs a few samples; then the slow stage, and only it, is marked.
     await page.waitForSelector('#graph .node.holding[data-stage-name="slow-enrich"]', { timeout: 10_000 });

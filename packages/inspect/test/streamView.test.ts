@@ -132,7 +132,7 @@ describe('streamView', () => {
 
   it('draws fan-out and fan-in junctions with one edge per connection', async () => {
     const mat = new Materializer({ logger: null });
-    const done = GraphDSL.createWith([Sink.seq<number>().named('results')], Keep.right, (b, results) => {
+    const done = GraphDSL.createWith([Sink.seq<number>().named('results')], (results) => results, (b, results) => {
       const fanOut = b.add(Broadcast.create<number>(2));
       const fanIn = b.add(Merge.create<number>(2));
       b.from(Source.range(1, 3).named('numbers')).viaFanOut(fanOut).viaFanIn(fanIn).to(results);
