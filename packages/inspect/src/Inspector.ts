@@ -12,6 +12,12 @@
  * | `GET path + 'api/events'` | `text/event-stream`: the same JSON as an `update` event every `intervalMs` |
  * | `GET path + 'metrics'` | Prometheus text exposition (`Inspector.serve` also answers `GET /metrics`) |
  *
+ * The event feed (`api/events`) is a stream per open page, on the server's materializer:
+ * - **Emits when** `intervalMs` passed and the page's connection has taken the previous update.
+ * - **Backpressures when** the page does not read: updates due meanwhile are skipped, not queued.
+ * - **Completes when** never on its own: it runs for as long as the page is open.
+ * - **Cancels when** its connection closes: the page went away, or `terminate()` reached its deadline.
+ *
  * Only counts, states, stage names and failure messages leave the process — never an element.
  */
 import { timingSafeEqual } from 'node:crypto';
