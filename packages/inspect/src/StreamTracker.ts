@@ -29,16 +29,21 @@ export class StreamTracker {
   private readonly live = new Map<number, Track>();
   private readonly ended: StreamView[] = [];
   readonly totals: FinishedTotals = { completed: 0, failed: 0, failuresByOrigin: new Map() };
-  lastSampleAt = Number.NEGATIVE_INFINITY;
+  private sampledAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly stallAfterMs: number,
     private readonly keepFinished: number,
   ) {}
 
+  /** When the latest sample was taken (−Infinity before the first). */
+  get lastSampleAt(): number {
+    return this.sampledAt;
+  }
+
   /** Takes in the snapshots of every running stream at time `at` (ms). */
   sample(at: number, snapshots: readonly DetailedStreamSnapshot[]): void {
-    this.lastSampleAt = at;
+    this.sampledAt = at;
     const seen = new Set<number>();
     for (const snapshot of snapshots) {
       seen.add(snapshot.id);
