@@ -148,6 +148,28 @@ describe('Inspector.serve', () => {
     mat.shutdown();
   });
 
+  it('shows a stream that made no progress for stallAfterMs as stalled, naming the stage where demand stops', async () => {
+    const mat = new Materializer({ logger: null });
+    Source.never<number>()
+      .named('silent-source')
+      .via(Flow.create<number>().map((x) => x + 1).named('work'))
+      .runWith(Sink.ignore(), mat);
+    const binding = await serve(mat, { intervalMs: 50, stallAfterMs: 150 });
+    const get = async () => ((await (await fetch(`http://127.0.0.1:${binding.port}/api/streams`)).json()) as Update).selected!;
+    expect((await get()).status).toBe('running');
+    await new Promise((r) => setTimeout(r, 200));
+    const stalled = await get();
+    expect(stalled.status).toBe('stalled');
+    expect(stalled.idleMs).toBeGreaterThanOrEqual(150);
+    expect(stalled.holdUp).toEqual({ stage: 0, name: 'silent-source', reason: 'demand without element', share: 1 });
+    expect(stalled.stages.map((s) => [s.name, s.status, s.holdingUp])).toEqual([
+      ['silent-source', 'pulling', true],
+      ['work', 'pulling', false],
+      ['ignore', 'pulling', false],
+    ]);
+    mat.shutdown();
+  });
+
   it('requires the bearer token when one is set, as a header or in the URL', async () => {
     const mat = new Materializer({ logger: null });
     const binding = await serve(mat, { token: 's3cret-token' });
