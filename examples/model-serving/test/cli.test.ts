@@ -16,12 +16,13 @@ function usageError(argv: string[]): string {
 
 describe('parseCliArgs', () => {
   it('defaults: 20,000 records at 5,000 a second, seed 42, not serving', () => {
-    expect(parseCliArgs([])).toEqual({ records: DEFAULT_RECORDS, rate: DEFAULT_RATE, seed: DEFAULT_SEED, serve: false, help: false });
+    expect(parseCliArgs([])).toEqual({ records: DEFAULT_RECORDS, rate: DEFAULT_RATE, seed: DEFAULT_SEED, serve: false, port: null, help: false });
     expect(DEFAULT_RECORDS).toBe(20_000);
   });
 
   it('reads every option, as "--flag value" or "--flag=value"', () => {
-    expect(parseCliArgs(['--records', '500', '--rate=250', '--seed', '-7', '--serve'])).toEqual({ records: 500, rate: 250, seed: -7, serve: true, help: false });
+    expect(parseCliArgs(['--records', '500', '--rate=250', '--seed', '-7', '--serve', '--port', '0'])).toEqual({ records: 500, rate: 250, seed: -7, serve: true, port: 0, help: false });
+    expect(parseCliArgs(['--port=8081']).port).toBe(8081);
     expect(parseCliArgs(['-h']).help).toBe(true);
     expect(parseCliArgs(['--help']).help).toBe(true);
   });
@@ -38,6 +39,8 @@ describe('parseCliArgs', () => {
     expect(usageError(['--seed', '4.5'])).toBe('--seed must be an integer, got "4.5"');
     expect(usageError(['--serve=yes'])).toBe('--serve takes no value');
     expect(usageError(['--seed', '1', '--seed', '2'])).toBe('--seed is given more than once');
+    expect(usageError(['--port', '65536'])).toBe('--port must be a port number from 0 to 65535, got "65536"');
+    expect(usageError(['--port', '-1'])).toBe('--port must be a port number from 0 to 65535, got "-1"');
   });
 });
 
@@ -77,16 +80,17 @@ describe('runCli', () => {
   });
 
   it('runs the embedded mode, prints the summary with "scored" in it, exits 0 and releases the stop signal', async () => {
-    const cli = io(['--records', '1200', '--rate', '100000', '--seed', '3']);
+    const cli = io(['--records', '1200', '--rate', '100000', '--seed', '3', '--port', '0']);
     expect(await cli.run()).toBe(0);
     expect(cli.out[0]).toBe('model-serving (embedded): 1,200 records, seed 3, 100,000 records/s');
+    expect(cli.out[1]).toMatch(/^endpoints: GET http:\/\/127\.0\.0\.1:\d+\/state · GET http:\/\/127\.0\.0\.1:\d+\/scored \(server-sent events\) · POST http:\/\/127\.0\.0\.1:\d+\/models$/);
     expect(cli.out.at(-1)).toMatch(/1,200 records out in .*: 1,200 scored, 0 unscored/);
     expect(cli.err).toEqual([]);
     expect(cli.unregistered()).toBe(true);
   });
 
   it('a stop signal during --serve drains and exits 0', async () => {
-    const cli = io(['--serve', '--records', '300', '--rate', '20000']);
+    const cli = io(['--serve', '--records', '300', '--rate', '20000', '--port', '0']);
     const exit = cli.run();
     while (cli.scored() <= 600) await new Promise<void>((r) => setTimeout(r, 5)); // past --records: still going
     cli.stop();

@@ -5,6 +5,8 @@ export interface CliOptions {
   readonly rate: number;
   readonly seed: number;
   readonly serve: boolean;
+  /** The endpoints' port; `null`: `DEFAULT_PORT`, or a free one if that is taken. */
+  readonly port: number | null;
   readonly help: boolean;
 }
 
@@ -24,6 +26,8 @@ export const DEFAULT_SEED = 42;
  * model file has been read).
  */
 export const DEFAULT_RATE = 5000;
+/** Where the endpoints listen unless `--port` says otherwise (on 127.0.0.1). */
+export const DEFAULT_PORT = 8080;
 
 export const USAGE = `usage: npm start -w examples/model-serving -- [options]
 
@@ -35,6 +39,8 @@ options:
   --rate <n>      records per second (default ${DEFAULT_RATE.toLocaleString('en-US')}; e.g. 1000000 for as fast as it goes)
   --seed <n>      seed of the record generator: the same seed, the same records (default ${DEFAULT_SEED})
   --serve         keep generating after --records until Ctrl-C, then drain and print the summary
+  --port <n>      port of the endpoints on 127.0.0.1 (default ${DEFAULT_PORT}, or a free one if it is taken;
+                  0 = any free port): GET /state, GET /scored (server-sent events), POST /models
   -h, --help      show this help`;
 
 type Flag = { readonly kind: 'value'; readonly parse: (raw: string, flag: string) => number } | { readonly kind: 'switch' };
@@ -51,11 +57,18 @@ const integer = (raw: string, flag: string): number => {
   return n;
 };
 
+const port = (raw: string, flag: string): number => {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n > 65535) throw new UsageError(`${flag} must be a port number from 0 to 65535, got "${raw}"`);
+  return n;
+};
+
 const FLAGS: Readonly<Record<string, Flag>> = {
   '--records': { kind: 'value', parse: positiveInt },
   '--rate': { kind: 'value', parse: positiveInt },
   '--seed': { kind: 'value', parse: integer },
   '--serve': { kind: 'switch' },
+  '--port': { kind: 'value', parse: port },
   '--help': { kind: 'switch' },
 };
 
@@ -92,6 +105,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     rate: values.get('--rate') ?? DEFAULT_RATE,
     seed: values.get('--seed') ?? DEFAULT_SEED,
     serve,
+    port: values.get('--port') ?? null,
     help: switches.has('--help'),
   };
 }

@@ -1,6 +1,22 @@
 import type { StreamLogger } from '@tributary/core';
-import { startEmbedded, type EmbeddedRun } from '../pipeline/runEmbedded.js';
-import { parseCliArgs, UsageError, USAGE } from './parseCliArgs.js';
+import { startEmbedded, type EmbeddedOptions, type EmbeddedRun } from '../pipeline/runEmbedded.js';
+import { DEFAULT_PORT, parseCliArgs, UsageError, USAGE } from './parseCliArgs.js';
+
+const ENDPOINTS_HOST = '127.0.0.1';
+
+const isAddressInUse = (e: unknown): boolean => e instanceof Error && (e as NodeJS.ErrnoException).code === 'EADDRINUSE';
+
+/** Starts the run on `--port`, or on the default port, falling back to a free one when that is taken. */
+async function startWithEndpoints(options: Omit<EmbeddedOptions, 'http'>, port: number | null, io: CliIo): Promise<EmbeddedRun> {
+  if (port !== null) return startEmbedded({ ...options, http: { host: ENDPOINTS_HOST, port } });
+  try {
+    return await startEmbedded({ ...options, http: { host: ENDPOINTS_HOST, port: DEFAULT_PORT } });
+  } catch (e) {
+    if (!isAddressInUse(e)) throw e;
+    io.out(`port ${DEFAULT_PORT} is taken: serving the endpoints on a free port instead (choose one with --port)`);
+    return startEmbedded({ ...options, http: { host: ENDPOINTS_HOST, port: 0 } });
+  }
+}
 
 /** Where the command line program writes, and how it learns it should stop (Ctrl-C). */
 export interface CliIo {
@@ -33,7 +49,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const { records, seed, rate, serve } = options;
   const count = records.toLocaleString('en-US');
   io.out(`model-serving (embedded): ${serve ? `${count} records, then more until Ctrl-C` : `${count} records`}, seed ${seed}, ${rate.toLocaleString('en-US')} records/s`);
-  const run = await startEmbedded({ records, seed, serve, rate, print: io.out, logger: io.logger });
+  let run: EmbeddedRun;
+  try {
+    run = await startWithEndpoints({ records, seed, serve, rate, print: io.out, logger: io.logger }, options.port, io);
+  } catch (e) {
+    io.err(`model-serving: could not start: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+  const base = `http://${ENDPOINTS_HOST}:${run.endpoints!.port}`;
+  io.out(`endpoints: GET ${base}/state · GET ${base}/scored (server-sent events) · POST ${base}/models`);
+  io.out(`models are dropped into ${run.modelsDirectory!} (watched; a *.json model written there is picked up too)`);
   const unregister = io.onStopSignal(() => {
     io.out('stopping: draining in-flight records…');
     run.stop();

@@ -1,12 +1,30 @@
-import { Keep, KillSwitches, Materializer, Sink, type StreamLogger } from '@tributary/core';
+import { BroadcastHub, Flow, Keep, KillSwitches, Materializer, Sink, type Graph, type SinkShape, type Source, type StreamLogger } from '@tributary/core';
+import type { ServerBinding } from '@tributary/http';
 import type { ScoredRecord } from '../domain/ScoredRecord.js';
 import { sensorRecords } from '../generator/sensorRecords.js';
+import { bindModelServingEndpoints } from '../http/ModelServingEndpoints.js';
 import type { ScoringState, ScoringStats } from '../scoring/ScoringState.js';
 import { shippedModelsDir } from '../shippedModelsDir.js';
 import { ModelDropSchedule } from './ModelDropSchedule.js';
 import { modelServingGraph } from './modelServingGraph.js';
 import { ProgressReporter } from './ProgressReporter.js';
 import { summaryTable } from './summaryTable.js';
+import { WatchedModelsDirectory } from './WatchedModelsDirectory.js';
+
+/**
+ * How the models reach the scoring stage. `watched-directory` (the default, what `npm start` runs):
+ * the run drops the model files into a temporary models directory, and `DirectoryChangesSource` with
+ * `FileIO` deliver them. `in-process`: the schedule emits the documents itself (no watcher, no
+ * endpoints; for tests and benchmarks that measure the scoring alone).
+ */
+export type ModelDelivery = 'watched-directory' | 'in-process';
+
+/** Where the HTTP endpoints listen (`GET /state`, `GET /scored`, `POST /models`). */
+export interface EndpointAddress {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+}
 
 export interface EmbeddedOptions {
   /** Records to generate; the models are dropped at thirds of this count. */
@@ -18,6 +36,10 @@ export interface EmbeddedOptions {
   readonly serve?: boolean;
   /** Where the model documents come from. Default: the shipped models. */
   readonly modelsDir?: string;
+  /** Default `watched-directory`. */
+  readonly modelDelivery?: ModelDelivery;
+  /** Serve the HTTP endpoints while the run goes on (needs `watched-directory` delivery). Default: none. */
+  readonly http?: EndpointAddress;
   readonly materializer?: Materializer;
   /** Progress lines and the summary. Default `console.log`. */
   readonly print?: (line: string) => void;
@@ -40,46 +62,116 @@ export interface EmbeddedSummary {
 export interface EmbeddedRun {
   /** The scoring stage's queryable state, live while the run goes on. */
   readonly scoring: ScoringState;
+  /** The HTTP endpoints' binding while the run goes on (`null` without `http`). */
+  readonly endpoints: ServerBinding | null;
+  /** The watched models directory (`null` with in-process delivery); removed when the run ends. */
+  readonly modelsDirectory: string | null;
   /** Stops generating; records already generated are scored, then `done` resolves. */
   stop(): void;
-  /** Resolves after the last record was scored and the summary printed; rejects if the stream failed. */
+  /**
+   * Resolves after the last record was scored, the summary printed, the endpoints closed and the
+   * models directory removed; rejects if the stream failed (after the same clean-up).
+   */
   readonly done: Promise<EmbeddedSummary>;
 }
 
+/** How long the endpoints' open responses (live `/scored` subscribers) get to finish when the run ends. */
+const ENDPOINTS_TERMINATE_DEADLINE_MS = 2000;
+
+/** The scored end: the in-process callback, its completion, and (with endpoints) a hub for live subscribers. */
+interface ScoredEnd {
+  readonly completed: Promise<void>;
+  readonly live: Source<ScoredRecord> | null;
+}
+
+function scoredEnd(onScored: ((record: ScoredRecord) => void) | undefined, withLive: boolean): Graph<SinkShape<ScoredRecord>, ScoredEnd> {
+  if (!withLive) {
+    return Sink.foreach<ScoredRecord>(onScored ?? (() => {})).mapMaterializedValue((completed) => ({ completed, live: null }));
+  }
+  const observed = onScored === undefined ? Flow.create<ScoredRecord>() : Flow.create<ScoredRecord>().map((r) => (onScored(r), r));
+  return observed
+    .watchTermination(Keep.right)
+    .toMat(BroadcastHub.sink<ScoredRecord>(256), (completed, live): ScoredEnd => ({ completed, live }));
+}
+
 /**
- * The embedded mode on core alone: generated records and the shipped models (dropped at thirds of
- * the run) meet in the scoring stage; scored records go to an in-process sink. Prints a progress line
- * every `progressIntervalMs` (default 1 s) and a summary table at the end.
+ * The embedded mode: generated records and the shipped models (dropped at thirds of the run into a
+ * watched models directory) meet in the scoring stage; scored records go to an in-process sink and,
+ * with `http`, to live subscribers of the endpoints. Prints a progress line every
+ * `progressIntervalMs` (default 1 s) and a summary table at the end.
  */
 export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedRun> {
-  const { records, seed, rate, serve = false, modelsDir = shippedModelsDir, print = console.log, progressIntervalMs = 1000, onScored } = options;
+  const { records, seed, rate, serve = false, modelsDir = shippedModelsDir, modelDelivery = 'watched-directory', http, print = console.log, progressIntervalMs = 1000, onScored } = options;
+  if (modelDelivery !== 'watched-directory' && modelDelivery !== 'in-process') {
+    throw new TypeError(`startEmbedded: modelDelivery must be "watched-directory" or "in-process", got ${JSON.stringify(modelDelivery)}`);
+  }
+  if (http !== undefined && modelDelivery !== 'watched-directory') {
+    throw new TypeError('startEmbedded: the HTTP endpoints need modelDelivery "watched-directory" (POST /models writes into the watched directory)');
+  }
+  const logger = options.logger ?? console;
   const materializer = options.materializer ?? Materializer.default;
   const scheduler = materializer.scheduler;
   const drops = await ModelDropSchedule.fromDirectory(modelsDir, records);
+  const watched = modelDelivery === 'watched-directory' ? await WatchedModelsDirectory.createTemp() : null;
+
   const generated = sensorRecords({ seed, ...(serve ? {} : { count: records }), ...(rate === undefined ? {} : { rate }), ...(options.clock ? { clock: options.clock } : {}) });
+  const models =
+    watched === null
+      ? drops.source()
+      : watched.source({ logger }).map((file) => {
+          drops.delivered(file.path);
+          return file.bytes;
+        });
   const graph = modelServingGraph({
     data: generated.viaMat(KillSwitches.single(), Keep.right).via(drops.tap()),
-    models: drops.source(),
-    scored: onScored === undefined ? Sink.ignore() : Sink.foreach(onScored),
-    scoring: { ...(options.logger ? { logger: options.logger } : {}), ...(options.clock ? { clock: options.clock } : {}) },
+    models,
+    scored: scoredEnd(onScored, http !== undefined),
+    scoring: { logger, ...(options.clock ? { clock: options.clock } : {}) },
   });
+
   const startedAt = scheduler.now();
   const { data: killSwitch, scoring, scored } = graph.run(materializer);
+  // Keeps the hub flowing while no subscriber is attached (a hub without consumers backpressures).
+  scored.live?.runWith(Sink.ignore(), materializer).catch(() => {});
+  const dropping = watched === null ? null : drops.dropInto(watched);
+  dropping?.done.catch((error: unknown) => killSwitch.abort(error instanceof Error ? error : new Error(String(error))));
+
+  let endpoints: ServerBinding | null = null;
+  if (http !== undefined && watched !== null && scored.live !== null) {
+    try {
+      endpoints = await bindModelServingEndpoints({ host: http.host, port: http.port, scoring, live: scored.live, models: watched });
+    } catch (error) {
+      // Nothing may outlive a run that could not start: stop the stream, remove the directory.
+      dropping?.cancel();
+      killSwitch.abort(error instanceof Error ? error : new Error(String(error)));
+      await scored.completed.catch(() => {});
+      await watched.close();
+      throw error;
+    }
+  }
+
   const progress = new ProgressReporter(scheduler, progressIntervalMs, scoring, print);
   progress.start();
-  const done = scored.then(
-    () => {
-      progress.stop();
+  const cleanUp = async (): Promise<void> => {
+    progress.stop();
+    dropping?.cancel();
+    await dropping?.done.catch(() => {});
+    await endpoints?.terminate(ENDPOINTS_TERMINATE_DEADLINE_MS);
+    await watched?.close();
+  };
+  const done = scored.completed.then(
+    async () => {
       const elapsedMs = scheduler.now() - startedAt;
       const stats = scoring.stats();
+      await cleanUp();
       const table = summaryTable(stats, elapsedMs);
       print(table);
       return { stats, elapsedMs, table };
     },
-    (error: unknown) => {
-      progress.stop();
+    async (error: unknown) => {
+      await cleanUp();
       throw error;
     },
   );
-  return { scoring, stop: () => killSwitch.shutdown(), done };
+  return { scoring, endpoints, modelsDirectory: watched?.dir ?? null, stop: () => killSwitch.shutdown(), done };
 }
