@@ -16,20 +16,21 @@ function usageError(argv: string[]): string {
 
 describe('parseCliArgs', () => {
   it('defaults: 20,000 records at 5,000 a second, seed 42, not serving', () => {
-    expect(parseCliArgs([])).toEqual({ records: DEFAULT_RECORDS, rate: DEFAULT_RATE, seed: DEFAULT_SEED, serve: false, port: null, help: false });
+    expect(parseCliArgs([])).toEqual({ records: DEFAULT_RECORDS, rate: DEFAULT_RATE, seed: DEFAULT_SEED, serve: false, port: null, workers: null, help: false });
     expect(DEFAULT_RECORDS).toBe(20_000);
   });
 
   it('reads every option, as "--flag value" or "--flag=value"', () => {
-    expect(parseCliArgs(['--records', '500', '--rate=250', '--seed', '-7', '--serve', '--port', '0'])).toEqual({ records: 500, rate: 250, seed: -7, serve: true, port: 0, help: false });
+    expect(parseCliArgs(['--records', '500', '--rate=250', '--seed', '-7', '--serve', '--port', '0'])).toEqual({ records: 500, rate: 250, seed: -7, serve: true, port: 0, workers: null, help: false });
     expect(parseCliArgs(['--port=8081']).port).toBe(8081);
+    expect(parseCliArgs(['--workers', '2']).workers).toBe(2);
     expect(parseCliArgs(['-h']).help).toBe(true);
     expect(parseCliArgs(['--help']).help).toBe(true);
   });
 
   it('refuses what it does not know, saying what is wrong', () => {
     expect(usageError(['--kafka', 'localhost:9092'])).toBe('unknown option --kafka');
-    expect(usageError(['--workers=2'])).toBe('unknown option --workers');
+    expect(usageError(['--workers=0'])).toBe('--workers must be a positive integer, got "0"');
     expect(usageError(['20000'])).toBe('unexpected argument "20000" (options start with --)');
     expect(usageError(['--records'])).toBe('--records needs a value');
     expect(usageError(['--records', '--serve'])).toBe('--records needs a value');

@@ -68,6 +68,10 @@ const Watched = ['TCPServerWrap', 'TCPSocketWrap', 'TCPWrap', 'Timeout', 'Immedi
 
 /** Resources the event loop holds, by kind ('TCPServerWrap', 'FSEventWrap', 'Timeout', …). */
 export function activeResources(): Record<string, number> {
+  // Node opens the stdio pipes on first use (a worker thread's console output is relayed through
+  // them): open them now, so that they count as there before and after.
+  void process.stdout;
+  void process.stderr;
   const counts: Record<string, number> = {};
   for (const r of process.getActiveResourcesInfo()) counts[r] = (counts[r] ?? 0) + 1;
   return counts;

@@ -7,6 +7,8 @@ export interface CliOptions {
   readonly serve: boolean;
   /** The endpoints' port; `null`: `DEFAULT_PORT`, or a free one if that is taken. */
   readonly port: number | null;
+  /** Worker threads to score on; `null`: score in the main thread. */
+  readonly workers: number | null;
   readonly help: boolean;
 }
 
@@ -41,6 +43,7 @@ options:
   --serve         keep generating after --records until Ctrl-C, then drain and print the summary
   --port <n>      port of the endpoints on 127.0.0.1 (default ${DEFAULT_PORT}, or a free one if it is taken;
                   0 = any free port): GET /state, GET /scored (server-sent events), POST /models
+  --workers <n>   score on n worker threads (records partitioned by device, every model to every worker)
   -h, --help      show this help`;
 
 type Flag = { readonly kind: 'value'; readonly parse: (raw: string, flag: string) => number } | { readonly kind: 'switch' };
@@ -69,6 +72,7 @@ const FLAGS: Readonly<Record<string, Flag>> = {
   '--seed': { kind: 'value', parse: integer },
   '--serve': { kind: 'switch' },
   '--port': { kind: 'value', parse: port },
+  '--workers': { kind: 'value', parse: positiveInt },
   '--help': { kind: 'switch' },
 };
 
@@ -106,6 +110,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     seed: values.get('--seed') ?? DEFAULT_SEED,
     serve,
     port: values.get('--port') ?? null,
+    workers: values.get('--workers') ?? null,
     help: switches.has('--help'),
   };
 }

@@ -46,12 +46,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.out(USAGE);
     return 0;
   }
-  const { records, seed, rate, serve } = options;
+  const { records, seed, rate, serve, workers } = options;
   const count = records.toLocaleString('en-US');
-  io.out(`model-serving (embedded): ${serve ? `${count} records, then more until Ctrl-C` : `${count} records`}, seed ${seed}, ${rate.toLocaleString('en-US')} records/s`);
+  io.out(`model-serving (embedded): ${serve ? `${count} records, then more until Ctrl-C` : `${count} records`}, seed ${seed}, ${rate.toLocaleString('en-US')} records/s${workers === null ? '' : `, scoring on ${workers} worker thread${workers === 1 ? '' : 's'}`}`);
   let run: EmbeddedRun;
   try {
-    run = await startWithEndpoints({ records, seed, serve, rate, print: io.out, logger: io.logger }, options.port, io);
+    run = await startWithEndpoints({ records, seed, serve, rate, print: io.out, logger: io.logger, ...(workers === null ? {} : { workers }) }, options.port, io);
   } catch (e) {
     io.err(`model-serving: could not start: ${e instanceof Error ? e.message : String(e)}`);
     return 1;

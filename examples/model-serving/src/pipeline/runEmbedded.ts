@@ -10,6 +10,7 @@ import { modelServingGraph } from './modelServingGraph.js';
 import { ProgressReporter } from './ProgressReporter.js';
 import { summaryTable } from './summaryTable.js';
 import { WatchedModelsDirectory } from './WatchedModelsDirectory.js';
+import { workerScoringGraph } from '../workers/workerScoringGraph.js';
 
 /**
  * How the models reach the scoring stage. `watched-directory` (the default, what `npm start` runs):
@@ -40,6 +41,8 @@ export interface EmbeddedOptions {
   readonly modelDelivery?: ModelDelivery;
   /** Serve the HTTP endpoints while the run goes on (needs `watched-directory` delivery). Default: none. */
   readonly http?: EndpointAddress;
+  /** Score on this many worker threads (`WorkerFlow`, records partitioned by device); omitted: in the stream's own thread. */
+  readonly workers?: number;
   readonly materializer?: Materializer;
   /** Progress lines and the summary. Default `console.log`. */
   readonly print?: (line: string) => void;
@@ -108,6 +111,10 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
   if (http !== undefined && modelDelivery !== 'watched-directory') {
     throw new TypeError('startEmbedded: the HTTP endpoints need modelDelivery "watched-directory" (POST /models writes into the watched directory)');
   }
+  const { workers } = options;
+  if (workers !== undefined && !(Number.isSafeInteger(workers) && workers > 0)) {
+    throw new RangeError(`startEmbedded: workers must be a positive integer, got ${String(workers)}`);
+  }
   const logger = options.logger ?? console;
   const materializer = options.materializer ?? Materializer.default;
   const scheduler = materializer.scheduler;
@@ -122,15 +129,16 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
           drops.delivered(file.path);
           return file.bytes;
         });
-  const graph = modelServingGraph({
+  const ends = {
     data: generated.viaMat(KillSwitches.single(), Keep.right).via(drops.tap()),
     models,
     scored: scoredEnd(onScored, http !== undefined),
     scoring: { logger, ...(options.clock ? { clock: options.clock } : {}) },
-  });
+  };
 
   const startedAt = scheduler.now();
-  const { data: killSwitch, scoring, scored } = graph.run(materializer);
+  const running = workers === undefined ? { ...modelServingGraph(ends).run(materializer), workers: null } : workerScoringGraph(ends, workers).run(materializer);
+  const { data: killSwitch, scoring, scored } = running;
   // Keeps the hub flowing while no subscriber is attached (a hub without consumers backpressures).
   scored.live?.runWith(Sink.ignore(), materializer).catch(() => {});
   const dropping = watched === null ? null : drops.dropInto(watched);
@@ -157,6 +165,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
     dropping?.cancel();
     await dropping?.done.catch(() => {});
     await endpoints?.terminate(ENDPOINTS_TERMINATE_DEADLINE_MS);
+    await running.workers?.terminated;
     await watched?.close();
   };
   const done = scored.completed.then(
