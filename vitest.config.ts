@@ -19,6 +19,7 @@ export default defineConfig({
       { find: /^@tributary\/kafka$/, replacement: src('./packages/connectors/kafka/src/index.ts') },
       { find: /^@tributary\/file$/, replacement: src('./packages/connectors/file/src/index.ts') },
       { find: /^@tributary\/http$/, replacement: src('./packages/connectors/http/src/index.ts') },
+      { find: /^@tributary\/ws$/, replacement: src('./packages/connectors/ws/src/index.ts') },
       { find: /^@tributary\/worker$/, replacement: src('./packages/worker/src/index.ts') },
     ],
   },
