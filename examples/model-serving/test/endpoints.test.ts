@@ -7,7 +7,7 @@ import type { SensorRecord } from '../src/domain/SensorRecord.js';
 import { SensorGenerator } from '../src/generator/SensorGenerator.js';
 import { startEmbedded, type EmbeddedOptions } from '../src/pipeline/runEmbedded.js';
 import { shippedModelsDir } from '../src/shippedModelsDir.js';
-import { activeResources, curl, curlStream, expectNoLeaks, fetchStream, scoredRecordsOf } from './realClients.js';
+import { activeResources, curl, curlStream, expectNoLeaks, fetchStream, scoredRecordsOf, wsConnect } from './realClients.js';
 import { RecordingLogger } from './scoringProbes.js';
 
 function withoutTs({ ts: _ts, ...readings }: SensorRecord): Omit<SensorRecord, 'ts'> {
@@ -53,7 +53,7 @@ function expectSuffixOf(part: readonly ScoredRecord[], all: readonly ScoredRecor
 }
 
 describe('the embedded run with its endpoints, against real clients', () => {
-  it('models arrive through the watched directory; /state, /scored (curl and fetch) and /models answer; nothing is left open', async () => {
+  it('models arrive through the watched directory; /state, /scored (curl, fetch, raw ws) and /models answer; nothing is left open', async () => {
     const before = activeResources();
     const { run, out, lines, base } = await serve({ records: 3000, seed: 7 });
     expect(run.modelsDirectory).not.toBeNull();
@@ -61,7 +61,9 @@ describe('the embedded run with its endpoints, against real clients', () => {
 
     const viaCurl = curlStream(`${base}/scored`);
     const viaFetch = fetchStream(`${base}/scored`);
-    await Promise.all([viaCurl.firstData, viaFetch.firstData]);
+    const viaWs = wsConnect(`${base.replace('http:', 'ws:')}/scored`);
+    viaWs.send('messages from the client are ignored');
+    await Promise.all([viaCurl.firstData, viaFetch.firstData, viaWs.firstData]);
     expect(await viaFetch.contentType).toMatch(/^text\/event-stream/);
 
     const stateResponse = await fetch(`${base}/state`);
@@ -81,12 +83,16 @@ describe('the embedded run with its endpoints, against real clients', () => {
     expect((await curl(['-X', 'DELETE', `${base}/state`])).status).toBe(405);
     const missing = await fetch(`${base}/nothing-here`);
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toMatchObject({ endpoints: ['GET /state', 'GET /scored (server-sent events)', 'POST /models'] });
+    expect(await missing.json()).toMatchObject({ endpoints: ['GET /state', 'GET /scored (server-sent events)', 'ws://…/scored (WebSocket)', 'POST /models'] });
+    // A WebSocket upgrade on any other path is refused.
+    const refused = wsConnect(`${base.replace('http:', 'ws:')}/state`);
+    await expect(refused.done).rejects.toThrow(/404/);
 
     await until('all three models scored records', () => out.length >= 3300);
     run.stop();
     const { stats, table } = await run.done;
-    const [curlBody, fetchBody] = await Promise.all([viaCurl.done, viaFetch.done]);
+    const [curlBody, fetchBody] = await Promise.all([viaCurl.done, viaFetch.done, viaWs.done]);
+    expect(await viaWs.closeCode).toBe(1000);
 
     // Every generated record came out exactly once, in order; each model scored its third; better and better.
     expect(out.map((r) => withoutTs(r.record))).toEqual(expectedReadings(7, out.length));
@@ -105,6 +111,10 @@ describe('the embedded run with its endpoints, against real clients', () => {
     // Both subscribers stayed to the end: each saw a tail of the run, every record once, in order.
     expectSuffixOf(scoredRecordsOf(curlBody), out);
     expectSuffixOf(scoredRecordsOf(fetchBody), out);
+    expectSuffixOf(
+      viaWs.messages.map((m) => JSON.parse(m) as ScoredRecord),
+      out,
+    );
 
     // Gone: the port, the models directory, every socket, watcher and timer.
     await expect(fetch(`${base}/state`)).rejects.toThrow();

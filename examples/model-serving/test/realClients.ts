@@ -5,6 +5,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { expect } from 'vitest';
+import WebSocketClient from 'ws';
 import type { ScoredRecord } from '../src/domain/ScoredRecord.js';
 
 let curlChecked = false;
@@ -116,7 +117,10 @@ export function curlStream(url: string): StreamingClient {
     });
   });
   done.catch(() => {});
-  return { firstData: Promise.race([firstData, done.then(() => undefined)]), done };
+  return { firstData: Promise.race([firstData, done.then(
+      () => undefined,
+      () => undefined,
+    )]), done };
 }
 
 /** `fetch(url)` of a streamed body, read as it arrives. */
@@ -138,5 +142,52 @@ export function fetchStream(url: string): StreamingClient & { readonly contentTy
     return body + decoder.decode();
   })();
   done.catch(() => {});
-  return { firstData: Promise.race([firstData, done.then(() => undefined)]), done, contentType };
+  return { firstData: Promise.race([firstData, done.then(
+      () => undefined,
+      () => undefined,
+    )]), done, contentType };
+}
+
+export interface WebSocketSubscriber extends StreamingClient {
+  /** The close code the server sent. */
+  readonly closeCode: Promise<number>;
+  readonly messages: string[];
+  send(text: string): void;
+}
+
+/** A raw `ws` client (the npm package, not our connector): collects the text messages until the server closes. */
+export function wsConnect(url: string): WebSocketSubscriber {
+  const socket = new WebSocketClient(url);
+  const messages: string[] = [];
+  let sawData!: () => void;
+  const firstData = new Promise<void>((resolve) => (sawData = resolve));
+  let gotCode!: (code: number) => void;
+  const closeCode = new Promise<number>((resolve) => (gotCode = resolve));
+  const opened = new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  const done = new Promise<string>((resolve, reject) => {
+    socket.on('message', (data, isBinary) => {
+      messages.push(isBinary ? `<binary ${String(data)}>` : String(data));
+      sawData();
+    });
+    socket.once('close', (code) => {
+      gotCode(code);
+      resolve(messages.join('\n'));
+    });
+    socket.once('error', reject);
+  });
+  done.catch(() => {});
+  opened.catch(() => {});
+  return {
+    firstData: Promise.race([firstData, done.then(
+      () => undefined,
+      () => undefined,
+    )]),
+    done,
+    closeCode,
+    messages,
+    send: (text) => void opened.then(() => socket.send(text)),
+  };
 }

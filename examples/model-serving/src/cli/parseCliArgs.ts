@@ -42,7 +42,8 @@ options:
   --seed <n>      seed of the record generator: the same seed, the same records (default ${DEFAULT_SEED})
   --serve         keep generating after --records until Ctrl-C, then drain and print the summary
   --port <n>      port of the endpoints on 127.0.0.1 (default ${DEFAULT_PORT}, or a free one if it is taken;
-                  0 = any free port): GET /state, GET /scored (server-sent events), POST /models
+                  0 = any free port): GET /state, GET /scored (server-sent events),
+                  ws://…/scored (WebSocket), POST /models
   --workers <n>   score on n worker threads (records partitioned by device, every model to every worker)
   -h, --help      show this help`;
 

@@ -57,7 +57,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 1;
   }
   const base = `http://${ENDPOINTS_HOST}:${run.endpoints!.port}`;
-  io.out(`endpoints: GET ${base}/state · GET ${base}/scored (server-sent events) · POST ${base}/models`);
+  io.out(`endpoints: GET ${base}/state · GET ${base}/scored (server-sent events) · ws://${ENDPOINTS_HOST}:${run.endpoints!.port}/scored (WebSocket) · POST ${base}/models`);
   io.out(`models are dropped into ${run.modelsDirectory!} (watched; a *.json model written there is picked up too)`);
   const unregister = io.onStopSignal(() => {
     io.out('stopping: draining in-flight records…');

@@ -1,5 +1,7 @@
-import type { Source } from '@tributary/core';
-import { Http, HttpEntity, HttpResponse, ServerSentEvent, ServerSettings, type HttpRequest, type ServerBinding, type UpgradeListener } from '@tributary/http';
+import type { IncomingMessage } from 'node:http';
+import { Flow, Sink, type Source } from '@tributary/core';
+import { Http, HttpEntity, HttpResponse, ServerSentEvent, ServerSettings, type HttpRequest, type ServerBinding } from '@tributary/http';
+import { WebSocket, type WebSocketFlow } from '@tributary/ws';
 import type { ScoredRecord } from '../domain/ScoredRecord.js';
 import { InvalidModelError } from '../model/InvalidModelError.js';
 import { ModelFactory } from '../model/ModelFactory.js';
@@ -19,8 +21,6 @@ export interface ModelServingEndpointsOptions {
   readonly models: WatchedModelsDirectory;
   /** Checks posted models before they are written. Default `ModelFactory.standard`. */
   readonly factory?: ModelFactory;
-  /** Serves WebSocket upgrades on the same port (`ws://…/scored`). */
-  readonly upgrade?: UpgradeListener;
 }
 
 /** The largest model document `POST /models` takes (the CPU-heavy benchmark model is about 2 MB). */
@@ -28,7 +28,7 @@ export const MAX_POSTED_MODEL_BYTES = 16 * 1024 * 1024;
 const SSE_KEEP_ALIVE_MS = 15_000;
 
 /** The routes, for the 404 answer and the start-up line. */
-export const ENDPOINT_ROUTES = ['GET /state', 'GET /scored (server-sent events)', 'POST /models'] as const;
+export const ENDPOINT_ROUTES = ['GET /state', 'GET /scored (server-sent events)', 'ws://…/scored (WebSocket)', 'POST /models'] as const;
 
 const json = (status: number, body: unknown): HttpResponse =>
   new HttpResponse({ status, entity: HttpEntity.strict(`${JSON.stringify(body)}\n`, 'application/json') });
@@ -40,6 +40,9 @@ const json = (status: number, body: unknown): HttpResponse =>
  * - `GET /scored` — the scored records from now on as server-sent events, one JSON `ScoredRecord` per
  *   `message` event; a subscriber that falls more than 4,096 records behind gets a `skipped` event with
  *   the count instead of slowing the pipeline. The stream ends when the run's data ends.
+ * - `ws://…/scored` — the same records over a WebSocket: one text message per record (its JSON), and
+ *   `{"skipped": n}` when the subscriber fell behind. Messages from the client are ignored; the server
+ *   closes the connection (1000) when the run's data ends.
  * - `POST /models` — a model document (JSON) to install: checked with the model factory first (`400`
  *   with `{ error, reason }` if it is invalid), then written into the watched models directory, from
  *   where the run's model source delivers it to the scoring stage: `202` with
@@ -48,7 +51,7 @@ const json = (status: number, body: unknown): HttpResponse =>
  * Resolves with the `ServerBinding` once listening; `terminate(deadline)` ends it gracefully.
  */
 export async function bindModelServingEndpoints(options: ModelServingEndpointsOptions): Promise<ServerBinding> {
-  const { host, port, scoring, live, models, factory = ModelFactory.standard, upgrade } = options;
+  const { host, port, scoring, live, models, factory = ModelFactory.standard } = options;
   let posted = 0;
 
   const handler = async (request: HttpRequest): Promise<HttpResponse> => {
@@ -87,9 +90,19 @@ export async function bindModelServingEndpoints(options: ModelServingEndpointsOp
     }
   };
 
+  const liveOverWebSocket = (): WebSocketFlow =>
+    Flow.fromSinkAndSourceCoupled(
+      Sink.ignore(),
+      scoredEventStream(live).map((item) => JSON.stringify(item.kind === 'scored' ? item.record : { skipped: item.count })),
+    );
+  const webSocketRoutes = (request: IncomingMessage): WebSocketFlow | undefined => {
+    const path = (request.url ?? '').split('?')[0];
+    return path === '/scored' ? liveOverWebSocket() : undefined;
+  };
+
   return Http.newServerAt(host, port)
     .withSettings(ServerSettings.default.withMaxRequestEntityBytes(MAX_POSTED_MODEL_BYTES))
-    .bind(handler, upgrade === undefined ? {} : { upgrade });
+    .bind(handler, { upgrade: WebSocket.upgradeHandler(webSocketRoutes) });
 }
 
 function notAllowed(allowed: string): HttpResponse {
