@@ -16,14 +16,16 @@ function usageError(argv: string[]): string {
 
 describe('parseCliArgs', () => {
   it('defaults: 20,000 records at 5,000 a second, seed 42, not serving', () => {
-    expect(parseCliArgs([])).toEqual({ records: DEFAULT_RECORDS, rate: DEFAULT_RATE, seed: DEFAULT_SEED, serve: false, port: null, workers: null, help: false });
+    expect(parseCliArgs([])).toEqual({ records: DEFAULT_RECORDS, rate: DEFAULT_RATE, seed: DEFAULT_SEED, serve: false, port: null, ingest: null, workers: null, help: false });
     expect(DEFAULT_RECORDS).toBe(20_000);
   });
 
   it('reads every option, as "--flag value" or "--flag=value"', () => {
-    expect(parseCliArgs(['--records', '500', '--rate=250', '--seed', '-7', '--serve', '--port', '0'])).toEqual({ records: 500, rate: 250, seed: -7, serve: true, port: 0, workers: null, help: false });
+    expect(parseCliArgs(['--records', '500', '--rate=250', '--seed', '-7', '--serve', '--port', '0'])).toEqual({ records: 500, rate: 250, seed: -7, serve: true, port: 0, ingest: null, workers: null, help: false });
     expect(parseCliArgs(['--port=8081']).port).toBe(8081);
     expect(parseCliArgs(['--workers', '2']).workers).toBe(2);
+    expect(parseCliArgs(['--ingest', 'ws', '--port', '9000'])).toMatchObject({ ingest: 'ws', port: 9000 });
+    expect(parseCliArgs(['--ingest=http']).ingest).toBe('http');
     expect(parseCliArgs(['-h']).help).toBe(true);
     expect(parseCliArgs(['--help']).help).toBe(true);
   });
@@ -31,6 +33,9 @@ describe('parseCliArgs', () => {
   it('refuses what it does not know, saying what is wrong', () => {
     expect(usageError(['--kafka', 'localhost:9092'])).toBe('unknown option --kafka');
     expect(usageError(['--workers=0'])).toBe('--workers must be a positive integer, got "0"');
+    expect(usageError(['--ingest', 'kafka'])).toBe('--ingest must be "http" or "ws", got "kafka"');
+    expect(usageError(['--ingest', 'http', '--records', '10'])).toBe('--records is for generated records; with --ingest the clients send the records (and the run serves until Ctrl-C)');
+    expect(usageError(['--ingest', 'ws', '--workers', '2'])).toMatch(/^--workers cannot be combined with --ingest/);
     expect(usageError(['20000'])).toBe('unexpected argument "20000" (options start with --)');
     expect(usageError(['--records'])).toBe('--records needs a value');
     expect(usageError(['--records', '--serve'])).toBe('--records needs a value');
@@ -68,9 +73,9 @@ function io(argv: string[]) {
 
 describe('runCli', () => {
   it('exits 2 with the message and the usage on an unknown option, running nothing', async () => {
-    const cli = io(['--ingest', 'http']);
+    const cli = io(['--kafka-nope', 'x']);
     expect(await cli.run()).toBe(2);
-    expect(cli.err).toEqual([`model-serving: unknown option --ingest\n\n${USAGE}`]);
+    expect(cli.err).toEqual([`model-serving: unknown option --kafka-nope\n\n${USAGE}`]);
     expect(cli.out).toEqual([]);
   });
 

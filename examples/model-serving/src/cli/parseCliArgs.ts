@@ -7,6 +7,8 @@ export interface CliOptions {
   readonly serve: boolean;
   /** The endpoints' port; `null`: `DEFAULT_PORT`, or a free one if that is taken. */
   readonly port: number | null;
+  /** Direct ingest: clients send the records (`POST /score` or `ws://…/score`); `null`: the generator. */
+  readonly ingest: 'http' | 'ws' | null;
   /** Worker threads to score on; `null`: score in the main thread. */
   readonly workers: number | null;
   readonly help: boolean;
@@ -45,9 +47,12 @@ options:
                   0 = any free port): GET /state, GET /scored (server-sent events),
                   ws://…/scored (WebSocket), POST /models
   --workers <n>   score on n worker threads (records partitioned by device, every model to every worker)
+  --ingest <how>  direct ingest instead of the generator: clients send records and get them back scored,
+                  "http": POST /score with NDJSON (streamed reply), "ws": ws://…/score messages;
+                  all shipped models are dropped at the start; serves until Ctrl-C
   -h, --help      show this help`;
 
-type Flag = { readonly kind: 'value'; readonly parse: (raw: string, flag: string) => number } | { readonly kind: 'switch' };
+type Flag = { readonly kind: 'value'; readonly parse: (raw: string, flag: string) => number | string } | { readonly kind: 'switch' };
 
 const positiveInt = (raw: string, flag: string): number => {
   const n = Number(raw);
@@ -67,6 +72,11 @@ const port = (raw: string, flag: string): number => {
   return n;
 };
 
+const ingestTransport = (raw: string, flag: string): string => {
+  if (raw !== 'http' && raw !== 'ws') throw new UsageError(`${flag} must be "http" or "ws", got "${raw}"`);
+  return raw;
+};
+
 const FLAGS: Readonly<Record<string, Flag>> = {
   '--records': { kind: 'value', parse: positiveInt },
   '--rate': { kind: 'value', parse: positiveInt },
@@ -74,12 +84,13 @@ const FLAGS: Readonly<Record<string, Flag>> = {
   '--serve': { kind: 'switch' },
   '--port': { kind: 'value', parse: port },
   '--workers': { kind: 'value', parse: positiveInt },
+  '--ingest': { kind: 'value', parse: ingestTransport },
   '--help': { kind: 'switch' },
 };
 
 /** Parses `argv` (without node and the script); throws `UsageError` on anything it does not know. */
 export function parseCliArgs(argv: readonly string[]): CliOptions {
-  const values = new Map<string, number>();
+  const values = new Map<string, number | string>();
   const switches = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -105,13 +116,27 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     values.set(name, flag.parse(raw, name));
   }
   const serve = switches.has('--serve');
+  const num = (name: string): number | undefined => values.get(name) as number | undefined;
+  const ingest = (values.get('--ingest') as 'http' | 'ws' | undefined) ?? null;
+  if (ingest !== null) {
+    for (const generatorOnly of ['--records', '--rate', '--seed', '--serve', '--workers']) {
+      if (values.has(generatorOnly) || switches.has(generatorOnly)) {
+        throw new UsageError(
+          generatorOnly === '--workers'
+            ? '--workers cannot be combined with --ingest (replies find their connection by the record object, which a worker thread only sees a copy of)'
+            : `${generatorOnly} is for generated records; with --ingest the clients send the records (and the run serves until Ctrl-C)`,
+        );
+      }
+    }
+  }
   return {
-    records: values.get('--records') ?? DEFAULT_RECORDS,
-    rate: values.get('--rate') ?? DEFAULT_RATE,
-    seed: values.get('--seed') ?? DEFAULT_SEED,
+    records: num('--records') ?? DEFAULT_RECORDS,
+    rate: num('--rate') ?? DEFAULT_RATE,
+    seed: num('--seed') ?? DEFAULT_SEED,
     serve,
-    port: values.get('--port') ?? null,
-    workers: values.get('--workers') ?? null,
+    port: num('--port') ?? null,
+    ingest,
+    workers: num('--workers') ?? null,
     help: switches.has('--help'),
   };
 }

@@ -46,18 +46,25 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.out(USAGE);
     return 0;
   }
-  const { records, seed, rate, serve, workers } = options;
+  const { records, seed, rate, serve, workers, ingest } = options;
   const count = records.toLocaleString('en-US');
-  io.out(`model-serving (embedded): ${serve ? `${count} records, then more until Ctrl-C` : `${count} records`}, seed ${seed}, ${rate.toLocaleString('en-US')} records/s${workers === null ? '' : `, scoring on ${workers} worker thread${workers === 1 ? '' : 's'}`}`);
+  if (ingest !== null) io.out(`model-serving (direct ingest over ${ingest === 'http' ? 'HTTP' : 'WebSocket'}): clients send the records, until Ctrl-C`);
+  else io.out(`model-serving (embedded): ${serve ? `${count} records, then more until Ctrl-C` : `${count} records`}, seed ${seed}, ${rate.toLocaleString('en-US')} records/s${workers === null ? '' : `, scoring on ${workers} worker thread${workers === 1 ? '' : 's'}`}`);
   let run: EmbeddedRun;
   try {
-    run = await startWithEndpoints({ records, seed, serve, rate, print: io.out, logger: io.logger, ...(workers === null ? {} : { workers }) }, options.port, io);
+    run = await startWithEndpoints(
+      { records, seed, serve, rate, print: io.out, logger: io.logger, ...(workers === null ? {} : { workers }), ...(ingest === null ? {} : { ingest }) },
+      options.port,
+      io,
+    );
   } catch (e) {
     io.err(`model-serving: could not start: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
   const base = `http://${ENDPOINTS_HOST}:${run.endpoints!.port}`;
   io.out(`endpoints: GET ${base}/state · GET ${base}/scored (server-sent events) · ws://${ENDPOINTS_HOST}:${run.endpoints!.port}/scored (WebSocket) · POST ${base}/models`);
+  if (ingest === 'http') io.out(`send records: POST ${base}/score (NDJSON, one record per line; the reply streams one scored record per line)`);
+  if (ingest === 'ws') io.out(`send records: ws://${ENDPOINTS_HOST}:${run.endpoints!.port}/score (one record per message; one reply message per record)`);
   io.out(`models are dropped into ${run.modelsDirectory!} (watched; a *.json model written there is picked up too)`);
   const unregister = io.onStopSignal(() => {
     io.out('stopping: draining in-flight records…');

@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import { Flow, Sink, type Source } from '@tributary/core';
+import { Flow, Sink, TextFlow, type Source } from '@tributary/core';
 import { Http, HttpEntity, HttpResponse, ServerSentEvent, ServerSettings, type HttpRequest, type ServerBinding } from '@tributary/http';
 import { WebSocket, type WebSocketFlow } from '@tributary/ws';
 import type { ScoredRecord } from '../domain/ScoredRecord.js';
+import type { IngestRouter } from '../ingest/IngestRouter.js';
 import { InvalidModelError } from '../model/InvalidModelError.js';
 import { ModelFactory } from '../model/ModelFactory.js';
 import type { WatchedModelsDirectory } from '../pipeline/WatchedModelsDirectory.js';
@@ -21,7 +22,12 @@ export interface ModelServingEndpointsOptions {
   readonly models: WatchedModelsDirectory;
   /** Checks posted models before they are written. Default `ModelFactory.standard`. */
   readonly factory?: ModelFactory;
+  /** Direct ingest (`--ingest http|ws`): `POST /score` or `ws://…/score`, through this router. */
+  readonly ingest?: { readonly transport: IngestTransport; readonly router: IngestRouter };
 }
+
+/** How clients send records in the direct-ingest mode. */
+export type IngestTransport = 'http' | 'ws';
 
 /** The largest model document `POST /models` takes (the CPU-heavy benchmark model is about 2 MB). */
 export const MAX_POSTED_MODEL_BYTES = 16 * 1024 * 1024;
@@ -48,10 +54,25 @@ const json = (status: number, body: unknown): HttpResponse =>
  *   where the run's model source delivers it to the scoring stage: `202` with
  *   `{ accepted: { name, version, type }, file }`.
  *
+ * With `ingest` (direct mode), clients also send records and get the scored records back on the
+ * same connection (replies in the order of the records, one per record: the `ScoredRecord` as JSON,
+ * or `{ line, error, kind? }` for a record that is not valid):
+ *
+ * - `POST /score` (`ingest.transport` `http`) — an NDJSON body, one record per line; the response
+ *   streams NDJSON replies while the body is still arriving.
+ * - `ws://…/score` (`ws`) — text messages holding one record each (or several, one per line); one
+ *   reply message per record.
+ *
  * Resolves with the `ServerBinding` once listening; `terminate(deadline)` ends it gracefully.
  */
 export async function bindModelServingEndpoints(options: ModelServingEndpointsOptions): Promise<ServerBinding> {
-  const { host, port, scoring, live, models, factory = ModelFactory.standard } = options;
+  const { host, port, scoring, live, models, factory = ModelFactory.standard, ingest } = options;
+  const routes = [...ENDPOINT_ROUTES, ...(ingest?.transport === 'http' ? ['POST /score (NDJSON)'] : ingest?.transport === 'ws' ? ['ws://…/score (WebSocket)'] : [])];
+  const noIngestHere = (transport: IngestTransport): HttpResponse =>
+    json(404, {
+      error: ingest === undefined ? `this run does not take records from clients (start it with --ingest ${transport})` : `this run takes records over ${ingest.transport === 'http' ? 'POST /score' : 'ws://…/score'}`,
+      endpoints: routes,
+    });
   let posted = 0;
 
   const handler = async (request: HttpRequest): Promise<HttpResponse> => {
@@ -85,8 +106,17 @@ export async function bindModelServingEndpoints(options: ModelServingEndpointsOp
         const file = await models.write(`posted-${Date.now()}-${++posted}.json`, document);
         return json(202, { accepted: { name: accepted.name, version: accepted.version, type: accepted.type }, file });
       }
+      case '/score': {
+        if (ingest?.transport !== 'http') return noIngestHere('http');
+        if (!route('POST')) return notAllowed('POST');
+        const replies = request.entity.dataBytes
+          .via(TextFlow.lines())
+          .via(ingest.router.connectionFlow())
+          .map((reply) => Buffer.from(`${reply}\n`));
+        return HttpResponse.ok(HttpEntity.streamed(replies, 'application/x-ndjson'));
+      }
       default:
-        return json(404, { error: `no endpoint at ${path}`, endpoints: ENDPOINT_ROUTES });
+        return json(404, { error: `no endpoint at ${path}`, endpoints: routes });
     }
   };
 
@@ -97,7 +127,13 @@ export async function bindModelServingEndpoints(options: ModelServingEndpointsOp
     );
   const webSocketRoutes = (request: IncomingMessage): WebSocketFlow | undefined => {
     const path = (request.url ?? '').split('?')[0];
-    return path === '/scored' ? liveOverWebSocket() : undefined;
+    if (path === '/scored') return liveOverWebSocket();
+    if (path === '/score' && ingest?.transport === 'ws') {
+      return Flow.create<string | Buffer>()
+        .mapConcat((message) => (typeof message === 'string' ? message : message.toString('utf8')).split('\n'))
+        .via(ingest.router.connectionFlow());
+    }
+    return undefined;
   };
 
   return Http.newServerAt(host, port)

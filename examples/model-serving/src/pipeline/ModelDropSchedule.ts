@@ -113,6 +113,31 @@ export class ModelDropSchedule {
   }
 
   /**
+   * Copies every model file into `directory` now, one after another, each once the previous has
+   * reached the scoring stage (`delivered`), so that they are installed in name order and the last
+   * one stays current (the direct-ingest mode, where no record count paces the drops). The tap is not
+   * used. Resolves after the last was delivered, or as soon as `cancel()` was called.
+   */
+  dropAllInOrder(directory: WatchedModelsDirectory): { readonly done: Promise<void>; cancel(): void } {
+    let cancelled = false;
+    let wake: () => void = () => {};
+    const cancelledSignal = new Promise<void>((resolve) => (wake = resolve));
+    const done = (async () => {
+      for (let i = 0; i < this.files.length && !cancelled; i++) {
+        await directory.write(basename(this.files[i]!), await readFile(this.files[i]!));
+        await Promise.race([this.emittedSignals[i]!.promise, cancelledSignal]);
+      }
+    })();
+    return {
+      done,
+      cancel: () => {
+        cancelled = true;
+        wake();
+      },
+    };
+  }
+
+  /**
    * The model path reports a model file it hands to the scoring stage (by path or name): if it is one
    * of this schedule's files, the record waiting at its threshold may go on. Other files (models
    * pushed by hand) are none of the schedule's business.

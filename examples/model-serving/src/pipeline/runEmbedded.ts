@@ -1,8 +1,23 @@
-import { BroadcastHub, Flow, Keep, KillSwitches, Materializer, Sink, type Graph, type SinkShape, type Source, type StreamLogger } from '@tributary/core';
+import {
+  BroadcastHub,
+  Flow,
+  Keep,
+  KillSwitches,
+  Materializer,
+  MergeHub,
+  Sink,
+  type Graph,
+  type SinkShape,
+  type Source,
+  type SourceShape,
+  type StreamLogger,
+  type UniqueKillSwitch,
+} from '@tributary/core';
 import type { ServerBinding } from '@tributary/http';
 import type { ScoredRecord } from '../domain/ScoredRecord.js';
 import { sensorRecords } from '../generator/sensorRecords.js';
-import { bindModelServingEndpoints } from '../http/ModelServingEndpoints.js';
+import { bindModelServingEndpoints, type IngestTransport } from '../http/ModelServingEndpoints.js';
+import { IngestRouter } from '../ingest/IngestRouter.js';
 import type { ScoringState, ScoringStats } from '../scoring/ScoringState.js';
 import { shippedModelsDir } from '../shippedModelsDir.js';
 import { ModelDropSchedule } from './ModelDropSchedule.js';
@@ -41,6 +56,13 @@ export interface EmbeddedOptions {
   readonly modelDelivery?: ModelDelivery;
   /** Serve the HTTP endpoints while the run goes on (needs `watched-directory` delivery). Default: none. */
   readonly http?: EndpointAddress;
+  /**
+   * Direct ingest: no generator; clients send records over `POST /score` (`http`) or
+   * `ws://…/score` (`ws`) and get the scored records back on the same connection. The shipped
+   * models are all dropped at the start, in name order (the last stays current). Runs until
+   * `stop()`; needs `http`.
+   */
+  readonly ingest?: IngestTransport;
   /** Score on this many worker threads (`WorkerFlow`, records partitioned by device); omitted: in the stream's own thread. */
   readonly workers?: number;
   readonly materializer?: Materializer;
@@ -69,7 +91,10 @@ export interface EmbeddedRun {
   readonly endpoints: ServerBinding | null;
   /** The watched models directory (`null` with in-process delivery); removed when the run ends. */
   readonly modelsDirectory: string | null;
-  /** Stops generating; records already generated are scored, then `done` resolves. */
+  /**
+   * Stops generating (direct ingest: stops taking records, and waits up to 5 s for the records in
+   * flight); records already taken are scored, then `done` resolves.
+   */
   stop(): void;
   /**
    * Resolves after the last record was scored, the summary printed, the endpoints closed and the
@@ -78,8 +103,17 @@ export interface EmbeddedRun {
   readonly done: Promise<EmbeddedSummary>;
 }
 
+/** How long a stopping direct-ingest run waits for the records its clients have in flight. */
+const INGEST_DRAIN_DEADLINE_MS = 5000;
+
 /** How long the endpoints' open responses (live `/scored` subscribers) get to finish when the run ends. */
 const ENDPOINTS_TERMINATE_DEADLINE_MS = 2000;
+
+/** The data end's materialized value: the switch that ends the data, and (direct ingest) where clients' records go. */
+interface DataEnd {
+  readonly killSwitch: UniqueKillSwitch;
+  readonly clients: Graph<SinkShape<unknown>, unknown> | null;
+}
 
 /** The scored end: the in-process callback, its completion, and (with endpoints) a hub for live subscribers. */
 interface ScoredEnd {
@@ -115,13 +149,20 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
   if (workers !== undefined && !(Number.isSafeInteger(workers) && workers > 0)) {
     throw new RangeError(`startEmbedded: workers must be a positive integer, got ${String(workers)}`);
   }
+  const { ingest } = options;
+  if (ingest !== undefined) {
+    if (ingest !== 'http' && ingest !== 'ws') throw new TypeError(`startEmbedded: ingest must be "http" or "ws", got ${JSON.stringify(ingest)}`);
+    if (http === undefined) throw new TypeError('startEmbedded: direct ingest needs the endpoints (http)');
+    if (workers !== undefined) {
+      throw new TypeError('startEmbedded: direct ingest and workers cannot be combined: replies find their connection by the record object, which a worker thread receives as a copy');
+    }
+  }
   const logger = options.logger ?? console;
   const materializer = options.materializer ?? Materializer.default;
   const scheduler = materializer.scheduler;
   const drops = await ModelDropSchedule.fromDirectory(modelsDir, records);
   const watched = modelDelivery === 'watched-directory' ? await WatchedModelsDirectory.createTemp() : null;
 
-  const generated = sensorRecords({ seed, ...(serve ? {} : { count: records }), ...(rate === undefined ? {} : { rate }), ...(options.clock ? { clock: options.clock } : {}) });
   const models =
     watched === null
       ? drops.source()
@@ -129,25 +170,45 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
           drops.delivered(file.path);
           return file.bytes;
         });
+  // Direct ingest: records come from the clients' connections, merged; the router hands the scored
+  // records back (set once the hub exists; no record can be scored before).
+  let router: IngestRouter | null = null;
+  const scoredRecords = ingest === undefined ? onScored : (r: ScoredRecord) => (router!.route(r), onScored?.(r));
+  const data: Graph<SourceShape<unknown>, DataEnd> =
+    ingest === undefined
+      ? sensorRecords({ seed, ...(serve ? {} : { count: records }), ...(rate === undefined ? {} : { rate }), ...(options.clock ? { clock: options.clock } : {}) })
+          .viaMat(KillSwitches.single(), Keep.right)
+          .via(drops.tap())
+          .mapMaterializedValue((killSwitch): DataEnd => ({ killSwitch, clients: null }))
+      : MergeHub.source<unknown>(16).viaMat(KillSwitches.single(), (clients, killSwitch): DataEnd => ({ killSwitch, clients }));
   const ends = {
-    data: generated.viaMat(KillSwitches.single(), Keep.right).via(drops.tap()),
+    data,
     models,
-    scored: scoredEnd(onScored, http !== undefined),
+    scored: scoredEnd(scoredRecords, http !== undefined),
     scoring: { logger, ...(options.clock ? { clock: options.clock } : {}) },
   };
 
   const startedAt = scheduler.now();
   const running = workers === undefined ? { ...modelServingGraph(ends).run(materializer), workers: null } : workerScoringGraph(ends, workers).run(materializer);
-  const { data: killSwitch, scoring, scored } = running;
+  const { data: dataEnd, scoring, scored } = running;
+  const killSwitch = dataEnd.killSwitch;
+  if (dataEnd.clients !== null) router = new IngestRouter(dataEnd.clients, materializer);
   // Keeps the hub flowing while no subscriber is attached (a hub without consumers backpressures).
   scored.live?.runWith(Sink.ignore(), materializer).catch(() => {});
-  const dropping = watched === null ? null : drops.dropInto(watched);
+  const dropping = watched === null ? null : ingest === undefined ? drops.dropInto(watched) : drops.dropAllInOrder(watched);
   dropping?.done.catch((error: unknown) => killSwitch.abort(error instanceof Error ? error : new Error(String(error))));
 
   let endpoints: ServerBinding | null = null;
   if (http !== undefined && watched !== null && scored.live !== null) {
     try {
-      endpoints = await bindModelServingEndpoints({ host: http.host, port: http.port, scoring, live: scored.live, models: watched });
+      endpoints = await bindModelServingEndpoints({
+        host: http.host,
+        port: http.port,
+        scoring,
+        live: scored.live,
+        models: watched,
+        ...(ingest !== undefined && router !== null ? { ingest: { transport: ingest, router } } : {}),
+      });
     } catch (error) {
       // Nothing may outlive a run that could not start: stop the stream, remove the directory.
       dropping?.cancel();
@@ -162,6 +223,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
   progress.start();
   const cleanUp = async (): Promise<void> => {
     progress.stop();
+    router?.abandonAll('the service stopped before this record was scored');
     dropping?.cancel();
     await dropping?.done.catch(() => {});
     await endpoints?.terminate(ENDPOINTS_TERMINATE_DEADLINE_MS);
@@ -182,5 +244,14 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
       throw error;
     },
   );
-  return { scoring, endpoints, modelsDirectory: watched?.dir ?? null, stop: () => killSwitch.shutdown(), done };
+  const stop = (): void => {
+    if (router === null) return killSwitch.shutdown();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, INGEST_DRAIN_DEADLINE_MS)));
+    void Promise.race([router.close(), deadline]).then(() => {
+      clearTimeout(timer);
+      killSwitch.shutdown();
+    });
+  };
+  return { scoring, endpoints, modelsDirectory: watched?.dir ?? null, stop, done };
 }
