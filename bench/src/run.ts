@@ -21,6 +21,7 @@ import { gzip } from './scenarios/gzip.bench.js';
 import { fileDefaultBytes, fileScenarios } from './scenarios/file.bench.js';
 import { httpScenarios } from './scenarios/http.bench.js';
 import { workerCpu, workerPerElement, workerThroughput } from './scenarios/worker.bench.js';
+import { wsScenarios } from './scenarios/ws.bench.js';
 
 /** Every scenario, by name, with its default element count. To add one: write scenarios/x.bench.ts and list it here. */
 const scenarios: Readonly<Record<string, (elements: number) => Scenario>> = {
@@ -33,6 +34,7 @@ const scenarios: Readonly<Record<string, (elements: number) => Scenario>> = {
   ...fileScenarios, // fileRead, fileRead64k, fileReadDefaults, fileWrite, fileWrite8k: N is a number of bytes
   ...httpScenarios, // httpGets, httpServe, httpUpload, httpDownload (servers in child processes)
   workerCpu: (n) => workerCpu(n), workerThroughput: (n) => workerThroughput(n), workerPerElement: (n) => workerPerElement(n), // worker threads (@tributary/worker)
+  ...wsScenarios, // wsEcho (N messages), wsBinary (N MiB): @tributary/ws vs raw ws, in-process server and client
 };
 const defaultElements: Readonly<Record<string, number>> = {
   concatMap: 1_000_000, merge: 1_000_000, zip: 100_000,
@@ -42,6 +44,7 @@ const defaultElements: Readonly<Record<string, number>> = {
   lines: 100 * 2 ** 20, gzip: 64 * 2 ** 20,
   httpGets: 10_000, httpServe: 20_000, httpUpload: 1024, httpDownload: 1024, // requests; MiB for the transfers
   workerCpu: 100_000, workerThroughput: 1_000_000, workerPerElement: 100_000,
+  wsEcho: 1_000_000, wsBinary: 1024, // messages; MiB
   kafkaConsume1p: 1_000_000, kafkaConsume8p: 1_000_000, kafkaCopy1p: 200_000, kafkaCopy8p: 200_000, // kafkajs produces ~40k records/s here
   ...fileDefaultBytes,
 };

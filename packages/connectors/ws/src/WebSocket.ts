@@ -63,14 +63,15 @@ export const WebSocket = {
     const where = 'WebSocket.clientFlow';
     const target = requireWebSocketUrl(where, url);
     const s = WebSocketSettings.from(where, settings);
-    const open = (): WsSocket =>
-      new WsSocket(target, [...s.protocols], {
+    const open = (): { ws: WsSocket } => ({
+      ws: new WsSocket(target, [...s.protocols], {
         headers: { ...s.headers },
         maxPayload: s.maxPayload,
         perMessageDeflate: s.perMessageDeflate,
         handshakeTimeout: s.handshakeTimeoutMs,
         followRedirects: false,
-      });
+      }),
+    });
     return Flow.fromGraph(new WebSocketConnectionStage(`${where}(${target})`, target, open, s));
   },
 
