@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket as UndiciWebSocket } from 'undici';
 import { Flow, Keep, Sink, Source } from '@tributary/core';
-import { type Message, WebSocket } from '@tributary/ws';
+import { type Message, WebSocket, type WebSocketUpgradeResponse } from '@tributary/ws';
 import { activeResources, expectNoLeaks, rawClient, rawClosed, rawMessages, rawServer } from './helpers.js';
 
 let before: Record<string, number>;
@@ -151,6 +151,11 @@ describe('WebSocket.clientFlow against a raw ws server', () => {
     const [upgrade, done] = Source.empty<string>().viaMat(WebSocket.clientFlow(url), Keep.right).toMat(Sink.ignore(), Keep.both).run();
     await expect(upgrade).rejects.toThrow(/WebSocket\.clientFlow\(ws:\/\/127\.0\.0\.1:\d+\/\): could not connect: .*ECONNREFUSED/);
     await expect(done).rejects.toThrow(/could not connect/);
+  });
+
+  it('has the types of the contract: a Flow<Message, Message, Promise<WebSocketUpgradeResponse>>', () => {
+    const flow: Flow<Message, Message, Promise<WebSocketUpgradeResponse>> = WebSocket.clientFlow('ws://127.0.0.1:1/');
+    expect(flow).toBeInstanceOf(Flow);
   });
 
   it('rejects bad arguments at once, naming the factory', () => {
