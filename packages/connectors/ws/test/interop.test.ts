@@ -164,6 +164,10 @@ describe('WebSocket.clientFlow against a raw ws server', () => {
     expect(() => WebSocket.clientFlow('ws://x', { keepAlive: 5 } as never)).toThrow(/unknown option "keepAlive"/);
     expect(() => WebSocket.bind({ host: '', port: 0 }, upper)).toThrow('WebSocket.bind: host must be a non-empty host name or address, got ""');
     expect(() => WebSocket.upgradeHandler(42 as never)).toThrow(/WebSocket.upgradeHandler: handler must be a Flow/);
+    expect(() => WebSocket.bind({ host: '127.0.0.1', port: 0, serverSettings: {} as never }, upper)).toThrow(
+      'WebSocket.bind: serverSettings must be ServerSettings (from @tributary/http), got an object (Object)',
+    );
+    expect(() => WebSocket.upgradeHandler(upper, { path: 'ws' })).toThrow('WebSocket.upgradeHandler: path must be a string starting with "/", got "ws"');
   });
 });
 
