@@ -22,6 +22,7 @@ import { fileDefaultBytes, fileScenarios } from './scenarios/file.bench.js';
 import { httpScenarios } from './scenarios/http.bench.js';
 import { workerCpu, workerPerElement, workerThroughput } from './scenarios/worker.bench.js';
 import { modelServingModes, modelServingWorkers } from './scenarios/modelServing.bench.js';
+import { wsScenarios } from './scenarios/ws.bench.js';
 
 /** Every scenario, by name, with its default element count. To add one: write scenarios/x.bench.ts and list it here. */
 const scenarios: Readonly<Record<string, (elements: number) => Scenario>> = {
@@ -35,6 +36,7 @@ const scenarios: Readonly<Record<string, (elements: number) => Scenario>> = {
   ...httpScenarios, // httpGets, httpServe, httpUpload, httpDownload (servers in child processes)
   workerCpu: (n) => workerCpu(n), workerThroughput: (n) => workerThroughput(n), workerPerElement: (n) => workerPerElement(n), // worker threads (@tributary/worker)
   modelServingWorkers: (n) => modelServingWorkers(n), modelServingModes: (n) => modelServingModes(n), // the main example (examples/model-serving)
+  ...wsScenarios, // wsEcho (N messages), wsBinary (N MiB): @tributary/ws vs raw ws, in-process server and client
 };
 const defaultElements: Readonly<Record<string, number>> = {
   concatMap: 1_000_000, merge: 1_000_000, zip: 100_000,
@@ -45,6 +47,7 @@ const defaultElements: Readonly<Record<string, number>> = {
   httpGets: 10_000, httpServe: 20_000, httpUpload: 1024, httpDownload: 1024, // requests; MiB for the transfers
   workerCpu: 100_000, workerThroughput: 1_000_000, workerPerElement: 100_000,
   modelServingWorkers: 20_000, modelServingModes: 20_000,
+  wsEcho: 1_000_000, wsBinary: 1024, // messages; MiB
   kafkaConsume1p: 1_000_000, kafkaConsume8p: 1_000_000, kafkaCopy1p: 200_000, kafkaCopy8p: 200_000, // kafkajs produces ~40k records/s here
   ...fileDefaultBytes,
 };

@@ -1,7 +1,7 @@
 import { WebSocket as WsSocket } from 'ws';
 import { Flow, type Graph, Materializer } from '@tributary/core';
 import type { SinkShape, SourceShape } from '@tributary/core/stage';
-import { Http, HttpResponse, type ServerBinding } from '@tributary/http';
+import { Http, HttpResponse, type ServerBinding, ServerSettings } from '@tributary/http';
 import { WebSocketConnectionStage } from './internal/WebSocketConnectionStage.js';
 import { WebSocketServerBinding } from './internal/WebSocketServerBinding.js';
 import { type WebSocketHandler, type WebSocketUpgradeListener, WebSocketUpgradeRuntime } from './internal/WebSocketUpgradeRuntime.js';
@@ -18,6 +18,8 @@ export interface WebSocketBindOptions {
   /** Only upgrade requests for this path (the query is ignored) are served; others get `404`. */
   readonly path?: string;
   readonly settings?: WebSocketSettings | WebSocketOptions;
+  /** Settings of the HTTP server underneath (e.g. `maxConnections`); default `ServerSettings.default`. */
+  readonly serverSettings?: ServerSettings;
   /** Runs the connections' streams (default `Materializer.default`). */
   readonly materializer?: Materializer;
 }
@@ -63,14 +65,15 @@ export const WebSocket = {
     const where = 'WebSocket.clientFlow';
     const target = requireWebSocketUrl(where, url);
     const s = WebSocketSettings.from(where, settings);
-    const open = (): WsSocket =>
-      new WsSocket(target, [...s.protocols], {
+    const open = (): { ws: WsSocket } => ({
+      ws: new WsSocket(target, [...s.protocols], {
         headers: { ...s.headers },
         maxPayload: s.maxPayload,
         perMessageDeflate: s.perMessageDeflate,
         handshakeTimeout: s.handshakeTimeoutMs,
         followRedirects: false,
-      });
+      }),
+    });
     return Flow.fromGraph(new WebSocketConnectionStage(`${where}(${target})`, target, open, s));
   },
 
@@ -81,9 +84,16 @@ export const WebSocket = {
    * server listens; `binding.terminate(ms)` closes open connections with 1001 (Going Away) and destroys
    * what is still open at the deadline.
    *
-   * A connection's stream has the semantics of `clientFlow`, seen from the server: its messages enter
-   * the handler only as fast as the handler pulls, and its replies are sent only as fast as the socket
-   * drains.
+   * Each connection's stream has the semantics of `clientFlow`, seen from the server:
+   *
+   * - **Emits when** (into the handler) a client message has arrived and the handler pulls; when it
+   *   does not pull, the connection's socket is paused and the client is held back by TCP.
+   * - **Backpressures when** (the handler's replies) the socket's `bufferedAmount` is at or over
+   *   `maxBufferedBytes`.
+   * - **Completes when** (the handler's input) the client closes the connection, or the binding is
+   *   terminated (1001).
+   * - **Cancels when** (the handler's output) the connection has closed. The handler's output
+   *   completing closes the connection with 1000, its failure with 1011 and the error message as reason.
    *
    * @example
    * const binding = await WebSocket.bind({ host: '127.0.0.1', port: 8080, path: '/echo' },
@@ -93,9 +103,12 @@ export const WebSocket = {
     const where = 'WebSocket.bind';
     if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be { host, port, path? }, got ${describeValue(options)}`);
     if (typeof options.host !== 'string' || options.host.length === 0) throw new TypeError(`${where}: host must be a non-empty host name or address, got ${describeValue(options.host)}`);
+    const serverSettings = options.serverSettings ?? ServerSettings.default;
+    if (!(serverSettings instanceof ServerSettings)) throw new TypeError(`${where}: serverSettings must be ServerSettings (from @tributary/http), got ${describeValue(serverSettings)}`);
     const runtime = newRuntime(where, options, handler);
     const materializer = options.materializer ?? Materializer.default;
     return Http.newServerAt(options.host, options.port)
+      .withSettings(serverSettings)
       .withMaterializer(materializer)
       .bind(() => upgradeRequired, { upgrade: runtime.listener() })
       .then((http) => new WebSocketServerBinding(http, runtime));
@@ -105,7 +118,13 @@ export const WebSocket = {
    * An `'upgrade'` listener serving WebSockets with `handler`, to share a port with an HTTP server:
    * `Http.newServerAt(host, port).bind(httpHandler, { upgrade: WebSocket.upgradeHandler(flow) })` (any
    * Node `http.Server` takes it too: `server.on('upgrade', listener)`). `listener.shutdown()` closes its
-   * open connections with 1001.
+   * open connections with 1001. A function handler chooses the flow per request (`undefined` → `404`);
+   * with `path`, other paths get `404`.
+   *
+   * Each connection runs as with `WebSocket.bind`: **Emits when** a client message arrived and the
+   * handler pulls (else the socket is paused); **Backpressures when** `bufferedAmount` is at or over
+   * `maxBufferedBytes`; **Completes when** the client closes or `shutdown()` is called; **Cancels when**
+   * the connection has closed.
    *
    * @example
    * const binding = await Http.newServerAt('127.0.0.1', 8080).bind(
@@ -122,6 +141,11 @@ export const WebSocket = {
    * A connection handler made of a sink for the client's messages and a source of messages to send,
    * coupled (`Flow.fromSinkAndSourceCoupled`): when either side ends, so does the other — and with it
    * the connection.
+   *
+   * - **Emits when** `source` emits (the message is sent).
+   * - **Backpressures when** `sink` back-pressures (the connection's socket is then paused).
+   * - **Completes when** `source` completes or `sink` cancels (the connection closes with 1000).
+   * - **Cancels when** the client closes the connection (`sink` completes and `source` is cancelled).
    *
    * @example
    * WebSocket.bind({ host: '127.0.0.1', port: 0 }, () =>

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket as UndiciWebSocket } from 'undici';
 import { Flow, Keep, Sink, Source } from '@tributary/core';
-import { type Message, WebSocket } from '@tributary/ws';
+import { type Message, WebSocket, type WebSocketUpgradeResponse } from '@tributary/ws';
 import { activeResources, expectNoLeaks, rawClient, rawClosed, rawMessages, rawServer } from './helpers.js';
 
 let before: Record<string, number>;
@@ -153,12 +153,21 @@ describe('WebSocket.clientFlow against a raw ws server', () => {
     await expect(done).rejects.toThrow(/could not connect/);
   });
 
+  it('has the types of the contract: a Flow<Message, Message, Promise<WebSocketUpgradeResponse>>', () => {
+    const flow: Flow<Message, Message, Promise<WebSocketUpgradeResponse>> = WebSocket.clientFlow('ws://127.0.0.1:1/');
+    expect(flow).toBeInstanceOf(Flow);
+  });
+
   it('rejects bad arguments at once, naming the factory', () => {
     expect(() => WebSocket.clientFlow('http://x')).toThrow('WebSocket.clientFlow: url must be a ws: or wss: URL, got "http://x"');
     expect(() => WebSocket.clientFlow('ws://x', { maxBufferedBytes: 0 })).toThrow('WebSocketSettings.withMaxBufferedBytes: maxBufferedBytes must be a positive integer, got 0');
     expect(() => WebSocket.clientFlow('ws://x', { keepAlive: 5 } as never)).toThrow(/unknown option "keepAlive"/);
     expect(() => WebSocket.bind({ host: '', port: 0 }, upper)).toThrow('WebSocket.bind: host must be a non-empty host name or address, got ""');
     expect(() => WebSocket.upgradeHandler(42 as never)).toThrow(/WebSocket.upgradeHandler: handler must be a Flow/);
+    expect(() => WebSocket.bind({ host: '127.0.0.1', port: 0, serverSettings: {} as never }, upper)).toThrow(
+      'WebSocket.bind: serverSettings must be ServerSettings (from @tributary/http), got an object (Object)',
+    );
+    expect(() => WebSocket.upgradeHandler(upper, { path: 'ws' })).toThrow('WebSocket.upgradeHandler: path must be a string starting with "/", got "ws"');
   });
 });
 

@@ -1,9 +1,9 @@
 import { WebSocket as RawWebSocket } from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Flow, Keep, Sink, Source } from '@tributary/core';
-import { Http, HttpResponse } from '@tributary/http';
+import { Http, HttpResponse, ServerSettings } from '@tributary/http';
 import { type Message, WebSocket } from '@tributary/ws';
-import { activeResources, eventually, expectNoLeaks, rawClient, rawClosed, rawMessages } from './helpers.js';
+import { activeResources, eventually, expectNoLeaks, rawClient, rawClosed, rawMessages, sleep } from './helpers.js';
 
 let before: Record<string, number>;
 beforeEach(() => {
@@ -28,6 +28,21 @@ describe('WebSocket server', () => {
     await ws.shutdown();
     expect(await closed).toEqual({ code: 1001, reason: 'server shutting down' });
     expect(ws.openConnections).toBe(0);
+    await binding.terminate(100);
+  });
+
+  it("an idle WebSocket outlives the HTTP server's idle and request timeouts", async () => {
+    const ws = WebSocket.upgradeHandler(Flow.create<Message>(), { settings: { keepAliveMs: 0 } });
+    const settings = ServerSettings.default.withIdleTimeoutMs(100).withRequestTimeoutMs(100);
+    const binding = await Http.newServerAt('127.0.0.1', 0).withSettings(settings).bind(() => HttpResponse.ok('http'), { upgrade: ws });
+    const client = await rawClient(`ws://127.0.0.1:${binding.port}`);
+    await sleep(600);
+    const reply = rawMessages(client, 1);
+    client.send('still here');
+    expect(await reply).toEqual(['still here']);
+    const closed = rawClosed(client);
+    await ws.shutdown();
+    expect((await closed).code).toBe(1001);
     await binding.terminate(100);
   });
 

@@ -85,10 +85,10 @@ export class WebSocketUpgradeRuntime {
       return refuse(socket, 500, 'Internal Server Error');
     }
     const chosen = flow;
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.serve(ws, chosen, request));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.serve(ws, socket, chosen, request));
   }
 
-  private serve(ws: WsSocket, flow: WebSocketFlow, request: IncomingMessage): void {
+  private serve(ws: WsSocket, tcp: Duplex, flow: WebSocketFlow, request: IncomingMessage): void {
     this.connections.add(ws);
     ws.once('close', () => this.connections.delete(ws));
     if (this.shuttingDown) {
@@ -96,7 +96,7 @@ export class WebSocketUpgradeRuntime {
       return;
     }
     const label = `WebSocket server connection ${request.url ?? '/'} from ${request.socket.remoteAddress}:${request.socket.remotePort}`;
-    const connection = new WebSocketConnectionStage(label, request.url ?? '/', () => ws, this.settings);
+    const connection = new WebSocketConnectionStage(label, request.url ?? '/', () => ({ ws, tcp }), this.settings);
     const graph = GraphDSL.create((b) => {
       const c = b.add(connection);
       b.from(c.out).via(flow).to(c.in);
