@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs, UsageError, USAGE, DEFAULT_RATE, DEFAULT_RECORDS, DEFAULT_SEED } from '../src/cli/parseCliArgs.js';
 import { runCli, type CliIo } from '../src/cli/runCli.js';
@@ -93,6 +94,19 @@ describe('runCli', () => {
     expect(cli.out.at(-1)).toMatch(/1,200 records out in .*: 1,200 scored, 0 unscored/);
     expect(cli.err).toEqual([]);
     expect(cli.unregistered()).toBe(true);
+  });
+
+  it('exits 1 with the reason when the endpoints cannot listen on the --port given', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const cli = io(['--records', '100', '--port', String(port)]);
+      expect(await cli.run()).toBe(1);
+      expect(cli.err).toEqual([expect.stringMatching(new RegExp(`^model-serving: could not start: .*EADDRINUSE.*${port}`))]);
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
   });
 
   it('a stop signal during --serve drains and exits 0', async () => {

@@ -210,10 +210,12 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
         ...(ingest !== undefined && router !== null ? { ingest: { transport: ingest, router } } : {}),
       });
     } catch (error) {
-      // Nothing may outlive a run that could not start: stop the stream, remove the directory.
+      // Nothing may outlive a run that could not start: stop the stream (the error is the caller's to
+      // report, not the stream's), remove the directory.
       dropping?.cancel();
-      killSwitch.abort(error instanceof Error ? error : new Error(String(error)));
+      killSwitch.shutdown();
       await scored.completed.catch(() => {});
+      await running.workers?.terminated;
       await watched.close();
       throw error;
     }
