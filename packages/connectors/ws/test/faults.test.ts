@@ -3,7 +3,7 @@ import { WebSocket as RawWebSocket } from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Flow, Keep, Sink, Source } from '@tributary/core';
 import { type Message, WebSocket, WebSocketError, WebSocketKeepAliveTimeoutError } from '@tributary/ws';
-import { activeResources, expectNoLeaks, rawClient, rawClosed, rawServer, sleep } from './helpers.js';
+import { activeResources, eventually, expectNoLeaks, rawClient, rawClosed, rawServer, sleep } from './helpers.js';
 
 let before: Record<string, number>;
 beforeEach(() => {
@@ -44,6 +44,27 @@ describe('WebSocket faults', () => {
     peer.close(1000);
     await done;
     expect((await (await upgrade).closed).code).toBe(1000);
+    await server.close();
+  });
+
+  it('does not hold its own back-pressure against the peer: a paused client is not failed by keep-alive', async () => {
+    const server = await rawServer();
+    const accepted = server.next();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const counted = Source.never<string>()
+      .via(WebSocket.clientFlow(server.url, { keepAliveMs: 40, keepAliveTimeoutMs: 40 }))
+      .mapAsync(1, (m) => gate.then(() => m))
+      .runWith(Sink.fold(0, (n: number) => n + 1));
+    const peer = await accepted;
+    // Enough to fill the socket buffers: the client pauses its socket and hears nothing for a while.
+    const chunk = Buffer.alloc(64 * 1024);
+    for (let i = 0; i < 256; i++) peer.send(chunk);
+    await sleep(500);
+    release();
+    await eventually('everything was read', () => peer.bufferedAmount === 0, 10_000);
+    peer.close(1000);
+    expect(await counted).toBe(256);
     await server.close();
   });
 
