@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { WebSocket as RawWebSocket } from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Flow, Keep, Sink, Source } from '@tributary/core';
@@ -74,6 +76,21 @@ describe('WebSocket faults', () => {
     await once(client, 'open');
     expect((await rawClosed(client)).code).toBe(1006);
     await binding.terminate(100);
+  });
+
+  it('fails when the server does not complete the handshake within handshakeTimeoutMs', async () => {
+    const silent = createServer(() => {});
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const port = (silent.address() as AddressInfo).port;
+    const [upgrade, done] = Source.empty<string>()
+      .viaMat(WebSocket.clientFlow(`ws://127.0.0.1:${port}`, { handshakeTimeoutMs: 100 }), Keep.right)
+      .toMat(Sink.ignore(), Keep.both)
+      .run();
+    await expect(upgrade).rejects.toThrow(/WebSocket\.clientFlow\(ws:\/\/127\.0\.0\.1:\d+\/\): could not connect: Opening handshake has timed out/);
+    await expect(done).rejects.toThrow(/handshake has timed out/);
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
   });
 
   it('fails with a clear error on invalid UTF-8 in a text frame, closing with 1007', async () => {
