@@ -46,8 +46,8 @@ export const WebSocket = {
    *   socket is paused: the sender is held back by TCP, nothing piles up here.
    * - **Backpressures when** the socket's `bufferedAmount` is at or over `maxBufferedBytes` (the network
    *   or the peer is slower than upstream), or the connection is not open yet.
-   * - **Completes when** the peer closes the connection (its code and reason on `closed`), after the
-   *   messages received before the close have been emitted.
+   * - **Completes when** the connection closes cleanly — the peer's close frame, or its answer to ours
+   *   (code and reason on `closed`) — after the messages received before it have been emitted.
    * - **Fails when** the upgrade is refused or the connection cannot be made, the connection is lost
    *   without a close frame (1006), an incoming message is bigger than `maxPayload` (1009) or is invalid
    *   UTF-8 text (1007), the peer stops answering keep-alive pings, or upstream fails (then the peer

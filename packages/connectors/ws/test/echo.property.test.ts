@@ -50,7 +50,7 @@ describe('WebSocket echo law', () => {
           expect(await Promise.race([replies, hung])).toEqual(messages);
         },
       ),
-      { numRuns: 25, endOnFailure: true },
+      { numRuns: 20, endOnFailure: true },
     );
   });
 });

@@ -1,9 +1,11 @@
 import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { WebSocket as RawWebSocket } from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Flow, Keep, Sink, Source } from '@tributary/core';
 import { type Message, WebSocket, WebSocketError, WebSocketKeepAliveTimeoutError } from '@tributary/ws';
-import { activeResources, expectNoLeaks, rawClient, rawClosed, rawServer, sleep } from './helpers.js';
+import { activeResources, eventually, expectNoLeaks, rawClient, rawClosed, rawServer, sleep } from './helpers.js';
 
 let before: Record<string, number>;
 beforeEach(() => {
@@ -47,12 +49,48 @@ describe('WebSocket faults', () => {
     await server.close();
   });
 
+  it('does not hold its own back-pressure against the peer: a paused client is not failed by keep-alive', async () => {
+    const server = await rawServer();
+    const accepted = server.next();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const counted = Source.never<string>()
+      .via(WebSocket.clientFlow(server.url, { keepAliveMs: 40, keepAliveTimeoutMs: 40 }))
+      .mapAsync(1, (m) => gate.then(() => m))
+      .runWith(Sink.fold(0, (n: number) => n + 1));
+    const peer = await accepted;
+    // Enough to fill the socket buffers: the client pauses its socket and hears nothing for a while.
+    const chunk = Buffer.alloc(64 * 1024);
+    for (let i = 0; i < 256; i++) peer.send(chunk);
+    await sleep(500);
+    release();
+    await eventually('everything was read', () => peer.bufferedAmount === 0, 10_000);
+    peer.close(1000);
+    expect(await counted).toBe(256);
+    await server.close();
+  });
+
   it('a server drops a client that stops answering pings', async () => {
     const binding = await WebSocket.bind({ host: '127.0.0.1', port: 0, settings: { keepAliveMs: 50, keepAliveTimeoutMs: 50 } }, Flow.create<Message>());
     const client = new RawWebSocket(`ws://127.0.0.1:${binding.port}`, { autoPong: false });
     await once(client, 'open');
     expect((await rawClosed(client)).code).toBe(1006);
     await binding.terminate(100);
+  });
+
+  it('fails when the server does not complete the handshake within handshakeTimeoutMs', async () => {
+    const silent = createServer(() => {});
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const port = (silent.address() as AddressInfo).port;
+    const [upgrade, done] = Source.empty<string>()
+      .viaMat(WebSocket.clientFlow(`ws://127.0.0.1:${port}`, { handshakeTimeoutMs: 100 }), Keep.right)
+      .toMat(Sink.ignore(), Keep.both)
+      .run();
+    await expect(upgrade).rejects.toThrow(/WebSocket\.clientFlow\(ws:\/\/127\.0\.0\.1:\d+\/\): could not connect: Opening handshake has timed out/);
+    await expect(done).rejects.toThrow(/handshake has timed out/);
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
   });
 
   it('fails with a clear error on invalid UTF-8 in a text frame, closing with 1007', async () => {
