@@ -156,6 +156,14 @@ describe('docs', () => {
     expect(broken.length, `links to files that do not exist:\n${broken.join('\n')}`).toBe(0);
   });
 
+  it('lists every operator page in the A–Z index (docs/operators/index.md)', () => {
+    const operators = path.join(docsDir, 'operators');
+    const index = fs.readFileSync(path.join(operators, 'index.md'), 'utf8');
+    const linked = new Set([...index.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)].map(([, target]) => target));
+    const missing = fs.readdirSync(operators).filter((page) => page.endsWith('.md') && page !== 'index.md' && !linked.has(page));
+    expect(missing.length, `operator pages missing from docs/operators/index.md:\n${missing.join('\n')}`).toBe(0);
+  });
+
   it('finds the examples', () => {
     expect(examples.length).toBeGreaterThan(100);
     expect(examples.filter((example) => example.output !== undefined).length).toBeGreaterThan(100);

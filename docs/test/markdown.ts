@@ -45,11 +45,12 @@ export function markdownPages(root: string, docsDir: string): string[] {
   return pages.sort();
 }
 
-/** Every file and folder under `dir`, relative to it (for the case-clash check). */
+/** Every file and folder under `dir`, relative to it, except generated ones (for the case-clash check). */
 export function allEntries(dir: string): string[] {
   const found: string[] = [];
   const walk = (sub: string): void => {
     for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+      if (sub === '' && entry.name === 'api') continue; // TypeDoc's output, not committed
       const rel = sub === '' ? entry.name : `${sub}/${entry.name}`;
       found.push(rel);
       if (entry.isDirectory() && entry.name !== 'node_modules') walk(rel);
