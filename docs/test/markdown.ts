@@ -63,11 +63,14 @@ export function allEntries(dir: string): string[] {
 function fences(lines: readonly string[]): Fence[] {
   const found: Fence[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const open = /^(\s*)(`{3,})(.*)$/.exec(lines[i]!);
+    // As in CommonMark: up to 3 spaces of indentation, and an info string without backticks (a line like
+    // "```` ```ts ````" is inline code, not a fence); the closing fence is at least as long.
+    const open = /^( {0,3})(`{3,})([^`]*)$/.exec(lines[i]!);
     if (open === null) continue;
     const [, indent = '', ticks = '```', info = ''] = open;
+    const closes = (line: string): boolean => /^ {0,3}`{3,}\s*$/.test(line) && line.trim().length >= ticks.length;
     let j = i + 1;
-    while (j < lines.length && !(lines[j]!.trim().startsWith(ticks) && lines[j]!.trim().replace(/`/g, '') === '')) j++;
+    while (j < lines.length && !closes(lines[j]!)) j++;
     const body = lines.slice(i + 1, j).map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l.trimStart()));
     found.push({ info: info.trim(), openLine: i + 1, closeLine: j + 1, body });
     i = j;
