@@ -2,6 +2,8 @@
  * `@tributary/file` — files for Tributary streams, on `node:fs`, in the manner of Alpakka File: file
  * contents as byte streams (`FileIO`), `tail -f` (`FileTailSource`), directory change events
  * (`DirectoryChangesSource`), rotating log files (`LogRotatorSink`), and directory listings (`Directory`).
+ *
+ * @module @tributary/file
  */
 export { FileIO, type FromPathOptions, type ToPathOptions } from './FileIO.js';
 export type { IOResult } from './IOResult.js';

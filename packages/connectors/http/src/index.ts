@@ -1,6 +1,8 @@
 /**
  * `@tributary/http` — HTTP for Tributary streams, in the manner of Akka HTTP: a pooled, back-pressured
  * client on undici and a streaming server on `node:http`, with entities that are byte streams end to end.
+ *
+ * @module @tributary/http
  */
 export { Http } from './Http.js';
 export { HttpEntity, StrictEntity, StreamedEntity, type HttpEntityLike, type EntityReadOptions } from './HttpEntity.js';
