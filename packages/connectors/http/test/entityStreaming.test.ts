@@ -3,9 +3,9 @@
  * parsed by the client as bytes arrive; laws checked with fast-check against JSON.stringify/parse.
  */
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FramingError, Materializer, Sink, Source } from '@tributary/core';
-import { EntityStreaming, Http, HttpEntity, HttpRequest, HttpResponse, type ServerBinding, ServerSettings } from '@tributary/http';
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { FramingError, Materializer, type NotUsed, Sink, Source } from '@tributary/core';
+import { EntityStreaming, Http, HttpEntity, HttpRequest, HttpResponse, type ServerBinding, ServerSettings, type StreamedEntity } from '@tributary/http';
 import { activeResources, curl, expectNoLeaks } from './helpers.js';
 
 const quiet = { warn: () => {}, error: () => {} };
@@ -126,5 +126,13 @@ describe('EntityStreaming.jsonArray()', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('EntityStreaming types', () => {
+  it('renders any source to a streamed entity and parses to a Source of the asked type', () => {
+    expectTypeOf(EntityStreaming.ndjson().toEntity(Source.from([{ a: 1 }]))).toEqualTypeOf<StreamedEntity>();
+    expectTypeOf(EntityStreaming.jsonArray().fromEntity<{ a: number }>(HttpEntity.empty, 10)).toEqualTypeOf<Source<{ a: number }, NotUsed>>();
+    expectTypeOf(EntityStreaming.ndjson().fromEntity(HttpEntity.empty, 10)).toEqualTypeOf<Source<unknown, NotUsed>>();
   });
 });
