@@ -3,20 +3,27 @@
 //   not install outside this repository; pnpm replaces it with the version range);
 // - our own rules: no build info (`.tsbuildinfo`) in the tarball, a README.md whose links stay inside the
 //   package (or are repository-rooted `/docs/…` links to files that exist, or URLs), and full metadata;
-// - `publint --strict` and `@arethetypeswrong/cli --profile esm-only` on the tarball.
+// - `publint --strict` and `@arethetypeswrong/cli --profile esm-only` on the tarball. attw's analysis
+//   runs in this process (its CLI would load TypeScript once per package: most of the run's time), with
+//   the CLI's own exit rule and the esm-only profile; a package that fails is run through the CLI too,
+//   for its report.
 // A package is publishable when its package.json under packages/ is not `"private": true`.
-// Prints one line saying what it does, then one line per package; any problem fails the run (exit 1)
-// with the tools' output.
+// Prints one line saying what it does (ending in "ok" when all is well); any problem fails the run
+// (exit 1) with the tools' output, package by package.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, posix, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { checkPackage, createPackageFromTarballData } from '@arethetypeswrong/core';
+import { getExitCode } from '@arethetypeswrong/cli/internal/getExitCode';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const bin = (name) => join(root, 'node_modules', '.bin', name);
+/** What `attw --profile esm-only` ignores: ESM-only packages are not for `node10` or `require()`. */
+const EsmOnlyIgnoredResolutions = ['node10', 'node16-cjs'];
 const RequiredFields = ['description', 'license', 'repository', 'homepage', 'keywords', 'engines'];
 
 function publishablePackages() {
@@ -97,40 +104,54 @@ function ownProblems(files) {
   return problems;
 }
 
-async function check(pkg, dest) {
+/** The pinned pnpm's executable, fetched once by npx (seven `npx pnpm` calls would cost a second each). */
+async function pinnedPnpm() {
+  const found = await run('npx', ['-y', '-p', packageManager, '-c', 'command -v pnpm'], root);
+  const path = found.output.split('\n').pop()?.trim() ?? '';
+  if (found.code !== 0 || !path.startsWith('/')) throw new Error(`check-packages: could not get ${packageManager} through npx (exit ${found.code}):\n${found.output}`);
+  return path;
+}
+
+async function check(pkg, dest, pnpm) {
   const where = relative(root, pkg.dir);
-  const packed = await run('npx', ['-y', packageManager, 'pack', '--pack-destination', dest], pkg.dir);
+  const packed = await run(pnpm, ['pack', '--pack-destination', dest], pkg.dir);
   if (packed.code !== 0) return { where, problems: [`pnpm pack failed (exit ${packed.code}):\n${packed.output}`] };
   const tgz = join(dest, `${pkg.name.replace(/^@/, '').replace('/', '-')}-${JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8')).version}.tgz`);
   if (!existsSync(tgz)) return { where, problems: [`pnpm pack did not write ${tgz}:\n${packed.output}`] };
   const problems = ownProblems(tarballFiles(tgz));
-  const [publint, attw] = await Promise.all([run(bin('publint'), ['--strict', tgz], root), run(bin('attw'), ['--profile', 'esm-only', '--format', 'ascii', tgz], root)]);
-  for (const [tool, result] of [['publint --strict', publint], ['attw --profile esm-only', attw]]) {
-    if (result.spawnError !== null) problems.push(`${tool} could not be run (${result.spawnError.message}); run \`node scripts/setup.mjs\` to install it`);
-    else if (result.code !== 0) problems.push(`${tool} failed (exit ${result.code}):\n${result.output}`);
+  const publint = await run(bin('publint'), ['--strict', tgz], root);
+  if (publint.spawnError !== null) problems.push(`publint could not be run (${publint.spawnError.message}); run \`node scripts/setup.mjs\` to install it`);
+  else if (publint.code !== 0) problems.push(`publint --strict failed (exit ${publint.code}):\n${publint.output}`);
+  const analysis = await checkPackage(createPackageFromTarballData(new Uint8Array(readFileSync(tgz))));
+  // attw passes a package without types; ours are TypeScript packages, so that is a failure here.
+  if (!analysis.types) problems.push('attw found no type declarations in the package');
+  else if (getExitCode(analysis, { ignoreResolutions: EsmOnlyIgnoredResolutions }) !== 0) {
+    const report = await run(bin('attw'), ['--profile', 'esm-only', '--format', 'ascii', tgz], root);
+    problems.push(`attw --profile esm-only failed:\n${report.output}`);
   }
   return { where, problems };
 }
 
 const packages = publishablePackages();
-console.log(
-  `[check-packages] packing ${packages.length} packages with pnpm pack and checking each tarball (no build info, README, metadata, publint --strict, attw --profile esm-only)…`,
+const started = Date.now();
+process.stdout.write(
+  `[check-packages] packing ${packages.length} packages with pnpm pack and checking each tarball (no build info, README, metadata, publint --strict, attw --profile esm-only)… `,
 );
 const dest = mkdtempSync(join(tmpdir(), 'tributary-pack-'));
 let failed = 0;
 try {
+  const pnpm = await pinnedPnpm();
   const queue = [...packages];
   const results = [];
   const worker = async () => {
-    for (let pkg = queue.shift(); pkg !== undefined; pkg = queue.shift()) results.push(await check(pkg, dest));
+    for (let pkg = queue.shift(); pkg !== undefined; pkg = queue.shift()) results.push(await check(pkg, dest, pnpm));
   };
   await Promise.all(Array.from({ length: Math.min(4, Math.max(2, availableParallelism())) }, worker));
-  for (const { where, problems } of results.sort((a, b) => a.where.localeCompare(b.where))) {
-    if (problems.length === 0) {
-      console.log(`[check-packages] ok     ${where}`);
-      continue;
-    }
-    failed++;
+  const failures = results.filter((r) => r.problems.length > 0).sort((a, b) => a.where.localeCompare(b.where));
+  failed = failures.length;
+  if (failed === 0) process.stdout.write(`ok (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+  else process.stdout.write('FAILED\n');
+  for (const { where, problems } of failures) {
     console.error(`[check-packages] FAILED ${where}:\n${problems.map((p) => `  - ${p.replace(/\n/g, '\n    ')}`).join('\n')}`);
   }
 } finally {
