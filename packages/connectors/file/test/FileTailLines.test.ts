@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FramingError, Keep, KillSwitches, Materializer, Sink } from '@tributary/core';
 import { TestSink, VirtualScheduler } from '@tributary/testkit';
@@ -180,6 +181,32 @@ describe('FileTailSource.lines', () => {
     await done;
     expect(seen).toEqual(['x', 'y']); // the unfinished line is not emitted
     await eventually(() => openDescriptorsUnder(tmp.path).length === 0, () => 'the file to be closed');
+  });
+
+  it('property: whatever is appended in whatever pieces, the lines are the complete lines of the text (oracle: split on \\n)', async () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'é', '€', '😀', ' ', '\n', '\r'), maxLength: 40 });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(text, { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 16 }), async (pieces, maxChunkSize) => {
+        const file = tmp.file(`prop-${run++}.log`);
+        fs.writeFileSync(file, pieces[0]!);
+        const { probe, poll, atEnd } = tailLines(file, { maxChunkSize });
+        probe.request(1000);
+        for (const piece of pieces.slice(1)) {
+          await atEnd();
+          fs.appendFileSync(file, piece);
+          await poll();
+        }
+        const complete = pieces.join('').split('\n').slice(0, -1);
+        const expected = complete.map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+        await probe.expectNextN(expected);
+        await atEnd();
+        await probe.expectNoMessage(5); // the unterminated rest waits for its '\n'
+        probe.cancel();
+        await eventually(() => openDescriptorsUnder(tmp.path).length === 0, () => 'the file to be closed');
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('rejects bad arguments when the source is built, naming FileTailSource.lines', () => {
