@@ -19,6 +19,7 @@ import { graphScenarios } from './scenarios/graph.bench.js';
 import { lines } from './scenarios/lines.bench.js';
 import { gzip } from './scenarios/gzip.bench.js';
 import { fileDefaultBytes, fileScenarios } from './scenarios/file.bench.js';
+import { fileLines } from './scenarios/fileLines.bench.js';
 import { httpScenarios } from './scenarios/http.bench.js';
 import { workerCpu, workerPerElement, workerThroughput } from './scenarios/worker.bench.js';
 
@@ -31,6 +32,7 @@ const scenarios: Readonly<Record<string, (elements: number) => Scenario>> = {
   lines: (n) => lines(n), gzip: (n) => gzip(n), // N = bytes of input
   ...kafkaScenarios, // starts its own Kafka broker (needs Java + Maven)
   ...fileScenarios, // fileRead, fileRead64k, fileReadDefaults, fileWrite, fileWrite8k: N is a number of bytes
+  fileLines: (n) => fileLines(n), // N = bytes of the log file
   ...httpScenarios, // httpGets, httpServe, httpUpload, httpDownload (servers in child processes)
   workerCpu: (n) => workerCpu(n), workerThroughput: (n) => workerThroughput(n), workerPerElement: (n) => workerPerElement(n), // worker threads (@tributary/worker)
 };
@@ -44,6 +46,7 @@ const defaultElements: Readonly<Record<string, number>> = {
   workerCpu: 100_000, workerThroughput: 1_000_000, workerPerElement: 100_000,
   kafkaConsume1p: 1_000_000, kafkaConsume8p: 1_000_000, kafkaCopy1p: 200_000, kafkaCopy8p: 200_000, // kafkajs produces ~40k records/s here
   ...fileDefaultBytes,
+  fileLines: 100 * 2 ** 20,
 };
 
 async function main(): Promise<void> {

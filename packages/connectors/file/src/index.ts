@@ -7,7 +7,7 @@
  */
 export { FileIO, type FromPathOptions, type ToPathOptions } from './FileIO.js';
 export type { IOResult } from './IOResult.js';
-export { FileTailSource, type FileTailOptions } from './FileTailSource.js';
+export { FileTailSource, type FileTailLinesOptions, type FileTailOptions } from './FileTailSource.js';
 export { Directory, type WalkOptions } from './Directory.js';
 export { DirectoryChangesSource, type DirectoryChangesOptions } from './DirectoryChangesSource.js';
 export type { DirectoryChange } from './DirectoryChange.js';

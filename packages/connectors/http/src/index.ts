@@ -19,6 +19,7 @@ export type { ServerBinding } from './ServerBinding.js';
 export type { IncomingConnection, RequestHandler } from './IncomingConnection.js';
 export { ServerSentEvent, type ServerSentEventEntityOptions } from './ServerSentEvent.js';
 export { EventSource, type EventSourceOptions } from './EventSource.js';
+export { EntityStreaming, type JsonEntityStreaming } from './EntityStreaming.js';
 export type { BindOptions, UpgradeListener } from './internal/HttpServerRuntime.js';
 export {
   EntityStreamSizeError,
