@@ -9,6 +9,7 @@ export interface KafkaServiceCliOptions {
   readonly partitions: number;
   readonly sessionTimeoutMs: number;
   readonly clientId: string | undefined;
+  readonly topicPrefix: string;
 }
 
 /** `publish --kafka <bootstrap> [options]`: generated records and the shipped models to the topics. */
@@ -19,6 +20,7 @@ export interface PublishCliOptions {
   readonly rate: number | undefined;
   readonly models: boolean;
   readonly partitions: number;
+  readonly topicPrefix: string;
 }
 
 export const KAFKA_USAGE = `usage: npm start -w examples/model-serving -- --kafka <bootstrap> [options]
@@ -33,6 +35,7 @@ then drains what is in flight, commits, prints the summary and exits 0.
   --partitions <n>         partitions of the topics created here (default ${DEFAULT_PARTITIONS})
   --session-timeout <ms>   how long the group waits for a silent instance (default ${DEFAULT_SESSION_TIMEOUT_MS})
   --client-id <id>         this instance's Kafka client id (default model-serving-<pid>)
+  --topic-prefix <p>       put p in front of the three topic names (default none)
 
 publish: sends generated records to sensor-data and the shipped models to models, model i of 3
 after i/3 of the records, then exits.
@@ -42,6 +45,7 @@ after i/3 of the records, then exits.
   --seed <n>               generator seed (default ${DEFAULT_SEED})
   --no-models              send the records only
   --partitions <n>         partitions of the topics created here (default ${DEFAULT_PARTITIONS})
+  --topic-prefix <p>       put p in front of the three topic names (default none)
 
   -h, --help               show this help`;
 
@@ -50,6 +54,10 @@ type Flag = { readonly kind: 'value'; readonly parse: (raw: string, flag: string
 const BOOTSTRAP = /^[^\s:,]+:\d{1,5}(,[^\s:,]+:\d{1,5})*$/;
 const bootstrap = (raw: string, flag: string): string => {
   if (!BOOTSTRAP.test(raw)) throw new UsageError(`${flag} must be host:port (or a comma-separated list of them), got "${raw}"`);
+  return raw;
+};
+const topicPrefix = (raw: string, flag: string): string => {
+  if (!/^[a-zA-Z0-9._-]+$/.test(raw)) throw new UsageError(`${flag} may only contain letters, digits, '.', '_' and '-', got "${raw}"`);
   return raw;
 };
 const text = (raw: string, flag: string): string => {
@@ -70,6 +78,7 @@ const SERVICE_FLAGS: Readonly<Record<string, Flag>> = {
   '--partitions': { kind: 'value', parse: int(1) },
   '--session-timeout': { kind: 'value', parse: int(1) },
   '--client-id': { kind: 'value', parse: text },
+  '--topic-prefix': { kind: 'value', parse: topicPrefix },
 };
 
 const PUBLISH_FLAGS: Readonly<Record<string, Flag>> = {
@@ -79,6 +88,7 @@ const PUBLISH_FLAGS: Readonly<Record<string, Flag>> = {
   '--seed': { kind: 'value', parse: int(Number.MIN_SAFE_INTEGER) },
   '--no-models': { kind: 'switch' },
   '--partitions': { kind: 'value', parse: int(1) },
+  '--topic-prefix': { kind: 'value', parse: topicPrefix },
 };
 
 /** Parses the options of the Kafka mode (`argv` without node and the script; `--help` is handled before); throws `UsageError`. */
@@ -92,6 +102,7 @@ export function parseKafkaServiceArgs(argv: readonly string[]): KafkaServiceCliO
     partitions: (values.get('--partitions') as number | undefined) ?? DEFAULT_PARTITIONS,
     sessionTimeoutMs: (values.get('--session-timeout') as number | undefined) ?? DEFAULT_SESSION_TIMEOUT_MS,
     clientId: values.get('--client-id') as string | undefined,
+    topicPrefix: (values.get('--topic-prefix') as string | undefined) ?? '',
   };
 }
 
@@ -108,6 +119,7 @@ export function parsePublishArgs(argv: readonly string[]): PublishCliOptions {
     rate: rate === 0 ? undefined : rate,
     models: !switches.has('--no-models'),
     partitions: (values.get('--partitions') as number | undefined) ?? DEFAULT_PARTITIONS,
+    topicPrefix: (values.get('--topic-prefix') as string | undefined) ?? '',
   };
 }
 

@@ -4,7 +4,7 @@ import { Materializer, Source } from '@tributary/core';
 import { Producer, ProducerSettings, Serializers, type ProducerRecord } from '@tributary/kafka';
 import { sensorRecords } from '../generator/sensorRecords.js';
 import { shippedModelsDir } from '../shippedModelsDir.js';
-import { DEFAULT_PARTITIONS, ensureKafkaTopics, KAFKA_TOPICS } from './kafkaTopics.js';
+import { DEFAULT_PARTITIONS, ensureKafkaTopics, kafkaTopicNames } from './kafkaTopics.js';
 
 export interface PublishOptions {
   readonly bootstrap: string;
@@ -21,6 +21,8 @@ export interface PublishOptions {
   readonly models?: boolean;
   /** Default: the three shipped models. */
   readonly modelsDir?: string;
+  /** Put in front of the topic names (see `kafkaTopicNames`); default none. */
+  readonly topicPrefix?: string;
   /** Partitions of the topics created when missing (default 6). */
   readonly partitions?: number;
   readonly materializer?: Materializer;
@@ -37,13 +39,14 @@ export interface PublishResult {
  * documents to `models`, interleaved by count. Resolves when Kafka acknowledged everything.
  */
 export async function publishToKafka(options: PublishOptions): Promise<PublishResult> {
-  const { bootstrap, records, seed, rate, models = true, modelsDir = shippedModelsDir, partitions = DEFAULT_PARTITIONS } = options;
+  const { bootstrap, records, seed, rate, models = true, modelsDir = shippedModelsDir, partitions = DEFAULT_PARTITIONS, topicPrefix = '' } = options;
+  const topics = kafkaTopicNames(topicPrefix);
   if (!Number.isSafeInteger(records) || records < 0) throw new RangeError(`publishToKafka: records must be a non-negative integer, got ${records}`);
   const documents = models ? await modelDocuments(modelsDir) : [];
-  await ensureKafkaTopics(bootstrap, partitions);
+  await ensureKafkaTopics(bootstrap, partitions, topics);
   const settings = ProducerSettings.create(Serializers.string, Serializers.string).withBootstrapServers(bootstrap).withKafkaLogLevel('warn');
   const thresholds = documents.map((_, i) => Math.floor((i * records) / documents.length));
-  const modelRecord = (i: number): ProducerRecord<string, string> => ({ topic: KAFKA_TOPICS.models, key: documents[i]!.name, value: documents[i]!.text });
+  const modelRecord = (i: number): ProducerRecord<string, string> => ({ topic: topics.models, key: documents[i]!.name, value: documents[i]!.text });
   // Models due at or after the last record (none with the default thresholds, all of them with 0 records).
   const trailing = Source.from(thresholds.flatMap((t, i) => (t >= records ? [modelRecord(i)] : [])));
   const data = sensorRecords({ seed, count: records, ...(rate === undefined ? {} : { rate }) }).statefulMap(
@@ -51,7 +54,7 @@ export async function publishToKafka(options: PublishOptions): Promise<PublishRe
     (state, record): [{ index: number }, ProducerRecord<string, string>[]] => {
       const due = thresholds.flatMap((t, i) => (t === state.index ? [modelRecord(i)] : []));
       state.index++;
-      return [state, [...due, { topic: KAFKA_TOPICS.data, key: record.deviceId, value: JSON.stringify(record) }]];
+      return [state, [...due, { topic: topics.data, key: record.deviceId, value: JSON.stringify(record) }]];
     },
   );
   await data

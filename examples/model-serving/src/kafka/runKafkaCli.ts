@@ -1,7 +1,7 @@
 import { UsageError } from '../cli/parseCliArgs.js';
 import type { CliIo } from '../cli/runCli.js';
 import { formatCount } from '../pipeline/format.js';
-import { KAFKA_TOPICS } from './kafkaTopics.js';
+import { kafkaTopicNames } from './kafkaTopics.js';
 import { KAFKA_USAGE, parseKafkaServiceArgs, parsePublishArgs } from './parseKafkaArgs.js';
 import { publishToKafka } from './publishToKafka.js';
 import { startKafkaService } from './startKafkaService.js';
@@ -25,8 +25,9 @@ export async function runKafkaCli(argv: readonly string[], io: CliIo): Promise<n
   } catch (e) {
     return usageError(e, io);
   }
-  const { bootstrap, group, partitions, sessionTimeoutMs, clientId } = options;
-  io.out(`model-serving (kafka): ${KAFKA_TOPICS.data} → ${KAFKA_TOPICS.scored}, models from ${KAFKA_TOPICS.models}, group ${group}, brokers ${bootstrap}`);
+  const { bootstrap, group, partitions, sessionTimeoutMs, clientId, topicPrefix } = options;
+  const topics = kafkaTopicNames(topicPrefix);
+  io.out(`model-serving (kafka): ${topics.data} → ${topics.scored}, models from ${topics.models}, group ${group}, brokers ${bootstrap}`);
   let run;
   try {
     run = await startKafkaService({
@@ -34,6 +35,7 @@ export async function runKafkaCli(argv: readonly string[], io: CliIo): Promise<n
       group,
       partitions,
       sessionTimeoutMs,
+      topicPrefix,
       ...(clientId === undefined ? {} : { clientId }),
       print: io.out,
       logger: io.logger,
@@ -69,13 +71,14 @@ export async function runPublishCli(argv: readonly string[], io: CliIo): Promise
   } catch (e) {
     return usageError(e, io);
   }
-  const { bootstrap, records, seed, rate, models, partitions } = options;
+  const { bootstrap, records, seed, rate, models, partitions, topicPrefix } = options;
+  const topics = kafkaTopicNames(topicPrefix);
   io.out(
     `model-serving publish: ${formatCount(records)} records (seed ${seed}, ${rate === undefined ? 'as fast as Kafka takes them' : `${formatCount(rate)} records/s`}) ` +
-      `to ${KAFKA_TOPICS.data}${models ? `, the shipped models to ${KAFKA_TOPICS.models}` : ''} at ${bootstrap}`,
+      `to ${topics.data}${models ? `, the shipped models to ${topics.models}` : ''} at ${bootstrap}`,
   );
   try {
-    const sent = await publishToKafka({ bootstrap, records, seed, models, partitions, ...(rate === undefined ? {} : { rate }) });
+    const sent = await publishToKafka({ bootstrap, records, seed, models, partitions, topicPrefix, ...(rate === undefined ? {} : { rate }) });
     io.out(`published ${formatCount(sent.records)} records and ${sent.models} models`);
     return 0;
   } catch (e) {

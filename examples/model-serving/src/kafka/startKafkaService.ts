@@ -20,7 +20,7 @@ import { parseSensorRecord } from '../domain/parseSensorRecord.js';
 import type { SensorRecord } from '../domain/SensorRecord.js';
 import { summaryTable } from '../pipeline/summaryTable.js';
 import type { ScoringState, ScoringStats } from '../scoring/ScoringState.js';
-import { DEFAULT_PARTITIONS, ensureKafkaTopics, KAFKA_TOPICS } from './kafkaTopics.js';
+import { DEFAULT_PARTITIONS, ensureKafkaTopics, kafkaTopicNames } from './kafkaTopics.js';
 import { KafkaProgressReporter } from './KafkaProgressReporter.js';
 import { scoringWithContext } from './scoringWithContext.js';
 
@@ -32,6 +32,8 @@ export interface KafkaServiceOptions {
   readonly bootstrap: string;
   /** Consumer group of the instances that share `sensor-data` (default `model-serving`). */
   readonly group?: string;
+  /** Put in front of the topic names (`sensor-data` → `<prefix>sensor-data`, …); default none. */
+  readonly topicPrefix?: string;
   /** Partitions of the topics this service creates when they are missing (default 6). */
   readonly partitions?: number;
   /** Kafka client id of this instance, shown by the group's description (default `model-serving-<pid>`). */
@@ -99,9 +101,11 @@ export async function startKafkaService(options: KafkaServiceOptions): Promise<K
     print = console.log,
     logger = console,
     progressIntervalMs = 1000,
+    topicPrefix = '',
   } = options;
+  const topics = kafkaTopicNames(topicPrefix);
   const materializer = options.materializer ?? Materializer.default;
-  await ensureKafkaTopics(bootstrap, partitions);
+  await ensureKafkaTopics(bootstrap, partitions, topics);
 
   const baseConsumer = ConsumerSettings.create(Deserializers.string, Deserializers.buffer)
     .withBootstrapServers(bootstrap)
@@ -114,12 +118,12 @@ export async function startKafkaService(options: KafkaServiceOptions): Promise<K
     .withSessionTimeout(sessionTimeoutMs)
     .withHeartbeatInterval(Math.max(100, Math.floor(sessionTimeoutMs / 10)))
     .withFetchMaxWait(100);
-  const modelPartitions = await partitionsOf(baseConsumer, KAFKA_TOPICS.models);
+  const modelPartitions = await partitionsOf(baseConsumer, topics.models);
   // No group for the models: every instance reads every model document from the start, so that it
   // scores with the latest one however late it joins.
   const models = Consumer.plainSource(
     baseConsumer.withFetchMaxWait(100),
-    Subscriptions.assignmentWithOffset(...modelPartitions.map((partition) => ({ topic: KAFKA_TOPICS.models, partition, offset: 0 }))),
+    Subscriptions.assignmentWithOffset(...modelPartitions.map((partition) => ({ topic: topics.models, partition, offset: 0 }))),
   ).map((record) => record.value);
   const producerSettings = ProducerSettings.create(Serializers.string, Serializers.string)
     .withBootstrapServers(bootstrap)
@@ -128,11 +132,11 @@ export async function startKafkaService(options: KafkaServiceOptions): Promise<K
     .withKafkaLogLevel('warn');
   const committerSettings = CommitterSettings.create().withMaxBatch(commitMaxBatch).withMaxInterval(commitIntervalMs);
 
-  const skipped = new BadRecordCounter(logger);
-  const [[control, { models: modelsControl, scoring }], streamCompletion] = Consumer.sourceWithOffsetContext(dataSettings, Subscriptions.topics(KAFKA_TOPICS.data))
+  const skipped = new BadRecordCounter(logger, topics.data);
+  const [[control, { models: modelsControl, scoring }], streamCompletion] = Consumer.sourceWithOffsetContext(dataSettings, Subscriptions.topics(topics.data))
     .collect((record) => skipped.parse(record.value))
     .viaMat(scoringWithContext(models, { logger }), Keep.both)
-    .map((scored) => ProducerMessage.single({ topic: KAFKA_TOPICS.scored, key: scored.record.deviceId, value: JSON.stringify(scored) }))
+    .map((scored) => ProducerMessage.single({ topic: topics.scored, key: scored.record.deviceId, value: JSON.stringify(scored) }))
     .via(Producer.flowWithContext(producerSettings))
     .toMat(Committer.sinkWithOffsetContext(committerSettings), Keep.both)
     .run(materializer);
@@ -189,7 +193,10 @@ class BadRecordCounter {
   private readonly byKind = new Map<BadRecordKind, number>();
   total = 0;
 
-  constructor(private readonly logger: StreamLogger) {}
+  constructor(
+    private readonly logger: StreamLogger,
+    private readonly topic: string,
+  ) {}
 
   /** The record, or `undefined` (and counted) when it is not a valid `SensorRecord`. */
   parse(value: Buffer | null): SensorRecord | undefined {
@@ -200,7 +207,7 @@ class BadRecordCounter {
       const seen = this.byKind.get(e.kind) ?? 0;
       this.byKind.set(e.kind, seen + 1);
       this.total++;
-      if (seen === 0) this.logger.warn(`model-serving (kafka): skipped a bad record of ${KAFKA_TOPICS.data} (${e.kind}): ${e.message}; further ${e.kind} records are counted, not logged`);
+      if (seen === 0) this.logger.warn(`model-serving (kafka): skipped a bad record of ${this.topic} (${e.kind}): ${e.message}; further ${e.kind} records are counted, not logged`);
       return undefined;
     }
   }
