@@ -126,11 +126,23 @@ export async function groupAssignment(group: string, topic: string): Promise<Map
   });
 }
 
+/**
+ * Polls `pred` until it holds. A broker that has just started answers some requests with retriable errors
+ * ("the coordinator is loading"): a throwing `pred` counts as not yet, and the last error is reported on timeout.
+ */
 export async function eventually(what: string, pred: () => boolean | Promise<boolean>, timeoutMs = 60_000, context: () => string = () => ''): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
-    if (await pred()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}${context() ? `\n${context()}` : ''}`);
+    try {
+      if (await pred()) return;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > deadline) {
+      const error = lastError === undefined ? '' : ` (last error: ${lastError instanceof Error ? lastError.message : String(lastError)})`;
+      throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}${error}${context() ? `\n${context()}` : ''}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }
