@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/cli/parseCliArgs.js';
 import { runCli, type CliIo } from '../src/cli/runCli.js';
-import { KAFKA_USAGE, parseKafkaServiceArgs, parsePublishArgs } from '../src/kafka/parseKafkaArgs.js';
+import { KAFKA_USAGE, parseDemoArgs, parseKafkaServiceArgs, parsePublishArgs } from '../src/kafka/parseKafkaArgs.js';
 import { kafkaTopicNames } from '../src/kafka/kafkaTopics.js';
 import { RecordingLogger } from './scoringProbes.js';
 
@@ -43,6 +43,13 @@ describe('the Kafka mode command line', () => {
   it('publish options with their defaults; --rate 0 is as fast as Kafka takes them', () => {
     expect(parsePublishArgs(['--kafka', 'h:1'])).toEqual({ bootstrap: 'h:1', records: 20_000, seed: 42, rate: 5000, models: true, partitions: 6, topicPrefix: '' });
     expect(parsePublishArgs(['--kafka', 'h:1', '--records', '0', '--rate', '0', '--seed', '-3', '--no-models'])).toMatchObject({ records: 0, rate: undefined, seed: -3, models: false });
+  });
+
+  it('demo options with their defaults', () => {
+    expect(parseDemoArgs([])).toEqual({ records: 20_000, rate: 5000, seed: 42 });
+    expect(parseDemoArgs(['--records=300', '--rate', '100', '--seed', '9'])).toEqual({ records: 300, rate: 100, seed: 9 });
+    expect(refused(() => parseDemoArgs(['--kafka', 'h:1']))).toBe('unknown option --kafka (with demo:kafka)');
+    expect(refused(() => parseDemoArgs(['--rate', '0']))).toBe('--rate must be a positive integer, got "0"');
   });
 
   it('refuses bad command lines, naming the option and what arrived', () => {

@@ -49,6 +49,23 @@ after i/3 of the records, then exits.
 
   -h, --help               show this help`;
 
+/** `npm run demo:kafka`: the Kafka mode on the project's own broker. */
+export interface DemoCliOptions {
+  readonly records: number;
+  readonly rate: number;
+  readonly seed: number;
+}
+
+export const KAFKA_DEMO_USAGE = `usage: npm run demo:kafka -w examples/model-serving [-- options]
+
+Starts the project's own Kafka broker (infra/kafka: Java 17; the jars are downloaded on the first run),
+runs the scoring service on it, publishes generated records and the three shipped models, waits until
+every offset is committed, prints the summary and stops everything.
+  --records <n>   records to publish (default ${DEFAULT_RECORDS.toLocaleString('en-US')})
+  --rate <n>      records per second (default ${DEFAULT_RATE.toLocaleString('en-US')})
+  --seed <n>      generator seed (default ${DEFAULT_SEED})
+  -h, --help      show this help`;
+
 type Flag = { readonly kind: 'value'; readonly parse: (raw: string, flag: string) => string | number } | { readonly kind: 'switch' };
 
 const BOOTSTRAP = /^[^\s:,]+:\d{1,5}(,[^\s:,]+:\d{1,5})*$/;
@@ -90,6 +107,22 @@ const PUBLISH_FLAGS: Readonly<Record<string, Flag>> = {
   '--partitions': { kind: 'value', parse: int(1) },
   '--topic-prefix': { kind: 'value', parse: topicPrefix },
 };
+
+const DEMO_FLAGS: Readonly<Record<string, Flag>> = {
+  '--records': { kind: 'value', parse: int(1) },
+  '--rate': { kind: 'value', parse: int(1) },
+  '--seed': { kind: 'value', parse: int(Number.MIN_SAFE_INTEGER) },
+};
+
+/** Parses the options of `demo:kafka` (`--help` is handled before); throws `UsageError`. */
+export function parseDemoArgs(argv: readonly string[]): DemoCliOptions {
+  const { values } = parseFlags(argv, DEMO_FLAGS, 'demo:kafka');
+  return {
+    records: (values.get('--records') as number | undefined) ?? DEFAULT_RECORDS,
+    rate: (values.get('--rate') as number | undefined) ?? DEFAULT_RATE,
+    seed: (values.get('--seed') as number | undefined) ?? DEFAULT_SEED,
+  };
+}
 
 /** Parses the options of the Kafka mode (`argv` without node and the script; `--help` is handled before); throws `UsageError`. */
 export function parseKafkaServiceArgs(argv: readonly string[]): KafkaServiceCliOptions {
