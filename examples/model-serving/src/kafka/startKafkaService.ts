@@ -13,7 +13,6 @@ import {
   Serializers,
   Subscriptions,
   type ConsumerMetrics,
-  type Control,
 } from '@tributary/kafka';
 import { BadRecordError, type BadRecordKind } from '../domain/BadRecordError.js';
 import { parseSensorRecord } from '../domain/parseSensorRecord.js';
@@ -150,7 +149,8 @@ export async function startKafkaService(options: KafkaServiceOptions): Promise<K
 
   const done = streamCompletion.then(
     async () => {
-      await closeModels(modelsControl);
+      // The scoring stage cancelled the model source when the data ended; wait until both consumers closed.
+      await Promise.all([draining.shutdown(), modelsControl.shutdown()]);
       progress.stop();
       const elapsedMs = scheduler.now() - startedAt;
       const final = stats();
@@ -160,7 +160,7 @@ export async function startKafkaService(options: KafkaServiceOptions): Promise<K
     },
     async (error: unknown) => {
       progress.stop();
-      await Promise.all([draining.shutdown(), closeModels(modelsControl)]);
+      await Promise.all([draining.shutdown(), modelsControl.shutdown()]);
       throw error;
     },
   );
@@ -181,11 +181,6 @@ async function partitionsOf(settings: ConsumerSettings<unknown, unknown>, topic:
   } finally {
     await metadata.close();
   }
-}
-
-/** The model source ends when the scoring stage cancels it; this waits until its consumer has closed. */
-async function closeModels(control: Control): Promise<void> {
-  await control.shutdown();
 }
 
 /** Parses records before the scoring stage; counts and logs (once per kind) those that are not valid. */
