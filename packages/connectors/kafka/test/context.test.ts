@@ -54,7 +54,7 @@ describe('context variants', () => {
     const control = Consumer.sourceWithOffsetContext(stringConsumer(group), Subscriptions.topics(input))
       .filter((r) => r.offset % 2 === 0) // filtered records: their offsets are covered by later commits
       .map((r) => ProducerMessage.single<string | null, string | null>({ topic: output, value: r.value }))
-      .toMat(Producer.committableSinkWithOffsetContext(stringProducer(), CommitterSettings.create().withMaxBatch(100)), DrainingControl.create)
+      .toMat(Producer.committableSinkWithOffsetContext(stringProducer(), CommitterSettings.create().withMaxBatch(100).withMaxInterval(100)), DrainingControl.create)
       .run();
     const ends = await endOffsets(input);
     await eventually('committed up to the last even offset of each partition', async () => {
