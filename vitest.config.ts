@@ -3,10 +3,10 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
-// The Kafka connector's tests and the model-serving example's Kafka-mode tests run against a real broker,
-// started once by their own global setup; they are a project of their own so that the broker is started
-// only when they run.
-const kafkaTests = ['packages/connectors/kafka/test/**/*.test.ts', 'examples/model-serving/test/kafka*.test.ts'];
+// The Kafka connector's tests run against a real broker, started once by their own global setup; they are
+// a project of their own so that the broker is started only when they run. So are the model-serving
+// example's Kafka-mode tests (examples/model-serving/test/kafka*.test.ts).
+const kafkaTests = '{packages/connectors/kafka/test/**/*.test.ts,examples/model-serving/test/kafka*.test.ts}';
 
 export default defineConfig({
   resolve: {
@@ -34,14 +34,14 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/test/**/*.test.ts', 'packages/connectors/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...kafkaTests],
+          exclude: [...configDefaults.exclude, kafkaTests],
         },
       },
       {
         extends: true,
         test: {
           name: 'kafka',
-          include: kafkaTests,
+          include: [kafkaTests],
           globalSetup: ['packages/connectors/kafka/test/globalSetup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
