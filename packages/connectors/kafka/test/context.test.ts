@@ -3,7 +3,7 @@
  * → `Committer.sinkWithOffsetContext` (commit after produce, no offsets threaded by hand), with
  * `Producer.committableSinkWithOffsetContext` and `Committer.flowWithOffsetContext`; and the transactional
  * trio `Transactional.sourceWithOffsetContext` → `flowWithOffsetContext` / `sinkWithOffsetContext`, read
- * back `read_committed`.
+ * back `read_committed`; `Consumer.sourceWithOffsetTuples` (the pairs as a plain `Source`); bad input.
  */
 import { describe, expect, it } from 'vitest';
 import { Keep, Materializer, Sink, Source, SourceWithContext } from '@tributary/core';
@@ -96,6 +96,19 @@ describe('context variants', () => {
       expect(out.length).toBe(N);
       expect(new Set(out.map((r) => r.value)).size).toBe(N);
     }
+  });
+
+  it('Consumer.sourceWithOffsetTuples: the same records and offsets as [record, offset] pairs of a plain Source', async () => {
+    const input = await createTopic(unique('ctx-tuples'), 1);
+    await produce(input, Array.from({ length: 10 }, (_, i) => `v${i}`));
+    const [control, pairs] = Consumer.sourceWithOffsetTuples(stringConsumer(unique('ctx-tuples-group')), Subscriptions.topics(input))
+      .take(10)
+      .toMat(Sink.seq(), Keep.both)
+      .run();
+    const got = await pairs;
+    expect(got.map(([record]) => record.value)).toEqual(Array.from({ length: 10 }, (_, i) => `v${i}`));
+    expect(got.every(([record, offset]) => offset.partitionOffset.offset === record.offset && offset.partitionOffset.key.topic === input)).toBe(true);
+    await control.isShutdown;
   });
 
   it('bad input: each context factory names itself; a non-envelope fails the stream naming what arrived', async () => {
