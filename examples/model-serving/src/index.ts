@@ -41,3 +41,18 @@ export { summaryTable } from './pipeline/summaryTable.js';
 export { ProgressReporter } from './pipeline/ProgressReporter.js';
 export { parseCliArgs, UsageError, USAGE, type CliOptions } from './cli/parseCliArgs.js';
 export { runCli, type CliIo } from './cli/runCli.js';
+
+// ── Kafka mode ──
+export { KAFKA_TOPICS, DEFAULT_PARTITIONS, kafkaTopicNames, ensureKafkaTopics, type KafkaTopicNames } from './kafka/kafkaTopics.js';
+export { scoringWithContext, type ScoringWithContextMat } from './kafka/scoringWithContext.js';
+export {
+  startKafkaService,
+  DEFAULT_GROUP,
+  DEFAULT_SESSION_TIMEOUT_MS,
+  type KafkaServiceOptions,
+  type KafkaServiceRun,
+  type KafkaServiceSummary,
+} from './kafka/startKafkaService.js';
+export { publishToKafka, type PublishOptions, type PublishResult } from './kafka/publishToKafka.js';
+export { parseKafkaServiceArgs, parsePublishArgs, KAFKA_USAGE, type KafkaServiceCliOptions, type PublishCliOptions } from './kafka/parseKafkaArgs.js';
+export { runKafkaCli, runPublishCli } from './kafka/runKafkaCli.js';

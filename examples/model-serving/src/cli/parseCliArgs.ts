@@ -35,7 +35,9 @@ options:
   --rate <n>      records per second (default ${DEFAULT_RATE.toLocaleString('en-US')}; e.g. 1000000 for as fast as it goes)
   --seed <n>      seed of the record generator: the same seed, the same records (default ${DEFAULT_SEED})
   --serve         keep generating after --records until Ctrl-C, then drain and print the summary
-  -h, --help      show this help`;
+  -h, --help      show this help
+
+Kafka mode: --kafka <bootstrap> [options], and the publish command; --kafka --help lists their options.`;
 
 type Flag = { readonly kind: 'value'; readonly parse: (raw: string, flag: string) => number } | { readonly kind: 'switch' };
 
