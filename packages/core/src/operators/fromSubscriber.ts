@@ -33,6 +33,7 @@ export class FromSubscriberSink<T> extends SinkStage<T, undefined> {
 class FromSubscriberLogic<T> extends GraphStageLogic implements InHandler {
   private readonly subscription: BoundarySubscription<T>;
   private terminated = false;
+  private failureDelivered = false;
 
   private readonly in: Inlet<T>;
 
@@ -116,11 +117,17 @@ class FromSubscriberLogic<T> extends GraphStageLogic implements InHandler {
     this.failWith(error);
   }
 
+  /** @internal The subscriber's `onError` is where the stream's failure is looked at: not logged again. */
+  _failureObserved(): boolean {
+    return this.failureDelivered;
+  }
+
   private failWith(error: unknown): void {
     const subscriber = this.subscription.subscriber;
     this.terminated = true;
     this.subscription.subscriber = null;
     if (subscriber !== null) {
+      this.failureDelivered = true;
       try {
         subscriber.onError(error);
       } catch (e) {
