@@ -6,7 +6,7 @@
  * The completion promise always rejects with the very error. Handled failures are not logged.
  */
 import { describe, expect, it } from 'vitest';
-import { Flow, Keep, Materializer, RestartSettings, RestartSink, Sink, Source } from '@tributary/core';
+import { Flow, Keep, Materializer, RestartSettings, RestartSink, Sink, Source, StreamConverters } from '@tributary/core';
 import { GraphStage, GraphStageLogic, GraphStageWithMaterializedValue, type InHandler, Inlet, type OutHandler, Outlet, FlowShape, SinkShape, type Attributes } from '@tributary/core/stage';
 import { TestSink, VirtualScheduler } from '@tributary/testkit';
 import { boom, eventually } from './operators/harness.js';
@@ -235,6 +235,33 @@ describe('failures the program observes are not logged', () => {
     Source.failed<number>(boom('discarded')).runWith(Sink.fromGraph(new FirstOrFail()), mat);
     await settled(mat);
     expect(entries.map((x) => (x.error as Error).message)).toEqual(['discarded']);
+  });
+
+  it('a subscriber that gets onError (Sink.fromSubscriber, Sink.asPublisher)', async () => {
+    const { mat, entries } = recording();
+    const errors: unknown[] = [];
+    const subscriber = {
+      onSubscribe: (s: { request(n: number): void }) => s.request(10),
+      onNext: () => {},
+      onError: (e: unknown) => errors.push(e),
+      onComplete: () => {},
+    };
+    Source.failed<number>(boom('a')).runWith(Sink.fromSubscriber(subscriber), mat);
+    Source.failed<number>(boom('b')).runWith(Sink.asPublisher(false), mat).subscribe(subscriber);
+    await settled(mat);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['a', 'b']);
+    expect(entries).toEqual([]);
+  });
+
+  it("a Readable with an 'error' listener, and a web stream the consumer cancelled with a reason", async () => {
+    const { mat, entries } = recording();
+    const readable = Source.failed<number>(boom()).runWith(StreamConverters.asReadable({ objectMode: true }), mat);
+    const seen = new Promise((resolve) => readable.on('error', resolve));
+    expect(await seen).toBeInstanceOf(Error);
+    const web = Source.repeat(1).runWith(StreamConverters.asReadableStream<number>(), mat);
+    await web.cancel('not interested');
+    await settled(mat);
+    expect(entries).toEqual([]);
   });
 
   it('a promise only observed after the check ran was not observed in time: logged, as Node reports a late-caught rejection', async () => {

@@ -94,7 +94,7 @@ describe('illegal stage usage names the stage and the port', () => {
         })(this.shape);
       }
     }
-    const probe = TestSource.probe<number>().to(Sink.fromGraph(new Grabby())).run();
+    const probe = TestSource.probe<number>().to(Sink.fromGraph(new Grabby())).run(new Materializer({ logger: null })); // the failure is expected
     const cause = (await probe.expectCancellation()) as Error;
     expect(cause.message).toBe('Cannot grab element from port Grabby.Grabby.in when data have not yet arrived');
   });
@@ -117,7 +117,7 @@ describe('illegal stage usage names the stage and the port', () => {
         })(this.shape);
       }
     }
-    const probe = TestSource.probe<number>().to(Sink.fromGraph(new PullTwice()).named('puller')).run();
+    const probe = TestSource.probe<number>().to(Sink.fromGraph(new PullTwice()).named('puller')).run(new Materializer({ logger: null })); // the failure is expected
     const cause = (await probe.expectCancellation()) as Error;
     expect(cause.message).toBe('Cannot pull port puller.PullTwice.in twice');
   });

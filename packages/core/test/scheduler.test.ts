@@ -83,7 +83,8 @@ describe('SystemScheduler: long delays', () => {
     down.cancel();
     await sleep(QUIET_MS);
     expect(mat.runningIslands).toBe(0);
-    expect(timeouts()).toBe(before);
+    // At most as many as before: a timer of the test runner's that was pending at the start may have fired since.
+    expect(timeouts()).toBeLessThanOrEqual(before);
     mat.shutdown();
   });
 });

@@ -68,6 +68,7 @@ class FromSubscriberLogic<T> extends GraphStageLogic implements InHandler {
     if (!s.takeDemand()) {
       const error = invalidDemandError(Name, s.invalidRequest);
       this.terminated = true;
+      this.failureDelivered = true;
       s.subscriber = null;
       try {
         subscriber.onError(error);
