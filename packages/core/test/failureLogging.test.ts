@@ -115,6 +115,39 @@ describe('failures nobody observed', () => {
     ]);
   });
 
+  it('a custom sink that materializes no promise cannot tell: its failure is logged at once, while it travels', async () => {
+    const { mat, entries } = recording();
+    const e = boom();
+    const seenWhileFailing: number[] = [];
+    class Recorder extends GraphStage<SinkShape<number>> {
+      readonly in = new Inlet<number>('Recorder.in');
+      readonly shape = new SinkShape(this.in);
+      createLogic(): GraphStageLogic {
+        const inlet = this.in;
+        return new (class extends GraphStageLogic implements InHandler {
+          constructor(shape: SinkShape<number>) {
+            super(shape);
+            this.setHandler(inlet, this);
+          }
+          override preStart(): void {
+            this.pull(inlet);
+          }
+          onPush(): void {
+            this.pull(inlet);
+          }
+          onUpstreamFailure(error: unknown): void {
+            this.failStage(error);
+            seenWhileFailing.push(entries.length); // the log line is already there
+          }
+        })(this.shape);
+      }
+    }
+    Source.failed<number>(e).named('origin').runWith(Sink.fromGraph(new Recorder()), mat);
+    await settled(mat);
+    expect(seenWhileFailing).toEqual([1]);
+    expect(entries.map((x) => x.message.replace(/stream \d+/, 'stream #'))).toEqual(['stream # failed in stage "origin" and reached sink "Recorder"; nothing awaited or caught the failure']);
+  });
+
   it('each stream logs its own failure', async () => {
     const { mat, entries } = recording();
     Source.failed(boom('a')).runWith(Sink.ignore(), mat);

@@ -14,7 +14,10 @@
  * that failed meanwhile whether its failure was observed (`ObservedPromise`, `_failureObserved`). If
  * none was, the log names the stage where the error started — the first stage of the stream that
  * failed with that error object, wherever the failure travelled afterwards (across islands too) — and
- * the sink it reached. This is the rule Node applies to rejected promises, so a failure is reported
+ * the sink it reached. A sink that cannot tell (a custom sink whose materialized value is not a
+ * promise) is taken as unobserved and reported at once, without waiting for the turn: the logger is
+ * then called while the failure is still travelling, which stages may rely on to learn where the
+ * failure started. This is the rule Node applies to rejected promises, so a failure is reported
  * once, by one of the two, and a failure the program catches is not reported at all. Sinks inside
  * sub-fused substreams and the halves of async boundaries do not count as "the end of the stream":
  * their parent stage or their other half carries the failure on.
@@ -121,6 +124,13 @@ export class RunningStream implements InterpreterHooks {
     this.origins = null;
     if (this.owner.logger === null) {
       this.failureReported = true;
+      return;
+    }
+    if (!this.witnesses.has(logic)) {
+      // A sink that cannot tell whether anyone saw its failure (a custom sink that materializes no
+      // promise): report it at once, while the failure is still travelling (stages may rely on that).
+      this.failureReported = true;
+      this.reportUnobserved(origin, logic.stageName, error);
       return;
     }
     const failedSinks = (this.failedSinks = [logic]);
