@@ -176,7 +176,7 @@ describe('FileTailSource.lines', () => {
       .toMat(Sink.foreach((line: string) => void seen.push(line)), Keep.both)
       .run();
     await eventually(() => seen.length === 2, () => `the two complete lines (so far ${JSON.stringify(seen)})`);
-    expect(openDescriptorsUnder(tmp.path)).toHaveLength(1);
+    await eventually(() => openDescriptorsUnder(tmp.path).length === 1, () => 'the tail to hold the file open');
     killSwitch.shutdown();
     await done;
     expect(seen).toEqual(['x', 'y']); // the unfinished line is not emitted
