@@ -4,8 +4,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 // The Kafka connector's tests run against a real broker, started once by their own global setup; they are
-// a project of their own so that the broker is started only when they run.
-const kafkaTests = 'packages/connectors/kafka/test/**/*.test.ts';
+// a project of their own so that the broker is started only when they run. So are the model-serving
+// example's Kafka-mode tests (examples/model-serving/test/kafka*.test.ts).
+const kafkaTests = '{packages/connectors/kafka/test/**/*.test.ts,examples/model-serving/test/kafka*.test.ts}';
 
 export default defineConfig({
   resolve: {
@@ -33,7 +34,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/test/**/*.test.ts', 'packages/connectors/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+          include: ['packages/*/test/**/*.test.ts', 'packages/connectors/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'docs/test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, kafkaTests],
         },
       },

@@ -49,3 +49,18 @@ export { scoredEventStream, LIVE_SUBSCRIBER_BACKLOG, type LiveScoredItem } from 
 export { IngestRouter, INGEST_PARALLELISM, type IngestReply } from './ingest/IngestRouter.js';
 export { workerScoringGraph, type WorkerScoringMat } from './workers/workerScoringGraph.js';
 export type { ScoringMessage } from './workers/ScoringMessage.js';
+
+// ── Kafka mode ──
+export { KAFKA_TOPICS, DEFAULT_PARTITIONS, kafkaTopicNames, ensureKafkaTopics, type KafkaTopicNames } from './kafka/kafkaTopics.js';
+export { scoringWithContext, type ScoringWithContextMat } from './kafka/scoringWithContext.js';
+export {
+  startKafkaService,
+  DEFAULT_GROUP,
+  DEFAULT_SESSION_TIMEOUT_MS,
+  type KafkaServiceOptions,
+  type KafkaServiceRun,
+  type KafkaServiceSummary,
+} from './kafka/startKafkaService.js';
+export { publishToKafka, type PublishOptions, type PublishResult } from './kafka/publishToKafka.js';
+export { parseKafkaServiceArgs, parsePublishArgs, KAFKA_USAGE, type KafkaServiceCliOptions, type PublishCliOptions } from './kafka/parseKafkaArgs.js';
+export { runKafkaCli, runPublishCli } from './kafka/runKafkaCli.js';

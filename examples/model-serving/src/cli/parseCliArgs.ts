@@ -50,7 +50,9 @@ options:
   --ingest <how>  direct ingest instead of the generator: clients send records and get them back scored,
                   "http": POST /score with NDJSON (streamed reply), "ws": ws://…/score messages;
                   all shipped models are dropped at the start; serves until Ctrl-C
-  -h, --help      show this help`;
+  -h, --help      show this help
+
+Kafka mode: --kafka <bootstrap> [options], and the publish command; --kafka --help lists their options.`;
 
 type Flag = { readonly kind: 'value'; readonly parse: (raw: string, flag: string) => number | string } | { readonly kind: 'switch' };
 

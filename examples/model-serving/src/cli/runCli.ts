@@ -1,6 +1,7 @@
 import type { StreamLogger } from '@tributary/core';
 import { startEmbedded, type EmbeddedOptions, type EmbeddedRun } from '../pipeline/runEmbedded.js';
 import { DEFAULT_PORT, parseCliArgs, UsageError, USAGE } from './parseCliArgs.js';
+import { isKafkaServiceCommand, runKafkaCli, runPublishCli } from '../kafka/runKafkaCli.js';
 
 const ENDPOINTS_HOST = '127.0.0.1';
 
@@ -34,6 +35,8 @@ export interface CliIo {
  * Resolves with the exit code: 0 after the summary, 2 on a bad command line, 1 if the stream failed.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'publish') return runPublishCli(argv.slice(1), io);
+  if (isKafkaServiceCommand(argv)) return runKafkaCli(argv, io);
   let options;
   try {
     options = parseCliArgs(argv);
