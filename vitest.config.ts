@@ -4,8 +4,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 // The Kafka connector's tests run against a real broker, started once by their own global setup; they are
-// a project of their own so that the broker is started only when they run.
-const kafkaTests = 'packages/connectors/kafka/test/**/*.test.ts';
+// a project of their own so that the broker is started only when they run. So are the model-serving
+// example's Kafka-mode tests (examples/model-serving/test/kafka*.test.ts).
+const kafkaTests = '{packages/connectors/kafka/test/**/*.test.ts,examples/model-serving/test/kafka*.test.ts}';
 
 export default defineConfig({
   resolve: {
@@ -19,6 +20,7 @@ export default defineConfig({
       { find: /^@tributary\/kafka$/, replacement: src('./packages/connectors/kafka/src/index.ts') },
       { find: /^@tributary\/file$/, replacement: src('./packages/connectors/file/src/index.ts') },
       { find: /^@tributary\/http$/, replacement: src('./packages/connectors/http/src/index.ts') },
+      { find: /^@tributary\/ws$/, replacement: src('./packages/connectors/ws/src/index.ts') },
       { find: /^@tributary\/worker$/, replacement: src('./packages/worker/src/index.ts') },
       { find: /^@tributary\/inspect$/, replacement: src('./packages/inspect/src/index.ts') },
     ],
@@ -33,7 +35,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/test/**/*.test.ts', 'packages/connectors/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+          include: ['packages/*/test/**/*.test.ts', 'packages/connectors/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'docs/test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, kafkaTests],
         },
       },

@@ -44,6 +44,8 @@ export interface Scenario {
   /** Also record the peak heapUsed above the post-GC level during each run (see {@link sampleHeap}). */
   readonly measureHeap?: boolean;
   readonly contenders: readonly Contender[];
+  /** Figures the timing table does not show (latency percentiles, say), printed after it. */
+  readonly report?: () => string;
 }
 
 export interface HarnessOptions {

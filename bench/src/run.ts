@@ -19,8 +19,12 @@ import { graphScenarios } from './scenarios/graph.bench.js';
 import { lines } from './scenarios/lines.bench.js';
 import { gzip } from './scenarios/gzip.bench.js';
 import { fileDefaultBytes, fileScenarios } from './scenarios/file.bench.js';
+import { fileLines } from './scenarios/fileLines.bench.js';
 import { httpScenarios } from './scenarios/http.bench.js';
 import { workerCpu, workerPerElement, workerThroughput } from './scenarios/worker.bench.js';
+import { modelServingModes, modelServingWorkers } from './scenarios/modelServing.bench.js';
+import { wsScenarios } from './scenarios/ws.bench.js';
+import { modelServingKafka } from './scenarios/modelServingKafka.bench.js';
 
 /** Every scenario, by name, with its default element count. To add one: write scenarios/x.bench.ts and list it here. */
 const scenarios: Readonly<Record<string, (elements: number) => Scenario>> = {
@@ -31,8 +35,12 @@ const scenarios: Readonly<Record<string, (elements: number) => Scenario>> = {
   lines: (n) => lines(n), gzip: (n) => gzip(n), // N = bytes of input
   ...kafkaScenarios, // starts its own Kafka broker (needs Java + Maven)
   ...fileScenarios, // fileRead, fileRead64k, fileReadDefaults, fileWrite, fileWrite8k: N is a number of bytes
+  fileLines: (n) => fileLines(n), // N = bytes of the log file
   ...httpScenarios, // httpGets, httpServe, httpUpload, httpDownload (servers in child processes)
   workerCpu: (n) => workerCpu(n), workerThroughput: (n) => workerThroughput(n), workerPerElement: (n) => workerPerElement(n), // worker threads (@tributary/worker)
+  modelServingWorkers: (n) => modelServingWorkers(n), modelServingModes: (n) => modelServingModes(n), // the main example (examples/model-serving)
+  ...wsScenarios, // wsEcho (N messages), wsBinary (N MiB): @tributary/ws vs raw ws, in-process server and client
+  modelServingKafka: (n) => modelServingKafka(n), // the model-serving example's Kafka mode vs a raw kafkajs service (its own broker)
 };
 const defaultElements: Readonly<Record<string, number>> = {
   concatMap: 1_000_000, merge: 1_000_000, zip: 100_000,
@@ -42,8 +50,12 @@ const defaultElements: Readonly<Record<string, number>> = {
   lines: 100 * 2 ** 20, gzip: 64 * 2 ** 20,
   httpGets: 10_000, httpServe: 20_000, httpUpload: 1024, httpDownload: 1024, // requests; MiB for the transfers
   workerCpu: 100_000, workerThroughput: 1_000_000, workerPerElement: 100_000,
+  modelServingWorkers: 20_000, modelServingModes: 20_000,
+  wsEcho: 1_000_000, wsBinary: 1024, // messages; MiB
   kafkaConsume1p: 1_000_000, kafkaConsume8p: 1_000_000, kafkaCopy1p: 200_000, kafkaCopy8p: 200_000, // kafkajs produces ~40k records/s here
   ...fileDefaultBytes,
+  fileLines: 100 * 2 ** 20,
+  modelServingKafka: 50_000,
 };
 
 async function main(): Promise<void> {
@@ -73,6 +85,7 @@ async function main(): Promise<void> {
       const result = await runScenario(scenario, options);
       results.push(result);
       console.log(`\n${formatScenario(result, options)}`);
+      if (scenario.report !== undefined) console.log(scenario.report());
       console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
     } catch (error) {
       console.error(`\n## ${name} FAILED\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

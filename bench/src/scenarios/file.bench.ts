@@ -31,7 +31,7 @@ const SampleEvery = 4096;
 let workDir: string | null = null;
 
 /** A temp directory for this process's files, removed when the process exits. */
-function dir(): string {
+export function dir(): string {
   if (workDir === null) {
     const created = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-bench-file-'));
     workDir = created;

@@ -38,7 +38,8 @@ let brokerPromise: Promise<KafkaBroker> | null = null;
 const inputs = new Map<string, Promise<{ name: string; count: number }>>();
 let runs = 0;
 
-function broker(): Promise<KafkaBroker> {
+/** The bench's broker, started on first use (shared by every Kafka scenario). */
+export function broker(): Promise<KafkaBroker> {
   if (brokerPromise === null) {
     brokerPromise = startKafka();
     void brokerPromise.then((b) => {

@@ -36,8 +36,31 @@ export { LatencyHistogram } from './scoring/LatencyHistogram.js';
 // ── Pipeline ──
 export { modelServingGraph, type ModelServingEnds, type ModelServingMat } from './pipeline/modelServingGraph.js';
 export { ModelDropSchedule } from './pipeline/ModelDropSchedule.js';
-export { startEmbedded, type EmbeddedOptions, type EmbeddedRun, type EmbeddedSummary } from './pipeline/runEmbedded.js';
+export { startEmbedded, type EmbeddedOptions, type EmbeddedRun, type EmbeddedSummary, type ModelDelivery, type EndpointAddress } from './pipeline/runEmbedded.js';
+export { WatchedModelsDirectory, type ModelFile } from './pipeline/WatchedModelsDirectory.js';
 export { summaryTable } from './pipeline/summaryTable.js';
 export { ProgressReporter } from './pipeline/ProgressReporter.js';
 export { parseCliArgs, UsageError, USAGE, type CliOptions } from './cli/parseCliArgs.js';
 export { runCli, type CliIo } from './cli/runCli.js';
+
+// ── Endpoints, direct ingest, workers ──
+export { bindModelServingEndpoints, ENDPOINT_ROUTES, MAX_POSTED_MODEL_BYTES, type ModelServingEndpointsOptions, type IngestTransport } from './http/ModelServingEndpoints.js';
+export { scoredEventStream, LIVE_SUBSCRIBER_BACKLOG, type LiveScoredItem } from './http/scoredEventStream.js';
+export { IngestRouter, INGEST_PARALLELISM, type IngestReply } from './ingest/IngestRouter.js';
+export { workerScoringGraph, type WorkerScoringMat } from './workers/workerScoringGraph.js';
+export type { ScoringMessage } from './workers/ScoringMessage.js';
+
+// ── Kafka mode ──
+export { KAFKA_TOPICS, DEFAULT_PARTITIONS, kafkaTopicNames, ensureKafkaTopics, type KafkaTopicNames } from './kafka/kafkaTopics.js';
+export { scoringWithContext, type ScoringWithContextMat } from './kafka/scoringWithContext.js';
+export {
+  startKafkaService,
+  DEFAULT_GROUP,
+  DEFAULT_SESSION_TIMEOUT_MS,
+  type KafkaServiceOptions,
+  type KafkaServiceRun,
+  type KafkaServiceSummary,
+} from './kafka/startKafkaService.js';
+export { publishToKafka, type PublishOptions, type PublishResult } from './kafka/publishToKafka.js';
+export { parseKafkaServiceArgs, parsePublishArgs, KAFKA_USAGE, type KafkaServiceCliOptions, type PublishCliOptions } from './kafka/parseKafkaArgs.js';
+export { runKafkaCli, runPublishCli } from './kafka/runKafkaCli.js';

@@ -3,6 +3,8 @@
  *
  * A stream is a blueprint of stages (Source → Flow → Sink) that is materialized into running stages
  * exchanging elements only on demand.
+ *
+ * @module @tributary/core
  */
 export { Source, type SourceF } from './dsl/Source.js';
 export { Flow, type FlowF } from './dsl/Flow.js';

@@ -94,7 +94,7 @@ describe('illegal stage usage names the stage and the port', () => {
         })(this.shape);
       }
     }
-    const probe = TestSource.probe<number>().to(Sink.fromGraph(new Grabby())).run();
+    const probe = TestSource.probe<number>().to(Sink.fromGraph(new Grabby())).run(new Materializer({ logger: null })); // the failure is expected
     const cause = (await probe.expectCancellation()) as Error;
     expect(cause.message).toBe('Cannot grab element from port Grabby.Grabby.in when data have not yet arrived');
   });
@@ -117,7 +117,7 @@ describe('illegal stage usage names the stage and the port', () => {
         })(this.shape);
       }
     }
-    const probe = TestSource.probe<number>().to(Sink.fromGraph(new PullTwice()).named('puller')).run();
+    const probe = TestSource.probe<number>().to(Sink.fromGraph(new PullTwice()).named('puller')).run(new Materializer({ logger: null })); // the failure is expected
     const cause = (await probe.expectCancellation()) as Error;
     expect(cause.message).toBe('Cannot pull port puller.PullTwice.in twice');
   });
@@ -183,7 +183,23 @@ describe('lifecycle', () => {
     await expect(seq).rejects.toBeInstanceOf(AbruptTerminationException);
     expect(spy.postStops).toBe(1);
     expect(mat.runningIslands).toBe(0);
-    expect(() => Source.single(1).runWith(Sink.seq(), mat)).toThrow(/shut down/);
+  });
+
+  it('a stream run on a shut-down materializer stops as it starts: its result rejects, saying why, and nothing is left running', async () => {
+    const logs: string[] = [];
+    const mat = new Materializer({ logger: (m) => logs.push(m) });
+    mat.shutdown();
+    const spy = new Spy<number>();
+    const seq = Source.single(1).via(spy).runWith(Sink.seq(), mat); // does not throw
+    expect(mat.runningIslands).toBe(0);
+    expect(spy.postStops).toBe(1); // preStart and postStop ran once, as for any stopped stream
+    await expect(seq).rejects.toThrow(new AbruptTerminationException('seq: the stream was stopped before it completed (its materializer was shut down)'));
+    const fused = Source.range(1, 3).map((x) => x).runWith(Sink.seq(), mat);
+    await expect(fused).rejects.toBeInstanceOf(AbruptTerminationException);
+    const probe = Source.repeat(1).async().runWith(TestSink.probe<number>(), mat);
+    expect(await probe.expectError()).toBeInstanceOf(AbruptTerminationException);
+    expect(mat.runningIslands).toBe(0);
+    expect(logs).toEqual([]);
   });
 
   it('islands finish when the stream ends', async () => {

@@ -10,11 +10,20 @@
  * | Source.asSubscriber       | SubscriberBlackboxVerification, SubscriberWhiteboxVerification     |
  * | Flow.toProcessor()        | IdentityProcessorVerification (fanout false and true)             |
  *
+ * ## The 12 skipped tests
+ *
+ * A non-fan-out boundary (`Sink.asPublisher(false)`, `Flow.toProcessor({ fanout: false })`) serves one
+ * subscriber; a second one gets `onSubscribe` + `onError` (rule 1.11 makes multi-subscribe optional).
+ * As in the Java TCK, the tests that need a second subscriber are skipped for them: the 5 `optional_spec111_…`
+ * tests of each, and for the processor also the two required tests that the TCK runs only with
+ * `maxSupportedSubscribers() >= 2`. The fan-out variants run and pass all of them. The last test of
+ * this file checks that exactly these 12 are skipped, so a skip can never hide a regression.
+ *
  * `Source.fromPublisher` creates its subscriber when the stream starts, so the TCK's synchronous
  * `createSubscriber()` cannot get hold of it; it is the same subscriber implementation as
  * `Source.asSubscriber` (subscriberInternals.ts), verified here with both subscriber verifications.
  */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Flow, Keep, Materializer, type Publisher, Sink, Source, type Subscriber } from '@tributary/core';
 import { GraphStage, GraphStageLogic, type InHandler, Inlet, SinkShape } from '@tributary/core/stage';
 import {
@@ -28,6 +37,9 @@ import {
 } from '@tributary/testkit';
 
 const env: TestEnvironmentOptions = { defaultTimeoutMs: 1000, defaultNoSignalsTimeoutMs: 50 };
+/** Every TCK test that skipped itself, as `suite: test`, with the TCK's reason. */
+const skipped = new Map<string, string>();
+const onSkipIn = (suiteName: string) => (test: string, reason: string) => void skipped.set(`${suiteName}: ${test}`, reason);
 // Subscribers of the TCK that throw on purpose would otherwise be logged.
 const mat = new Materializer({ logger: null });
 const failure = (): Error => new Error('TCK: failed publisher');
@@ -43,7 +55,7 @@ for (const fanout of [false, true]) {
       createFailedPublisher: () => Source.failed<number>(failure()).runWith(Sink.asPublisher(fanout), mat),
     },
     { describe, it },
-    { env, suiteName: `PublisherVerification(Sink.asPublisher(${fanout}))` },
+    { env, suiteName: `PublisherVerification(Sink.asPublisher(${fanout}))`, onSkip: onSkipIn(`PublisherVerification(Sink.asPublisher(${fanout}))`) },
   );
 }
 
@@ -62,7 +74,7 @@ publisherVerification<number>(
     createFailedPublisher: () => viaFromSubscriber(() => Source.failed<number>(failure())),
   },
   { describe, it },
-  { env, suiteName: 'PublisherVerification(Sink.fromSubscriber)' },
+  { env, suiteName: 'PublisherVerification(Sink.fromSubscriber)', onSkip: onSkipIn('PublisherVerification(Sink.fromSubscriber)') },
 );
 
 publisherVerification<number>(
@@ -71,7 +83,7 @@ publisherVerification<number>(
     createFailedPublisher: () => viaFromSubscriber(() => Source.fromPublisher<number>(Source.failed<number>(failure()).runWith(Sink.asPublisher(false), mat))),
   },
   { describe, it },
-  { env, suiteName: 'PublisherVerification(Source.fromPublisher → Sink.fromSubscriber)' },
+  { env, suiteName: 'PublisherVerification(Source.fromPublisher → Sink.fromSubscriber)', onSkip: onSkipIn('PublisherVerification(Source.fromPublisher → Sink.fromSubscriber)') },
 );
 
 subscriberBlackboxVerification<number>(
@@ -85,7 +97,7 @@ subscriberBlackboxVerification<number>(
     createElement: (i) => i,
   },
   { describe, it },
-  { env, suiteName: 'SubscriberBlackboxVerification(Source.asSubscriber)' },
+  { env, suiteName: 'SubscriberBlackboxVerification(Source.asSubscriber)', onSkip: onSkipIn('SubscriberBlackboxVerification(Source.asSubscriber)') },
 );
 
 /**
@@ -141,7 +153,7 @@ subscriberWhiteboxVerification<number>(
     createElement: (i) => i,
   },
   { describe, it },
-  { env, suiteName: 'SubscriberWhiteboxVerification(Source.asSubscriber)' },
+  { env, suiteName: 'SubscriberWhiteboxVerification(Source.asSubscriber)', onSkip: onSkipIn('SubscriberWhiteboxVerification(Source.asSubscriber)') },
 );
 
 for (const fanout of [false, true]) {
@@ -153,6 +165,26 @@ for (const fanout of [false, true]) {
       ...(fanout ? {} : { maxSupportedSubscribers: () => 1 }),
     },
     { describe, it },
-    { env, suiteName: `IdentityProcessorVerification(Flow.toProcessor({ fanout: ${fanout} }))` },
+    { env, suiteName: `IdentityProcessorVerification(Flow.toProcessor({ fanout: ${fanout} }))`, onSkip: onSkipIn(`IdentityProcessorVerification(Flow.toProcessor({ fanout: ${fanout} }))`) },
   );
 }
+
+const multiSubscriberTests = [
+  'optional_spec111_maySupportMultiSubscribe',
+  'optional_spec111_registeredSubscribersMustReceiveOnNextOrOnCompleteSignals',
+  'optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingOneByOne',
+  'optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingManyUpfront',
+  'optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingManyUpfrontAndCompleteAsExpected',
+];
+
+describe('the skipped TCK tests', () => {
+  it('are exactly the 12 that need a second subscriber, on the two single-subscriber boundaries', () => {
+    const expected = [
+      ...multiSubscriberTests.map((t) => `PublisherVerification(Sink.asPublisher(false)): ${t}`),
+      ...[...multiSubscriberTests, 'required_spec104_mustCallOnErrorOnAllItsSubscribersIfItEncountersANonRecoverableError', 'required_mustRequestFromUpstreamForElementsThatHaveBeenRequestedLongAgo'].map(
+        (t) => `IdentityProcessorVerification(Flow.toProcessor({ fanout: false })): ${t}`,
+      ),
+    ];
+    expect([...skipped.keys()].sort()).toEqual(expected.sort());
+  });
+});

@@ -5,6 +5,8 @@
  * (`fromObservable`) needs a bounded buffer and an explicit policy for what happens when it is full —
  * there is no silent default. The bridge out (`toObservable`) is cold: every subscription runs the
  * source afresh, and unsubscribing cancels that run.
+ *
+ * @module @tributary/rxjs
  */
 import { BufferOverflowError, Materializer, OverflowStrategy, Sink, Source } from '@tributary/core';
 import {

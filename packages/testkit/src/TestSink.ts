@@ -1,5 +1,5 @@
 import { Sink } from '@tributary/core';
-import { type AsyncCallback, GraphStageLogic, GraphStageWithMaterializedValue, Inlet, SinkShape, type InHandler } from '@tributary/core/stage';
+import { AbruptTerminationException, type AsyncCallback, GraphStageLogic, GraphStageWithMaterializedValue, Inlet, SinkShape, type InHandler } from '@tributary/core/stage';
 import { AssertionFailed, deepEqual, EventQueue, show } from './Expectations.js';
 
 export type SubscriberEvent<T> = { readonly kind: 'next'; readonly value: T } | { readonly kind: 'complete' } | { readonly kind: 'error'; readonly error: unknown };
@@ -123,6 +123,8 @@ class ProbeSinkStage<T> extends GraphStageWithMaterializedValue<SinkShape<T>, Te
 
 class ProbeSinkLogic<T> extends GraphStageLogic implements InHandler {
   private demand = 0;
+  /** Whether the probe saw the end of the stream (or the test cancelled it). */
+  private ended = false;
   constructor(
     private readonly stage: ProbeSinkStage<T>,
     private readonly probe: TestSubscriberProbe<T>,
@@ -134,6 +136,7 @@ class ProbeSinkLogic<T> extends GraphStageLogic implements InHandler {
       this.pullIfDemanded();
     });
     probe._onCancel = this.getAsyncCallback((cause) => {
+      this.ended = true;
       if (!this.isClosed(this.stage.in)) this.cancel(this.stage.in, cause);
     });
   }
@@ -147,12 +150,18 @@ class ProbeSinkLogic<T> extends GraphStageLogic implements InHandler {
     this.pullIfDemanded();
   }
   onUpstreamFinish(): void {
+    this.ended = true;
     this.probe._events.push({ kind: 'complete' });
     this.completeStage();
   }
   onUpstreamFailure(error: unknown): void {
+    this.ended = true;
     this.probe._events.push({ kind: 'error', error });
     this.completeStage();
+  }
+  override postStop(): void {
+    // Stopped from outside (materializer shutdown): the test sees it, as a subscriber would get onError.
+    if (!this.ended) this.probe._events.push({ kind: 'error', error: new AbruptTerminationException(`${this.stageName}: the stream was stopped before it completed (its materializer was shut down)`) });
   }
 }
 

@@ -1,6 +1,8 @@
 /**
  * `@tributary/testkit` — probes for demand-level tests, a virtual-time scheduler, and a port of the
  * Reactive Streams TCK.
+ *
+ * @module @tributary/testkit
  */
 export { TestSink, TestSubscriberProbe, type SubscriberEvent, type ProbeSettings } from './TestSink.js';
 export { TestSource, TestPublisherProbe, type PublisherEvent } from './TestSource.js';

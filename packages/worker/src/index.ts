@@ -1,6 +1,8 @@
 /**
  * `@tributary/worker` — part of a stream on worker threads: a flow that runs as its own island on
  * other cores, back-pressured across the thread boundary.
+ *
+ * @module @tributary/worker
  */
 export { WorkerFlow } from './WorkerFlow.js';
 export type { WorkerFlowOptions, PartitionedWorkerFlowOptions } from './WorkerFlowOptions.js';

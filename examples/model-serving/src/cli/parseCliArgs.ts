@@ -5,6 +5,12 @@ export interface CliOptions {
   readonly rate: number;
   readonly seed: number;
   readonly serve: boolean;
+  /** The endpoints' port; `null`: `DEFAULT_PORT`, or a free one if that is taken. */
+  readonly port: number | null;
+  /** Direct ingest: clients send the records (`POST /score` or `ws://…/score`); `null`: the generator. */
+  readonly ingest: 'http' | 'ws' | null;
+  /** Worker threads to score on; `null`: score in the main thread. */
+  readonly workers: number | null;
   readonly help: boolean;
 }
 
@@ -24,6 +30,8 @@ export const DEFAULT_SEED = 42;
  * model file has been read).
  */
 export const DEFAULT_RATE = 5000;
+/** Where the endpoints listen unless `--port` says otherwise (on 127.0.0.1). */
+export const DEFAULT_PORT = 8080;
 
 export const USAGE = `usage: npm start -w examples/model-serving -- [options]
 
@@ -35,9 +43,18 @@ options:
   --rate <n>      records per second (default ${DEFAULT_RATE.toLocaleString('en-US')}; e.g. 1000000 for as fast as it goes)
   --seed <n>      seed of the record generator: the same seed, the same records (default ${DEFAULT_SEED})
   --serve         keep generating after --records until Ctrl-C, then drain and print the summary
-  -h, --help      show this help`;
+  --port <n>      port of the endpoints on 127.0.0.1 (default ${DEFAULT_PORT}, or a free one if it is taken;
+                  0 = any free port): GET /state, GET /scored (server-sent events),
+                  ws://…/scored (WebSocket), POST /models
+  --workers <n>   score on n worker threads (records partitioned by device, every model to every worker)
+  --ingest <how>  direct ingest instead of the generator: clients send records and get them back scored,
+                  "http": POST /score with NDJSON (streamed reply), "ws": ws://…/score messages;
+                  all shipped models are dropped at the start; serves until Ctrl-C
+  -h, --help      show this help
 
-type Flag = { readonly kind: 'value'; readonly parse: (raw: string, flag: string) => number } | { readonly kind: 'switch' };
+Kafka mode: --kafka <bootstrap> [options], and the publish command; --kafka --help lists their options.`;
+
+type Flag = { readonly kind: 'value'; readonly parse: (raw: string, flag: string) => number | string } | { readonly kind: 'switch' };
 
 const positiveInt = (raw: string, flag: string): number => {
   const n = Number(raw);
@@ -51,17 +68,31 @@ const integer = (raw: string, flag: string): number => {
   return n;
 };
 
+const port = (raw: string, flag: string): number => {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n > 65535) throw new UsageError(`${flag} must be a port number from 0 to 65535, got "${raw}"`);
+  return n;
+};
+
+const ingestTransport = (raw: string, flag: string): string => {
+  if (raw !== 'http' && raw !== 'ws') throw new UsageError(`${flag} must be "http" or "ws", got "${raw}"`);
+  return raw;
+};
+
 const FLAGS: Readonly<Record<string, Flag>> = {
   '--records': { kind: 'value', parse: positiveInt },
   '--rate': { kind: 'value', parse: positiveInt },
   '--seed': { kind: 'value', parse: integer },
   '--serve': { kind: 'switch' },
+  '--port': { kind: 'value', parse: port },
+  '--workers': { kind: 'value', parse: positiveInt },
+  '--ingest': { kind: 'value', parse: ingestTransport },
   '--help': { kind: 'switch' },
 };
 
 /** Parses `argv` (without node and the script); throws `UsageError` on anything it does not know. */
 export function parseCliArgs(argv: readonly string[]): CliOptions {
-  const values = new Map<string, number>();
+  const values = new Map<string, number | string>();
   const switches = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -87,11 +118,27 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     values.set(name, flag.parse(raw, name));
   }
   const serve = switches.has('--serve');
+  const num = (name: string): number | undefined => values.get(name) as number | undefined;
+  const ingest = (values.get('--ingest') as 'http' | 'ws' | undefined) ?? null;
+  if (ingest !== null) {
+    for (const generatorOnly of ['--records', '--rate', '--seed', '--serve', '--workers']) {
+      if (values.has(generatorOnly) || switches.has(generatorOnly)) {
+        throw new UsageError(
+          generatorOnly === '--workers'
+            ? '--workers cannot be combined with --ingest (replies find their connection by the record object, which a worker thread only sees a copy of)'
+            : `${generatorOnly} is for generated records; with --ingest the clients send the records (and the run serves until Ctrl-C)`,
+        );
+      }
+    }
+  }
   return {
-    records: values.get('--records') ?? DEFAULT_RECORDS,
-    rate: values.get('--rate') ?? DEFAULT_RATE,
-    seed: values.get('--seed') ?? DEFAULT_SEED,
+    records: num('--records') ?? DEFAULT_RECORDS,
+    rate: num('--rate') ?? DEFAULT_RATE,
+    seed: num('--seed') ?? DEFAULT_SEED,
     serve,
+    port: num('--port') ?? null,
+    ingest,
+    workers: num('--workers') ?? null,
     help: switches.has('--help'),
   };
 }

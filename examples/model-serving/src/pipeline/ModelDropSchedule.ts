@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Flow, Source } from '@tributary/core';
+import type { WatchedModelsDirectory } from './WatchedModelsDirectory.js';
 
 /** A promise and its resolver. */
 interface Signal {
@@ -20,15 +21,22 @@ const afterThisTurn = (): Promise<void> => new Promise<void>((resolve) => setImm
 /**
  * Delivers a directory of model documents during a run, one after another, at even fractions of the
  * run's records: with three models, the first at the start, the next after a third and after two
- * thirds of the records. `tap()` goes on the data path and counts records; `source()` emits the text
- * of model file i (read from disk at that moment) when the tap reaches its threshold.
+ * thirds of the records. `tap()` goes on the data path and counts records. When the tap reaches
+ * model i's threshold, the model is delivered in one of two ways:
  *
- * The tap holds the record at a threshold until the model has been emitted (the model travels to the
- * scoring stage in the turn it is emitted, the record after it), so each model scores exactly its
- * share of the records however slow the disk or the machine — a run at full speed would otherwise be
- * over before the first file was read. Between thresholds the tap passes records synchronously.
+ * - `dropInto(directory)`: file i is copied into a watched models directory, where the run's
+ *   `DirectoryChangesSource` picks it up; the model path calls `delivered(path)` as it hands the
+ *   document to the scoring stage (the default run);
+ * - `source()`: the text of file i is emitted in-process (tests and benchmarks without a file system
+ *   watcher).
  *
- * One schedule serves one run: the tap and the source share the count.
+ * The tap holds the record at a threshold until the model has been delivered (the model travels to
+ * the scoring stage in the turn it is delivered, the record after it), so each model scores exactly
+ * its share of the records however slow the disk, the watcher or the machine — a run at full speed
+ * would otherwise be over before the first file was read. Between thresholds the tap passes records
+ * synchronously.
+ *
+ * One schedule serves one run: the tap and the delivery share the count.
  */
 export class ModelDropSchedule {
   private counted = 0;
@@ -77,6 +85,67 @@ export class ModelDropSchedule {
       }
       return waitFor === null ? record : waitFor.then(afterThisTurn).then(() => record);
     });
+  }
+
+  /**
+   * Copies each model file into `directory` when it is due (atomically, under its own name), one
+   * after another; resolves after the last, or as soon as `cancel()` was called. Rejects if a copy
+   * fails. The tap goes on once the model path reports the file with `delivered(path)`.
+   */
+  dropInto(directory: WatchedModelsDirectory): { readonly done: Promise<void>; cancel(): void } {
+    let cancelled = false;
+    let wake: () => void = () => {};
+    const cancelledSignal = new Promise<void>((resolve) => (wake = resolve));
+    const done = (async () => {
+      for (let i = 0; i < this.files.length; i++) {
+        await Promise.race([this.dueSignals[i]!.promise, cancelledSignal]);
+        if (cancelled) return;
+        await directory.write(basename(this.files[i]!), await readFile(this.files[i]!));
+      }
+    })();
+    return {
+      done,
+      cancel: () => {
+        cancelled = true;
+        wake();
+      },
+    };
+  }
+
+  /**
+   * Copies every model file into `directory` now, one after another, each once the previous has
+   * reached the scoring stage (`delivered`), so that they are installed in name order and the last
+   * one stays current (the direct-ingest mode, where no record count paces the drops). The tap is not
+   * used. Resolves after the last was delivered, or as soon as `cancel()` was called.
+   */
+  dropAllInOrder(directory: WatchedModelsDirectory): { readonly done: Promise<void>; cancel(): void } {
+    let cancelled = false;
+    let wake: () => void = () => {};
+    const cancelledSignal = new Promise<void>((resolve) => (wake = resolve));
+    const done = (async () => {
+      for (let i = 0; i < this.files.length && !cancelled; i++) {
+        await directory.write(basename(this.files[i]!), await readFile(this.files[i]!));
+        await Promise.race([this.emittedSignals[i]!.promise, cancelledSignal]);
+      }
+    })();
+    return {
+      done,
+      cancel: () => {
+        cancelled = true;
+        wake();
+      },
+    };
+  }
+
+  /**
+   * The model path reports a model file it hands to the scoring stage (by path or name): if it is one
+   * of this schedule's files, the record waiting at its threshold may go on. Other files (models
+   * pushed by hand) are none of the schedule's business.
+   */
+  delivered(path: string): void {
+    const name = basename(path);
+    const i = this.files.findIndex((f) => basename(f) === name);
+    if (i >= 0) this.emittedSignals[i]!.resolve();
   }
 
   /** The model documents as JSON text, each emitted when it is due; completes after the last. */

@@ -66,6 +66,23 @@ export class ScoringStatsCollector implements ScoringState {
     this.overallLatency.record(latencyMs);
   }
 
+  /**
+   * A record scored elsewhere (on a worker thread) by the model `ref`, which must have been installed
+   * here first: with several scorers, records of the previous model may still arrive after a swap.
+   */
+  recordScoredBy(ref: { readonly name: string; readonly version: string }, prediction: 0 | 1, label: 0 | 1 | undefined, latencyMs: number): void {
+    const m = this.perModel.get(`${ref.name}\u0000${ref.version}`);
+    if (m === undefined) throw new Error(`ScoringStatsCollector: a record scored by "${ref.name}" v${ref.version}, a model that was never installed`);
+    this.scored++;
+    m.scored++;
+    if (label !== undefined) {
+      m.labelled++;
+      if (label === prediction) m.correct++;
+    }
+    m.latency.record(latencyMs);
+    this.overallLatency.record(latencyMs);
+  }
+
   recordUnscored(latencyMs: number): void {
     this.unscored++;
     this.overallLatency.record(latencyMs);

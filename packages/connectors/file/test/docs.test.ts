@@ -3,7 +3,6 @@
  * each section of the guide with code is a test here.
  */
 import fs from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { describe, expect, it } from 'vitest';
 import { Keep, KillSwitches, Materializer, Sink, Source } from '@tributary/core';
 import { TestSink, TestSource, VirtualScheduler } from '@tributary/testkit';
@@ -154,17 +153,8 @@ describe('docs/file.md', () => {
     const out = tmp.file('errors');
     fs.mkdirSync(out);
     fs.writeFileSync(log, '2024-05-01T10:00:00Z INFO started\n2024-05-01T10:00:01Z ERROR disk almost full\nnot a log line\n');
-    const [killSwitch, done] = FileTailSource.create(log, { pollingIntervalMs: 5 })
-      .viaMat(KillSwitches.single<Buffer>(), Keep.right)
-      .statefulMap(
-        () => ({ decoder: new StringDecoder('utf8'), rest: '' }),
-        (state, chunk: Buffer) => {
-          const lines = (state.rest + state.decoder.write(chunk)).split('\n');
-          state.rest = lines.pop()!;
-          return [state, lines] as const;
-        },
-      )
-      .mapConcat((lines) => lines)
+    const [killSwitch, done] = FileTailSource.lines(log, { pollingIntervalMs: 5 })
+      .viaMat(KillSwitches.single<string>(), Keep.right)
       .collect(parse)
       .filter((e) => e.level === 'ERROR')
       .map((e) => Buffer.from(JSON.stringify(e) + '\n'))
@@ -184,6 +174,24 @@ describe('docs/file.md', () => {
     await done;
     expect(written().map((l) => (JSON.parse(l) as LogEntry).message)).toEqual(['disk almost full', 'disk full', 'write failed']);
     expect(fs.readdirSync(out).length).toBe(3); // each entry is about 70 bytes: two do not fit in one 100-byte file
+  });
+
+  it('FileTailSource.lines: prints the ERROR lines until the kill switch', async () => {
+    const log = tmp.file('app.log');
+    fs.writeFileSync(log, '10:00 INFO up\r\n10:01 ERROR disk full\r\n');
+    const printed: string[] = [];
+    const [killSwitch, done] = FileTailSource.lines(log, { pollingIntervalMs: 5 })
+      .filter((line) => line.includes(' ERROR '))
+      .viaMat(KillSwitches.single<string>(), Keep.right)
+      .toMat(Sink.foreach((line) => void printed.push(line)), Keep.both)
+      .run();
+    fs.appendFileSync(log, '10:02 ERROR write ');
+    await sleep(20);
+    fs.appendFileSync(log, 'failed\n10:03 INFO ok\n');
+    await eventually(() => printed.length === 2, () => `two ERROR lines (so far ${JSON.stringify(printed)})`);
+    killSwitch.shutdown();
+    await done;
+    expect(printed).toEqual(['10:01 ERROR disk full', '10:02 ERROR write failed']);
   });
 
   it('Testing: a tail in virtual time', async () => {

@@ -35,7 +35,7 @@ export function openDescriptorsUnder(dir: string): string[] {
 }
 
 /** Waits (real time, bounded) until `cond()` holds; fails with `what` if it never does. */
-export async function eventually(cond: () => boolean, what: () => string, timeoutMs = 3000, everyMs = 5): Promise<void> {
+export async function eventually(cond: () => boolean, what: () => string, timeoutMs = 10_000, everyMs = 5): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what()}`);

@@ -10,6 +10,7 @@ describe('@tributary/file types', () => {
     expectTypeOf(FileIO.fromPath('f')).toEqualTypeOf<Source<Buffer, Promise<IOResult>>>();
     expectTypeOf(FileIO.toPath('f')).toEqualTypeOf<Sink<Uint8Array, Promise<IOResult>>>();
     expectTypeOf(FileTailSource.create('f')).toEqualTypeOf<Source<Buffer, NotUsed>>();
+    expectTypeOf(FileTailSource.lines('f', { maxLineLength: 100, encoding: 'latin1' })).toEqualTypeOf<Source<string, NotUsed>>();
     expectTypeOf(DirectoryChangesSource.create('d')).toEqualTypeOf<Source<readonly [path: string, change: DirectoryChange], NotUsed>>();
     expectTypeOf<DirectoryChange>().toEqualTypeOf<'creation' | 'modification' | 'deletion'>();
     expectTypeOf(LogRotatorSink.create(() => () => undefined)).toEqualTypeOf<Sink<Uint8Array, Promise<void>>>();
@@ -30,5 +31,10 @@ describe('@tributary/file types', () => {
     LogRotatorSink.create(() => (s: string) => s);
     // @ts-expect-error options are checked
     FileIO.fromPath('f', { chunksize: 10 });
+    // Not called: at run time it throws (the RangeError is tested with the source).
+    const utf16 = () =>
+      // @ts-expect-error lines needs an encoding in which '\n' is the byte 0x0A
+      FileTailSource.lines('f', { encoding: 'utf16le' });
+    void utf16;
   });
 });

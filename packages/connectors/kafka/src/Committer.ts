@@ -10,7 +10,7 @@
  *   what it has, when upstream fails.
  * - **Cancels when** downstream cancels (what is aggregated is still committed).
  */
-import { Flow, Keep, Sink } from '@tributary/core';
+import { Flow, FlowWithContext, Keep, type NotUsed, Sink } from '@tributary/core';
 import type { Committable, CommittableOffsetBatch } from './ConsumerMessage.js';
 import { CommitterSettings } from './CommitterSettings.js';
 import { CommitterStage } from './internal/CommitterStage.js';
@@ -41,7 +41,24 @@ export const Committer = {
     return Flow.fromGraph(new CommitterStage(check('Committer.sink', settings), 'Committer.sink')).toMat(Sink.ignore<CommittableOffsetBatch>(), Keep.right);
   },
 
-  /** Like `sink`, for `[element, offset]` pairs from `Consumer.sourceWithOffsetContext`. */
+  /**
+   * Commits the contexts of a flow with offset context (Alpakka's `flowWithOffsetContext`): emits
+   * `[NotUsed, batch]` per committed `CommittableOffsetBatch`.
+   */
+  flowWithOffsetContext<E>(settings: CommitterSettings = CommitterSettings.defaults): FlowWithContext<E, Committable, NotUsed, CommittableOffsetBatch> {
+    const stage = new CommitterStage(check('Committer.flowWithOffsetContext', settings), 'Committer.flowWithOffsetContext');
+    return FlowWithContext.fromTuples(
+      Flow.create<[E, Committable]>()
+        .map((pair) => pair[1])
+        .via(Flow.fromGraph(stage))
+        .map((batch): [NotUsed, CommittableOffsetBatch] => [undefined, batch]),
+    );
+  },
+
+  /**
+   * Commits the contexts of a source or flow with offset context (`Consumer.sourceWithOffsetContext`),
+   * or `[element, offset]` pairs; the promise resolves once every offset is committed and upstream completed.
+   */
   sinkWithOffsetContext<E>(settings: CommitterSettings = CommitterSettings.defaults): Sink<readonly [E, Committable], Promise<void>> {
     const stage = new CommitterStage(check('Committer.sinkWithOffsetContext', settings), 'Committer.sinkWithOffsetContext');
     return Flow.create<readonly [E, Committable]>()

@@ -10,7 +10,7 @@
  *   good, or a record cannot be deserialized (unless supervision says resume).
  * - **Cancels when** downstream cancels: the source stops and its consumer is closed.
  */
-import { Flow, Source } from '@tributary/core';
+import { Flow, Source, SourceWithContext } from '@tributary/core';
 import type { CommittableMessage, CommittableOffset } from './ConsumerMessage.js';
 import type { ConsumerRecord, TopicPartition, TopicPartitionOffset } from './ConsumerRecord.js';
 import type { ConsumerSettings } from './ConsumerSettings.js';
@@ -97,17 +97,34 @@ export const Consumer = {
   },
 
   /**
-   * Records paired with their committable offset as context: `[record, offset]` (Alpakka's
-   * `SourceWithContext`); pass the pairs on to `Committer.sinkWithOffsetContext`.
+   * Records with their committable offset as context (Alpakka's `sourceWithOffsetContext`): the operators
+   * of `SourceWithContext` carry each offset along with its record, so the stream commits after
+   * processing without threading offsets by hand. Commit with `Committer.sinkWithOffsetContext` (or
+   * `Producer.committableSinkWithOffsetContext` after producing).
+   *
+   * @example
+   * const control = Consumer.sourceWithOffsetContext(settings, Subscriptions.topics('orders'))
+   *   .mapAsync(4, (record) => bill(record.value))
+   *   .toMat(Committer.sinkWithOffsetContext(CommitterSettings.create()), DrainingControl.create)
+   *   .run();
    */
-  sourceWithOffsetContext<K, V>(
-    settings: ConsumerSettings<K, V>,
-    subscription: Subscription,
-  ): Source<readonly [ConsumerRecord<K, V>, CommittableOffset], Control> {
+  sourceWithOffsetContext<K, V>(settings: ConsumerSettings<K, V>, subscription: Subscription): SourceWithContext<ConsumerRecord<K, V>, CommittableOffset, Control> {
     checkSettings('Consumer.sourceWithOffsetContext', settings, true);
     checkSubscription('Consumer.sourceWithOffsetContext', subscription, false);
+    return SourceWithContext.fromTuples(
+      Source.fromGraph(new KafkaSourceStage<K, V, [ConsumerRecord<K, V>, CommittableOffset]>('sourceWithOffsetContext', settings, subscription, 'offsetContext')),
+    );
+  },
+
+  /**
+   * The pairs `[record, committableOffset]` of `sourceWithOffsetContext` as a plain `Source` (what
+   * `sourceWithOffsetContext` emitted before core had `SourceWithContext`).
+   */
+  sourceWithOffsetTuples<K, V>(settings: ConsumerSettings<K, V>, subscription: Subscription): Source<readonly [ConsumerRecord<K, V>, CommittableOffset], Control> {
+    checkSettings('Consumer.sourceWithOffsetTuples', settings, true);
+    checkSubscription('Consumer.sourceWithOffsetTuples', subscription, false);
     return Source.fromGraph(
-      new KafkaSourceStage<K, V, readonly [ConsumerRecord<K, V>, CommittableOffset]>('sourceWithOffsetContext', settings, subscription, 'offsetContext'),
+      new KafkaSourceStage<K, V, readonly [ConsumerRecord<K, V>, CommittableOffset]>('sourceWithOffsetTuples', settings, subscription, 'offsetContext'),
     );
   },
 

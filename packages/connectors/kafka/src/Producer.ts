@@ -8,7 +8,7 @@
  *   (after kafkajs' retries) or a record cannot be serialized.
  * - **Cancels when** downstream cancels.
  */
-import { Flow, Keep, Sink } from '@tributary/core';
+import { Flow, FlowWithContext, Keep, type NotUsed, Sink } from '@tributary/core';
 import type { Committable } from './ConsumerMessage.js';
 import { Committer } from './Committer.js';
 import type { CommitterSettings } from './CommitterSettings.js';
@@ -50,6 +50,47 @@ export const Producer = {
   },
 
   /**
+   * `flexiFlow` with context (Alpakka's `Producer.flowWithContext`): each envelope's context rides along as
+   * its pass-through (the envelope's own pass-through is not used) and comes out with its results —
+   * `ProducerMessage.passThrough` envelopes produce nothing and still emit their context, so an offset
+   * whose record produced nothing is committed too.
+   *
+   * @example
+   * Consumer.sourceWithOffsetContext(consumerSettings, Subscriptions.topics('in'))
+   *   .map((record) => ProducerMessage.single({ topic: 'out', key: record.key, value: transform(record.value) }))
+   *   .via(Producer.flowWithContext(producerSettings))
+   *   .toMat(Committer.sinkWithOffsetContext(committerSettings), DrainingControl.create)
+   *   .run();
+   */
+  flowWithContext<K, V, C>(settings: ProducerSettings<K, V>): FlowWithContext<Envelope<K, V, NotUsed>, C, Results<K, V, C>, C> {
+    checkProducerSettings('Producer.flowWithContext', settings, false);
+    const stage = new ProducerStage<K, V, C>(settings, 'Producer.flowWithContext', 'plain');
+    return FlowWithContext.fromTuples(
+      Flow.create<[Envelope<K, V, NotUsed>, C]>()
+        .map(([envelope, ctx]) => withPassThrough(envelope, ctx, 'Producer.flowWithContext'))
+        .via(Flow.fromGraph(stage))
+        .map((results): [Results<K, V, C>, C] => [results, results.passThrough]),
+    );
+  },
+
+  /**
+   * Produces the envelopes of a flow with offset context, then commits the offsets in batches
+   * (Alpakka's `committableSinkWithOffsetContext`): `flowWithContext` followed by `Committer.sinkWithOffsetContext`.
+   */
+  committableSinkWithOffsetContext<K, V, C extends Committable>(
+    producerSettings: ProducerSettings<K, V>,
+    committerSettings: CommitterSettings,
+  ): Sink<readonly [Envelope<K, V, unknown>, C], Promise<void>> {
+    checkProducerSettings('Producer.committableSinkWithOffsetContext', producerSettings, false);
+    const stage = new ProducerStage<K, V, C>(producerSettings, 'Producer.committableSinkWithOffsetContext', 'plain');
+    return Flow.create<readonly [Envelope<K, V, unknown>, C]>()
+      .map(([envelope, ctx]) => withPassThrough(envelope, ctx, 'Producer.committableSinkWithOffsetContext'))
+      .via(Flow.fromGraph(stage))
+      .map((result): Committable => result.passThrough)
+      .toMat(Committer.sink(committerSettings), Keep.right);
+  },
+
+  /**
    * Produces envelopes whose pass-through is a consumed offset, then commits those offsets in batches
    * (`flexiFlow` followed by `Committer.sink`): at-least-once from topic to topic.
    */
@@ -63,3 +104,17 @@ export const Producer = {
       .toMat(Committer.sink(committerSettings), Keep.right);
   },
 } as const;
+
+/** The envelope with `passThrough` as its pass-through value (contexts travel through the producer stage that way). */
+export function withPassThrough<K, V, P>(envelope: Envelope<K, V, unknown>, passThrough: P, op: string): Envelope<K, V, P> {
+  switch (envelope?.kind) {
+    case 'message':
+      return { kind: 'message', record: envelope.record, passThrough };
+    case 'multi':
+      return { kind: 'multi', records: envelope.records, passThrough };
+    case 'passThrough':
+      return { kind: 'passThrough', passThrough };
+    default:
+      throw new TypeError(`${op}: expected a ProducerMessage envelope (single, multi or passThrough), got ${describeValue(envelope)}`);
+  }
+}

@@ -10,14 +10,15 @@
  * holds for one running instance per `transactionalId` and its input partitions; if partitions move to
  * another instance while a transaction is open, records may be produced twice.
  */
-import { Flow, Keep, Sink, type Source } from '@tributary/core';
+import { Flow, FlowWithContext, Keep, type NotUsed, Sink, type Source, SourceWithContext } from '@tributary/core';
 import type { PartitionOffset, TransactionalMessage } from './ConsumerMessage.js';
+import type { ConsumerRecord } from './ConsumerRecord.js';
 import type { ConsumerSettings } from './ConsumerSettings.js';
 import type { Control } from './Control.js';
 import type { Envelope, Results } from './ProducerMessage.js';
 import type { ProducerSettings } from './ProducerSettings.js';
 import { Source as CoreSource } from '@tributary/core';
-import { checkProducerSettings } from './Producer.js';
+import { checkProducerSettings, withPassThrough } from './Producer.js';
 import { type Subscription, AssignmentSubscription, TopicPatternSubscription, TopicSubscription } from './Subscriptions.js';
 import { KafkaSourceStage } from './internal/KafkaSourceStage.js';
 import { ProducerStage } from './internal/ProducerStage.js';
@@ -30,14 +31,42 @@ export const Transactional = {
    * `Control.shutdown()` to commit the last transaction.
    */
   source<K, V>(settings: ConsumerSettings<K, V>, subscription: Subscription): Source<TransactionalMessage<K, V>, Control> {
-    if (settings === null || typeof settings !== 'object' || typeof (settings as { _validate?: unknown })._validate !== 'function') {
-      throw new TypeError(`Transactional.source: settings must be ConsumerSettings, got ${describeValue(settings)}`);
-    }
-    settings._validate('Transactional.source', true);
-    if (!(subscription instanceof TopicSubscription || subscription instanceof TopicPatternSubscription || subscription instanceof AssignmentSubscription)) {
-      throw new TypeError(`Transactional.source: subscription must come from Subscriptions, got ${describeValue(subscription)}`);
-    }
-    return CoreSource.fromGraph(new KafkaSourceStage<K, V, TransactionalMessage<K, V>>('Transactional.source', settings, subscription, 'transactional'));
+    return transactionalSource('Transactional.source', settings, subscription);
+  },
+
+  /**
+   * `source` with context (Alpakka's `Transactional.sourceWithOffsetContext`): records with their
+   * `PartitionOffset` as context, for `Transactional.flowWithOffsetContext` / `sinkWithOffsetContext`.
+   */
+  sourceWithOffsetContext<K, V>(settings: ConsumerSettings<K, V>, subscription: Subscription): SourceWithContext<ConsumerRecord<K, V>, PartitionOffset, Control> {
+    return SourceWithContext.fromTuples(
+      transactionalSource('Transactional.sourceWithOffsetContext', settings, subscription).map((m): [ConsumerRecord<K, V>, PartitionOffset] => [m.record, m.partitionOffset]),
+    );
+  },
+
+  /**
+   * `flow` with context (Alpakka's `Transactional.flowWithOffsetContext`): produces each envelope in a
+   * transaction that also commits its context, the consumed `PartitionOffset`; emits the results with it.
+   */
+  flowWithOffsetContext<K, V>(settings: ProducerSettings<K, V>): FlowWithContext<Envelope<K, V, NotUsed>, PartitionOffset, Results<K, V, PartitionOffset>, PartitionOffset> {
+    checkProducerSettings('Transactional.flowWithOffsetContext', settings, true);
+    const stage = new ProducerStage<K, V, PartitionOffset>(settings, 'Transactional.flowWithOffsetContext', 'transactional');
+    return FlowWithContext.fromTuples(
+      Flow.create<[Envelope<K, V, NotUsed>, PartitionOffset]>()
+        .map(([envelope, offset]) => withPassThrough(envelope, offset, 'Transactional.flowWithOffsetContext'))
+        .via(Flow.fromGraph(stage))
+        .map((results): [Results<K, V, PartitionOffset>, PartitionOffset] => [results, results.passThrough]),
+    );
+  },
+
+  /** `sink` with context (Alpakka's `Transactional.sinkWithOffsetContext`); resolves when the last transaction committed. */
+  sinkWithOffsetContext<K, V>(settings: ProducerSettings<K, V>): Sink<readonly [Envelope<K, V, unknown>, PartitionOffset], Promise<void>> {
+    checkProducerSettings('Transactional.sinkWithOffsetContext', settings, true);
+    const stage = new ProducerStage<K, V, PartitionOffset>(settings, 'Transactional.sinkWithOffsetContext', 'transactional');
+    return Flow.create<readonly [Envelope<K, V, unknown>, PartitionOffset]>()
+      .map(([envelope, offset]) => withPassThrough(envelope, offset, 'Transactional.sinkWithOffsetContext'))
+      .via(Flow.fromGraph(stage))
+      .toMat(Sink.ignore(), Keep.right);
   },
 
   /** Produces in transactions, committing the pass-through offsets with them; resolves when the last transaction committed. */
@@ -52,3 +81,14 @@ export const Transactional = {
     return Flow.fromGraph(new ProducerStage<K, V, PartitionOffset>(settings, 'Transactional.flow', 'transactional'));
   },
 } as const;
+
+function transactionalSource<K, V>(op: string, settings: ConsumerSettings<K, V>, subscription: Subscription): Source<TransactionalMessage<K, V>, Control> {
+  if (settings === null || typeof settings !== 'object' || typeof (settings as { _validate?: unknown })._validate !== 'function') {
+    throw new TypeError(`${op}: settings must be ConsumerSettings, got ${describeValue(settings)}`);
+  }
+  settings._validate(op, true);
+  if (!(subscription instanceof TopicSubscription || subscription instanceof TopicPatternSubscription || subscription instanceof AssignmentSubscription)) {
+    throw new TypeError(`${op}: subscription must come from Subscriptions, got ${describeValue(subscription)}`);
+  }
+  return CoreSource.fromGraph(new KafkaSourceStage<K, V, TransactionalMessage<K, V>>(op, settings, subscription, 'transactional'));
+}

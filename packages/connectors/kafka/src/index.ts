@@ -2,6 +2,8 @@
  * `@tributary/kafka` — Apache Kafka for Tributary streams, on kafkajs, in the manner of Alpakka Kafka:
  * consumer sources with back-pressure reaching Kafka, batched committing, producer flows and sinks, and
  * exactly-once transactional pipelines.
+ *
+ * @module @tributary/kafka
  */
 export { ConsumerSettings, type AutoOffsetReset, type IsolationLevel } from './ConsumerSettings.js';
 export { ProducerSettings, type Acks, type Compression } from './ProducerSettings.js';

@@ -310,12 +310,24 @@ export class GraphDSLBuilder<M> {
     expose(shape.inlets, 'inlet', inlets);
     expose(shape.outlets, 'outlet', outlets);
     const open: string[] = [];
+    let openOutlets = false;
+    let openInlets = false;
     for (const info of this.ports.values()) {
-      if (!info.connected && !exposed.has(info.port)) open.push(`${info.port instanceof Inlet ? 'inlet' : 'outlet'} ${this.describePort(info)}`);
+      if (!info.connected && !exposed.has(info.port)) {
+        const inlet = info.port instanceof Inlet;
+        if (inlet) openInlets = true;
+        else openOutlets = true;
+        open.push(`${inlet ? 'inlet' : 'outlet'} ${this.describePort(info)}`);
+      }
     }
     if (open.length > 0) {
+      const fixes = [
+        ...(openOutlets ? ['connect each outlet to an inlet (b.from(outlet).to(Sink.ignore()) drains one whose elements you do not need)'] : []),
+        ...(openInlets ? ['feed each inlet from an outlet (b.from(Source.empty()).to(inlet) for one that needs no elements)'] : []),
+        `or return a shape that exposes ${open.length === 1 ? 'it' : 'them'}`,
+      ];
       throw new IllegalGraphError(
-        `GraphDSL: ${open.length === 1 ? 'a port is' : `${open.length} ports are`} neither connected nor part of the returned ${shape.constructor.name}: ${open.join(', ')}`,
+        `GraphDSL: ${open.length === 1 ? 'a port is' : `${open.length} ports are`} neither connected nor part of the returned ${shape.constructor.name}: ${open.join(', ')}; ${fixes.join(', ')}`,
       );
     }
     const cells = this.matCells;

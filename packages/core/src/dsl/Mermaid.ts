@@ -1,6 +1,6 @@
 /**
  * Renders any blueprint as a Mermaid flowchart: one node per stage (its `named()` name, else its
- * operator name; fused stages show their fused name, e.g. `filter·map`), one edge per connection
+ * operator name; fused stages show their fused name, e.g. `filter → map (fused)`), one edge per connection
  * labelled `Outlet → Inlet`, open ports as `in`/`out` terminals, and async islands and named composite
  * graphs as subgraphs. Paste the output into a ```mermaid block to see the graph.
  */

@@ -88,6 +88,9 @@ export class Source<Out, Mat = NotUsed> implements Graph<SourceShape<Out>, Mat> 
       if (typeof (iterable as Iterable<T>)[Symbol.iterator] === 'function') return Source.fromGraph(new IterableSource(iterable as Iterable<T>));
       if (typeof (iterable as AsyncIterable<T>)[Symbol.asyncIterator] === 'function') return Source.fromGraph(new AsyncIterableSource(iterable as AsyncIterable<T>));
     }
+    if (typeof (iterable as Partial<PromiseLike<unknown>> | null)?.then === 'function') {
+      throw new TypeError('Source.from: expected an iterable or async iterable, got a promise; use Source.fromPromise(promise) for the one value it resolves with');
+    }
     throw new TypeError(`Source.from: expected an iterable or async iterable, got ${describe(iterable)}`);
   }
 

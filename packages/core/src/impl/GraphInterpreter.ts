@@ -123,6 +123,11 @@ export interface InterpreterLogic {
   readonly _inlets: readonly PortLike[];
   readonly _outlets: readonly PortLike[];
   readonly stageName: string;
+  /**
+   * Sinks whose failure goes to someone other than a materialized promise (a pending `next()` or
+   * `pull()`, a subscriber, a callback) say here whether it did: such a failure is not logged.
+   */
+  _failureObserved?(): boolean;
   _preStart(): void;
   _postStop(): void;
   completeStage(): void;

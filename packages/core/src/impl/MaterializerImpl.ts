@@ -21,8 +21,10 @@ export interface MaterializerSettings {
   /** Events processed before the Node event loop gets a turn (default 10000). */
   readonly yieldAfterEvents?: number;
   /**
-   * Where failures nobody handled are reported — once per stream, naming the stage where the error
-   * started — and errors thrown by `postStop`. `null` silences them. Default: `console.error`.
+   * Where failures nobody observed are reported — once per stream, naming the stage where the error
+   * started — and errors thrown by `postStop`. A failure is observed when the program awaits or
+   * catches the failed sink's materialized promise (or a `for await` loop, a `Sink.queue` pull, a
+   * subscriber receives it); see docs/failure-handling.md. `null` silences them. Default: `console.error`.
    */
   readonly logger?: FailureLogger | null;
   /**
@@ -119,7 +121,10 @@ export class MaterializerImpl {
     return this.running.size;
   }
 
-  /** Stops every stream of this materializer: every stage's postStop runs; pending results reject. */
+  /**
+   * Stops every stream of this materializer: every stage's postStop runs; pending results reject.
+   * Streams run on it afterwards stop as soon as they start (see `materializeModule`).
+   */
   shutdown(): void {
     if (this.shutdownFlag) return;
     this.shutdownFlag = true;
@@ -217,9 +222,15 @@ export class MaterializerImpl {
     this.armStallCheck();
   };
 
-  /** Materializes a closed blueprint and starts it; returns its materialized value. */
+  /**
+   * Materializes a closed blueprint and starts it; returns its materialized value. On a materializer
+   * that was shut down the stream is stopped right after it started, exactly as if `shutdown()` came
+   * just after `run()`: every stage that started gets its `postStop`, and the materialized value
+   * reports the stop the way it reports any abrupt termination (a sink's promise rejects with
+   * `AbruptTerminationException`, a probe sees the error). A program that awaits the result learns
+   * it there, instead of `run()` throwing where it may not expect an exception.
+   */
   materializeModule(module: Module): unknown {
-    if (this.shutdownFlag) throw new MaterializerShutdownError();
     const islands: GraphInterpreter[] = [];
     const previous = this.building;
     this.building = { stream: this.newStream(), nested: false };
@@ -231,6 +242,7 @@ export class MaterializerImpl {
         throw new Error(`Cannot run a graph that has open ports: ${open.join(', ')}`);
       }
       for (const island of islands) island.start();
+      if (this.shutdownFlag) for (const island of islands) island.abort();
       return r.value;
     } catch (e) {
       for (const island of islands) island.abort();
@@ -302,10 +314,13 @@ export class MaterializerImpl {
     }
     switch (module.kind) {
       case 'atomic': {
-        const [logic, value] = module.stage._materialize(attributes, this);
+        const materialized = module.stage._materialize(attributes, this);
+        const logic = materialized[0];
+        let value = materialized[1];
         island.addLogic(logic);
         const b = this.building!;
         b.stream.registerLogic(logic, b.nested);
+        if (module.outCount === 0 && !b.nested) value = b.stream.registerSink(logic, value);
         const ins: Slot[] = new Array<Slot>(module.inCount);
         for (let i = 0; i < ins.length; i++) ins[i] = { logic, port: i, island };
         const outs: Slot[] = new Array<Slot>(module.outCount);

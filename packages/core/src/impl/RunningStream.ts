@@ -1,29 +1,39 @@
 /**
  * One materialization of a closed graph, across all its islands: what `Materializer.snapshot()`
- * reports as a stream, the unit of "log an unhandled failure once", and the unit stall detection
+ * reports as a stream, the unit of "log a failure nobody observed, once", and the unit stall detection
  * watches. Its islands use it as their `InterpreterHooks`.
  *
- * ## Unhandled failures
+ * ## Failures nobody observed
  *
  * A failure is *handled* when some stage turns it into something else (recover, a restart, a probe
- * that records it, …). It is *unhandled* when it makes a sink fail: the stream ends with it. Such a
- * failure is logged once per stream, naming the stage where the error started — the first stage of
- * the stream that failed with that error object, wherever the failure travelled afterwards (across
- * islands too) — and the sink it reached. Sinks inside sub-fused substreams and the halves of async
- * boundaries do not count as "the end of the stream": their parent stage or their other half carries
- * the failure on.
+ * that records it, …). Otherwise it makes a sink fail: the stream ends with it, and the sink hands it
+ * to whoever looks — its materialized promise rejects, a pending `next()` of `for await` or `pull()`
+ * of `Sink.queue` rejects, a subscriber gets `onError`. Such a failure is logged, once per stream, only
+ * if nobody looked: one event-loop turn (`setImmediate`) after the first sink failed — so that code
+ * which awaits the promise right after `run()` has subscribed by then — the stream asks every sink
+ * that failed meanwhile whether its failure was observed (`ObservedPromise`, `_failureObserved`). If
+ * none was, the log names the stage where the error started — the first stage of the stream that
+ * failed with that error object, wherever the failure travelled afterwards (across islands too) — and
+ * the sink it reached. A sink that cannot tell (a custom sink whose materialized value is not a
+ * promise) is taken as unobserved and reported at once, without waiting for the turn: the logger is
+ * then called while the failure is still travelling, which stages may rely on to learn where the
+ * failure started. This is the rule Node applies to rejected promises, so a failure is reported
+ * once, by one of the two, and a failure the program catches is not reported at all. Sinks inside
+ * sub-fused substreams and the halves of async boundaries do not count as "the end of the stream":
+ * their parent stage or their other half carries the failure on.
  */
 import type { GraphInterpreter, InterpreterHooks, InterpreterLogic } from './GraphInterpreter.js';
 import { type DetailedStreamSnapshot, type DetailSources, detailedSnapshotOf } from './DetailedStreamSnapshot.js';
+import { ObservedPromise } from './ObservedPromise.js';
 import { findHoldUp, progressOf, type StallReport, snapshotOf, type StreamSnapshot } from './StreamSnapshot.js';
 
 /**
- * Receives a human-readable message and the error. For the one report of a stream's unhandled failure,
+ * Receives a human-readable message and the error. For the one report of a failure nobody observed,
  * `details` says where it started and which sink it reached (other reports pass no details).
  */
 export type FailureLogger = (message: string, error: unknown, details?: FailureDetails) => void;
 
-/** Where an unhandled failure started: the stage that first failed with the error, and the sink it reached. */
+/** Where a failure nobody observed started: the stage that first failed with the error, and the sink it reached. */
 export interface FailureDetails {
   readonly streamId: number;
   readonly stage: string;
@@ -47,12 +57,16 @@ export class RunningStream implements InterpreterHooks {
   readonly boundaryPeers = new Map<InterpreterLogic, InterpreterLogic>();
   /** Where each error seen failing a stage started (the first stage that failed with it). */
   private origins: Map<unknown, string> | null = null;
-  private failureLogged = false;
   /** Every stage that failed, with the error and where it started (recorded on the failure path only). */
   private failures: WeakMap<InterpreterLogic, { readonly error: unknown; readonly origin: string }> | null = null;
   /** Stage ids for detailed snapshots, handed out when a stage is first seen by one. */
   private stageIds: WeakMap<InterpreterLogic, number> | null = null;
   private nextStageId = 0;
+  /** Whether each top-level sink's failure reached someone (see the file comment). */
+  private readonly witnesses = new Map<InterpreterLogic, () => boolean>();
+  /** The sinks that failed since the first one did, while the report waits for its event-loop turn. */
+  private failedSinks: InterpreterLogic[] | null = null;
+  private failureReported = false;
 
   // stall detection state (see MaterializerImpl)
   private lastProgress = -1;
@@ -67,6 +81,22 @@ export class RunningStream implements InterpreterHooks {
   registerLogic(logic: InterpreterLogic, nested: boolean): void {
     if (nested) this.nested.add(logic);
     else this.logics.push(logic);
+  }
+
+  /**
+   * Called for each top-level sink with its materialized value; returns the value to hand out. A
+   * promise the stage made itself is replaced by an `ObservedPromise` that follows it, so that awaiting
+   * it counts as observing the sink's failure.
+   */
+  registerSink(logic: InterpreterLogic, value: unknown): unknown {
+    if (logic._failureObserved !== undefined) {
+      this.witnesses.set(logic, () => logic._failureObserved!());
+      return value;
+    }
+    if (!(value instanceof Promise)) return value;
+    const observed = value instanceof ObservedPromise ? value : ObservedPromise.following(value);
+    this.witnesses.set(logic, () => observed.failureObserved);
+    return observed;
   }
 
   registerBoundary(upstream: InterpreterLogic, downstream: InterpreterLogic): void {
@@ -90,14 +120,38 @@ export class RunningStream implements InterpreterHooks {
       origins.set(error, logic.stageName);
     }
     (this.failures ??= new WeakMap()).set(logic, { error, origin: origins.get(error)! });
-    if (this.failureLogged) return;
-    if (logic._outlets.length !== 0 || this.boundaryPeers.has(logic) || this.nested.has(logic)) return;
+    if (this.failureReported) return;
+    const isSink = logic._outlets.length === 0 && !this.boundaryPeers.has(logic) && !this.nested.has(logic);
+    if (this.failedSinks !== null) {
+      if (isSink) this.failedSinks.push(logic);
+      return;
+    }
+    if (!isSink) return;
     // A sink failed: the failure reached the end of the stream.
-    this.failureLogged = true;
     const origin = origins.get(error)!;
-    const sink = logic.stageName;
-    const where = origin === sink ? `in stage "${origin}"` : `in stage "${origin}" (unhandled; it reached sink "${sink}")`;
-    this.owner.logger?.(`stream ${this.id} failed ${where}`, error, { streamId: this.id, stage: origin, sink });
+    if (this.owner.logger === null) {
+      this.failureReported = true;
+      return;
+    }
+    if (!this.witnesses.has(logic)) {
+      // A sink that cannot tell whether anyone saw its failure (a custom sink that materializes no
+      // promise): report it at once, while the failure is still travelling (stages may rely on that).
+      this.failureReported = true;
+      this.reportUnobserved(origin, logic.stageName, error);
+      return;
+    }
+    const failedSinks = (this.failedSinks = [logic]);
+    setImmediate(() => {
+      this.failureReported = true;
+      this.failedSinks = null;
+      if (failedSinks.some((sink) => this.witnesses.get(sink)?.() === true)) return;
+      this.reportUnobserved(origin, logic.stageName, error);
+    });
+  }
+
+  private reportUnobserved(origin: string, sink: string, error: unknown): void {
+    const where = origin === sink ? `in stage "${origin}"` : `in stage "${origin}" and reached sink "${sink}"`;
+    this.owner.logger?.(`stream ${this.id} failed ${where}; nothing awaited or caught the failure`, error, { streamId: this.id, stage: origin, sink });
   }
 
   onPostStopError(logic: InterpreterLogic, error: unknown): void {

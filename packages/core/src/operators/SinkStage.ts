@@ -4,7 +4,8 @@
  * failure, and rejected with `AbruptTerminationException` if the stage is stopped from outside
  * (e.g. `materializer.shutdown()`), so no caller is ever left waiting.
  */
-import { AbruptTerminationException } from '../impl/GraphInterpreter.js';
+import { ObservedPromise } from '../impl/ObservedPromise.js';
+import { abrupt } from './reactiveStreamsInternals.js';
 import type { Attributes, Decider } from '../stage/Attributes.js';
 import { GraphStageWithMaterializedValue } from '../stage/GraphStage.js';
 import { GraphStageLogic, type InHandler } from '../stage/GraphStageLogic.js';
@@ -28,27 +29,20 @@ export interface Deferred<R> {
   readonly promise: Promise<R>;
   resolve(value: R): void;
   reject(error: unknown): void;
+  /** Whether the promise rejected and someone awaited or caught it (see `ObservedPromise`). */
+  failureObserved(): boolean;
 }
 
 /**
- * A promise with its settle functions, for materialized values. The promise is marked as handled: a
- * value the user discards (a sink behind `Keep.left`, the side sink of `alsoTo`/`divertTo`, …) must
- * not crash the process with an unhandled rejection when the stream fails. Failures are not lost:
- * awaiting the promise still rejects with the original error, and a failure that reaches a sink is
- * reported once through the materializer's logger.
+ * A promise with its settle functions, for materialized values. Awaiting the promise rejects with the
+ * stream's original error. A value the user discards (a sink behind `Keep.left`, the side sink of
+ * `alsoTo`/`divertTo`, …) does not crash the process with an unhandled rejection when the stream fails:
+ * the materializer logs a failure that reaches a sink when nobody observed it (see `ObservedPromise`).
  */
 export function deferred<R>(): Deferred<R> {
-  let resolve!: (v: R) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<R>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(ignoreRejection);
-  return { promise, resolve, reject };
+  const { promise, resolve, reject } = ObservedPromise.create<R>();
+  return { promise, resolve, reject, failureObserved: () => promise.failureObserved };
 }
-
-function ignoreRejection(): void {}
 
 /** A sink logic that owns a result promise. Subclasses implement onPush and `result()`. */
 export abstract class PromiseSinkLogic<T, R> extends GraphStageLogic implements InHandler {
@@ -96,10 +90,14 @@ export abstract class PromiseSinkLogic<T, R> extends GraphStageLogic implements 
     }
     this.failStage(error);
   }
+  /** @internal The failure logger asks this (see `RunningStream`). */
+  _failureObserved(): boolean {
+    return this.result.failureObserved();
+  }
   override postStop(): void {
     if (!this.settled) {
       this.settled = true;
-      this.result.reject(new AbruptTerminationException(`${this.stageName}: the stream was stopped before it completed`));
+      this.result.reject(abrupt(this.stageName));
     }
   }
 }

@@ -39,6 +39,8 @@ class StreamIterator<T> implements AsyncIterableIterator<T> {
   ended = false;
   error: unknown = undefined;
   hasError = false;
+  /** Whether the stream's failure was handed to a caller of `next()` (a `for await` loop sees it). */
+  failureDelivered = false;
   pull!: AsyncCallback<undefined>;
   cancel!: AsyncCallback<undefined>;
 
@@ -48,6 +50,7 @@ class StreamIterator<T> implements AsyncIterableIterator<T> {
         this.hasError = false;
         const e = this.error;
         this.error = undefined;
+        this.failureDelivered = true;
         return Promise.reject(e);
       }
       return Promise.resolve(Done);
@@ -75,6 +78,7 @@ class StreamIterator<T> implements AsyncIterableIterator<T> {
     for (const w of waiting) {
       if (this.hasError) {
         this.hasError = false;
+        this.failureDelivered = true;
         w.reject(this.error);
         this.error = undefined;
       } else {
@@ -135,6 +139,11 @@ class AsAsyncIterableLogic<T> extends GraphStageLogic implements InHandler {
     it.hasError = failed;
     it.error = error;
     it.settleWaiting();
+  }
+
+  /** @internal A failure that a `for await` loop (or any caller of `next()`) received is not logged. */
+  _failureObserved(): boolean {
+    return this.iterator.failureDelivered;
   }
 
   override postStop(): void {

@@ -96,6 +96,8 @@ class AsPublisherLogic<T> extends GraphStageLogic implements InHandler {
   private upstreamCompleted = false;
   private final: TerminalSignal | null = null;
   private readonly fanout: boolean;
+  /** Whether a subscriber got `onError`: it is where the stream's failure is looked at. */
+  private failureDelivered = false;
 
   constructor(
     private readonly stage: AsPublisherSink<T>,
@@ -142,6 +144,7 @@ class AsPublisherLogic<T> extends GraphStageLogic implements InHandler {
       const subscriber = s.subscriber;
       const error = invalidDemandError(Name, s.invalidRequest);
       this.remove(s);
+      this.failureDelivered = true;
       try {
         subscriber.onError(error);
       } catch (e) {
@@ -283,6 +286,11 @@ class AsPublisherLogic<T> extends GraphStageLogic implements InHandler {
     if (this.subs.length > 0 && this.writeSeq - this.headSeq <= this.mask && !this.hasBeenPulled(inlet) && !this.isClosed(inlet)) this.pull(inlet);
   }
 
+  /** @internal A failure a subscriber received through `onError` is not logged again. */
+  _failureObserved(): boolean {
+    return this.failureDelivered;
+  }
+
   override postStop(): void {
     const terminal: TerminalSignal = this.final ?? { kind: 'error', error: abrupt(Name) };
     this.publisher.terminal = terminal;
@@ -296,7 +304,10 @@ class AsPublisherLogic<T> extends GraphStageLogic implements InHandler {
       if (s.subscribed) {
         try {
           if (terminal.kind === 'complete') subscriber.onComplete();
-          else subscriber.onError(terminal.error);
+          else {
+            this.failureDelivered = true;
+            subscriber.onError(terminal.error);
+          }
         } catch (e) {
           this.publisher.report(e);
         }

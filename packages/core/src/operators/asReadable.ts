@@ -103,6 +103,11 @@ class AsReadableLogic<T> extends GraphStageLogic implements InHandler {
     this.failStage(error);
   }
 
+  /** @internal The readable's 'error' listeners receive the stream's failure: it is not logged again. */
+  _failureObserved(): boolean {
+    return this.readable.listenerCount('error') > 0;
+  }
+
   override postStop(): void {
     if (!this.done && !this.readable.destroyed) this.readable.destroy(abrupt(Name));
   }

@@ -52,6 +52,8 @@ interface Bridge<T> {
 class AsReadableStreamLogic<T> extends GraphStageLogic implements InHandler {
   private readonly in: Inlet<T>;
   private done = false;
+  /** The consumer cancelled the web stream: a reason it gave is not a failure anyone missed. */
+  private cancelledByConsumer = false;
 
   constructor(
     shape: SinkShape<T>,
@@ -65,6 +67,7 @@ class AsReadableStreamLogic<T> extends GraphStageLogic implements InHandler {
     });
     bridge.cancel = this.getAsyncCallback((reason) => {
       this.done = true;
+      this.cancelledByConsumer = true;
       this.cancelStage(reason ?? NoMoreElementsNeeded);
     });
   }
@@ -84,6 +87,11 @@ class AsReadableStreamLogic<T> extends GraphStageLogic implements InHandler {
     this.done = true;
     this.bridge.controller!.error(error);
     this.failStage(error);
+  }
+
+  /** @internal Whether the failure is the consumer's own cancellation (see `RunningStream`). */
+  _failureObserved(): boolean {
+    return this.cancelledByConsumer;
   }
 
   override postStop(): void {

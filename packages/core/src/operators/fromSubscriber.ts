@@ -33,6 +33,7 @@ export class FromSubscriberSink<T> extends SinkStage<T, undefined> {
 class FromSubscriberLogic<T> extends GraphStageLogic implements InHandler {
   private readonly subscription: BoundarySubscription<T>;
   private terminated = false;
+  private failureDelivered = false;
 
   private readonly in: Inlet<T>;
 
@@ -67,6 +68,7 @@ class FromSubscriberLogic<T> extends GraphStageLogic implements InHandler {
     if (!s.takeDemand()) {
       const error = invalidDemandError(Name, s.invalidRequest);
       this.terminated = true;
+      this.failureDelivered = true;
       s.subscriber = null;
       try {
         subscriber.onError(error);
@@ -116,11 +118,17 @@ class FromSubscriberLogic<T> extends GraphStageLogic implements InHandler {
     this.failWith(error);
   }
 
+  /** @internal The subscriber's `onError` is where the stream's failure is looked at: not logged again. */
+  _failureObserved(): boolean {
+    return this.failureDelivered;
+  }
+
   private failWith(error: unknown): void {
     const subscriber = this.subscription.subscriber;
     this.terminated = true;
     this.subscription.subscriber = null;
     if (subscriber !== null) {
+      this.failureDelivered = true;
       try {
         subscriber.onError(error);
       } catch (e) {

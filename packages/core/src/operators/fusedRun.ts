@@ -9,7 +9,7 @@
  * for any other stream. Supervision is applied separately for the operators' functions and for the
  * sink's, exactly as the unfused stages would; materializer shutdown rejects the result.
  */
-import { AbruptTerminationException } from '../impl/GraphInterpreter.js';
+import { abrupt } from './reactiveStreamsInternals.js';
 import type { Attributes, Decider } from '../stage/Attributes.js';
 import { GraphStageWithMaterializedValue } from '../stage/GraphStage.js';
 import { type AsyncCallback, GraphStageLogic } from '../stage/GraphStageLogic.js';
@@ -17,7 +17,7 @@ import { ClosedShape } from '../stage/Shape.js';
 import { type Cursor, Done } from './cursor.js';
 import { decide } from './FlowStage.js';
 import type { FusableSink, FusedFn, SinkConsumer, SyncSourceHost } from './fusion.js';
-import { SKIP } from './fusion.js';
+import { fusedName, SKIP } from './fusion.js';
 import { deferred, type Deferred } from './SinkStage.js';
 
 const SliceSize = 64;
@@ -31,7 +31,7 @@ export class FusedRun<R> extends GraphStageWithMaterializedValue<ClosedShape, Pr
     super();
   }
   override get defaultName(): string {
-    return `${this.source.defaultName}→${this.sink.defaultName}`;
+    return fusedName(this.source.defaultName, this.sink.defaultName);
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<R>] {
     const result = deferred<R>();
@@ -61,7 +61,9 @@ class FusedRunLogic<R> extends GraphStageLogic {
   override preStart(): void {
     this.setKeepGoing(true);
     this.cursor = this.stage.source.createCursor();
-    this.runSlice();
+    // The first slice runs as an event, not inside preStart: a stream stopped right after it started
+    // (materializer shutdown) must stop, not run to completion while it is being started.
+    this.slice.invoke(undefined);
   }
 
   protected runSlice(): void {
@@ -122,7 +124,7 @@ class FusedRunLogic<R> extends GraphStageLogic {
     this.cursor?.close();
     if (!this.settled) {
       this.settled = true;
-      this.result.reject(new AbruptTerminationException(`${this.stageName}: the stream was stopped before it completed`));
+      this.result.reject(abrupt(this.stageName));
     }
   }
 }

@@ -10,7 +10,7 @@
  *
  * Semantics are unchanged: user functions run in the same order, errors are the same error objects,
  * and supervision applies per element exactly as it would for the separate stages (all stateless
- * operators treat `restart` like `resume`). Only diagrams and logs show one stage ("filter·map").
+ * operators treat `restart` like `resume`). Only diagrams and logs show one stage ("filter → map (fused)").
  */
 import type { AtomicStageLike } from '../impl/Module.js';
 import type { Decider } from '../stage/Attributes.js';
@@ -80,8 +80,18 @@ export function composeFused(f: FusedFn | null, g: FusedFn): FusedFn {
   };
 }
 
+const FusedSuffix = ' (fused)';
+
+/**
+ * The name of a fused stage, as logs, errors, snapshots and diagrams show it: its parts in order,
+ * `range → filter → map (fused)`. Fusing a fused stage again extends the list.
+ */
 export function fusedName(a: string, b: string): string {
-  return `${a}·${b}`;
+  return `${withoutSuffix(a)} → ${withoutSuffix(b)}${FusedSuffix}`;
+}
+
+function withoutSuffix(name: string): string {
+  return name.endsWith(FusedSuffix) ? name.slice(0, -FusedSuffix.length) : name;
 }
 
 /** Elements a fused source may reject within one pull before it lets other work run. */

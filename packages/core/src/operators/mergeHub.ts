@@ -200,7 +200,7 @@ class ProducerLogic<T> extends GraphStageLogic implements InHandler {
   }
   onUpstreamFailure(error: unknown): void {
     // The failing producer is removed; the hub and the other producers go on. This producer's own
-    // stream ends with the failure (and is reported as unhandled there).
+    // stream ends with the failure (and is logged there if nobody observes it).
     this.failStage(error);
   }
   override postStop(): void {

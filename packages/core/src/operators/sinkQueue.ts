@@ -7,11 +7,11 @@
  * shared inbox and one async callback; any request still open when the stage stops is answered in
  * `postStop`.
  */
-import { AbruptTerminationException } from '../impl/GraphInterpreter.js';
 import type { Attributes } from '../stage/Attributes.js';
 import { type AsyncCallback, GraphStageLogic, type InHandler, StreamDetachedException } from '../stage/GraphStageLogic.js';
 import { IllegalStateError } from './IllegalStateError.js';
 import { RingBuffer } from './RingBuffer.js';
+import { abrupt } from './reactiveStreamsInternals.js';
 import { SinkStage } from './SinkStage.js';
 import { requirePositiveInt } from './validate.js';
 
@@ -180,7 +180,7 @@ class QueueSinkLogic<T> extends GraphStageLogic implements InHandler {
 
   override postStop(): void {
     // Stopped from outside (materializer shutdown), or cancelled: open pulls must not hang.
-    this.queue.ended ??= { ok: false, error: new AbruptTerminationException(`${this.stageName}: the stream was stopped before it completed`) };
+    this.queue.ended ??= { ok: false, error: abrupt(this.stageName) };
     for (const r of this.requests) this.answerAfterStop(r);
     this.requests.length = 0;
     for (const cmd of this.queue.takeInbox()) this.answerAfterStop(cmd);

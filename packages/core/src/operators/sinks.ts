@@ -199,6 +199,9 @@ function elementConsumer<R>(optional: boolean, first: boolean, emptyMessage: str
   };
 }
 
+const headOfEmpty = (stage: string) => `${stage}: head of an empty stream (use Sink.headOption() to get undefined instead)`;
+const lastOfEmpty = (stage: string) => `${stage}: last of an empty stream (use Sink.lastOption() to get undefined instead)`;
+
 /**
  * `Sink.head()` / `Sink.headOption()`: resolves with the first element and cancels upstream. On an
  * empty stream head rejects with NoSuchElementError; headOption resolves with `undefined`.
@@ -208,7 +211,7 @@ export class HeadSink<T, R> extends SinkStage<T, Promise<R>> implements FusableS
     super(optional ? 'headOption' : 'head');
   }
   createConsumer(): SinkConsumer<R> {
-    return elementConsumer<R>(this.optional, true, `${this.defaultName}: head of an empty stream`);
+    return elementConsumer<R>(this.optional, true, headOfEmpty(this.defaultName));
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<R>] {
     const d = deferred<R>();
@@ -230,7 +233,7 @@ class HeadLogic<T, R> extends PromiseSinkLogic<T, R> {
   }
   protected completedValue(): R {
     if (this.head.optional) return undefined as R;
-    throw new NoSuchElementError(`${this.stageName}: head of an empty stream`);
+    throw new NoSuchElementError(headOfEmpty(this.stageName));
   }
 }
 
@@ -240,7 +243,7 @@ export class LastSink<T, R> extends SinkStage<T, Promise<R>> implements FusableS
     super(optional ? 'lastOption' : 'last');
   }
   createConsumer(): SinkConsumer<R> {
-    return elementConsumer<R>(this.optional, false, `${this.defaultName}: last of an empty stream`);
+    return elementConsumer<R>(this.optional, false, lastOfEmpty(this.defaultName));
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<R>] {
     const d = deferred<R>();
@@ -265,7 +268,7 @@ class LastLogic<T, R> extends PromiseSinkLogic<T, R> {
   }
   protected completedValue(): R {
     if (this.has || this.lastSink.optional) return this.last as unknown as R;
-    throw new NoSuchElementError(`${this.stageName}: last of an empty stream`);
+    throw new NoSuchElementError(lastOfEmpty(this.stageName));
   }
 }
 

@@ -6,14 +6,16 @@ import { requireFunction } from './validate.js';
 /**
  * `takeWhile(p, inclusive)`: passes elements while `p` holds; the first element failing `p` completes
  * the stream (and is emitted too when `inclusive`). Supervision: resume/restart drop the failing element.
+ * `takeUntil` is this stage with the predicate negated and `inclusive` set, under its own name.
  */
 export class TakeWhile<T> extends FlowStage<T, T> {
   constructor(
     readonly p: (x: T) => boolean,
     readonly inclusive: boolean,
+    name = 'takeWhile',
   ) {
-    super('takeWhile');
-    requireFunction('takeWhile', 'predicate', p);
+    super(name);
+    requireFunction(name, 'predicate', p);
   }
   createLogic(attributes: Attributes): GraphStageLogic {
     return new TakeWhileLogic(this, attributes.supervisionDecider);

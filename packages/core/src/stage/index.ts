@@ -3,6 +3,8 @@
  *
  * A stage is two halves: an immutable `GraphStage` blueprint that declares its ports and shape, and a
  * `GraphStageLogic` created per materialization that holds the state and reacts to port events.
+ *
+ * @module @tributary/core/stage
  */
 export { Inlet, Outlet } from './Ports.js';
 export { Shape, ClosedShape, SourceShape, FlowShape, SinkShape } from './Shape.js';

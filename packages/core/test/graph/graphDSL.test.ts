@@ -168,7 +168,7 @@ describe('GraphDSL', () => {
       b.from(Source.range(1, 3).map((x) => x * 2)).to(Sink.ignore());
       return ClosedShape.instance;
     });
-    expect(RunnableGraph.fromGraph(g).toMermaid()).toContain('range·map');
+    expect(RunnableGraph.fromGraph(g).toMermaid()).toContain('range → map (fused)');
   });
 
   it('attributes on a GraphDSL graph apply to all its stages (e.g. async: its own island)', async () => {
@@ -187,7 +187,11 @@ describe('GraphDSL', () => {
           b.from(bcast).to(Sink.ignore());
           return ClosedShape.instance;
         }),
-      ).toThrow(new IllegalGraphError('GraphDSL: a port is neither connected nor part of the returned ClosedShape: outlet Broadcast.out1 of Broadcast (part #1)'));
+      ).toThrow(
+        new IllegalGraphError(
+          'GraphDSL: a port is neither connected nor part of the returned ClosedShape: outlet Broadcast.out1 of Broadcast (part #1); connect each outlet to an inlet (b.from(outlet).to(Sink.ignore()) drains one whose elements you do not need), or return a shape that exposes it',
+        ),
+      );
     });
 
     it('several ports left unconnected are all listed', () => {
@@ -196,7 +200,9 @@ describe('GraphDSL', () => {
           b.add(Merge.create<number>(2));
           return ClosedShape.instance;
         }),
-      ).toThrow(/3 ports are neither connected nor part of the returned ClosedShape: inlet Merge.in0 of Merge \(part #1\), inlet Merge.in1 of Merge \(part #1\), outlet Merge.out of Merge \(part #1\)/);
+      ).toThrow(
+        /3 ports are neither connected nor part of the returned ClosedShape: inlet Merge.in0 of Merge \(part #1\), inlet Merge.in1 of Merge \(part #1\), outlet Merge.out of Merge \(part #1\); connect each outlet to an inlet \(.*Sink.ignore\(\).*\), feed each inlet from an outlet \(.*Source.empty\(\).*\), or return a shape that exposes them$/,
+      );
     });
 
     it('a port connected twice', () => {

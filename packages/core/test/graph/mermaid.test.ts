@@ -12,7 +12,7 @@ describe('toMermaid', () => {
     expect(text).toBe(
       [
         'flowchart LR',
-        '  s0["range·filter·map"]',
+        '  s0["range → filter → map (fused)"]',
         '  s1["scan"]',
         '  s2["ignore"]',
         '  s0 -->|"RangeSource.out → Scan.in"| s1',

@@ -31,6 +31,12 @@ export interface FileTailSettings {
   readonly startingPosition: number;
   readonly pollingIntervalMs: number;
   readonly waitForFile: boolean;
+  /**
+   * For `FileTailSource.lines`: when the tail leaves a file (truncated, or rotated away) whose content
+   * ended without `\n`, emit a `\n` first, so that unterminated last line is not glued to the first
+   * line of what is read next.
+   */
+  readonly endLineAtFileChange: boolean;
 }
 
 export class FileTailStage extends GraphStage<SourceShape<Buffer>> {
@@ -55,6 +61,8 @@ export class FileTailStage extends GraphStage<SourceShape<Buffer>> {
 }
 
 const PollTimer = 'poll';
+const LF = 0x0a;
+const LineFeed = [LF];
 
 interface Opened {
   readonly file: OpenFile;
@@ -85,6 +93,8 @@ class FileTailLogic extends TimerGraphStageLogic implements OutHandler {
   /** Set in postStop; read by fs callbacks, which run after the logic may have stopped. */
   private stopped = false;
   private scratch: Buffer;
+  /** The last byte emitted from the current file was not `\n` (only tracked for `endLineAtFileChange`). */
+  private lineOpen = false;
 
   private readonly onOpened = this.getAsyncCallback<Opened>(this.opened);
   private readonly onOpenFailed = this.getAsyncCallback<NodeJS.ErrnoException>(this.openFailed);
@@ -186,6 +196,7 @@ class FileTailLogic extends TimerGraphStageLogic implements OutHandler {
       chunk = Buffer.allocUnsafe(bytes);
       this.scratch.copy(chunk, 0, 0, bytes);
     }
+    if (this.settings.endLineAtFileChange) this.lineOpen = chunk[bytes - 1] !== LF;
     this.push(this.out, chunk);
   }
 
@@ -218,11 +229,14 @@ class FileTailLogic extends TimerGraphStageLogic implements OutHandler {
     this.lastSize = size;
     if (truncated) {
       this.position = 0;
+      // After the line end, the next pull reads the file again from its start.
+      if (this.endOpenLine()) return;
       return this.read();
     }
     if (size > this.position) return this.read(); // appended since the empty read
     if (atPath !== null && (atPath.ino !== this.ino || atPath.dev !== this.dev)) {
       // Rotated: the old file is read to its end; follow the path to the new one.
+      this.endOpenLine();
       const old = this.file!;
       this.file = null;
       this.rotated = true;
@@ -233,6 +247,15 @@ class FileTailLogic extends TimerGraphStageLogic implements OutHandler {
       return;
     }
     this.scheduleOnce(PollTimer, this.settings.pollingIntervalMs);
+  }
+
+  /** Emits the `\n` that ends the current file's unterminated last line, if asked to and there is one. */
+  private endOpenLine(): boolean {
+    if (!this.lineOpen) return false;
+    this.lineOpen = false;
+    // Only reached after an empty read made for a pull, so the outlet is available.
+    this.push(this.out, Buffer.from(LineFeed));
+    return true;
   }
 
   private readonly onRotatedAway = this.getAsyncCallback<undefined>(() => {

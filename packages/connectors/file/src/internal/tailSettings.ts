@@ -12,12 +12,13 @@ export interface TailOptions {
 }
 
 /** Validated settings of a tail stage; errors name `where`. */
-export function tailSettings(where: string, path: unknown, o: TailOptions, maxChunkSize: number): FileTailSettings {
+export function tailSettings(where: string, path: unknown, o: TailOptions, maxChunkSize: number, endLineAtFileChange = false): FileTailSettings {
   return {
     path: requirePath(where, 'path', path),
     maxChunkSize,
     startingPosition: o.startingPosition === undefined ? 0 : requireNonNegativeInt(where, 'startingPosition', o.startingPosition),
     pollingIntervalMs: o.pollingIntervalMs === undefined ? DefaultPollingIntervalMs : requireMillis(where, 'pollingIntervalMs', o.pollingIntervalMs),
     waitForFile: o.waitForFile === undefined ? false : requireBoolean(where, 'waitForFile', o.waitForFile),
+    endLineAtFileChange,
   };
 }

@@ -4,6 +4,7 @@ import { Kafka, type KafkaConfig } from 'kafkajs';
 import type { KafkaConnectionConfig, KafkaLogLevel, RetryPolicy } from '../KafkaClientOptions.js';
 import { registerCodecs } from './codecs.js';
 import { kafkaJsLevel, kafkaLogCreator } from './kafkaLog.js';
+import { socketFactoryWithoutUnrefLeak } from './socketFactory.js';
 
 export interface ClientSettings {
   readonly bootstrapServers: readonly string[];
@@ -30,6 +31,7 @@ export function createKafka(s: ClientSettings): Kafka {
   registerCodecs();
   return new Kafka({
     ...s.connectionConfig,
+    socketFactory: socketFactoryWithoutUnrefLeak(s.connectionConfig.socketFactory),
     brokers: [...s.bootstrapServers],
     clientId: s.clientId,
     connectionTimeout: s.connectionTimeoutMs,

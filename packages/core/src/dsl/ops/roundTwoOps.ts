@@ -13,7 +13,7 @@ import { GroupedAdjacentBy } from '../../operators/groupedAdjacentBy.js';
 import { GroupedWeighted } from '../../operators/groupedWeighted.js';
 import { MapAsyncPartitionedUnordered } from '../../operators/mapAsyncPartitionedUnordered.js';
 import { StatefulMapConcat } from '../../operators/statefulMapConcat.js';
-import { TakeUntil } from '../../operators/takeUntil.js';
+import { takeUntil } from '../../operators/takeUntil.js';
 import type { Graph } from '../../stage/GraphStage.js';
 import type { FlowShape } from '../../stage/Shape.js';
 import type { HKT, Kind } from '../FlowOps.js';
@@ -154,7 +154,7 @@ interface ViaTarget {
 
 export const roundTwoOpsImpl: { [K in keyof RoundTwoOps<unknown, HKT>]: (this: ViaTarget, ...args: any[]) => unknown } = {
   takeUntil(p: (x: unknown) => boolean) {
-    return this.via(new TakeUntil(p));
+    return this.via(takeUntil(p));
   },
   groupedWeighted(minWeight: number, costFn: (x: unknown) => number) {
     return this.via(new GroupedWeighted(minWeight, costFn));
