@@ -44,7 +44,7 @@ export { parseCliArgs, UsageError, USAGE, type CliOptions } from './cli/parseCli
 export { runCli, type CliIo } from './cli/runCli.js';
 
 // ── Endpoints, direct ingest, workers ──
-export { bindModelServingEndpoints, ENDPOINT_ROUTES, MAX_POSTED_MODEL_BYTES, type ModelServingEndpointsOptions, type IngestTransport } from './http/ModelServingEndpoints.js';
+export { bindModelServingEndpoints, ENDPOINT_ROUTES, INSPECTOR_PATH, MAX_POSTED_MODEL_BYTES, type ModelServingEndpointsOptions, type IngestTransport } from './http/ModelServingEndpoints.js';
 export { scoredEventStream, LIVE_SUBSCRIBER_BACKLOG, type LiveScoredItem } from './http/scoredEventStream.js';
 export { IngestRouter, INGEST_PARALLELISM, type IngestReply } from './ingest/IngestRouter.js';
 export { workerScoringGraph, type WorkerScoringMat } from './workers/workerScoringGraph.js';

@@ -90,7 +90,7 @@ describe('runCli', () => {
     const cli = io(['--records', '1200', '--rate', '100000', '--seed', '3', '--port', '0']);
     expect(await cli.run()).toBe(0);
     expect(cli.out[0]).toBe('model-serving (embedded): 1,200 records, seed 3, 100,000 records/s');
-    expect(cli.out[1]).toMatch(/^endpoints: GET http:\/\/127\.0\.0\.1:\d+\/state · GET http:\/\/127\.0\.0\.1:\d+\/scored \(server-sent events\) · ws:\/\/127\.0\.0\.1:\d+\/scored \(WebSocket\) · POST http:\/\/127\.0\.0\.1:\d+\/models$/);
+    expect(cli.out[1]).toMatch(/^endpoints: GET http:\/\/127\.0\.0\.1:\d+\/state · GET http:\/\/127\.0\.0\.1:\d+\/scored \(server-sent events\) · ws:\/\/127\.0\.0\.1:\d+\/scored \(WebSocket\) · POST http:\/\/127\.0\.0\.1:\d+\/models · GET http:\/\/127\.0\.0\.1:\d+\/inspect\/ \(live inspector\)$/);
     expect(cli.out.at(-1)).toMatch(/1,200 records out in .*: 1,200 scored, 0 unscored/);
     expect(cli.err).toEqual([]);
     expect(cli.unregistered()).toBe(true);

@@ -73,6 +73,16 @@ describe('the embedded run with its endpoints, against real clients', () => {
     expect(state.stats.scored).toBeGreaterThan(0);
     expect(state.current).toMatchObject({ name: expect.any(String), version: '1', type: expect.any(String), since: expect.any(Number) });
 
+    // the live inspector of @tributary/inspect, on the same port: the page, the run's streams, metrics
+    const page = await fetch(`${base}/inspect/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<html/i);
+    const streams = (await (await fetch(`${base}/inspect/api/streams`)).json()) as { streams: unknown[] };
+    expect(streams.streams.length).toBeGreaterThan(0);
+    const metrics = await curl([`${base}/inspect/metrics`]);
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toMatch(/^# (HELP|TYPE) /m);
+
     const viaCurlState = await curl([`${base}/state`]);
     expect(viaCurlState.status).toBe(200);
     expect(JSON.parse(viaCurlState.body)).toMatchObject({ stats: { badRecords: 0, modelsRejected: 0 } });
@@ -83,7 +93,7 @@ describe('the embedded run with its endpoints, against real clients', () => {
     expect((await curl(['-X', 'DELETE', `${base}/state`])).status).toBe(405);
     const missing = await fetch(`${base}/nothing-here`);
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toMatchObject({ endpoints: ['GET /state', 'GET /scored (server-sent events)', 'ws://…/scored (WebSocket)', 'POST /models'] });
+    expect(await missing.json()).toMatchObject({ endpoints: ['GET /state', 'GET /scored (server-sent events)', 'ws://…/scored (WebSocket)', 'POST /models', 'GET /inspect/ (live inspector)', 'GET /inspect/metrics'] });
     // A WebSocket upgrade on any other path is refused.
     const refused = wsConnect(`${base.replace('http:', 'ws:')}/state`);
     await expect(refused.done).rejects.toThrow(/404/);

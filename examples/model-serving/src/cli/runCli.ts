@@ -65,7 +65,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 1;
   }
   const base = `http://${ENDPOINTS_HOST}:${run.endpoints!.port}`;
-  io.out(`endpoints: GET ${base}/state · GET ${base}/scored (server-sent events) · ws://${ENDPOINTS_HOST}:${run.endpoints!.port}/scored (WebSocket) · POST ${base}/models`);
+  io.out(`endpoints: GET ${base}/state · GET ${base}/scored (server-sent events) · ws://${ENDPOINTS_HOST}:${run.endpoints!.port}/scored (WebSocket) · POST ${base}/models · GET ${base}/inspect/ (live inspector)`);
   if (ingest === 'http') io.out(`send records: POST ${base}/score (NDJSON, one record per line; the reply streams one scored record per line)`);
   if (ingest === 'ws') io.out(`send records: ws://${ENDPOINTS_HOST}:${run.endpoints!.port}/score (one record per message; one reply message per record)`);
   io.out(`models are dropped into ${run.modelsDirectory!} (watched; a *.json model written there is picked up too)`);

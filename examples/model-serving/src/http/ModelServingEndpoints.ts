@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { Flow, Sink, TextFlow, type Source } from '@tributary/core';
+import { Flow, Sink, TextFlow, type Materializer, type Source } from '@tributary/core';
 import { Http, HttpEntity, HttpResponse, ServerSentEvent, ServerSettings, type HttpRequest, type ServerBinding } from '@tributary/http';
+import { Inspector } from '@tributary/inspect';
 import { WebSocket, type WebSocketFlow } from '@tributary/ws';
 import type { ScoredRecord } from '../domain/ScoredRecord.js';
 import type { IngestRouter } from '../ingest/IngestRouter.js';
@@ -24,6 +25,8 @@ export interface ModelServingEndpointsOptions {
   readonly factory?: ModelFactory;
   /** Direct ingest (`--ingest http|ws`): `POST /score` or `ws://…/score`, through this router. */
   readonly ingest?: { readonly transport: IngestTransport; readonly router: IngestRouter };
+  /** The run's materializer: its streams are shown live at `GET /inspect/` and counted at `GET /inspect/metrics`. */
+  readonly materializer?: Materializer;
 }
 
 /** How clients send records in the direct-ingest mode. */
@@ -35,6 +38,8 @@ const SSE_KEEP_ALIVE_MS = 15_000;
 
 /** The routes, for the 404 answer and the start-up line. */
 export const ENDPOINT_ROUTES = ['GET /state', 'GET /scored (server-sent events)', 'ws://…/scored (WebSocket)', 'POST /models'] as const;
+/** Where the live inspector (`@tributary/inspect`) is mounted when the endpoints get the run's materializer. */
+export const INSPECTOR_PATH = '/inspect/';
 
 const json = (status: number, body: unknown): HttpResponse =>
   new HttpResponse({ status, entity: HttpEntity.strict(`${JSON.stringify(body)}\n`, 'application/json') });
@@ -63,11 +68,14 @@ const json = (status: number, body: unknown): HttpResponse =>
  * - `ws://…/score` (`ws`) — text messages holding one record each (or several, one per line); one
  *   reply message per record.
  *
+ * With `materializer`, the live inspector of `@tributary/inspect` is mounted at `/inspect/` (the page
+ * drawing the run's streams, with `/inspect/metrics` in Prometheus text); it shows counts, never records.
+ *
  * Resolves with the `ServerBinding` once listening; `terminate(deadline)` ends it gracefully.
  */
 export async function bindModelServingEndpoints(options: ModelServingEndpointsOptions): Promise<ServerBinding> {
-  const { host, port, scoring, live, models, factory = ModelFactory.standard, ingest } = options;
-  const routes = [...ENDPOINT_ROUTES, ...(ingest?.transport === 'http' ? ['POST /score (NDJSON)'] : ingest?.transport === 'ws' ? ['ws://…/score (WebSocket)'] : [])];
+  const { host, port, scoring, live, models, factory = ModelFactory.standard, ingest, materializer } = options;
+  const routes = [...ENDPOINT_ROUTES, ...(materializer !== undefined ? [`GET ${INSPECTOR_PATH} (live inspector)`, `GET ${INSPECTOR_PATH}metrics`] : []), ...(ingest?.transport === 'http' ? ['POST /score (NDJSON)'] : ingest?.transport === 'ws' ? ['ws://…/score (WebSocket)'] : [])];
   const noIngestHere = (transport: IngestTransport): HttpResponse =>
     json(404, {
       error: ingest === undefined ? `this run does not take records from clients (start it with --ingest ${transport})` : `this run takes records over ${ingest.transport === 'http' ? 'POST /score' : 'ws://…/score'}`,
@@ -136,9 +144,16 @@ export async function bindModelServingEndpoints(options: ModelServingEndpointsOp
     return undefined;
   };
 
-  return Http.newServerAt(host, port)
+  const inspector = materializer === undefined ? null : Inspector.handler(materializer, { path: INSPECTOR_PATH, fallback: handler });
+  const binding = await Http.newServerAt(host, port)
     .withSettings(ServerSettings.default.withMaxRequestEntityBytes(MAX_POSTED_MODEL_BYTES))
-    .bind(handler, { upgrade: WebSocket.upgradeHandler(webSocketRoutes) });
+    .bind(inspector ?? handler, { upgrade: WebSocket.upgradeHandler(webSocketRoutes) })
+    .catch((error: unknown) => {
+      inspector?.close();
+      throw error;
+    });
+  if (inspector !== null) void binding.whenTerminated.then(() => inspector.close(), () => inspector.close());
+  return binding;
 }
 
 function notAllowed(allowed: string): HttpResponse {

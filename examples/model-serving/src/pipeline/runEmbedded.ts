@@ -207,6 +207,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
         scoring,
         live: scored.live,
         models: watched,
+        materializer,
         ...(ingest !== undefined && router !== null ? { ingest: { transport: ingest, router } } : {}),
       });
     } catch (error) {
