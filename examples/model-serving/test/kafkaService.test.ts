@@ -58,7 +58,9 @@ describe('model serving on Kafka: the service in process', () => {
     expect(scored).toHaveLength(N + 3);
     const modelNames = new Set(scored.flatMap((s) => (s.model === null ? [] : [s.model.name])));
     expect([...modelNames].every((name) => ['basic-logistic', 'full-logistic', 'boosted-trees'].includes(name))).toBe(true);
-    expect(modelNames.has('boosted-trees')).toBe(true); // the last model published is the one in use at the end
+    // The last model published is the one in use at the end (which records it scored depends on how the
+    // data and model topics interleave, so only the stage's current model is asserted).
+    expect(run.scoring.current()?.name).toBe('boosted-trees');
 
     // Every client the service opened is closed: no more sockets or timers than before it started.
     await eventually('the service released its sockets and timers', () => {
