@@ -30,6 +30,7 @@ function findChromium(): string | undefined {
 function ensureChromium(): string {
   const found = findChromium();
   if (found !== undefined) return found;
+  process.stderr.write("[inspect] the browser test is installing Debian's chromium with apt-get (first run only)…\n");
   const run = (args: string[]) => execFileSync('apt-get', args, { stdio: 'pipe', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 600_000 });
   try {
     try {
