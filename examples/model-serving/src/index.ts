@@ -39,7 +39,7 @@ export { ModelDropSchedule } from './pipeline/ModelDropSchedule.js';
 export { startEmbedded, type EmbeddedOptions, type EmbeddedRun, type EmbeddedSummary, type ModelDelivery, type EndpointAddress } from './pipeline/runEmbedded.js';
 export { WatchedModelsDirectory, type ModelFile } from './pipeline/WatchedModelsDirectory.js';
 export { summaryTable } from './pipeline/summaryTable.js';
-export { ProgressReporter } from './pipeline/ProgressReporter.js';
+export { ProgressReporter, type ProgressDetails } from './pipeline/ProgressReporter.js';
 export { parseCliArgs, UsageError, USAGE, type CliOptions } from './cli/parseCliArgs.js';
 export { runCli, type CliIo } from './cli/runCli.js';
 

@@ -20,7 +20,7 @@ import type { SensorRecord } from '../domain/SensorRecord.js';
 import { summaryTable } from '../pipeline/summaryTable.js';
 import type { ScoringState, ScoringStats } from '../scoring/ScoringState.js';
 import { DEFAULT_PARTITIONS, ensureKafkaTopics, kafkaTopicNames } from './kafkaTopics.js';
-import { KafkaProgressReporter } from './KafkaProgressReporter.js';
+import { kafkaProgressReporter } from './KafkaProgressReporter.js';
 import { scoringWithContext } from './scoringWithContext.js';
 
 export const DEFAULT_GROUP = 'model-serving';
@@ -144,7 +144,7 @@ export async function startKafkaService(options: KafkaServiceOptions): Promise<K
   const scheduler = materializer.scheduler;
   const startedAt = scheduler.now();
   const stats = (): ScoringStats => skipped.addTo(scoring.stats());
-  const progress = new KafkaProgressReporter(scheduler, progressIntervalMs, scoring, () => draining.metrics(), () => skipped.total, print);
+  const progress = kafkaProgressReporter(scheduler, progressIntervalMs, scoring, () => draining.metrics(), () => skipped.total, print);
   progress.start();
 
   const done = streamCompletion.then(
