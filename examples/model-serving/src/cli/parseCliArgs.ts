@@ -54,7 +54,8 @@ options:
 
 Kafka mode: --kafka <bootstrap> [options], and the publish command; --kafka --help lists their options.`;
 
-type Flag = { readonly kind: 'value'; readonly parse: (raw: string, flag: string) => number | string } | { readonly kind: 'switch' };
+/** An option: one that takes a value (checked by `parse`), or a switch. */
+export type Flag = { readonly kind: 'value'; readonly parse: (raw: string, flag: string) => number | string } | { readonly kind: 'switch' };
 
 const positiveInt = (raw: string, flag: string): number => {
   const n = Number(raw);
@@ -92,31 +93,7 @@ const FLAGS: Readonly<Record<string, Flag>> = {
 
 /** Parses `argv` (without node and the script); throws `UsageError` on anything it does not know. */
 export function parseCliArgs(argv: readonly string[]): CliOptions {
-  const values = new Map<string, number | string>();
-  const switches = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf('=');
-    const name = arg === '-h' ? '--help' : eq > 0 ? arg.slice(0, eq) : arg;
-    const flag = FLAGS[name];
-    if (flag === undefined) {
-      throw new UsageError(arg.startsWith('-') ? `unknown option ${name}` : `unexpected argument "${arg}" (options start with --)`);
-    }
-    if (values.has(name) || switches.has(name)) throw new UsageError(`${name} is given more than once`);
-    if (flag.kind === 'switch') {
-      if (eq > 0) throw new UsageError(`${name} takes no value`);
-      switches.add(name);
-      continue;
-    }
-    let raw: string | undefined;
-    if (eq > 0) raw = arg.slice(eq + 1);
-    else {
-      raw = argv[i + 1];
-      if (raw === undefined || raw.startsWith('--')) throw new UsageError(`${name} needs a value`);
-      i++;
-    }
-    values.set(name, flag.parse(raw, name));
-  }
+  const { values, switches } = parseFlags(argv, FLAGS);
   const serve = switches.has('--serve');
   const num = (name: string): number | undefined => values.get(name) as number | undefined;
   const ingest = (values.get('--ingest') as 'http' | 'ws' | undefined) ?? null;
@@ -141,4 +118,38 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     workers: num('--workers') ?? null,
     help: switches.has('--help'),
   };
+}
+
+/**
+ * Reads `argv` against `flags` (`--name value`, `--name=value`, switches, `-h` for `--help`): each
+ * option at most once, values checked by their flag. `mode` names the command in "unknown option"
+ * errors. Throws `UsageError`.
+ */
+export function parseFlags(argv: readonly string[], flags: Readonly<Record<string, Flag>>, mode?: string): { values: Map<string, number | string>; switches: Set<string> } {
+  const values = new Map<string, number | string>();
+  const switches = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const name = arg === '-h' ? '--help' : eq > 0 ? arg.slice(0, eq) : arg;
+    const flag = flags[name];
+    if (flag === undefined) {
+      throw new UsageError(arg.startsWith('-') ? `unknown option ${name}${mode === undefined ? '' : ` (with ${mode})`}` : `unexpected argument "${arg}" (options start with --)`);
+    }
+    if (values.has(name) || switches.has(name)) throw new UsageError(`${name} is given more than once`);
+    if (flag.kind === 'switch') {
+      if (eq > 0) throw new UsageError(`${name} takes no value`);
+      switches.add(name);
+      continue;
+    }
+    let raw: string | undefined;
+    if (eq > 0) raw = arg.slice(eq + 1);
+    else {
+      raw = argv[i + 1];
+      if (raw === undefined || raw.startsWith('--')) throw new UsageError(`${name} needs a value`);
+      i++;
+    }
+    values.set(name, flag.parse(raw, name));
+  }
+  return { values, switches };
 }

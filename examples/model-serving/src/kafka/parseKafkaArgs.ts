@@ -1,4 +1,4 @@
-import { DEFAULT_RATE, DEFAULT_RECORDS, DEFAULT_SEED, UsageError } from '../cli/parseCliArgs.js';
+import { DEFAULT_RATE, DEFAULT_RECORDS, DEFAULT_SEED, parseFlags, UsageError, type Flag } from '../cli/parseCliArgs.js';
 import { DEFAULT_PARTITIONS } from './kafkaTopics.js';
 import { DEFAULT_GROUP, DEFAULT_SESSION_TIMEOUT_MS } from './startKafkaService.js';
 
@@ -66,7 +66,6 @@ every offset is committed, prints the summary and stops everything.
   --seed <n>      generator seed (default ${DEFAULT_SEED})
   -h, --help      show this help`;
 
-type Flag = { readonly kind: 'value'; readonly parse: (raw: string, flag: string) => string | number } | { readonly kind: 'switch' };
 
 const BOOTSTRAP = /^[^\s:,]+:\d{1,5}(,[^\s:,]+:\d{1,5})*$/;
 const bootstrap = (raw: string, flag: string): string => {
@@ -154,33 +153,4 @@ export function parsePublishArgs(argv: readonly string[]): PublishCliOptions {
     partitions: (values.get('--partitions') as number | undefined) ?? DEFAULT_PARTITIONS,
     topicPrefix: (values.get('--topic-prefix') as string | undefined) ?? '',
   };
-}
-
-function parseFlags(argv: readonly string[], flags: Readonly<Record<string, Flag>>, mode: string): { values: Map<string, string | number>; switches: Set<string> } {
-  const values = new Map<string, string | number>();
-  const switches = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf('=');
-    const name = arg === '-h' ? '--help' : eq > 0 ? arg.slice(0, eq) : arg;
-    const flag = flags[name];
-    if (flag === undefined) {
-      throw new UsageError(arg.startsWith('-') ? `unknown option ${name} (with ${mode})` : `unexpected argument "${arg}" (options start with --)`);
-    }
-    if (values.has(name) || switches.has(name)) throw new UsageError(`${name} is given more than once`);
-    if (flag.kind === 'switch') {
-      if (eq > 0) throw new UsageError(`${name} takes no value`);
-      switches.add(name);
-      continue;
-    }
-    let raw: string | undefined;
-    if (eq > 0) raw = arg.slice(eq + 1);
-    else {
-      raw = argv[i + 1];
-      if (raw === undefined || raw.startsWith('--')) throw new UsageError(`${name} needs a value`);
-      i++;
-    }
-    values.set(name, flag.parse(raw, name));
-  }
-  return { values, switches };
 }
