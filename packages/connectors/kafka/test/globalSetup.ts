@@ -9,6 +9,7 @@ import './kafkaContext.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   let broker;
+  process.stderr.write('[kafka] starting a single-node Kafka 3.9 broker for the Kafka tests (the first run downloads its jars with Maven)…\n');
   try {
     broker = await startKafka();
   } catch (e) {
@@ -18,6 +19,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       }`,
     );
   }
+  process.stderr.write(`[kafka] broker ready at ${broker.bootstrap}\n`);
   project.provide('kafkaBootstrap', broker.bootstrap);
   project.provide('kafkaLogDirs', broker.logDirs);
   return async () => {
