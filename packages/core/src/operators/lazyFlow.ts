@@ -1,12 +1,12 @@
 import { linear } from '../impl/Module.js';
 import type { Graph } from '../stage/GraphStage.js';
 import { GraphStageWithMaterializedValue } from '../stage/GraphStage.js';
-import { type AsyncCallback, GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { Inlet, Outlet } from '../stage/Ports.js';
 import { FlowShape } from '../stage/Shape.js';
 import { SubSinkInlet } from '../stage/SubSinkInlet.js';
 import { materializeIntoParent, SubSourceOutlet } from '../stage/SubSourceOutlet.js';
-import { checkCreated, checkGraph, LazyMaterialization } from './lazyInternals.js';
+import { LazyCreation, LazyMaterialization } from './lazyInternals.js';
 import { requireFunction } from './validate.js';
 
 /**
@@ -38,7 +38,6 @@ export class LazyFlow<I, O, M> extends GraphStageWithMaterializedValue<FlowShape
 
 const keepRight = (_: unknown, right: unknown): unknown => right;
 
-type Created = { readonly ok: true; readonly graph: unknown } | { readonly ok: false; readonly error: unknown };
 
 class LazyFlowLogic<I, O, M> extends GraphStageLogic implements InHandler, OutHandler {
   private subSource: SubSourceOutlet<I> | null = null;
@@ -46,7 +45,7 @@ class LazyFlowLogic<I, O, M> extends GraphStageLogic implements InHandler, OutHa
   /** The element that triggered creation, until the inner flow pulls it. */
   private first: { readonly value: I } | null = null;
   private upstreamFinished = false;
-  private readonly onCreated: AsyncCallback<Created>;
+  private readonly creation: LazyCreation<Graph<FlowShape<I, O>, M>>;
 
   constructor(
     private readonly stage: LazyFlow<I, O, M>,
@@ -54,33 +53,14 @@ class LazyFlowLogic<I, O, M> extends GraphStageLogic implements InHandler, OutHa
   ) {
     super(stage.shape);
     this.setHandlers(stage.in, stage.out, this);
-    this.onCreated = this.getAsyncCallback((r) => {
-      if (!r.ok) return this.createFailed(r.error);
-      let graph: Graph<FlowShape<I, O>, M>;
-      try {
-        graph = checkGraph(this.stageName, r.graph, FlowShape, 'Flow', "create's promise must resolve to") as Graph<FlowShape<I, O>, M>;
-      } catch (e) {
-        return this.createFailed(e);
-      }
-      this.materialize(graph);
-    });
+    this.creation = new LazyCreation<Graph<FlowShape<I, O>, M>>(this, FlowShape, 'Flow', (g) => this.materialize(g), (e) => this.createFailed(e));
   }
 
   onPush(): void {
     const x = this.grab(this.stage.in);
     if (this.subSource !== null) return this.subSource.push(x);
     this.first = { value: x };
-    let created: Graph<FlowShape<I, O>, M> | PromiseLike<unknown>;
-    try {
-      created = checkCreated(this.stageName, this.stage.create(), FlowShape, 'Flow', this.stage.promised) as Graph<FlowShape<I, O>, M> | PromiseLike<unknown>;
-    } catch (e) {
-      return this.createFailed(e);
-    }
-    if (!this.stage.promised) return this.materialize(created as Graph<FlowShape<I, O>, M>);
-    (created as PromiseLike<unknown>).then(
-      (graph) => this.onCreated.invoke({ ok: true, graph }),
-      (error: unknown) => this.onCreated.invoke({ ok: false, error }),
-    );
+    this.creation.start(() => this.stage.create(), this.stage.promised);
   }
 
   onPull(): void {

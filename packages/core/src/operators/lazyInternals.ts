@@ -1,7 +1,7 @@
 /**
  * Shared by the lazy operators (Source.lazySource/lazyPromiseSource, Flow.lazyFlow/lazyPromiseFlow,
- * Sink.lazySink/lazyPromiseSink): the materialized promise of the inner graph's value, and the check
- * of what the user's factory returned.
+ * Sink.lazySink/lazyPromiseSink): the materialized promise of the inner graph's value, calling the
+ * user's factory (`LazyCreation`), and the check of what it returned.
  *
  * The promise settles exactly once: with the inner graph's materialized value; with the factory's own
  * error if it threw or its promise rejected (the stream fails with that same error); or with
@@ -12,6 +12,7 @@ import { NeverMaterializedException } from './NeverMaterializedException.js';
 import { type Deferred, deferred } from './SinkStage.js';
 import { describe } from './validate.js';
 import type { Graph } from '../stage/GraphStage.js';
+import type { AsyncCallback, GraphStageLogic } from '../stage/GraphStageLogic.js';
 import type { Shape } from '../stage/Shape.js';
 
 export class LazyMaterialization<M> {
@@ -67,4 +68,54 @@ export function checkGraph<S extends Shape>(op: string, g: unknown, shape: abstr
     throw new TypeError(`${op}: ${what} a ${kind} (a graph with a ${shape.name}), got ${graph?.shape?.constructor?.name ?? describe(g)}`);
   }
   return graph as Graph<S, unknown>;
+}
+
+type Created = { readonly ok: true; readonly graph: unknown } | { readonly ok: false; readonly error: unknown };
+
+/**
+ * Calls a lazy operator's factory and hands the checked graph to `materialize` — at once, or (promise
+ * variants) once the promise resolved, inside the stage's island — or the error to `failed`: the
+ * factory threw, returned the wrong thing, or its promise rejected or resolved to the wrong thing.
+ */
+export class LazyCreation<G> {
+  private readonly onCreated: AsyncCallback<Created>;
+
+  constructor(
+    private readonly logic: GraphStageLogic,
+    private readonly shape: abstract new (...args: any[]) => Shape,
+    private readonly kind: string,
+    private readonly materialize: (graph: G) => void,
+    private readonly failed: (error: unknown) => void,
+  ) {
+    this.onCreated = logic.getAsyncCallback((r: Created) => {
+      if (!r.ok) return failed(r.error);
+      let graph: G;
+      try {
+        graph = checkGraph(logic.stageName, r.graph, shape, kind, "create's promise must resolve to") as G;
+      } catch (e) {
+        return failed(e);
+      }
+      materialize(graph);
+    });
+  }
+
+  /** Calls `create`. Returns whether its promise is pending (only for the promise variants). */
+  start(create: () => unknown, promised: boolean): boolean {
+    let created: Graph<Shape, unknown> | PromiseLike<unknown>;
+    try {
+      created = checkCreated(this.logic.stageName, create(), this.shape, this.kind, promised);
+    } catch (e) {
+      this.failed(e);
+      return false;
+    }
+    if (!promised) {
+      this.materialize(created as G);
+      return false;
+    }
+    (created as PromiseLike<unknown>).then(
+      (graph) => this.onCreated.invoke({ ok: true, graph }),
+      (error: unknown) => this.onCreated.invoke({ ok: false, error }),
+    );
+    return true;
+  }
 }

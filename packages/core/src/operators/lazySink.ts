@@ -1,9 +1,9 @@
 import { linear } from '../impl/Module.js';
 import type { Graph } from '../stage/GraphStage.js';
-import { type AsyncCallback, GraphStageLogic, type InHandler } from '../stage/GraphStageLogic.js';
+import { GraphStageLogic, type InHandler } from '../stage/GraphStageLogic.js';
 import { SinkShape } from '../stage/Shape.js';
 import { materializeIntoParent, SubSourceOutlet } from '../stage/SubSourceOutlet.js';
-import { checkCreated, checkGraph, LazyMaterialization } from './lazyInternals.js';
+import { LazyCreation, LazyMaterialization } from './lazyInternals.js';
 import { SinkStage } from './SinkStage.js';
 import { requireFunction } from './validate.js';
 
@@ -28,14 +28,13 @@ export class LazySink<T, M> extends SinkStage<T, Promise<M>> {
   }
 }
 
-type Created = { readonly ok: true; readonly graph: unknown } | { readonly ok: false; readonly error: unknown };
 
 class LazySinkLogic<T, M> extends GraphStageLogic implements InHandler {
   private subSource: SubSourceOutlet<T> | null = null;
   /** The element that triggered creation, until the inner sink pulls it. */
   private first: { readonly value: T } | null = null;
   private upstreamFinished = false;
-  private readonly onCreated: AsyncCallback<Created>;
+  private readonly creation: LazyCreation<Graph<SinkShape<T>, M>>;
 
   constructor(
     private readonly stage: LazySink<T, M>,
@@ -43,16 +42,7 @@ class LazySinkLogic<T, M> extends GraphStageLogic implements InHandler {
   ) {
     super(stage.shape);
     this.setHandler(stage.in, this);
-    this.onCreated = this.getAsyncCallback((r) => {
-      if (!r.ok) return this.createFailed(r.error);
-      let graph: Graph<SinkShape<T>, M>;
-      try {
-        graph = checkGraph(this.stageName, r.graph, SinkShape, 'Sink', "create's promise must resolve to") as Graph<SinkShape<T>, M>;
-      } catch (e) {
-        return this.createFailed(e);
-      }
-      this.materialize(graph);
-    });
+    this.creation = new LazyCreation<Graph<SinkShape<T>, M>>(this, SinkShape, 'Sink', (g) => this.materialize(g), (e) => this.createFailed(e));
   }
 
   override preStart(): void {
@@ -66,17 +56,7 @@ class LazySinkLogic<T, M> extends GraphStageLogic implements InHandler {
     // Upstream may finish before creation is done or before the inner sink takes the first element:
     // the stage stays alive until the element is handed over.
     this.setKeepGoing(true);
-    let created: Graph<SinkShape<T>, M> | PromiseLike<unknown>;
-    try {
-      created = checkCreated(this.stageName, this.stage.create(), SinkShape, 'Sink', this.stage.promised) as Graph<SinkShape<T>, M> | PromiseLike<unknown>;
-    } catch (e) {
-      return this.createFailed(e);
-    }
-    if (!this.stage.promised) return this.materialize(created as Graph<SinkShape<T>, M>);
-    (created as PromiseLike<unknown>).then(
-      (graph) => this.onCreated.invoke({ ok: true, graph }),
-      (error: unknown) => this.onCreated.invoke({ ok: false, error }),
-    );
+    this.creation.start(() => this.stage.create(), this.stage.promised);
   }
 
   onUpstreamFinish(): void {

@@ -1,8 +1,8 @@
 import type { Graph } from '../stage/GraphStage.js';
-import { type AsyncCallback, GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { SourceShape } from '../stage/Shape.js';
 import { materializeSubStream, SubSinkInlet } from '../stage/SubSinkInlet.js';
-import { checkCreated, checkGraph, LazyMaterialization } from './lazyInternals.js';
+import { LazyCreation, LazyMaterialization } from './lazyInternals.js';
 import { SourceStageWithMat } from './SourceStage.js';
 import { requireFunction } from './validate.js';
 
@@ -30,39 +30,19 @@ export class LazySource<T, M> extends SourceStageWithMat<T, Promise<M>> {
 class LazySourceLogic<T, M> extends GraphStageLogic implements OutHandler, InHandler {
   private sub: SubSinkInlet<T> | null = null;
   private creating = false;
-  private readonly onCreated: AsyncCallback<{ ok: true; graph: unknown } | { ok: false; error: unknown }>;
+  private readonly creation: LazyCreation<Graph<SourceShape<T>, M>>;
   constructor(
     private readonly stage: LazySource<T, M>,
     private readonly result: LazyMaterialization<M>,
   ) {
     super(stage.shape);
     this.setHandler(stage.out, this);
-    this.onCreated = this.getAsyncCallback((r) => {
-      if (!r.ok) return this.createFailed(r.error);
-      let graph: Graph<SourceShape<T>, M>;
-      try {
-        graph = checkGraph(this.stageName, r.graph, SourceShape, 'Source', "create's promise must resolve to") as Graph<SourceShape<T>, M>;
-      } catch (e) {
-        return this.createFailed(e);
-      }
-      this.materialize(graph);
-    });
+    this.creation = new LazyCreation<Graph<SourceShape<T>, M>>(this, SourceShape, 'Source', (g) => this.materialize(g), (e) => this.createFailed(e));
   }
   onPull(): void {
     if (this.sub !== null) return this.sub.pull();
     if (this.creating) return;
-    let created: Graph<SourceShape<T>, M> | PromiseLike<unknown>;
-    try {
-      created = checkCreated(this.stageName, this.stage.create(), SourceShape, 'Source', this.stage.promised) as Graph<SourceShape<T>, M> | PromiseLike<unknown>;
-    } catch (e) {
-      return this.createFailed(e);
-    }
-    if (!this.stage.promised) return this.materialize(created as Graph<SourceShape<T>, M>);
-    this.creating = true;
-    (created as PromiseLike<unknown>).then(
-      (graph) => this.onCreated.invoke({ ok: true, graph }),
-      (error: unknown) => this.onCreated.invoke({ ok: false, error }),
-    );
+    this.creating = this.creation.start(() => this.stage.create(), this.stage.promised);
   }
   private materialize(graph: Graph<SourceShape<T>, M>): void {
     const sub = new SubSinkInlet<T>(this, 'LazySource.in');
