@@ -1,7 +1,6 @@
-import type { SensorRecord } from '../domain/SensorRecord.js';
 import { CompiledForest, type TreeNodeDocument } from './CompiledForest.js';
-import { fillFeatureVector, newFeatureVector } from './featureVector.js';
-import type { Model, ModelHeader } from './Model.js';
+import { ForestModel } from './ForestModel.js';
+import type { Model } from './Model.js';
 import type { ModelDocumentReader } from './ModelDocumentReader.js';
 
 /**
@@ -18,29 +17,5 @@ export interface DecisionTreeDocument {
 
 export function buildDecisionTree(doc: ModelDocumentReader): Model {
   const forest = CompiledForest.compile(doc, [{ nodes: doc.required('nodes'), path: 'nodes' }], [0, 1]);
-  return new DecisionTreeModel(doc.header, forest);
-}
-
-class DecisionTreeModel implements Model {
-  readonly type: string;
-  readonly name: string;
-  readonly version: string;
-  readonly threshold: number;
-  readonly features: Model['features'];
-  private readonly x = newFeatureVector();
-
-  constructor(
-    header: ModelHeader,
-    private readonly forest: CompiledForest,
-  ) {
-    this.type = header.type;
-    this.name = header.name;
-    this.version = header.version;
-    this.threshold = header.threshold;
-    this.features = forest.features;
-  }
-
-  score(record: SensorRecord): number {
-    return this.forest.sum(fillFeatureVector(record, this.x));
-  }
+  return new ForestModel(doc.header, forest, (leafProbability) => leafProbability);
 }

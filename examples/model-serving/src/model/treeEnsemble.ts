@@ -1,7 +1,7 @@
-import type { SensorRecord } from '../domain/SensorRecord.js';
 import { CompiledForest, type TreeNodeDocument } from './CompiledForest.js';
-import { fillFeatureVector, newFeatureVector, sigmoid } from './featureVector.js';
-import type { Model, ModelHeader } from './Model.js';
+import { sigmoid } from './featureVector.js';
+import { ForestModel } from './ForestModel.js';
+import type { Model } from './Model.js';
 import type { ModelDocumentReader } from './ModelDocumentReader.js';
 
 /**
@@ -27,30 +27,5 @@ export function buildTreeEnsemble(doc: ModelDocumentReader): Model {
     doc,
     trees.map((t, i) => ({ nodes: doc.object(t, `trees[${i}]`, 'malformed-nodes')['nodes'], path: `trees[${i}].nodes` })),
   );
-  return new TreeEnsembleModel(doc.header, bias, forest);
-}
-
-class TreeEnsembleModel implements Model {
-  readonly type: string;
-  readonly name: string;
-  readonly version: string;
-  readonly threshold: number;
-  readonly features: Model['features'];
-  private readonly x = newFeatureVector();
-
-  constructor(
-    header: ModelHeader,
-    private readonly bias: number,
-    private readonly forest: CompiledForest,
-  ) {
-    this.type = header.type;
-    this.name = header.name;
-    this.version = header.version;
-    this.threshold = header.threshold;
-    this.features = forest.features;
-  }
-
-  score(record: SensorRecord): number {
-    return sigmoid(this.bias + this.forest.sum(fillFeatureVector(record, this.x)));
-  }
+  return new ForestModel(doc.header, forest, (logOdds) => sigmoid(bias + logOdds));
 }
