@@ -34,7 +34,7 @@ class MapAsyncLogic<I, O> extends OrderedAsyncLogic<I, O> {
 
   onPush(): void {
     const s = this.stage;
-    const x = this.grab(s.in);
+    const x = this.grabNext();
     let result: O | PromiseLike<O>;
     try {
       result = s.f(x);
@@ -58,6 +58,6 @@ class MapAsyncLogic<I, O> extends OrderedAsyncLogic<I, O> {
     if (slot.state !== Pending) return;
     slot.state = slot.outcome;
     if (slot.state === Failed && this.directive(slot) === 'stop') this.failStage(slot.error);
-    else this.pushNextIfPossible();
+    else if (this.isHead(slot)) this.pushNextIfPossible(); // behind a running head nothing can move yet
   }
 }

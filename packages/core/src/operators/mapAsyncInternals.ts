@@ -105,6 +105,10 @@ export abstract class OrderedAsyncLogic<I, O> extends GraphStageLogic implements
   private head = 0;
   /** Slots in the ring (oldest at `head`). */
   protected count = 0;
+  /** Our pull on `in` is on its way (cleared by `grabNext`): `hasBeenPulled` without the port lookup. */
+  private pulled = false;
+  /** Upstream completed (`onUpstreamFinish` ran). */
+  private upstreamDone = false;
   protected readonly onSettled: AsyncCallback<AsyncSlot<I, O>>;
 
   constructor(
@@ -129,7 +133,19 @@ export abstract class OrderedAsyncLogic<I, O> extends GraphStageLogic implements
   }
 
   onUpstreamFinish(): void {
+    this.upstreamDone = true;
     if (this.count === 0) this.completeStage();
+  }
+
+  /** Grabs the element that was pushed (for `onPush`). */
+  protected grabNext(): I {
+    this.pulled = false;
+    return this.grab(this.stage.in);
+  }
+
+  /** True if `slot` is the oldest in the ring (the only one whose settlement can let results out). */
+  protected isHead(slot: AsyncSlot<I, O>): boolean {
+    return this.slots[this.head] === slot;
   }
 
   /** The `k`-th oldest slot in the ring (`k < count`). */
@@ -196,11 +212,11 @@ export abstract class OrderedAsyncLogic<I, O> extends GraphStageLogic implements
 
   /** Takes in one more element if there is room in the ring; completes once upstream is done and the ring is empty. */
   protected pullIfNeeded(): void {
-    const inlet = this.stage.in;
-    if (this.isClosed(inlet)) {
+    if (this.upstreamDone) {
       if (this.count === 0) this.completeStage();
-    } else if (this.count < this.stage.parallelism && !this.hasBeenPulled(inlet)) {
-      this.pull(inlet);
+    } else if (!this.pulled && this.count < this.stage.parallelism) {
+      this.pulled = true;
+      this.pull(this.stage.in);
     }
   }
 }

@@ -42,7 +42,7 @@ class MapAsyncPartitionedLogic<I, P, O> extends OrderedAsyncLogic<I, O> {
 
   onPush(): void {
     const s = this.stage;
-    const x = this.grab(s.in);
+    const x = this.grabNext();
     let partition: P;
     try {
       partition = s.partitioner(x);
