@@ -35,6 +35,10 @@ class MapAsyncUnorderedLogic<I, O> extends GraphStageLogic implements InHandler,
   private results: (O | undefined)[] = new Array<O | undefined>(8);
   private rHead = 0;
   private rCount = 0;
+  /** Our pull on `in` is on its way (cleared in `onPush`): `hasBeenPulled` without the port lookup. */
+  private pulled = false;
+  /** Upstream completed (`onUpstreamFinish` ran). */
+  private upstreamDone = false;
   private readonly onSettled: AsyncCallback<AsyncSlot<I, O>>;
 
   constructor(
@@ -58,6 +62,7 @@ class MapAsyncUnorderedLogic<I, O> extends GraphStageLogic implements InHandler,
 
   onPush(): void {
     const s = this.stage;
+    this.pulled = false;
     const x = this.grab(s.in);
     let result: O | PromiseLike<O>;
     try {
@@ -92,6 +97,7 @@ class MapAsyncUnorderedLogic<I, O> extends GraphStageLogic implements InHandler,
   }
 
   onUpstreamFinish(): void {
+    this.upstreamDone = true;
     if (this.inFlight + this.rCount === 0) this.completeStage();
   }
 
@@ -108,12 +114,12 @@ class MapAsyncUnorderedLogic<I, O> extends GraphStageLogic implements InHandler,
   }
 
   private pullIfNeeded(): void {
-    const inlet = this.stage.in;
     const todo = this.inFlight + this.rCount;
-    if (this.isClosed(inlet)) {
+    if (this.upstreamDone) {
       if (todo === 0) this.completeStage();
-    } else if (todo < this.stage.parallelism && !this.hasBeenPulled(inlet)) {
-      this.pull(inlet);
+    } else if (!this.pulled && todo < this.stage.parallelism) {
+      this.pulled = true;
+      this.pull(this.stage.in);
     }
   }
 
