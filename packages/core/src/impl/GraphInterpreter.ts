@@ -114,7 +114,7 @@ export interface InterpreterLogic {
   /** Ports of this logic not yet closed from this logic's side. */
   _openPorts: number;
   _keepGoing: boolean;
-  /** 0 created, 1 running, 2 finalized. */
+  /** `Created`, `Running` or `Finished` (finalized: postStop has run). */
   _phase: number;
   readonly _inConns: (Connection | undefined)[];
   readonly _outConns: (Connection | undefined)[];
@@ -211,9 +211,15 @@ export interface InterpreterHooks {
 /** Called with the logic as `this` (arrow functions ignore it). */
 type AsyncHandler = (this: InterpreterLogic, value: unknown) => void;
 
-const Created = 0;
-const Running = 1;
-const Finished = 2;
+/**
+ * Phases, shared by the interpreter (`phase`) and every logic (`InterpreterLogic._phase`); declared
+ * here only (GraphStageLogic imports them). A logic is Created until its preStart, Running until its
+ * postStop, then Finished (finalized); the interpreter is Created until `start()`, Finished once every
+ * logic stopped or it was aborted.
+ */
+export const Created = 0;
+export const Running = 1;
+export const Finished = 2;
 
 export class GraphInterpreter implements Runnable {
   _scheduled = false;

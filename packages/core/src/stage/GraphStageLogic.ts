@@ -15,6 +15,7 @@
  */
 import {
   type Connection,
+  Created,
   Empty,
   type GraphInterpreter,
   IllegalStageUsageError,
@@ -29,6 +30,7 @@ import {
   type OutHandler,
   PullStartFlip,
   PushStartFlip,
+  Running,
   StageWasCompleted,
 } from '../impl/GraphInterpreter.js';
 import type { MaterializerImpl } from '../impl/MaterializerImpl.js';
@@ -53,9 +55,6 @@ export class StreamDetachedException extends Error {
     this.name = 'StreamDetachedException';
   }
 }
-
-const Created = 0;
-const Running = 1;
 
 /** A marker in an emission queue: run a follow-up action (or complete) once the elements before it went out. */
 class FollowUp {
