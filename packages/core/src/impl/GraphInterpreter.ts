@@ -148,6 +148,13 @@ export class Connection {
    * cost of observability.
    */
   pushes = 0;
+  /**
+   * `inHandler.onPush` and `outHandler.onPull`, read once when the handler is set (`setHandler`), so
+   * the hot loop's dispatch is a load from this one-shaped object and a call, not a megamorphic
+   * property lookup on handlers of every class in the stream.
+   */
+  onPush: () => void;
+  onPull: () => void;
 
   constructor(
     readonly id: number,
@@ -157,7 +164,10 @@ export class Connection {
     readonly inPort: number,
     public inHandler: InHandler,
     public outHandler: OutHandler,
-  ) {}
+  ) {
+    this.onPush = inHandler.onPush;
+    this.onPull = outHandler.onPull;
+  }
 
   get outName(): string {
     return `${this.outOwner.stageName}.${this.outOwner._outlets[this.outPort]!.name}`;
@@ -442,13 +452,13 @@ export class GraphInterpreter implements Runnable {
         this.activeStage = c.inOwner;
         c.state ^= PushEndFlip;
         c.pushes++;
-        c.inHandler.onPush();
+        c.onPush.call(c.inHandler);
       } else if ((c = this.chasedPull) !== null) {
         this.chasedPull = null;
         this.remaining--;
         this.activeStage = c.outOwner;
         c.state ^= PullEndFlip;
-        c.outHandler.onPull();
+        c.onPull.call(c.outHandler);
       } else {
         const remaining = this.remaining;
         if (remaining <= 0 || this.head === this.tail) return;
@@ -508,13 +518,13 @@ export class GraphInterpreter implements Runnable {
     this.activeStage = c.inOwner;
     c.state ^= PushEndFlip;
     c.pushes++;
-    c.inHandler.onPush();
+    c.onPush.call(c.inHandler);
   }
 
   private processPull(c: Connection): void {
     this.activeStage = c.outOwner;
     c.state ^= PullEndFlip;
-    c.outHandler.onPull();
+    c.onPull.call(c.outHandler);
   }
 
   private enqueue(c: Connection): void {

@@ -223,11 +223,17 @@ export abstract class GraphStageLogic implements InterpreterLogic {
     if (port.isInlet) {
       this._inHandlers[port.index] = handler as InHandler;
       const c = this._inConns[port.index];
-      if (c !== undefined) c.inHandler = handler as InHandler;
+      if (c !== undefined) {
+        c.inHandler = handler as InHandler;
+        c.onPush = (handler as InHandler).onPush;
+      }
     } else {
       this._outHandlers[port.index] = handler as OutHandler;
       const c = this._outConns[port.index];
-      if (c !== undefined) c.outHandler = handler as OutHandler;
+      if (c !== undefined) {
+        c.outHandler = handler as OutHandler;
+        c.onPull = (handler as OutHandler).onPull;
+      }
     }
   }
 
