@@ -31,7 +31,7 @@ const scenarios: Readonly<Record<string, (elements: number) => Scenario>> = {
   filterMapReduce: (n) => filterMapReduce(n),
   scanReduce: (n) => scanReduce(n),
   mapAsync: (n) => mapAsyncOrdered(n), mapAsyncUnordered: (n) => mapAsyncUnordered(n), asyncBoundary: (n) => asyncBoundary(n), slowConsumer: (n) => slowConsumer(n),
-  ...graphScenarios, // concatMap, merge, zip
+  ...graphScenarios, // concatMap, merge, zip, chain, switch, mergeNested2, mergeNested100
   lines: (n) => lines(n), gzip: (n) => gzip(n), // N = bytes of input
   ...kafkaScenarios, // starts its own Kafka broker (needs Java + Maven)
   ...fileScenarios, // fileRead, fileRead64k, fileReadDefaults, fileWrite, fileWrite8k: N is a number of bytes
@@ -44,6 +44,7 @@ const scenarios: Readonly<Record<string, (elements: number) => Scenario>> = {
 };
 const defaultElements: Readonly<Record<string, number>> = {
   concatMap: 1_000_000, merge: 1_000_000, zip: 100_000,
+  chain: 1_000_000, switch: 10_000_000, mergeNested2: 10_000, mergeNested100: 10_000, // N: chain/switch total (1000 inner streams), mergeNested per range
   filterMapReduce: 1_000_000,
   scanReduce: 1_000_000,
   mapAsync: 100_000, mapAsyncUnordered: 100_000, asyncBoundary: 1_000_000, slowConsumer: 100_000,

@@ -25,7 +25,9 @@
  * Every edge of the island is a `Connection` object that knows both owners, both handlers, a one-element
  * `slot` and a small integer `state`. Logics find their connections by port index (`_inConns[i]`,
  * `_outConns[i]`), so `push(out, x)` is: read state, flip bits, store x in the slot, hand the connection
- * to the event loop. Nothing is allocated per element.
+ * to the event loop. Nothing is allocated per element. A connection also holds its handlers' `onPush` and
+ * `onPull` (refreshed by every `setHandler`), so delivering an event is a load from this one-shaped
+ * object and a call, never a megamorphic lookup on handlers of a dozen classes.
  *
  * ## Port state bits
  *
@@ -114,7 +116,7 @@ export interface InterpreterLogic {
   /** Ports of this logic not yet closed from this logic's side. */
   _openPorts: number;
   _keepGoing: boolean;
-  /** 0 created, 1 running, 2 finalized. */
+  /** `Created`, `Running` or `Finished` (finalized: postStop has run). */
   _phase: number;
   readonly _inConns: (Connection | undefined)[];
   readonly _outConns: (Connection | undefined)[];
@@ -148,6 +150,13 @@ export class Connection {
    * cost of observability.
    */
   pushes = 0;
+  /**
+   * `inHandler.onPush` and `outHandler.onPull`, read once when the handler is set (`setHandler`), so
+   * the hot loop's dispatch is a load from this one-shaped object and a call, not a megamorphic
+   * property lookup on handlers of every class in the stream.
+   */
+  onPush: () => void;
+  onPull: () => void;
 
   constructor(
     readonly id: number,
@@ -157,7 +166,10 @@ export class Connection {
     readonly inPort: number,
     public inHandler: InHandler,
     public outHandler: OutHandler,
-  ) {}
+  ) {
+    this.onPush = inHandler.onPush;
+    this.onPull = outHandler.onPull;
+  }
 
   get outName(): string {
     return `${this.outOwner.stageName}.${this.outOwner._outlets[this.outPort]!.name}`;
@@ -211,9 +223,15 @@ export interface InterpreterHooks {
 /** Called with the logic as `this` (arrow functions ignore it). */
 type AsyncHandler = (this: InterpreterLogic, value: unknown) => void;
 
-const Created = 0;
-const Running = 1;
-const Finished = 2;
+/**
+ * Phases, shared by the interpreter (`phase`) and every logic (`InterpreterLogic._phase`); declared
+ * here only (GraphStageLogic imports them). A logic is Created until its preStart, Running until its
+ * postStop, then Finished (finalized); the interpreter is Created until `start()`, Finished once every
+ * logic stopped or it was aborted.
+ */
+export const Created = 0;
+export const Running = 1;
+export const Finished = 2;
 
 export class GraphInterpreter implements Runnable {
   _scheduled = false;
@@ -436,13 +454,13 @@ export class GraphInterpreter implements Runnable {
         this.activeStage = c.inOwner;
         c.state ^= PushEndFlip;
         c.pushes++;
-        c.inHandler.onPush();
+        c.onPush.call(c.inHandler);
       } else if ((c = this.chasedPull) !== null) {
         this.chasedPull = null;
         this.remaining--;
         this.activeStage = c.outOwner;
         c.state ^= PullEndFlip;
-        c.outHandler.onPull();
+        c.onPull.call(c.outHandler);
       } else {
         const remaining = this.remaining;
         if (remaining <= 0 || this.head === this.tail) return;
@@ -502,13 +520,13 @@ export class GraphInterpreter implements Runnable {
     this.activeStage = c.inOwner;
     c.state ^= PushEndFlip;
     c.pushes++;
-    c.inHandler.onPush();
+    c.onPush.call(c.inHandler);
   }
 
   private processPull(c: Connection): void {
     this.activeStage = c.outOwner;
     c.state ^= PullEndFlip;
-    c.outHandler.onPull();
+    c.onPull.call(c.outHandler);
   }
 
   private enqueue(c: Connection): void {

@@ -22,7 +22,7 @@
  * sub-fused substreams and the halves of async boundaries do not count as "the end of the stream":
  * their parent stage or their other half carries the failure on.
  */
-import type { GraphInterpreter, InterpreterHooks, InterpreterLogic } from './GraphInterpreter.js';
+import { type GraphInterpreter, type InterpreterHooks, type InterpreterLogic, Running } from './GraphInterpreter.js';
 import { type DetailedStreamSnapshot, type DetailSources, detailedSnapshotOf } from './DetailedStreamSnapshot.js';
 import { ObservedPromise } from './ObservedPromise.js';
 import { findHoldUp, progressOf, type StallReport, snapshotOf, type StreamSnapshot } from './StreamSnapshot.js';
@@ -112,7 +112,7 @@ export class RunningStream implements InterpreterHooks {
   }
 
   onStageFailed(logic: InterpreterLogic, error: unknown): void {
-    if (logic._phase !== 1) return;
+    if (logic._phase !== Running) return;
     const origins = (this.origins ??= new Map());
     if (!origins.has(error)) {
       // A long-running stream that keeps recovering must not accumulate errors.

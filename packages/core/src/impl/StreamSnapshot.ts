@@ -28,7 +28,7 @@
  *
  * The halves of an async boundary are transparent: demand and back-pressure are followed across them.
  */
-import { type Connection, InClosed, type InterpreterLogic, OutClosed, OutReady, Pulling, Pushing } from './GraphInterpreter.js';
+import { type Connection, Finished, InClosed, type InterpreterLogic, OutClosed, OutReady, Pulling, Pushing, Running } from './GraphInterpreter.js';
 
 export type StageState = 'waiting for demand' | 'waiting for element' | 'completed' | 'running';
 
@@ -98,7 +98,7 @@ function sum(conns: readonly (Connection | undefined)[]): number {
 }
 
 export function stageState(logic: InterpreterLogic): StageState {
-  if (logic._phase === 2) return 'completed';
+  if (logic._phase === Finished) return 'completed';
   if (logic._inConns.length === 0 && logic._outConns.length === 0) return 'running';
   if (logic._openPorts === 0) return 'completed';
   const outs = logic._outConns;
@@ -132,7 +132,7 @@ export function progressOf(logics: readonly InterpreterLogic[]): number {
       if ((c.state & OutClosed) !== 0) n++;
       if ((c.state & InClosed) !== 0) n++;
     }
-    if (logic._phase === 2) n++;
+    if (logic._phase === Finished) n++;
     // A portless stage (a fused source-to-sink loop) moves elements without connections.
     else if (logic._inConns.length === 0 && logic._outConns.length === 0 && logic._interpreter !== null) n += logic._interpreter.eventsTotal;
   }
@@ -147,7 +147,7 @@ export function findHoldUp(
   logics: readonly InterpreterLogic[],
   peers: ReadonlyMap<InterpreterLogic, InterpreterLogic>,
 ): { stage: InterpreterLogic; reason: 'demand without element' | 'element without demand' } | undefined {
-  const running = logics.filter((l) => l._phase === 1 && l._openPorts > 0 && !peers.has(l));
+  const running = logics.filter((l) => l._phase === Running && l._openPorts > 0 && !peers.has(l));
   // 1. Demand stops at a stage that has been pulled but does not pull upstream.
   for (const l of running) {
     let pulled = false;

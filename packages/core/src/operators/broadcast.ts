@@ -38,26 +38,25 @@ class BroadcastLogic<T> extends GraphStageLogic implements InHandler {
     this.pendingCount = n;
     this.running = n;
     this.setHandler(stage.shape.in, this);
-    for (let i = 0; i < n; i++) this.setHandler(stage.shape.outlets[i]!, this.outHandler(i));
+    for (let i = 0; i < n; i++) this.setHandler(stage.shape.outlets[i]!, new BroadcastOutput(this, i));
   }
 
-  private outHandler(i: number): OutHandler {
-    return {
-      onPull: () => {
-        this.pending[i] = false;
-        this.pendingCount--;
-        this.pullIfReady();
-      },
-      onDownstreamFinish: (cause) => {
-        if (this.stage.eagerCancel) return this.cancelStage(cause);
-        if (--this.running === 0) return this.cancelStage(cause);
-        if (this.pending[i]) {
-          this.pending[i] = false;
-          this.pendingCount--;
-          this.pullIfReady();
-        }
-      },
-    };
+  /** Output `i` pulled. */
+  onOutputPull(i: number): void {
+    this.pending[i] = false;
+    this.pendingCount--;
+    this.pullIfReady();
+  }
+
+  /** Output `i` cancelled. */
+  onOutputCancel(i: number, cause: unknown): void {
+    if (this.stage.eagerCancel) return this.cancelStage(cause);
+    if (--this.running === 0) return this.cancelStage(cause);
+    if (this.pending[i]) {
+      this.pending[i] = false;
+      this.pendingCount--;
+      this.pullIfReady();
+    }
   }
 
   private pullIfReady(): void {
@@ -76,5 +75,19 @@ class BroadcastLogic<T> extends GraphStageLogic implements InHandler {
         this.pending[i] = true;
       }
     }
+  }
+}
+
+/** The handler of output `i`: one class for all outputs and streams (no closures per materialization). */
+class BroadcastOutput<T> implements OutHandler {
+  constructor(
+    private readonly logic: BroadcastLogic<T>,
+    private readonly i: number,
+  ) {}
+  onPull(): void {
+    this.logic.onOutputPull(this.i);
+  }
+  onDownstreamFinish(cause: unknown): void {
+    this.logic.onOutputCancel(this.i, cause);
   }
 }

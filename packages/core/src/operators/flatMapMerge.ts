@@ -37,9 +37,13 @@ export class FlatMapMerge<I, O> extends FlowStage<I, O> {
 
 class FlatMapMergeLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler {
   private readonly sources = new Set<SubSinkInlet<O>>();
-  /** Sources holding an element, in arrival order. */
-  private readonly queue: SubSinkInlet<O>[] = [];
+  /**
+   * Sources holding an element, in arrival order: a growable ring (power-of-two size). Each source is
+   * in it at most once (it holds at most one element), so it never holds more than `sources.size`.
+   */
+  private queue: (SubSinkInlet<O> | undefined)[] = new Array<SubSinkInlet<O> | undefined>(16);
   private qHead = 0;
+  private queued = 0;
   constructor(
     private readonly stage: FlatMapMerge<I, O>,
     private readonly decider: Decider,
@@ -52,18 +56,41 @@ class FlatMapMergeLogic<I, O> extends GraphStageLogic implements InHandler, OutH
     this.pull(this.stage.in);
   }
 
-  private get queued(): number {
-    return this.queue.length - this.qHead;
+  private enqueue(sub: SubSinkInlet<O>): void {
+    let q = this.queue;
+    if (this.queued === q.length) {
+      const bigger = new Array<SubSinkInlet<O> | undefined>(q.length * 2);
+      for (let i = 0; i < q.length; i++) bigger[i] = q[(this.qHead + i) & (q.length - 1)];
+      this.queue = q = bigger;
+      this.qHead = 0;
+    }
+    q[(this.qHead + this.queued) & (q.length - 1)] = sub;
+    this.queued++;
   }
 
   private dequeue(): SubSinkInlet<O> {
-    const s = this.queue[this.qHead]!;
-    this.queue[this.qHead++] = undefined as unknown as SubSinkInlet<O>;
-    if (this.qHead === this.queue.length) {
-      this.queue.length = 0;
-      this.qHead = 0;
-    }
+    const q = this.queue;
+    const s = q[this.qHead]!;
+    q[this.qHead] = undefined;
+    this.qHead = (this.qHead + 1) & (q.length - 1);
+    this.queued--;
     return s;
+  }
+
+  /** Source `sub` delivered an element. */
+  onSourcePush(sub: SubSinkInlet<O>): void {
+    const out = this.stage.out;
+    if (this.queued === 0 && this.isAvailable(out)) {
+      this.push(out, sub.grab());
+      sub.pull();
+    } else {
+      this.enqueue(sub);
+    }
+  }
+
+  /** Source `sub` completed. */
+  onSourceFinish(sub: SubSinkInlet<O>): void {
+    if (!sub.isAvailable()) this.removeSource(sub);
   }
 
   onPush(): void {
@@ -81,20 +108,7 @@ class FlatMapMergeLogic<I, O> extends GraphStageLogic implements InHandler, OutH
 
   private addSource(source: Graph<SourceShape<O>, unknown>): void {
     const sub = new SubSinkInlet<O>(this, 'FlatMapMerge.sub');
-    sub.setHandler({
-      onPush: () => {
-        const out = this.stage.out;
-        if (this.queued === 0 && this.isAvailable(out)) {
-          this.push(out, sub.grab());
-          sub.pull();
-        } else {
-          this.queue.push(sub);
-        }
-      },
-      onUpstreamFinish: () => {
-        if (!sub.isAvailable()) this.removeSource(sub);
-      },
-    });
+    sub.setHandler(new SourceHandler(this, sub));
     this.sources.add(sub);
     materializeSubStream(this, source, sub);
     sub.pull();
@@ -126,5 +140,19 @@ class FlatMapMergeLogic<I, O> extends GraphStageLogic implements InHandler, OutH
   override postStop(): void {
     for (const sub of this.sources) sub.cancel();
     this.sources.clear();
+  }
+}
+
+/** The handler of one running source: a class, not closures per source (one shared `onPush` for the JIT). */
+class SourceHandler<I, O> implements InHandler {
+  constructor(
+    private readonly logic: FlatMapMergeLogic<I, O>,
+    private readonly sub: SubSinkInlet<O>,
+  ) {}
+  onPush(): void {
+    this.logic.onSourcePush(this.sub);
+  }
+  onUpstreamFinish(): void {
+    this.logic.onSourceFinish(this.sub);
   }
 }

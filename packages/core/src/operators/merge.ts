@@ -1,5 +1,6 @@
 import { GraphStage } from '../stage/GraphStage.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import type { Inlet, Outlet } from '../stage/Ports.js';
 import { UniformFanInShape } from '../stage/UniformFanInShape.js';
 import { requirePositiveInt } from './validate.js';
 
@@ -34,58 +35,65 @@ class MergeLogic<T> extends GraphStageLogic implements OutHandler {
   private head = 0;
   private count = 0;
   private running: number;
+  private readonly ins: readonly Inlet<T>[];
+  private readonly out: Outlet<T>;
   constructor(private readonly stage: Merge<T>) {
     super(stage.shape);
     const n = stage.inputs;
     this.queue = new Array<number>(n).fill(0);
     this.running = n;
+    this.ins = stage.shape.inlets;
+    this.out = stage.shape.out;
     this.setHandler(stage.shape.out, this);
-    for (let i = 0; i < n; i++) this.setHandler(stage.shape.inlets[i]!, this.inHandler(i));
+    for (let i = 0; i < n; i++) this.setHandler(this.ins[i]!, new MergeInput(this, i));
   }
 
   override preStart(): void {
-    const ins = this.stage.shape.inlets;
+    const ins = this.ins;
     for (let i = 0; i < ins.length; i++) this.tryPull(ins[i]!);
   }
 
-  private inHandler(i: number): InHandler {
-    const inlet = this.stage.shape.inlets[i]!;
-    return {
-      onPush: () => {
-        const out = this.stage.shape.out;
-        if (this.count === 0 && this.isAvailable(out)) {
-          this.push(out, this.grab(inlet));
-          // The inlet just delivered, so we have not closed it: a plain pull (ignored by the
-          // interpreter if its upstream has completed meanwhile) saves the isClosed check.
-          if (this.running > 0) this.pull(inlet);
-          else this.cancel(inlet);
-        } else {
-          this.queue[(this.head + this.count) % this.queue.length] = i;
-          this.count++;
-        }
-      },
-      onUpstreamFinish: () => {
-        if (this.stage.eagerComplete) {
-          this.running = 0;
-          // Inputs with an element waiting stay open until it has gone out.
-          const ins = this.stage.shape.inlets;
-          for (let k = 0; k < ins.length; k++) if (!this.isClosed(ins[k]!) && !this.isAvailable(ins[k]!)) this.cancel(ins[k]!);
-        } else {
-          this.running--;
-        }
-        if (this.running === 0 && this.count === 0) this.completeStage();
-      },
-    };
+  /** Input `i` delivered an element. */
+  onInput(i: number): void {
+    const out = this.out;
+    if (this.count === 0 && this.isAvailable(out)) {
+      const inlet = this.ins[i]!;
+      this.push(out, this.grab(inlet));
+      // The inlet just delivered, so we have not closed it: a plain pull (ignored by the
+      // interpreter if its upstream has completed meanwhile) saves the isClosed check.
+      if (this.running > 0) this.pull(inlet);
+      else this.cancel(inlet);
+    } else {
+      const q = this.queue;
+      let k = this.head + this.count;
+      if (k >= q.length) k -= q.length;
+      q[k] = i;
+      this.count++;
+    }
+  }
+
+  /** An input completed. */
+  onInputFinish(): void {
+    if (this.stage.eagerComplete) {
+      this.running = 0;
+      // Inputs with an element waiting stay open until it has gone out.
+      const ins = this.ins;
+      for (let k = 0; k < ins.length; k++) if (!this.isClosed(ins[k]!) && !this.isAvailable(ins[k]!)) this.cancel(ins[k]!);
+    } else {
+      this.running--;
+    }
+    if (this.running === 0 && this.count === 0) this.completeStage();
   }
 
   onPull(): void {
-    const ins = this.stage.shape.inlets;
+    const ins = this.ins;
+    const q = this.queue;
     while (this.count > 0) {
-      const inlet = ins[this.queue[this.head]!]!;
-      this.head = (this.head + 1) % this.queue.length;
+      const inlet = ins[q[this.head]!]!;
+      if (++this.head === q.length) this.head = 0;
       this.count--;
       if (!this.isAvailable(inlet)) continue;
-      this.push(this.stage.shape.out, this.grab(inlet));
+      this.push(this.out, this.grab(inlet));
       // This inlet may have completed while its element waited: tryPull, not pull.
       if (this.running > 0) this.tryPull(inlet);
       else if (!this.isClosed(inlet)) this.cancel(inlet);
@@ -93,5 +101,19 @@ class MergeLogic<T> extends GraphStageLogic implements OutHandler {
       return;
     }
     if (this.running === 0) this.completeStage();
+  }
+}
+
+/** The handler of input `i`: one class for all inputs and streams (no closures per materialization). */
+class MergeInput<T> implements InHandler {
+  constructor(
+    private readonly logic: MergeLogic<T>,
+    private readonly i: number,
+  ) {}
+  onPush(): void {
+    this.logic.onInput(this.i);
+  }
+  onUpstreamFinish(): void {
+    this.logic.onInputFinish();
   }
 }

@@ -2,6 +2,7 @@ import type { Attributes, Decider } from '../stage/Attributes.js';
 import { FanInShape2 } from '../stage/FanInShape2.js';
 import { GraphStage } from '../stage/GraphStage.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import type { Inlet, Outlet } from '../stage/Ports.js';
 import { decide } from './FlowStage.js';
 import { requireFunction } from './validate.js';
 
@@ -34,40 +35,40 @@ export class ZipWith<A, B, O> extends GraphStage<FanInShape2<A, B, O>> {
 
 class ZipWithLogic<A, B, O> extends GraphStageLogic implements OutHandler {
   /** An input completed: finish once the pair in progress (if any) has gone out. */
-  private willShutDown = false;
+  willShutDown = false;
+  private readonly in0: Inlet<A>;
+  private readonly in1: Inlet<B>;
+  private readonly out: Outlet<O>;
   constructor(
     private readonly stage: ZipWith<A, B, O>,
     private readonly decider: Decider,
   ) {
     super(stage.shape);
     const s = stage.shape;
+    this.in0 = s.in0;
+    this.in1 = s.in1;
+    this.out = s.out;
     this.setHandler(s.out, this);
-    this.setHandler(s.in0, this.inHandler(s.in0));
-    this.setHandler(s.in1, this.inHandler(s.in1));
+    this.setHandler(s.in0, new ZipInput(this, s.in0));
+    this.setHandler(s.in1, new ZipInput(this, s.in1));
   }
 
   override preStart(): void {
-    this.pull(this.stage.shape.in0);
-    this.pull(this.stage.shape.in1);
+    this.pull(this.in0);
+    this.pull(this.in1);
   }
 
-  private inHandler(inlet: FanInShape2<A, B, O>['in0'] | FanInShape2<A, B, O>['in1']): InHandler {
-    return {
-      onPush: () => {
-        if (this.isAvailable(this.stage.shape.out)) this.tryPushAll();
-      },
-      onUpstreamFinish: () => {
-        if (!this.isAvailable(inlet)) this.completeStage();
-        this.willShutDown = true;
-      },
-    };
+  /** An element arrived on either input. */
+  onInput(): void {
+    if (this.isAvailable(this.out)) this.tryPushAll();
   }
 
   private tryPushAll(): void {
-    const s = this.stage.shape;
-    if (!this.isAvailable(s.in0) || !this.isAvailable(s.in1)) return;
-    const a = this.grab(s.in0);
-    const b = this.grab(s.in1);
+    const in0 = this.in0;
+    const in1 = this.in1;
+    if (!this.isAvailable(in0) || !this.isAvailable(in1)) return;
+    const a = this.grab(in0);
+    const b = this.grab(in1);
     let o: O;
     try {
       o = this.stage.f(a, b);
@@ -75,17 +76,38 @@ class ZipWithLogic<A, B, O> extends GraphStageLogic implements OutHandler {
       if (decide(this.decider, e) === 'stop') return this.failStage(e);
       return this.next();
     }
-    this.push(s.out, o);
+    this.push(this.out, o);
     this.next();
   }
 
   private next(): void {
     if (this.willShutDown) return this.completeStage();
-    this.pull(this.stage.shape.in0);
-    this.pull(this.stage.shape.in1);
+    this.pull(this.in0);
+    this.pull(this.in1);
   }
 
   onPull(): void {
     this.tryPushAll();
+  }
+}
+
+/**
+ * The handler of one input: a class rather than a closure per materialization, so the interpreter's
+ * dispatch sees one shared `onPush` (stable call feedback, nothing per-stream for the JIT to learn).
+ */
+class ZipInput<A, B, O> implements InHandler {
+  constructor(
+    private readonly logic: ZipWithLogic<A, B, O>,
+    private readonly inlet: Inlet<A> | Inlet<B>,
+  ) {}
+
+  onPush(): void {
+    this.logic.onInput();
+  }
+
+  onUpstreamFinish(): void {
+    const logic = this.logic;
+    if (!logic.isAvailable(this.inlet)) logic.completeStage();
+    logic.willShutDown = true;
   }
 }

@@ -15,6 +15,7 @@
  */
 import {
   type Connection,
+  Created,
   Empty,
   type GraphInterpreter,
   IllegalStageUsageError,
@@ -29,6 +30,7 @@ import {
   type OutHandler,
   PullStartFlip,
   PushStartFlip,
+  Running,
   StageWasCompleted,
 } from '../impl/GraphInterpreter.js';
 import type { MaterializerImpl } from '../impl/MaterializerImpl.js';
@@ -53,9 +55,6 @@ export class StreamDetachedException extends Error {
     this.name = 'StreamDetachedException';
   }
 }
-
-const Created = 0;
-const Running = 1;
 
 /** A marker in an emission queue: run a follow-up action (or complete) once the elements before it went out. */
 class FollowUp {
@@ -224,11 +223,17 @@ export abstract class GraphStageLogic implements InterpreterLogic {
     if (port.isInlet) {
       this._inHandlers[port.index] = handler as InHandler;
       const c = this._inConns[port.index];
-      if (c !== undefined) c.inHandler = handler as InHandler;
+      if (c !== undefined) {
+        c.inHandler = handler as InHandler;
+        c.onPush = (handler as InHandler).onPush;
+      }
     } else {
       this._outHandlers[port.index] = handler as OutHandler;
       const c = this._outConns[port.index];
-      if (c !== undefined) c.outHandler = handler as OutHandler;
+      if (c !== undefined) {
+        c.outHandler = handler as OutHandler;
+        c.onPull = (handler as OutHandler).onPull;
+      }
     }
   }
 
@@ -305,6 +310,17 @@ export abstract class GraphStageLogic implements InterpreterLogic {
 
   /** Pulls unless the port is closed (then does nothing). */
   tryPull<T>(inlet: Inlet<T>): void {
+    // Fast path (an open inlet with nothing pending): `pull`'s own fast path, without the isClosed lookup.
+    const c = this._inConns[inlet.index];
+    if (c !== undefined) {
+      const s = c.state;
+      if ((s & (InReady | InClosed | OutClosed)) === InReady) {
+        c.state = s ^ PullStartFlip;
+        c.slot = Empty;
+        this._interpreter!.chasePull(c);
+        return;
+      }
+    }
     if (!this.isClosed(inlet)) this.pull(inlet);
   }
 

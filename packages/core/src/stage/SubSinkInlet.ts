@@ -4,7 +4,7 @@
  * nested stream through this handle — `pull`, `grab`, `cancel` — while its events arrive at the
  * handler set with `setHandler`, running as the parent stage (an exception fails the parent).
  */
-import { IllegalStageUsageError, NoMoreElementsNeeded } from '../impl/GraphInterpreter.js';
+import { IllegalStageUsageError, NoMoreElementsNeeded, Running } from '../impl/GraphInterpreter.js';
 import { linear } from '../impl/Module.js';
 import { GraphStage, type Graph, type NotUsed } from './GraphStage.js';
 import { GraphStageLogic, type InHandler } from './GraphStageLogic.js';
@@ -54,14 +54,14 @@ export class SubSinkInlet<T> {
     return this._logic !== null && this._logic.isAvailable(this._logic.in);
   }
   hasBeenPulled(): boolean {
-    return this._logic !== null && this._logic._phase === 1 && this._logic.hasBeenPulled(this._logic.in);
+    return this._logic !== null && this._logic._phase === Running && this._logic.hasBeenPulled(this._logic.in);
   }
   isClosed(): boolean {
-    return this._logic === null || this._logic._phase !== 1 || this._logic.isClosed(this._logic.in);
+    return this._logic === null || this._logic._phase !== Running || this._logic.isClosed(this._logic.in);
   }
   cancel(cause: unknown = NoMoreElementsNeeded): void {
     const l = this._logic;
-    if (l !== null && l._phase === 1 && !l.isClosed(l.in)) l.cancel(l.in, cause);
+    if (l !== null && l._phase === Running && !l.isClosed(l.in)) l.cancel(l.in, cause);
   }
 }
 
