@@ -1,6 +1,8 @@
 import type { Attributes, Decider } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { decide, FlowStage } from './FlowStage.js';
+import { fuseFirst } from './fused.js';
+import { FUSABLE, FUSE, type Fusable, FusedStop, type FusionHost, type FusionPart, SKIP, statefulPart } from './fusion.js';
 import { requireFunction } from './validate.js';
 
 /**
@@ -8,13 +10,40 @@ import { requireFunction } from './validate.js';
  * Supervision: resume drops the element and keeps the accumulator; restart drops it, resets the
  * accumulator to `zero` and emits `zero` again (as Pekko does).
  */
-export class Scan<I, S> extends FlowStage<I, S> {
+export class Scan<I, S> extends FlowStage<I, S> implements Fusable, FusionHost {
   constructor(
     readonly zero: S,
     readonly f: (acc: S, x: I) => S,
   ) {
     super('scan');
     requireFunction('scan', 'f', f);
+  }
+  /** Fused: the accumulator lives in the function made per materialization; the seed goes out first. */
+  get [FUSABLE](): FusionPart {
+    const zero = this.zero as unknown;
+    const f = this.f as (acc: unknown, x: unknown) => unknown;
+    return statefulPart(
+      this.defaultName,
+      (ctx) => {
+        let acc = zero;
+        return (x) => {
+          try {
+            acc = f(acc, x);
+          } catch (e) {
+            const d = decide(ctx.decider, e);
+            if (d === 'stop') throw new FusedStop(e);
+            if (d === 'resume') return SKIP;
+            acc = zero; // restart: the seed goes out again in place of the dropped element
+          }
+          return acc;
+        };
+      },
+      true,
+      zero,
+    );
+  }
+  [FUSE](next: Fusable) {
+    return fuseFirst(this, next);
   }
   createLogic(attributes: Attributes): GraphStageLogic {
     return new ScanLogic(this, attributes.supervisionDecider);

@@ -2,7 +2,7 @@
 import type { Attributes } from '../stage/Attributes.js';
 import type { GraphStageLogic } from '../stage/GraphStageLogic.js';
 import { decide, NoSuchElementError } from './FlowStage.js';
-import type { FusableSink, SinkConsumer } from './fusion.js';
+import { CREATE_CONSUMER, type FusableSink, type SinkConsumer } from './fusion.js';
 import { type Deferred, deferred, PromiseSinkLogic, SinkStage } from './SinkStage.js';
 import { requireFunction } from './validate.js';
 
@@ -12,7 +12,7 @@ export class ForeachSink<T> extends SinkStage<T, Promise<void>> implements Fusab
     super('foreach');
     requireFunction('Sink.foreach', 'f', f);
   }
-  createConsumer(): SinkConsumer<void> {
+  [CREATE_CONSUMER](): SinkConsumer<void> {
     const f = this.f as (x: unknown) => void;
     return {
       accept: (x) => {
@@ -56,7 +56,7 @@ export class FoldSink<T, S> extends SinkStage<T, Promise<S>> implements FusableS
     super('fold');
     requireFunction('Sink.fold', 'f', f);
   }
-  createConsumer(): SinkConsumer<S> {
+  [CREATE_CONSUMER](): SinkConsumer<S> {
     return new FoldConsumer(this.zero, this.f as (acc: S, x: unknown) => S);
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<S>] {
@@ -119,7 +119,7 @@ export class ReduceSink<T> extends SinkStage<T, Promise<T>> implements FusableSi
     super('reduce');
     requireFunction('Sink.reduce', 'f', f);
   }
-  createConsumer(): SinkConsumer<T> {
+  [CREATE_CONSUMER](): SinkConsumer<T> {
     const f = this.f;
     let acc: T | undefined;
     let has = false;
@@ -210,7 +210,7 @@ export class HeadSink<T, R> extends SinkStage<T, Promise<R>> implements FusableS
   constructor(readonly optional: boolean) {
     super(optional ? 'headOption' : 'head');
   }
-  createConsumer(): SinkConsumer<R> {
+  [CREATE_CONSUMER](): SinkConsumer<R> {
     return elementConsumer<R>(this.optional, true, headOfEmpty(this.defaultName));
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<R>] {
@@ -242,7 +242,7 @@ export class LastSink<T, R> extends SinkStage<T, Promise<R>> implements FusableS
   constructor(readonly optional: boolean) {
     super(optional ? 'lastOption' : 'last');
   }
-  createConsumer(): SinkConsumer<R> {
+  [CREATE_CONSUMER](): SinkConsumer<R> {
     return elementConsumer<R>(this.optional, false, lastOfEmpty(this.defaultName));
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<R>] {
@@ -277,7 +277,7 @@ export class SeqSink<T> extends SinkStage<T, Promise<T[]>> implements FusableSin
   constructor() {
     super('seq');
   }
-  createConsumer(): SinkConsumer<T[]> {
+  [CREATE_CONSUMER](): SinkConsumer<T[]> {
     const buf: T[] = [];
     return {
       accept: (x) => {
@@ -310,7 +310,7 @@ export class IgnoreSink<T> extends SinkStage<T, Promise<void>> implements Fusabl
   constructor() {
     super('ignore');
   }
-  createConsumer(): SinkConsumer<void> {
+  [CREATE_CONSUMER](): SinkConsumer<void> {
     return { accept: () => true, result: () => undefined, restart: () => {} };
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<void>] {
