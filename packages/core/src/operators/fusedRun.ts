@@ -70,6 +70,7 @@ class FusedRunLogic<R> extends GraphStageLogic {
   protected runSlice(): void {
     const cursor = this.cursor!;
     const fn = this.fn;
+    const consumer = this.consumer;
     const run = this.run;
     if (run !== null && run.seedPending) {
       // A fused scan's seed goes first (through the parts after the scan).
@@ -107,13 +108,22 @@ class FusedRunLogic<R> extends GraphStageLogic {
           continue;
         }
       }
-      if (!this.offer(y)) return;
-      if (run !== null && run.done) return this.finish();
+      let more: boolean;
+      try {
+        more = consumer.accept(y);
+      } catch (e) {
+        const d = decide(this.decider, e);
+        if (d === 'stop') return this.failWith(e);
+        if (d === 'restart') consumer.restart();
+        if (run !== null && run.done) return this.finish();
+        continue;
+      }
+      if (!more || (run !== null && run.done)) return this.finish();
     }
     this.slice.invoke(undefined);
   }
 
-  /** Hands `y` to the sink's consumer; false when the run ended (finished or failed). */
+  /** Hands the seed to the sink's consumer; false when the run ended (finished or failed). */
   private offer(y: unknown): boolean {
     let more: boolean;
     try {
