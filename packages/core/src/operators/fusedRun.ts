@@ -54,7 +54,8 @@ class FusedRunLogic<R> extends GraphStageLogic {
     super(stage.shape);
     this.run = stage.source.chain === null ? null : stage.source.chain.instantiate(decider);
     this.fn = this.run === null ? null : this.run.fn;
-    this.consumer = stage.sink[CREATE_CONSUMER](decider);
+    const sinkName = stage.sink.defaultName;
+    this.consumer = stage.sink[CREATE_CONSUMER](decider, () => sinkName);
     // A prototype method, not a closure per stream: the slice loop's call stays optimized across streams.
     this.slice = this.getAsyncCallback(FusedRunLogic.prototype.runSlice);
   }

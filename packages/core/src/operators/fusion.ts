@@ -95,10 +95,14 @@ export interface SinkConsumer<R> {
   restart(): void;
 }
 
-/** A sink that can consume a sync source without the interpreter between them. */
+/**
+ * A sink whose work is a `SinkConsumer`: a sync source can drain into it without the interpreter
+ * between them, and its own stage logic feeds the same consumer. `name()` is the stage's name for
+ * error messages (asked only when one is made).
+ */
 export interface FusableSink<R> {
   readonly defaultName: string;
-  [CREATE_CONSUMER](decider: Decider): SinkConsumer<R>;
+  [CREATE_CONSUMER](decider: Decider, name: () => string): SinkConsumer<R>;
 }
 
 export function isSyncSourceHost(stage: unknown): stage is SyncSourceHost {

@@ -1,5 +1,6 @@
 import type { Attributes, Decider } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import { FoldAccumulator } from './accumulators.js';
 import { decide, FlowStage } from './FlowStage.js';
 import { fuseFirst } from './fused.js';
 import { FUSABLE, FUSE, type Fusable, FusedStop, type FusionHost, type FusionPart, SKIP, statefulPart } from './fusion.js';
@@ -25,17 +26,17 @@ export class Scan<I, S> extends FlowStage<I, S> implements Fusable, FusionHost {
     return statefulPart(
       this.defaultName,
       (ctx) => {
-        let acc = zero;
+        const acc = new FoldAccumulator(zero, f);
         return (x) => {
           try {
-            acc = f(acc, x);
+            acc.accept(x);
           } catch (e) {
             const d = decide(ctx.decider, e);
             if (d === 'stop') throw new FusedStop(e);
             if (d === 'resume') return SKIP;
-            acc = zero; // restart: the seed goes out again in place of the dropped element
+            acc.restart(); // the seed goes out again in place of the dropped element
           }
-          return acc;
+          return acc.acc;
         };
       },
       true,
@@ -51,14 +52,14 @@ export class Scan<I, S> extends FlowStage<I, S> implements Fusable, FusionHost {
 }
 
 class ScanLogic<I, S> extends GraphStageLogic implements InHandler, OutHandler {
-  private acc: S;
+  private readonly acc: FoldAccumulator<S>;
   private zeroSent = false;
   constructor(
     private readonly stage: Scan<I, S>,
     private readonly decider: Decider,
   ) {
     super(stage.shape);
-    this.acc = stage.zero;
+    this.acc = new FoldAccumulator(stage.zero, stage.f as (acc: S, x: unknown) => S);
     this.setHandlers(stage.in, stage.out, this);
   }
   onPull(): void {
@@ -66,27 +67,28 @@ class ScanLogic<I, S> extends GraphStageLogic implements InHandler, OutHandler {
       this.pull(this.stage.in);
     } else {
       this.zeroSent = true;
-      this.push(this.stage.out, this.acc);
+      this.push(this.stage.out, this.acc.acc);
     }
   }
   onPush(): void {
     const s = this.stage;
+    const x = this.grab(s.in);
     try {
-      this.acc = s.f(this.acc, this.grab(s.in));
+      this.acc.accept(x);
     } catch (e) {
       const d = decide(this.decider, e);
       if (d === 'stop') return this.failStage(e);
       if (d === 'resume') return this.pull(s.in);
       // restart: the seed goes out again in place of the dropped element, so downstream sees the restart.
-      this.acc = s.zero;
+      this.acc.restart();
     }
-    this.push(s.out, this.acc);
+    this.push(s.out, this.acc.acc);
   }
   onUpstreamFinish(): void {
     if (this.zeroSent) this.completeStage();
     else {
       this.zeroSent = true;
-      this.emit(this.stage.out, this.acc, () => this.completeStage());
+      this.emit(this.stage.out, this.acc.acc, () => this.completeStage());
     }
   }
 }
