@@ -34,14 +34,16 @@ export class FoldAccumulator<S> implements SinkConsumer<S> {
  * nothing, `result` throws NoSuchElementError naming the stage (`name()` is asked only then).
  */
 export class ReduceAccumulator<T> implements SinkConsumer<T> {
-  private acc: T | undefined = undefined;
+  // Not initialised: a field that starts as `undefined` would box every numeric accumulator it later
+  // holds (one heap number per element); this one is created by the first element.
+  declare private acc: T;
   private has = false;
   constructor(
     private readonly f: (acc: T, x: T) => T,
     private readonly name: () => string,
   ) {}
   accept(x: unknown): boolean {
-    if (this.has) this.acc = this.f(this.acc as T, x as T);
+    if (this.has) this.acc = this.f(this.acc, x as T);
     else {
       this.acc = x as T;
       this.has = true;
@@ -50,10 +52,9 @@ export class ReduceAccumulator<T> implements SinkConsumer<T> {
   }
   result(): T {
     if (!this.has) throw new NoSuchElementError(`${this.name()}: reduce over an empty stream`);
-    return this.acc as T;
+    return this.acc;
   }
   restart(): void {
-    this.has = false;
-    this.acc = undefined;
+    this.has = false; // the next element replaces the accumulator
   }
 }
