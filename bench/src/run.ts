@@ -11,6 +11,8 @@
 import { formatMachine, formatScenario, machineInfo, optionsFromEnv, runScenario, saveResults, type Scenario, type ScenarioResult } from './harness.js';
 import { filterMapReduce } from './scenarios/filterMapReduce.bench.js';
 import { scanReduce } from './scenarios/scanReduce.bench.js';
+import { slice } from './scenarios/slice.bench.js';
+import { skipRepeats } from './scenarios/skipRepeats.bench.js';
 import { mapAsyncOrdered, mapAsyncUnordered } from './scenarios/mapAsync.bench.js';
 import { asyncBoundary } from './scenarios/asyncBoundary.bench.js';
 import { slowConsumer } from './scenarios/slowConsumer.bench.js';
@@ -30,6 +32,7 @@ import { modelServingKafka } from './scenarios/modelServingKafka.bench.js';
 const scenarios: Readonly<Record<string, (elements: number) => Scenario>> = {
   filterMapReduce: (n) => filterMapReduce(n),
   scanReduce: (n) => scanReduce(n),
+  slice: (n) => slice(n), skipRepeats: (n) => skipRepeats(n), // @most/core's perf suite: drop(N/4) → take(N/2); skipRepeats
   mapAsync: (n) => mapAsyncOrdered(n), mapAsyncUnordered: (n) => mapAsyncUnordered(n), asyncBoundary: (n) => asyncBoundary(n), slowConsumer: (n) => slowConsumer(n),
   ...graphScenarios, // concatMap, merge, zip, chain, switch, mergeNested2, mergeNested100
   lines: (n) => lines(n), gzip: (n) => gzip(n), // N = bytes of input
@@ -47,6 +50,7 @@ const defaultElements: Readonly<Record<string, number>> = {
   chain: 1_000_000, switch: 10_000_000, mergeNested2: 10_000, mergeNested100: 10_000, // N: chain/switch total (1000 inner streams), mergeNested per range
   filterMapReduce: 1_000_000,
   scanReduce: 1_000_000,
+  slice: 1_000_000, skipRepeats: 1_000_000,
   mapAsync: 100_000, mapAsyncUnordered: 100_000, asyncBoundary: 1_000_000, slowConsumer: 100_000,
   lines: 100 * 2 ** 20, gzip: 64 * 2 ** 20,
   httpGets: 10_000, httpServe: 20_000, httpUpload: 1024, httpDownload: 1024, // requests; MiB for the transfers

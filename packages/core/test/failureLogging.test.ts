@@ -107,7 +107,7 @@ describe('failures nobody observed', () => {
     const { mat, entries } = recording();
     Source.range(1, 5).filter(() => true).map(failOn(2, boom())).runWith(Sink.seq(), mat);
     await settled(mat);
-    Source.range(1, 5).filter(() => true).map(failOn(2, boom())).via(Flow.create<number>().scan(0, (a, x) => a + x)).runWith(Sink.ignore(), mat);
+    Source.range(1, 5).filter(() => true).map(failOn(2, boom())).via(Flow.create<number>().scan(0, (a, x) => a + x).named('scan')).runWith(Sink.ignore(), mat);
     await settled(mat);
     expect(entries.map((x) => x.message.replace(/stream \d+/, 'stream #'))).toEqual([
       'stream # failed in stage "range → filter → map → seq (fused)"; nothing awaited or caught the failure',

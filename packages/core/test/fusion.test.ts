@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AbruptTerminationException, Attributes, Flow, Keep, Materializer, NoSuchElementError, Sink, Source, Supervision } from '@tributary/core';
+import { FlowShape, GraphStage, GraphStageLogic, GraphStageWithMaterializedValue, type InHandler, Inlet, type OutHandler, Outlet, SinkShape, SourceShape } from '@tributary/core/stage';
 
 /** The same map, but carrying an attribute, which blocks fusion with its neighbours. */
 const unfusedMap = <T, U>(f: (x: T) => U) => Flow.create<T>().map(f).named('unfused');
@@ -151,5 +152,157 @@ describe('build-time fusion', () => {
     await expect(result).rejects.toBeInstanceOf(AbruptTerminationException);
     expect(ticks).toBeGreaterThan(0);
     expect(mat.runningIslands).toBe(0);
+  });
+
+  it('stateful stages fuse with identical results: scan, zipWithIndex, take, drop, takeWhile, dropWhile', async () => {
+    const chain = <M>(s: Source<number, M>) =>
+      s
+        .drop(3)
+        .scan(1, (a, x) => (a * x) % 1009)
+        .dropWhile((x) => x < 50)
+        .zipWithIndex()
+        .map(([x, i]) => x + i)
+        .takeWhile((x) => x !== 0)
+        .take(40);
+    const fused = await chain(Source.range(1, 500)).runWith(Sink.seq());
+    const reference = await chain(Source.range(1, 500).via(unfusedMap((x: number) => x))).runWith(Sink.seq());
+    expect(fused).toEqual(reference);
+    expect(fused.length).toBe(40);
+    // A scan over nothing still emits its seed, fused into the sink or not.
+    expect(await Source.from<number>([]).scan(7, (a, x) => a + x).runWith(Sink.seq())).toEqual([7]);
+    expect(await Source.from<number>([]).scan(7, (a, x) => a + x).via(unfusedMap((x: number) => x)).runWith(Sink.seq())).toEqual([7]);
+  });
+
+  it('a fused take stops pulling the source after its last element and lets a generator clean up', async () => {
+    const pulled: number[] = [];
+    let cleanedUp = false;
+    function* gen() {
+      try {
+        for (let i = 1; ; i++) {
+          pulled.push(i);
+          yield i;
+        }
+      } finally {
+        cleanedUp = true;
+      }
+    }
+    const result = await Source.from(gen())
+      .map((x) => x * 2)
+      .take(3)
+      .runWith(Sink.seq());
+    expect(result).toEqual([2, 4, 6]);
+    expect(pulled).toEqual([1, 2, 3]);
+    expect(cleanedUp).toBe(true);
+  });
+
+  it('supervision of a fused scan: resume drops the element, restart emits the seed again, as unfused', async () => {
+    const f = (a: number, x: number) => {
+      if (x === 3) throw new Error('bad');
+      return a + x;
+    };
+    for (const [decider, expected] of [
+      [Supervision.resume, [0, 1, 3, 7, 12]],
+      [Supervision.restart, [0, 1, 3, 0, 4, 9]],
+    ] as const) {
+      const strategy = Attributes.supervisionStrategy(decider);
+      const fused = await Source.range(1, 5).scan(0, f).toMat(Sink.seq(), Keep.right).withAttributes(strategy).run();
+      const midFlow = await Source.range(1, 5).via(unfusedMap((x: number) => x)).scan(0, f).map((x) => x).toMat(Sink.seq(), Keep.right).withAttributes(strategy).run();
+      const reference = await Source.range(1, 5).via(unfusedMap((x: number) => x)).via(Flow.create<number>().scan(0, f).named('unfused')).toMat(Sink.seq(), Keep.right).withAttributes(strategy).run();
+      expect(fused).toEqual(expected);
+      expect(midFlow).toEqual(expected);
+      expect(reference).toEqual(expected);
+    }
+    const stopped = Source.range(1, 5).scan(0, f).runWith(Sink.seq());
+    await expect(stopped).rejects.toThrow('bad');
+  });
+
+  it('a user stage with fuse / createConsumer / createCursor / fusedFn methods is never rewritten by fusion', async () => {
+    const calls: string[] = [];
+    const record = (name: string) => () => {
+      calls.push(name);
+      throw new Error(`fusion called ${name}`);
+    };
+    /** A pass-through flow that happens to have methods named like the fusion protocol's old ones. */
+    class UserFlow extends GraphStage<FlowShape<number, number>> {
+      readonly in = new Inlet<number>('UserFlow.in');
+      readonly out = new Outlet<number>('UserFlow.out');
+      readonly shape = new FlowShape(this.in, this.out);
+      readonly fusedFn = record('fusedFn');
+      fuse = record('fuse');
+      createLogic(): GraphStageLogic {
+        const { in: inlet, out } = this;
+        return new (class extends GraphStageLogic implements InHandler, OutHandler {
+          constructor(shape: FlowShape<number, number>) {
+            super(shape);
+            this.setHandlers(inlet, out, this);
+          }
+          onPush(): void {
+            this.push(out, this.grab(inlet) * 10);
+          }
+          onPull(): void {
+            this.pull(inlet);
+          }
+        })(this.shape);
+      }
+    }
+    /** A source with a `createCursor` and `fuse` method. */
+    class UserSource extends GraphStage<SourceShape<number>> {
+      readonly out = new Outlet<number>('UserSource.out');
+      readonly shape = new SourceShape(this.out);
+      readonly fn = null;
+      createCursor = record('createCursor');
+      fuse = record('fuse');
+      createLogic(): GraphStageLogic {
+        const out = this.out;
+        return new (class extends GraphStageLogic implements OutHandler {
+          private n = 0;
+          constructor(shape: SourceShape<number>) {
+            super(shape);
+            this.setHandler(out, this);
+          }
+          onPull(): void {
+            if (++this.n > 3) this.completeStage();
+            else this.push(out, this.n);
+          }
+        })(this.shape);
+      }
+    }
+    /** A summing sink with a `createConsumer` method. */
+    class UserSink extends GraphStageWithMaterializedValue<SinkShape<number>, Promise<number>> {
+      readonly in = new Inlet<number>('UserSink.in');
+      readonly shape = new SinkShape(this.in);
+      createConsumer = record('createConsumer');
+      createLogicAndMaterializedValue(): [GraphStageLogic, Promise<number>] {
+        const inlet = this.in;
+        let resolve!: (n: number) => void;
+        const promise = new Promise<number>((r) => (resolve = r));
+        const logic = new (class extends GraphStageLogic implements InHandler {
+          private sum = 0;
+          constructor(shape: SinkShape<number>) {
+            super(shape);
+            this.setHandler(inlet, this);
+          }
+          override preStart(): void {
+            this.pull(inlet);
+          }
+          onPush(): void {
+            this.sum += this.grab(inlet);
+            this.pull(inlet);
+          }
+          onUpstreamFinish(): void {
+            resolve(this.sum);
+            this.completeStage();
+          }
+        })(this.shape);
+        return [logic, promise];
+      }
+    }
+    const viaUserFlow = await Source.range(1, 3).via(Flow.fromGraph(new UserFlow())).map((x) => x + 1).runWith(Sink.seq());
+    expect(viaUserFlow).toEqual([11, 21, 31]);
+    const fromUserSource = await Source.fromGraph(new UserSource()).map((x) => x * 2).runWith(Sink.seq());
+    expect(fromUserSource).toEqual([2, 4, 6]);
+    const intoUserSink = await Source.range(1, 4).map((x) => x * 2).runWith(Sink.fromGraph(new UserSink()));
+    expect(intoUserSink).toBe(20);
+    expect(calls).toEqual([]);
   });
 });

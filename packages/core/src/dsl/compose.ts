@@ -1,7 +1,7 @@
 /** Building blocks shared by Source, Flow, Sink and RunnableGraph (module composition). */
 import { AtomicModule, CompositeModule, type Combiner, linear, LinearModule, type Module } from '../impl/Module.js';
 import { FusedRun } from '../operators/fusedRun.js';
-import { isFusable, isFusableSink, isFusionHost, isSyncSourceHost } from '../operators/fusion.js';
+import { FUSE, isFusable, isFusableSink, isFusionHost, isSyncSourceHost } from '../operators/fusion.js';
 import { Identity } from '../operators/identity.js';
 import { Keep } from './Keep.js';
 
@@ -45,19 +45,22 @@ function tryFuseRun(a: Module, b: Module): Module | null {
 
 /**
  * Build-time fusion (see operators/fusion.ts): a fusable operator appended right after a fusion host
- * with no attributes on either becomes part of the host. Both have NotUsed materialized values.
+ * with no attributes on either becomes part of the host (unless the host declines: a second scan). Both have NotUsed materialized values.
  */
 function tryFuse(a: Module, b: Module): Module | null {
   if (b.kind !== 'atomic' || b.attributes !== null || !isFusable(b.stage)) return null;
   if (a.kind === 'atomic') {
     if (a.attributes !== null || !isFusionHost(a.stage)) return null;
-    return new AtomicModule(a.stage.fuse(b.stage), null);
+    const fused = a.stage[FUSE](b.stage);
+    return fused === null ? null : new AtomicModule(fused, null);
   }
   if (a.kind === 'linear' && a.attributes === null) {
     const last = a.children[a.children.length - 1]!;
     if (last.kind !== 'atomic' || last.attributes !== null || !isFusionHost(last.stage)) return null;
+    const fused = last.stage[FUSE](b.stage);
+    if (fused === null) return null;
     const children = a.children.slice(0, -1);
-    children.push(new AtomicModule(last.stage.fuse(b.stage), null));
+    children.push(new AtomicModule(fused, null));
     return new LinearModule(children, a.combiners, null);
   }
   return null;

@@ -2,7 +2,7 @@ import type { Attributes, Decider } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { decide, FlowStage } from './FlowStage.js';
 import { fuseFirst } from './fused.js';
-import { type Fusable, type FusedFn, type FusionHost, SKIP } from './fusion.js';
+import { FUSABLE, FUSE, type Fusable, type FusionHost, type FusionPart, SKIP, statelessPart } from './fusion.js';
 import { requireFunction } from './validate.js';
 
 /** `collect(pf)`: maps with a partial function; `undefined` means "not defined here" and drops the element. */
@@ -11,14 +11,14 @@ export class Collect<I, O> extends FlowStage<I, O> implements Fusable, FusionHos
     super('collect');
     requireFunction('collect', 'pf', pf);
   }
-  get fusedFn(): FusedFn {
+  get [FUSABLE](): FusionPart {
     const pf = this.pf as (x: unknown) => unknown;
-    return (x) => {
+    return statelessPart(this.defaultName, (x) => {
       const y = pf(x);
       return y === undefined ? SKIP : y;
-    };
+    });
   }
-  fuse(next: Fusable) {
+  [FUSE](next: Fusable) {
     return fuseFirst(this, next);
   }
   createLogic(attributes: Attributes): GraphStageLogic {

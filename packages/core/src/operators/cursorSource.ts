@@ -11,15 +11,18 @@ import type { Outlet } from '../stage/Ports.js';
 import type { SourceShape } from '../stage/Shape.js';
 import { type Cursor, Done } from './cursor.js';
 import { decide } from './FlowStage.js';
-import { type FusedFn, MaxSkipsPerPull, SKIP, type SyncSourceHost } from './fusion.js';
+import { CREATE_CURSOR, type FusedFn, type FusedInstance, fusedFailure, MaxSkipsPerPull, SKIP, type SyncSourceHost } from './fusion.js';
 
 export interface CursorSourceStage<T> extends SyncSourceHost {
   readonly shape: SourceShape<T>;
   readonly out: Outlet<T>;
 }
 
+const Failed: unique symbol = Symbol('failed');
+
 export class CursorSourceLogic<T> extends GraphStageLogic implements OutHandler {
   private cursor: Cursor | null = null;
+  private readonly run: FusedInstance | null;
   private readonly fn: FusedFn | null;
   private readonly resume: AsyncCallback<undefined>;
 
@@ -28,19 +31,35 @@ export class CursorSourceLogic<T> extends GraphStageLogic implements OutHandler 
     private readonly decider: Decider,
   ) {
     super(stage.shape);
-    this.fn = stage.fn;
+    this.run = stage.chain === null ? null : stage.chain.instantiate(decider);
+    this.fn = this.run === null ? null : this.run.fn;
     this.setHandler(stage.out, this);
     this.resume = this.getAsyncCallback(CursorSourceLogic.prototype.onPull);
   }
 
   override preStart(): void {
-    this.cursor = this.stage.createCursor();
-    if (this.cursor.exhausted) this.completeStage();
+    this.cursor = this.stage[CREATE_CURSOR]();
+    if (!this.cursor.exhausted) return;
+    const run = this.run;
+    if (run === null || !run.seedPending) return this.completeStage();
+    // A fused scan over nothing still emits its seed.
+    const y = this.seed(run);
+    if (y === Failed) return;
+    if (y === SKIP) this.completeStage();
+    else this.emit(this.stage.out, y as T, () => this.completeStage());
   }
 
   onPull(): void {
     const cursor = this.cursor!;
     const fn = this.fn;
+    const run = this.run;
+    if (run !== null && run.seedPending) {
+      const y = this.seed(run);
+      if (y === Failed) return;
+      if (y !== SKIP) this.push(this.stage.out, y as T);
+      if (run.done) return this.completeStage();
+      if (y !== SKIP) return;
+    }
     let skips = 0;
     for (;;) {
       const x = cursor.next();
@@ -50,17 +69,31 @@ export class CursorSourceLogic<T> extends GraphStageLogic implements OutHandler 
         try {
           y = fn(x);
         } catch (e) {
-          if (decide(this.decider, e) === 'stop') return this.failStage(e);
+          const stop = fusedFailure(this.decider, e);
+          if (stop !== null) return this.failStage(stop.error);
           y = SKIP;
         }
         if (y === SKIP) {
+          if (run!.done) return this.completeStage();
           if (++skips === MaxSkipsPerPull) return this.resume.invoke(undefined);
           continue;
         }
       }
       this.push(this.stage.out, y as T);
-      if (cursor.exhausted) this.completeStage();
+      if (cursor.exhausted || (run !== null && run.done)) this.completeStage();
       return;
+    }
+  }
+
+  /** The fused scan's seed through the parts after it (SKIP: dropped; Failed: the stage failed). */
+  private seed(run: FusedInstance): unknown {
+    try {
+      return run.takeSeed();
+    } catch (e) {
+      const stop = fusedFailure(this.decider, e);
+      if (stop === null) return SKIP;
+      this.failStage(stop.error);
+      return Failed;
     }
   }
 

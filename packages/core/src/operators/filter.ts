@@ -2,7 +2,7 @@ import type { Attributes, Decider } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { decide, FlowStage } from './FlowStage.js';
 import { fuseFirst } from './fused.js';
-import { type Fusable, type FusedFn, type FusionHost, SKIP } from './fusion.js';
+import { FUSABLE, FUSE, type Fusable, type FusionHost, type FusionPart, SKIP, statelessPart } from './fusion.js';
 import { requireFunction } from './validate.js';
 
 /** `filter(p)` and `filterNot(p)`: passes elements for which `p` is true (false for filterNot). */
@@ -14,11 +14,11 @@ export class Filter<T> extends FlowStage<T, T> implements Fusable, FusionHost {
     super(negate ? 'filterNot' : 'filter');
     requireFunction(this.defaultName, 'predicate', p);
   }
-  get fusedFn(): FusedFn {
+  get [FUSABLE](): FusionPart {
     const p = this.p as (x: unknown) => boolean;
-    return this.negate ? (x) => (p(x) ? SKIP : x) : (x) => (p(x) ? x : SKIP);
+    return statelessPart(this.defaultName, this.negate ? (x) => (p(x) ? SKIP : x) : (x) => (p(x) ? x : SKIP));
   }
-  fuse(next: Fusable) {
+  [FUSE](next: Fusable) {
     return fuseFirst(this, next);
   }
   createLogic(attributes: Attributes): GraphStageLogic {

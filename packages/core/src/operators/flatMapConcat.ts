@@ -5,7 +5,7 @@ import { SourceShape } from '../stage/Shape.js';
 import { materializeSubStream, SubSinkInlet } from '../stage/SubSinkInlet.js';
 import { type Cursor, Done } from './cursor.js';
 import { decide, FlowStage } from './FlowStage.js';
-import { isSyncSourceHost } from './fusion.js';
+import { CREATE_CURSOR, isSyncSourceHost } from './fusion.js';
 import { EmptySource } from './simpleSources.js';
 import { SingleSource } from './single.js';
 import { describe, requireFunction } from './validate.js';
@@ -94,10 +94,10 @@ class FlatMapConcatLogic<I, O> extends GraphStageLogic implements InHandler, Out
         return;
       }
       if (stage instanceof EmptySource) return this.subDone();
-      if (isSyncSourceHost(stage) && stage.fn === null) {
+      if (isSyncSourceHost(stage) && stage.chain === null) {
         let cursor: Cursor;
         try {
-          cursor = stage.createCursor();
+          cursor = stage[CREATE_CURSOR]();
         } catch (e) {
           return this.failStage(e); // the source itself failed (as it would have in its own stage)
         }

@@ -1,5 +1,6 @@
 import type { Attributes, Decider } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import { FoldAccumulator } from './accumulators.js';
 import { decide, FlowStage } from './FlowStage.js';
 import { requireFunction } from './validate.js';
 
@@ -21,13 +22,13 @@ export class Fold<I, S> extends FlowStage<I, S> {
 }
 
 class FoldLogic<I, S> extends GraphStageLogic implements InHandler, OutHandler {
-  private acc: S;
+  private readonly acc: FoldAccumulator<S>;
   constructor(
     private readonly stage: Fold<I, S>,
     private readonly decider: Decider,
   ) {
     super(stage.shape);
-    this.acc = stage.zero;
+    this.acc = new FoldAccumulator(stage.zero, stage.f as (acc: S, x: unknown) => S);
     this.setHandlers(stage.in, stage.out, this);
   }
   onPull(): void {
@@ -35,16 +36,17 @@ class FoldLogic<I, S> extends GraphStageLogic implements InHandler, OutHandler {
   }
   onPush(): void {
     const s = this.stage;
+    const x = this.grab(s.in);
     try {
-      this.acc = s.f(this.acc, this.grab(s.in));
+      this.acc.accept(x);
     } catch (e) {
       const d = decide(this.decider, e);
       if (d === 'stop') return this.failStage(e);
-      if (d === 'restart') this.acc = s.zero;
+      if (d === 'restart') this.acc.restart();
     }
     this.pull(s.in);
   }
   onUpstreamFinish(): void {
-    this.emit(this.stage.out, this.acc, () => this.completeStage());
+    this.emit(this.stage.out, this.acc.result(), () => this.completeStage());
   }
 }

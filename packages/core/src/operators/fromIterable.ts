@@ -2,7 +2,7 @@ import type { Attributes } from '../stage/Attributes.js';
 import type { GraphStageLogic } from '../stage/GraphStageLogic.js';
 import { type Cursor, iterableCursor } from './cursor.js';
 import { CursorSourceLogic } from './cursorSource.js';
-import { composeFused, type Fusable, type FusedFn, fusedName, type FusionHost, type SyncSourceHost } from './fusion.js';
+import { CREATE_CURSOR, extendChain, FUSE, type Fusable, type FusedChain, fusedName, type FusionHost, type SyncSourceHost } from './fusion.js';
 import { SourceStage } from './SourceStage.js';
 
 /**
@@ -13,7 +13,7 @@ import { SourceStage } from './SourceStage.js';
 export class IterableSource<T> extends SourceStage<T> implements FusionHost, SyncSourceHost {
   constructor(
     readonly iterable: Iterable<T>,
-    readonly fn: FusedFn | null = null,
+    readonly chain: FusedChain | null = null,
     private readonly names = 'from',
   ) {
     super('from');
@@ -21,11 +21,12 @@ export class IterableSource<T> extends SourceStage<T> implements FusionHost, Syn
   override get defaultName(): string {
     return this.names;
   }
-  createCursor(): Cursor {
+  [CREATE_CURSOR](): Cursor {
     return iterableCursor(this.iterable);
   }
-  fuse(next: Fusable): IterableSource<unknown> {
-    return new IterableSource(this.iterable, composeFused(this.fn, next.fusedFn), fusedName(this.names, next.defaultName));
+  [FUSE](next: Fusable): IterableSource<unknown> | null {
+    const chain = extendChain(this.chain, next);
+    return chain === null ? null : new IterableSource(this.iterable, chain, fusedName(this.names, next.defaultName));
   }
   createLogic(attributes: Attributes): GraphStageLogic {
     return new CursorSourceLogic(this, attributes.supervisionDecider);

@@ -16,8 +16,7 @@ import { type AsyncCallback, GraphStageLogic } from '../stage/GraphStageLogic.js
 import { ClosedShape } from '../stage/Shape.js';
 import { type Cursor, Done } from './cursor.js';
 import { decide } from './FlowStage.js';
-import type { FusableSink, FusedFn, SinkConsumer, SyncSourceHost } from './fusion.js';
-import { fusedName, SKIP } from './fusion.js';
+import { CREATE_CONSUMER, CREATE_CURSOR, type FusableSink, type FusedFn, type FusedInstance, fusedFailure, fusedName, type SinkConsumer, SKIP, type SyncSourceHost } from './fusion.js';
 import { deferred, type Deferred } from './SinkStage.js';
 
 const SliceSize = 64;
@@ -42,6 +41,7 @@ export class FusedRun<R> extends GraphStageWithMaterializedValue<ClosedShape, Pr
 class FusedRunLogic<R> extends GraphStageLogic {
   private cursor: Cursor | null = null;
   private readonly consumer: SinkConsumer<R>;
+  private readonly run: FusedInstance | null;
   private readonly fn: FusedFn | null;
   private readonly slice: AsyncCallback<undefined>;
   private settled = false;
@@ -52,15 +52,17 @@ class FusedRunLogic<R> extends GraphStageLogic {
     private readonly result: Deferred<R>,
   ) {
     super(stage.shape);
-    this.fn = stage.source.fn;
-    this.consumer = stage.sink.createConsumer(decider);
+    this.run = stage.source.chain === null ? null : stage.source.chain.instantiate(decider);
+    this.fn = this.run === null ? null : this.run.fn;
+    const sinkName = stage.sink.defaultName;
+    this.consumer = stage.sink[CREATE_CONSUMER](decider, () => sinkName);
     // A prototype method, not a closure per stream: the slice loop's call stays optimized across streams.
     this.slice = this.getAsyncCallback(FusedRunLogic.prototype.runSlice);
   }
 
   override preStart(): void {
     this.setKeepGoing(true);
-    this.cursor = this.stage.source.createCursor();
+    this.cursor = this.stage.source[CREATE_CURSOR]();
     // The first slice runs as an event, not inside preStart: a stream stopped right after it started
     // (materializer shutdown) must stop, not run to completion while it is being started.
     this.slice.invoke(undefined);
@@ -70,6 +72,20 @@ class FusedRunLogic<R> extends GraphStageLogic {
     const cursor = this.cursor!;
     const fn = this.fn;
     const consumer = this.consumer;
+    const run = this.run;
+    if (run !== null && run.seedPending) {
+      // A fused scan's seed goes first (through the parts after the scan).
+      let y: unknown;
+      try {
+        y = run.takeSeed();
+      } catch (e) {
+        const stop = fusedFailure(this.decider, e);
+        if (stop !== null) return this.failWith(stop.error);
+        y = SKIP;
+      }
+      if (y !== SKIP && !this.offer(y)) return;
+      if (run.done) return this.finish();
+    }
     for (let n = 0; n < SliceSize; n++) {
       let x: unknown;
       try {
@@ -83,10 +99,15 @@ class FusedRunLogic<R> extends GraphStageLogic {
         try {
           y = fn(x);
         } catch (e) {
-          if (decide(this.decider, e) === 'stop') return this.failWith(e);
+          const stop = fusedFailure(this.decider, e);
+          if (stop !== null) return this.failWith(stop.error);
+          if (run!.done) return this.finish();
           continue;
         }
-        if (y === SKIP) continue;
+        if (y === SKIP) {
+          if (run!.done) return this.finish();
+          continue;
+        }
       }
       let more: boolean;
       try {
@@ -95,11 +116,30 @@ class FusedRunLogic<R> extends GraphStageLogic {
         const d = decide(this.decider, e);
         if (d === 'stop') return this.failWith(e);
         if (d === 'restart') consumer.restart();
+        if (run !== null && run.done) return this.finish();
         continue;
       }
-      if (!more) return this.finish();
+      if (!more || (run !== null && run.done)) return this.finish();
     }
     this.slice.invoke(undefined);
+  }
+
+  /** Hands the seed to the sink's consumer; false when the run ended (finished or failed). */
+  private offer(y: unknown): boolean {
+    let more: boolean;
+    try {
+      more = this.consumer.accept(y);
+    } catch (e) {
+      const d = decide(this.decider, e);
+      if (d === 'stop') {
+        this.failWith(e);
+        return false;
+      }
+      if (d === 'restart') this.consumer.restart();
+      return true;
+    }
+    if (!more) this.finish();
+    return more;
   }
 
   private finish(): void {

@@ -3,7 +3,7 @@ import type { Attributes } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { decide, FlowStage } from './FlowStage.js';
 import { fuseFirst } from './fused.js';
-import type { Fusable, FusedFn, FusionHost } from './fusion.js';
+import { FUSABLE, FUSE, type Fusable, type FusedFn, type FusionHost, type FusionPart, statelessPart } from './fusion.js';
 import { requireFunction } from './validate.js';
 
 /** `map(f)`: transforms each element with `f`. Supervision: resume/restart drop the failing element. */
@@ -12,10 +12,10 @@ export class Map<I, O> extends FlowStage<I, O> implements Fusable, FusionHost {
     super('map');
     requireFunction('map', 'f', f);
   }
-  get fusedFn(): FusedFn {
-    return this.f as FusedFn;
+  get [FUSABLE](): FusionPart {
+    return statelessPart(this.defaultName, this.f as FusedFn);
   }
-  fuse(next: Fusable) {
+  [FUSE](next: Fusable) {
     return fuseFirst(this, next);
   }
   createLogic(attributes: Attributes): GraphStageLogic {

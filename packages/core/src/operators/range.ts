@@ -2,7 +2,7 @@ import type { Attributes } from '../stage/Attributes.js';
 import type { GraphStageLogic } from '../stage/GraphStageLogic.js';
 import { type Cursor, RangeCursor } from './cursor.js';
 import { CursorSourceLogic } from './cursorSource.js';
-import { composeFused, type Fusable, type FusedFn, fusedName, type FusionHost, type SyncSourceHost } from './fusion.js';
+import { CREATE_CURSOR, extendChain, FUSE, type Fusable, type FusedChain, fusedName, type FusionHost, type SyncSourceHost } from './fusion.js';
 import { SourceStage } from './SourceStage.js';
 import { requireFiniteNumber } from './validate.js';
 
@@ -15,7 +15,7 @@ export class RangeSource extends SourceStage<number> implements FusionHost, Sync
     readonly start: number,
     readonly end: number,
     readonly step: number,
-    readonly fn: FusedFn | null = null,
+    readonly chain: FusedChain | null = null,
     private readonly names = 'range',
   ) {
     super('range');
@@ -27,11 +27,12 @@ export class RangeSource extends SourceStage<number> implements FusionHost, Sync
   override get defaultName(): string {
     return this.names;
   }
-  createCursor(): Cursor {
+  [CREATE_CURSOR](): Cursor {
     return new RangeCursor(this.start, this.end, this.step);
   }
-  fuse(next: Fusable): RangeSource {
-    return new RangeSource(this.start, this.end, this.step, composeFused(this.fn, next.fusedFn), fusedName(this.names, next.defaultName));
+  [FUSE](next: Fusable): RangeSource | null {
+    const chain = extendChain(this.chain, next);
+    return chain === null ? null : new RangeSource(this.start, this.end, this.step, chain, fusedName(this.names, next.defaultName));
   }
   createLogic(attributes: Attributes): GraphStageLogic {
     return new CursorSourceLogic(this, attributes.supervisionDecider);

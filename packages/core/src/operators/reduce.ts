@@ -1,6 +1,7 @@
 import type { Attributes, Decider } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
-import { decide, FlowStage, NoSuchElementError } from './FlowStage.js';
+import { ReduceAccumulator } from './accumulators.js';
+import { decide, FlowStage } from './FlowStage.js';
 import { requireFunction } from './validate.js';
 
 /**
@@ -18,13 +19,13 @@ export class Reduce<T> extends FlowStage<T, T> {
 }
 
 class ReduceLogic<T> extends GraphStageLogic implements InHandler, OutHandler {
-  private acc: T | undefined = undefined;
-  private hasAcc = false;
+  private readonly acc: ReduceAccumulator<T>;
   constructor(
     private readonly stage: Reduce<T>,
     private readonly decider: Decider,
   ) {
     super(stage.shape);
+    this.acc = new ReduceAccumulator(stage.f, () => this.stageName);
     this.setHandlers(stage.in, stage.out, this);
   }
   onPull(): void {
@@ -33,25 +34,22 @@ class ReduceLogic<T> extends GraphStageLogic implements InHandler, OutHandler {
   onPush(): void {
     const s = this.stage;
     const x = this.grab(s.in);
-    if (!this.hasAcc) {
-      this.acc = x;
-      this.hasAcc = true;
-    } else {
-      try {
-        this.acc = s.f(this.acc as T, x);
-      } catch (e) {
-        const d = decide(this.decider, e);
-        if (d === 'stop') return this.failStage(e);
-        if (d === 'restart') {
-          this.acc = undefined;
-          this.hasAcc = false;
-        }
-      }
+    try {
+      this.acc.accept(x);
+    } catch (e) {
+      const d = decide(this.decider, e);
+      if (d === 'stop') return this.failStage(e);
+      if (d === 'restart') this.acc.restart();
     }
     this.pull(s.in);
   }
   onUpstreamFinish(): void {
-    if (!this.hasAcc) this.failStage(new NoSuchElementError(`${this.stageName}: reduce over an empty stream`));
-    else this.emit(this.stage.out, this.acc as T, () => this.completeStage());
+    let v: T;
+    try {
+      v = this.acc.result();
+    } catch (e) {
+      return this.failStage(e); // NoSuchElementError: reduce over an empty stream
+    }
+    this.emit(this.stage.out, v, () => this.completeStage());
   }
 }

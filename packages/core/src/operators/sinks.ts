@@ -1,10 +1,60 @@
-/** The promise-valued sinks: foreach, fold, reduce, head, headOption, last, lastOption, seq, ignore, onComplete. */
-import type { Attributes } from '../stage/Attributes.js';
+/**
+ * The promise-valued sinks: foreach, fold, reduce, head, headOption, last, lastOption, seq, ignore,
+ * onComplete. Each is written once, as a `SinkConsumer` (what it does with an element, its result,
+ * its restart): a fused run drains a sync source straight into the consumer, and the sink's own stage
+ * logic (`ConsumerSinkLogic`) feeds the same consumer from its inlet.
+ */
+import type { Attributes, Decider } from '../stage/Attributes.js';
 import type { GraphStageLogic } from '../stage/GraphStageLogic.js';
+import { FoldAccumulator, ReduceAccumulator } from './accumulators.js';
 import { decide, NoSuchElementError } from './FlowStage.js';
-import type { FusableSink, SinkConsumer } from './fusion.js';
+import { CREATE_CONSUMER, type FusableSink, type SinkConsumer } from './fusion.js';
 import { type Deferred, deferred, PromiseSinkLogic, SinkStage } from './SinkStage.js';
 import { requireFunction } from './validate.js';
+
+/**
+ * The stage logic of every consumer sink: pulls, hands each element to the consumer (supervision:
+ * stop fails, resume skips, restart also restarts the consumer), resolves with `result()` when
+ * upstream completes — or at once, cancelling upstream, when the consumer needs no more (head).
+ */
+class ConsumerSinkLogic<T, R> extends PromiseSinkLogic<T, R> {
+  private readonly consumer: SinkConsumer<R>;
+  constructor(stage: SinkStage<T, Promise<R>>, attributes: Attributes, d: Deferred<R>, make: (decider: Decider, name: () => string) => SinkConsumer<R>) {
+    super(stage, attributes, d);
+    this.consumer = make(this.decider, () => this.stageName);
+  }
+  onPush(): void {
+    const inlet = this.stage.in;
+    const x = this.grab(inlet);
+    let more: boolean;
+    try {
+      more = this.consumer.accept(x);
+    } catch (e) {
+      const dir = decide(this.decider, e);
+      if (dir === 'stop') return this.failWith(e);
+      if (dir === 'restart') this.consumer.restart();
+      more = true;
+    }
+    if (more) return this.pull(inlet);
+    let v: R;
+    try {
+      v = this.consumer.result();
+    } catch (e) {
+      return this.failWith(e);
+    }
+    this.succeed(v);
+    this.completeStage();
+  }
+  protected completedValue(): R {
+    return this.consumer.result();
+  }
+}
+
+/** The materialization of a consumer sink: its logic and its promise. */
+function materializeConsumerSink<T, R>(stage: SinkStage<T, Promise<R>> & FusableSink<R>, attributes: Attributes): [GraphStageLogic, Promise<R>] {
+  const d = deferred<R>();
+  return [new ConsumerSinkLogic<T, R>(stage, attributes, d, (decider, name) => stage[CREATE_CONSUMER](decider, name)), d.promise];
+}
 
 /** `Sink.foreach(f)`: calls `f` for each element; resolves when the stream completes. Supervision: resume/restart skip the element. */
 export class ForeachSink<T> extends SinkStage<T, Promise<void>> implements FusableSink<void> {
@@ -12,7 +62,7 @@ export class ForeachSink<T> extends SinkStage<T, Promise<void>> implements Fusab
     super('foreach');
     requireFunction('Sink.foreach', 'f', f);
   }
-  createConsumer(): SinkConsumer<void> {
+  [CREATE_CONSUMER](): SinkConsumer<void> {
     const f = this.f as (x: unknown) => void;
     return {
       accept: (x) => {
@@ -24,27 +74,8 @@ export class ForeachSink<T> extends SinkStage<T, Promise<void>> implements Fusab
     };
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<void>] {
-    const d = deferred<void>();
-    return [new ForeachLogic(this, attributes, d), d.promise];
+    return materializeConsumerSink(this, attributes);
   }
-}
-
-class ForeachLogic<T> extends PromiseSinkLogic<T, void> {
-  private readonly f: (x: T) => void;
-  constructor(stage: ForeachSink<T>, attributes: Attributes, d: Deferred<void>) {
-    super(stage, attributes, d);
-    this.f = stage.f;
-  }
-  onPush(): void {
-    const inlet = this.stage.in;
-    try {
-      this.f(this.grab(inlet));
-    } catch (e) {
-      if (decide(this.decider, e) === 'stop') return this.failWith(e);
-    }
-    this.pull(inlet);
-  }
-  protected completedValue(): void {}
 }
 
 /** `Sink.fold(zero, f)`: resolves with the final accumulation. Supervision: resume keeps, restart resets the accumulator. */
@@ -56,60 +87,11 @@ export class FoldSink<T, S> extends SinkStage<T, Promise<S>> implements FusableS
     super('fold');
     requireFunction('Sink.fold', 'f', f);
   }
-  createConsumer(): SinkConsumer<S> {
-    return new FoldConsumer(this.zero, this.f as (acc: S, x: unknown) => S);
+  [CREATE_CONSUMER](): SinkConsumer<S> {
+    return new FoldAccumulator(this.zero, this.f as (acc: S, x: unknown) => S);
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<S>] {
-    const d = deferred<S>();
-    return [new FoldSinkLogic(this, attributes, d), d.promise];
-  }
-}
-
-class FoldConsumer<S> implements SinkConsumer<S> {
-  private acc: S;
-  constructor(
-    private readonly zero: S,
-    private readonly f: (acc: S, x: unknown) => S,
-  ) {
-    this.acc = zero;
-  }
-  accept(x: unknown): boolean {
-    this.acc = this.f(this.acc, x);
-    return true;
-  }
-  result(): S {
-    return this.acc;
-  }
-  restart(): void {
-    this.acc = this.zero;
-  }
-}
-
-class FoldSinkLogic<T, S> extends PromiseSinkLogic<T, S> {
-  private acc: S;
-  private readonly f: (acc: S, x: T) => S;
-  constructor(
-    private readonly fold: FoldSink<T, S>,
-    attributes: Attributes,
-    d: Deferred<S>,
-  ) {
-    super(fold, attributes, d);
-    this.acc = fold.zero;
-    this.f = fold.f;
-  }
-  onPush(): void {
-    const inlet = this.stage.in;
-    try {
-      this.acc = this.f(this.acc, this.grab(inlet));
-    } catch (e) {
-      const dir = decide(this.decider, e);
-      if (dir === 'stop') return this.failWith(e);
-      if (dir === 'restart') this.acc = this.fold.zero;
-    }
-    this.pull(inlet);
-  }
-  protected completedValue(): S {
-    return this.acc;
+    return materializeConsumerSink(this, attributes);
   }
 }
 
@@ -119,70 +101,16 @@ export class ReduceSink<T> extends SinkStage<T, Promise<T>> implements FusableSi
     super('reduce');
     requireFunction('Sink.reduce', 'f', f);
   }
-  createConsumer(): SinkConsumer<T> {
-    const f = this.f;
-    let acc: T | undefined;
-    let has = false;
-    return {
-      accept: (x) => {
-        if (has) acc = f(acc as T, x as T);
-        else {
-          acc = x as T;
-          has = true;
-        }
-        return true;
-      },
-      result: () => {
-        if (!has) throw new NoSuchElementError(`${this.defaultName}: reduce over an empty stream`);
-        return acc as T;
-      },
-      restart: () => {
-        has = false;
-        acc = undefined;
-      },
-    };
+  [CREATE_CONSUMER](_decider: Decider, name: () => string): SinkConsumer<T> {
+    return new ReduceAccumulator(this.f, name);
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<T>] {
-    const d = deferred<T>();
-    return [new ReduceSinkLogic(this, attributes, d), d.promise];
+    return materializeConsumerSink(this, attributes);
   }
 }
 
-class ReduceSinkLogic<T> extends PromiseSinkLogic<T, T> {
-  private acc: T | undefined;
-  private has = false;
-  constructor(
-    private readonly reduce: ReduceSink<T>,
-    attributes: Attributes,
-    d: Deferred<T>,
-  ) {
-    super(reduce, attributes, d);
-  }
-  onPush(): void {
-    const inlet = this.stage.in;
-    const x = this.grab(inlet);
-    if (!this.has) {
-      this.acc = x;
-      this.has = true;
-    } else {
-      try {
-        this.acc = this.reduce.f(this.acc as T, x);
-      } catch (e) {
-        const dir = decide(this.decider, e);
-        if (dir === 'stop') return this.failWith(e);
-        if (dir === 'restart') this.has = false;
-      }
-    }
-    this.pull(inlet);
-  }
-  protected completedValue(): T {
-    if (!this.has) throw new NoSuchElementError(`${this.stageName}: reduce over an empty stream`);
-    return this.acc as T;
-  }
-}
-
-/** The fused-run consumer of head/last: keeps one element (the first, then stops; or the latest). */
-function elementConsumer<R>(optional: boolean, first: boolean, emptyMessage: string): SinkConsumer<R> {
+/** The consumer of head/last: keeps one element (the first, then stops; or the latest). */
+function elementConsumer<R>(optional: boolean, first: boolean, emptyMessage: () => string): SinkConsumer<R> {
   let value: unknown;
   let has = false;
   return {
@@ -193,7 +121,7 @@ function elementConsumer<R>(optional: boolean, first: boolean, emptyMessage: str
     },
     result: () => {
       if (has || optional) return value as R;
-      throw new NoSuchElementError(emptyMessage);
+      throw new NoSuchElementError(emptyMessage());
     },
     restart: () => {},
   };
@@ -210,30 +138,11 @@ export class HeadSink<T, R> extends SinkStage<T, Promise<R>> implements FusableS
   constructor(readonly optional: boolean) {
     super(optional ? 'headOption' : 'head');
   }
-  createConsumer(): SinkConsumer<R> {
-    return elementConsumer<R>(this.optional, true, headOfEmpty(this.defaultName));
+  [CREATE_CONSUMER](_decider: Decider, name: () => string): SinkConsumer<R> {
+    return elementConsumer<R>(this.optional, true, () => headOfEmpty(name()));
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<R>] {
-    const d = deferred<R>();
-    return [new HeadLogic(this, attributes, d), d.promise];
-  }
-}
-
-class HeadLogic<T, R> extends PromiseSinkLogic<T, R> {
-  constructor(
-    private readonly head: HeadSink<T, R>,
-    attributes: Attributes,
-    d: Deferred<R>,
-  ) {
-    super(head, attributes, d);
-  }
-  onPush(): void {
-    this.succeed(this.grab(this.stage.in) as unknown as R);
-    this.completeStage();
-  }
-  protected completedValue(): R {
-    if (this.head.optional) return undefined as R;
-    throw new NoSuchElementError(headOfEmpty(this.stageName));
+    return materializeConsumerSink(this, attributes);
   }
 }
 
@@ -242,33 +151,11 @@ export class LastSink<T, R> extends SinkStage<T, Promise<R>> implements FusableS
   constructor(readonly optional: boolean) {
     super(optional ? 'lastOption' : 'last');
   }
-  createConsumer(): SinkConsumer<R> {
-    return elementConsumer<R>(this.optional, false, lastOfEmpty(this.defaultName));
+  [CREATE_CONSUMER](_decider: Decider, name: () => string): SinkConsumer<R> {
+    return elementConsumer<R>(this.optional, false, () => lastOfEmpty(name()));
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<R>] {
-    const d = deferred<R>();
-    return [new LastLogic(this, attributes, d), d.promise];
-  }
-}
-
-class LastLogic<T, R> extends PromiseSinkLogic<T, R> {
-  private last: T | undefined;
-  private has = false;
-  constructor(
-    private readonly lastSink: LastSink<T, R>,
-    attributes: Attributes,
-    d: Deferred<R>,
-  ) {
-    super(lastSink, attributes, d);
-  }
-  onPush(): void {
-    this.last = this.grab(this.stage.in);
-    this.has = true;
-    this.pull(this.stage.in);
-  }
-  protected completedValue(): R {
-    if (this.has || this.lastSink.optional) return this.last as unknown as R;
-    throw new NoSuchElementError(lastOfEmpty(this.stageName));
+    return materializeConsumerSink(this, attributes);
   }
 }
 
@@ -277,7 +164,7 @@ export class SeqSink<T> extends SinkStage<T, Promise<T[]>> implements FusableSin
   constructor() {
     super('seq');
   }
-  createConsumer(): SinkConsumer<T[]> {
+  [CREATE_CONSUMER](): SinkConsumer<T[]> {
     const buf: T[] = [];
     return {
       accept: (x) => {
@@ -289,42 +176,23 @@ export class SeqSink<T> extends SinkStage<T, Promise<T[]>> implements FusableSin
     };
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<T[]>] {
-    const d = deferred<T[]>();
-    return [new SeqLogic(this, attributes, d), d.promise];
+    return materializeConsumerSink(this, attributes);
   }
 }
 
-class SeqLogic<T> extends PromiseSinkLogic<T, T[]> {
-  private readonly buf: T[] = [];
-  onPush(): void {
-    this.buf.push(this.grab(this.stage.in));
-    this.pull(this.stage.in);
-  }
-  protected completedValue(): T[] {
-    return this.buf;
-  }
-}
+const ignoring: SinkConsumer<void> = { accept: () => true, result: () => undefined, restart: () => {} };
 
 /** `Sink.ignore()`: consumes everything; resolves on completion. */
 export class IgnoreSink<T> extends SinkStage<T, Promise<void>> implements FusableSink<void> {
   constructor() {
     super('ignore');
   }
-  createConsumer(): SinkConsumer<void> {
-    return { accept: () => true, result: () => undefined, restart: () => {} };
+  [CREATE_CONSUMER](): SinkConsumer<void> {
+    return ignoring;
   }
   createLogicAndMaterializedValue(attributes: Attributes): [GraphStageLogic, Promise<void>] {
-    const d = deferred<void>();
-    return [new IgnoreLogic(this, attributes, d), d.promise];
+    return materializeConsumerSink(this, attributes);
   }
-}
-
-class IgnoreLogic<T> extends PromiseSinkLogic<T, void> {
-  onPush(): void {
-    this.grab(this.stage.in);
-    this.pull(this.stage.in);
-  }
-  protected completedValue(): void {}
 }
 
 /**
@@ -342,6 +210,6 @@ export class OnCompleteSink<T> extends SinkStage<T, undefined> {
       () => this.callback(),
       (e) => this.callback(e),
     );
-    return [new IgnoreLogic(this as unknown as SinkStage<T, Promise<void>>, attributes, d), undefined];
+    return [new ConsumerSinkLogic(this as unknown as SinkStage<T, Promise<void>>, attributes, d, () => ignoring), undefined];
   }
 }

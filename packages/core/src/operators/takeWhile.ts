@@ -1,6 +1,8 @@
 import type { Attributes, Decider } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { decide, FlowStage } from './FlowStage.js';
+import { fuseFirst } from './fused.js';
+import { FUSABLE, FUSE, type Fusable, type FusionHost, type FusionPart, SKIP, statefulPart } from './fusion.js';
 import { requireFunction } from './validate.js';
 
 /**
@@ -8,7 +10,7 @@ import { requireFunction } from './validate.js';
  * the stream (and is emitted too when `inclusive`). Supervision: resume/restart drop the failing element.
  * `takeUntil` is this stage with the predicate negated and `inclusive` set, under its own name.
  */
-export class TakeWhile<T> extends FlowStage<T, T> {
+export class TakeWhile<T> extends FlowStage<T, T> implements Fusable, FusionHost {
   constructor(
     readonly p: (x: T) => boolean,
     readonly inclusive: boolean,
@@ -16,6 +18,19 @@ export class TakeWhile<T> extends FlowStage<T, T> {
   ) {
     super(name);
     requireFunction(name, 'predicate', p);
+  }
+  /** Fused: a failing predicate drops the element (the host's supervision); a false one ends the chain. */
+  get [FUSABLE](): FusionPart {
+    const p = this.p as (x: unknown) => boolean;
+    const inclusive = this.inclusive;
+    return statefulPart(this.defaultName, (ctx) => (x) => {
+      if (p(x)) return x;
+      ctx.done = true;
+      return inclusive ? x : SKIP;
+    });
+  }
+  [FUSE](next: Fusable) {
+    return fuseFirst(this, next);
   }
   createLogic(attributes: Attributes): GraphStageLogic {
     return new TakeWhileLogic(this, attributes.supervisionDecider);

@@ -1,10 +1,21 @@
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { FlowStage } from './FlowStage.js';
+import { fuseFirst } from './fused.js';
+import { FUSABLE, FUSE, type Fusable, type FusionHost, type FusionPart, statefulPart } from './fusion.js';
 
 /** `zipWithIndex()`: pairs each element with its position, starting at 0. */
-export class ZipWithIndex<T> extends FlowStage<T, [T, number]> {
+export class ZipWithIndex<T> extends FlowStage<T, [T, number]> implements Fusable, FusionHost {
   constructor() {
     super('zipWithIndex');
+  }
+  get [FUSABLE](): FusionPart {
+    return statefulPart(this.defaultName, () => {
+      let index = 0;
+      return (x) => [x, index++];
+    });
+  }
+  [FUSE](next: Fusable) {
+    return fuseFirst(this, next);
   }
   createLogic(): GraphStageLogic {
     return new ZipWithIndexLogic(this);

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { Broadcast, ClosedShape, Flow, GraphDSL, Merge, RunnableGraph, Sink, Source, toMermaid } from '@tributary/core';
+import { Attributes, Broadcast, ClosedShape, Flow, GraphDSL, Merge, RunnableGraph, Sink, Source, toMermaid } from '@tributary/core';
 
 describe('toMermaid', () => {
   it('renders a linear graph: one node per stage (fused stages by their fused name), one labelled edge per connection', () => {
     const text = Source.range(1, 10)
       .filter((x) => x % 2 === 0)
       .map((x) => x * 2)
-      .scan(0, (a, x) => a + x)
+      // scan fuses too; an attribute of its own (not a name) keeps it a node of its own here
+      .via(Flow.create<number>().scan(0, (a, x) => a + x).withAttributes(Attributes.inputBuffer(16, 16)))
       .to(Sink.ignore())
       .toMermaid();
     expect(text).toBe(
