@@ -32,6 +32,7 @@ import { composeLinear, identityModule } from './compose.js';
 import { type FlowOps, type HKT, installFlowOps, type Kind } from './FlowOps.js';
 import type { Flow } from './Flow.js';
 import { Keep } from './Keep.js';
+import { bindClass } from './lateBinding.js';
 import type { RunnableGraph } from './RunnableGraph.js';
 import type { Sink } from './Sink.js';
 import type { Source } from './Source.js';
@@ -49,7 +50,7 @@ export type ClosedOf<F extends HKT> =
 type MatOps = 'alsoToMat' | 'watchTermination' | 'monitor';
 const matOperators: readonly MatOps[] = ['alsoToMat', 'watchTermination', 'monitor'];
 
-// The operators are declared once in FlowOps and installed on the prototype (lazily, see below).
+// The operators are declared once in FlowOps and installed on the prototype (below the class).
 export interface SubFlow<Out, F extends HKT> extends Omit<FlowOps<Out, SubFlowF<F>>, MatOps> {}
 
 /** @internal How a SubFlow turns back into its parent's kind. */
@@ -60,31 +61,13 @@ export interface SubFlowJoin {
   to(flow: Module | null, sink: Module): unknown;
 }
 
-let installed = false;
-
 export class SubFlow<Out, F extends HKT> {
   /** @internal */
   constructor(
     /** The flow applied to each substream (null: nothing yet). */
     private readonly flow: Module | null,
     private readonly join: SubFlowJoin,
-  ) {
-    // Installed on first use, not at module load: FlowOps' implementations import this module.
-    if (!installed) {
-      installed = true;
-      installFlowOps(SubFlow.prototype);
-      for (const name of matOperators) {
-        Object.defineProperty(SubFlow.prototype, name, {
-          value() {
-            throw new TypeError(`${name} is not available on a SubFlow: substreams do not expose materialized values`);
-          },
-          writable: true,
-          configurable: true,
-          enumerable: false,
-        });
-      }
-    }
-  }
+  ) {}
 
   /** Appends a flow to every substream. */
   via<T>(flow: Graph<FlowShape<Out, T>, unknown>): SubFlow<T, F> {
@@ -157,3 +140,16 @@ export class SubFlow<Out, F extends HKT> {
     return this.withAttributes(Attributes.asyncBoundary);
   }
 }
+
+installFlowOps(SubFlow.prototype);
+for (const name of matOperators) {
+  Object.defineProperty(SubFlow.prototype, name, {
+    value() {
+      throw new TypeError(`${name} is not available on a SubFlow: substreams do not expose materialized values`);
+    },
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+}
+bindClass('SubFlow', SubFlow);

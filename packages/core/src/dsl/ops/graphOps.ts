@@ -44,7 +44,8 @@ import type { Flow } from '../Flow.js';
 import type { HKT, Kind } from '../FlowOps.js';
 import { GraphDSL } from '../GraphDSL.js';
 import type { Source } from '../Source.js';
-import { SubFlow } from '../SubFlow.js';
+import { boundClass } from '../lateBinding.js';
+import type { SubFlow } from '../SubFlow.js';
 
 /** The materialized value of the receiver (Source or Flow). */
 export type MatOfKind<F extends HKT> = Kind<F, never> extends Flow<any, any, infer M> ? M : Kind<F, never> extends Source<any, infer M> ? M : never;
@@ -421,19 +422,10 @@ interface Receiver {
   to(sink: Graph<SinkShape<any>, unknown>): any;
 }
 
-type SourceClass = new (shape: SourceShape<any>, module: Module) => unknown;
-let sourceClass: SourceClass | null = null;
-
-/**
- * @internal Called once by `Source` (in its graph-area section) so that operators can hand out real
- * `Source` objects (prefixAndTail's tail) without this module importing Source.ts, which imports it.
- */
-export function bindSourceClass(ctor: SourceClass): void {
-  sourceClass = ctor;
-}
-
+/** A graph as a `Source` object (prefixAndTail's tail); `Source` through ../lateBinding.ts (Source.ts imports this module). */
 function asSource(graph: Graph<SourceShape<unknown>, unknown>): unknown {
-  return new sourceClass!(graph.shape, graph.module);
+  const Source = boundClass('Source');
+  return new Source(graph.shape, graph.module);
 }
 
 function requireGraph<S extends Shape>(op: string, name: string, g: unknown, shape: abstract new (...args: any[]) => S, kind: string): Graph<S, unknown> {
@@ -495,6 +487,7 @@ function attachFlow(flow: Module | null): (source: Graph<SourceShape<unknown>, u
 
 /** A SubFlow over `self.via(splitter)`. */
 function subFlow(self: Receiver, splitter: Graph<FlowShape<any, Graph<SourceShape<unknown>, unknown>>, unknown>): SubFlow<unknown, HKT> {
+  const SubFlow = boundClass('SubFlow');
   return new SubFlow<unknown, HKT>(null, {
     merge: (flow, breadth, operatorName) => self.via(splitter).via(new FlatMapMerge(breadth, attachFlow(flow), operatorName)),
     to: (flow, sink) => self.via(splitter).to(new RunSubstreams(flow, sink)),
