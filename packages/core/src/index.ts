@@ -6,6 +6,10 @@
  *
  * @module @tributary/core
  */
+// Where public things are defined: dsl/ (the DSL classes and their operator interfaces), stage/ (custom
+// stages) and the files at the top of src/ (Scheduler, OverflowStrategy, ThrottleMode, TimeoutError,
+// reactiveStreams: types that every layer uses). impl/ and operators/ are internal; the public types still
+// defined there (some errors, snapshot and queue types) are candidates to move the same way.
 export { Source, type SourceF } from './dsl/Source.js';
 export { Flow, type FlowF } from './dsl/Flow.js';
 export { Sink } from './dsl/Sink.js';
@@ -21,7 +25,7 @@ export { NoSuchElementError } from './operators/FlowStage.js';
 export type { StreamLogger } from './operators/log.js';
 export { AbruptTerminationException, IllegalStageUsageError } from './impl/GraphInterpreter.js';
 export { MaterializerShutdownError } from './impl/MaterializerImpl.js';
-export { SystemScheduler, type SystemSchedulerOptions, type Scheduler, type Cancellable } from './impl/Scheduler.js';
+export { SystemScheduler, type SystemSchedulerOptions, type Scheduler, type Cancellable } from './Scheduler.js';
 export type { Publisher, Subscriber, Subscription, Processor } from './reactiveStreams.js';
 
 // ── Graph DSL, junctions, substreams (graph area) ──
@@ -59,9 +63,9 @@ export { BidiShape } from './stage/BidiShape.js';
 export { MergePreferredShape } from './stage/MergePreferredShape.js';
 
 // ── Time, async and rate (time area) ──
-export { OverflowStrategy, DelayOverflowStrategy, BufferOverflowError } from './operators/OverflowStrategy.js';
-export { ThrottleMode, RateExceededError, type ThrottleOptions } from './operators/throttle.js';
-export { TimeoutError, InitialTimeoutError, CompletionTimeoutError, IdleTimeoutError, BackpressureTimeoutError, type TimeoutKind } from './operators/TimeoutError.js';
+export { OverflowStrategy, DelayOverflowStrategy, BufferOverflowError } from './OverflowStrategy.js';
+export { ThrottleMode, RateExceededError, type ThrottleOptions } from './ThrottleMode.js';
+export { TimeoutError, InitialTimeoutError, CompletionTimeoutError, IdleTimeoutError, BackpressureTimeoutError, type TimeoutKind } from './TimeoutError.js';
 export { QueueOfferResult, type SourceQueue } from './operators/sourceQueue.js';
 export type { SinkQueue } from './operators/sinkQueue.js';
 export type { TickCancellable } from './operators/tick.js';

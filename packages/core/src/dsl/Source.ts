@@ -31,7 +31,7 @@ import { RunnableGraph } from './RunnableGraph.js';
 import { Sink } from './Sink.js';
 import { TickSource, type TickCancellable } from '../operators/tick.js';
 import { QueueSource, type SourceQueue } from '../operators/sourceQueue.js';
-import type { OverflowStrategy } from '../operators/OverflowStrategy.js';
+import type { OverflowStrategy } from '../OverflowStrategy.js';
 import { GraphDSL } from './GraphDSL.js';
 import { toMermaid } from './Mermaid.js';
 import { bindClass, boundClass } from './lateBinding.js';

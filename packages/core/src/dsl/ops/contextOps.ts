@@ -17,7 +17,7 @@
  */
 import { isThenable } from '../../operators/mapAsyncInternals.js';
 import type { StreamLogger } from '../../operators/log.js';
-import type { ThrottleOptions } from '../../operators/throttle.js';
+import type { ThrottleOptions } from '../../ThrottleMode.js';
 import { describe, requireFunction, requirePositiveInt } from '../../operators/validate.js';
 import type { Graph } from '../../stage/GraphStage.js';
 import { FlowShape, SinkShape } from '../../stage/Shape.js';

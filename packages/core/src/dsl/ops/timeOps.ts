@@ -29,10 +29,11 @@ import { KeepAlive } from '../../operators/keepAlive.js';
 import { MapAsync } from '../../operators/mapAsync.js';
 import { MapAsyncPartitioned } from '../../operators/mapAsyncPartitioned.js';
 import { MapAsyncUnordered } from '../../operators/mapAsyncUnordered.js';
-import { DelayOverflowStrategy, type OverflowStrategy } from '../../operators/OverflowStrategy.js';
+import { DelayOverflowStrategy, type OverflowStrategy } from '../../OverflowStrategy.js';
 import { ScanAsync } from '../../operators/scanAsync.js';
 import { TakeWithin } from '../../operators/takeWithin.js';
-import { Throttle, type ThrottleOptions } from '../../operators/throttle.js';
+import type { ThrottleOptions } from '../../ThrottleMode.js';
+import { Throttle } from '../../operators/throttle.js';
 import type { HKT, Kind } from '../FlowOps.js';
 
 export interface TimeOps<Out, F extends HKT> {
