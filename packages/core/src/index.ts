@@ -51,7 +51,7 @@ export { UnzipWith } from './dsl/UnzipWith.js';
 export { Partition, type PartitionOptions } from './dsl/Partition.js';
 export { Concat, type ConcatOptions } from './dsl/Concat.js';
 export { Interleave, type InterleaveOptions } from './dsl/Interleave.js';
-export type { MatOfKind, WithMat } from './dsl/ops/graphOps.js';
+export type { MatOfKind, WithMat } from './dsl/FlowOps.js';
 export type { SubstreamCancelStrategy } from './operators/split.js';
 export { TooManySubstreamsOpenException } from './operators/groupBy.js';
 export { SubscriptionTimeoutException, subscriptionTimeout, DefaultSubscriptionTimeoutMs } from './stage/SubSourceOutlet.js';
@@ -82,7 +82,8 @@ export { KillSwitches, type KillSwitch, UniqueKillSwitch, SharedKillSwitch } fro
 export { MergeHub } from './dsl/MergeHub.js';
 export { BroadcastHub } from './dsl/BroadcastHub.js';
 export { PartitionHub, type ConsumerInfo } from './dsl/PartitionHub.js';
-export type { FlowMonitor, FlowMonitorState, ErrorMatcher, WithSignalOptions } from './dsl/ops/errorOps.js';
+export type { ErrorMatcher, WithSignalOptions } from './dsl/ops/errorOps.js';
+export type { FlowMonitor, FlowMonitorState } from './dsl/ops/matOps.js';
 export type { StreamSnapshot, StageSnapshot, StageState, ConnectionSnapshot, ConnectionState, StallReport } from './impl/StreamSnapshot.js';
 // ── Inspector support (inspect area): detailed snapshots ──
 export type {

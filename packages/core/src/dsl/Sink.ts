@@ -10,7 +10,6 @@ import { mapMaterialized } from './compose.js';
 import { Keep } from './Keep.js';
 import { Materializer } from './Materializer.js';
 import { bindClass, boundClass } from './lateBinding.js';
-import type { Source } from './Source.js';
 import { ForeachAsyncSink } from '../operators/foreachAsync.js';
 import { QueueSink, type SinkQueue } from '../operators/sinkQueue.js';
 import { AsAsyncIterableSink } from '../operators/asAsyncIterable.js';
