@@ -12,7 +12,7 @@ import { MapAsyncPartitioned } from '../../operators/mapAsyncPartitioned.js';
 import { MapAsyncUnordered } from '../../operators/mapAsyncUnordered.js';
 import { ScanAsync } from '../../operators/scanAsync.js';
 import type { HKT, Kind } from '../FlowOps.js';
-import type { OpsTable } from './opsTable.js';
+import type { Fn, OpsTable } from './opsTable.js';
 
 export interface AsyncOps<Out, F extends HKT> {
   /**
@@ -100,8 +100,6 @@ export interface AsyncOps<Out, F extends HKT> {
    */
   foldAsync<S>(zero: S, f: (acc: S, x: Out) => S | PromiseLike<S>): Kind<F, S>;
 }
-
-type Fn = (...args: any[]) => any;
 
 /** The implementations, installed on Source.prototype and Flow.prototype. */
 export const asyncOpsImpl: OpsTable<AsyncOps<unknown, HKT>> = {

@@ -16,3 +16,6 @@ export interface OpsReceiver {
 
 /** One implementation per operator of `Ops` (an area's interface, applied to `unknown` and `HKT`). */
 export type OpsTable<Ops> = { readonly [K in keyof Ops]-?: (this: OpsReceiver, ...args: any[]) => unknown };
+
+/** Any user function, as the implementations receive it (the interfaces give the precise types). */
+export type Fn = (...args: any[]) => any;

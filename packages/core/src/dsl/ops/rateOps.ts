@@ -18,7 +18,7 @@ import type { OverflowStrategy } from '../../OverflowStrategy.js';
 import type { ThrottleOptions } from '../../ThrottleMode.js';
 import { Throttle } from '../../operators/throttle.js';
 import type { HKT, Kind } from '../FlowOps.js';
-import type { OpsTable } from './opsTable.js';
+import type { Fn, OpsTable } from './opsTable.js';
 
 export interface RateOps<Out, F extends HKT> {
   /**
@@ -159,8 +159,6 @@ export interface RateOps<Out, F extends HKT> {
   extrapolate(extrapolator: (x: Out) => IterableOrIterator<Out>): Kind<F, Out>;
   extrapolate(extrapolator: (x: Out) => IterableOrIterator<Out>, initial: Out): Kind<F, Out>;
 }
-
-type Fn = (...args: any[]) => any;
 
 /** The implementations, installed on Source.prototype and Flow.prototype. */
 export const rateOpsImpl: OpsTable<RateOps<unknown, HKT>> = {

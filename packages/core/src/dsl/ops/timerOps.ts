@@ -20,7 +20,7 @@ import { KeepAlive } from '../../operators/keepAlive.js';
 import { DelayOverflowStrategy } from '../../OverflowStrategy.js';
 import { TakeWithin } from '../../operators/takeWithin.js';
 import type { HKT, Kind } from '../FlowOps.js';
-import type { OpsTable } from './opsTable.js';
+import type { Fn, OpsTable } from './opsTable.js';
 
 export interface TimerOps<Out, F extends HKT> {
   /**
@@ -164,8 +164,6 @@ export interface TimerOps<Out, F extends HKT> {
    */
   backpressureTimeout(ms: number): Kind<F, Out>;
 }
-
-type Fn = (...args: any[]) => any;
 
 /** The implementations, installed on Source.prototype and Flow.prototype. */
 export const timerOpsImpl: OpsTable<TimerOps<unknown, HKT>> = {
