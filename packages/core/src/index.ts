@@ -6,6 +6,10 @@
  *
  * @module @tributary/core
  */
+// Where public things are defined: dsl/ (the DSL classes and their operator interfaces), stage/ (custom
+// stages) and the files at the top of src/ (Scheduler, OverflowStrategy, ThrottleMode, TimeoutError,
+// reactiveStreams: types that every layer uses). impl/ and operators/ are internal; the public types still
+// defined there (some errors, snapshot and queue types) are candidates to move the same way.
 export { Source, type SourceF } from './dsl/Source.js';
 export { Flow, type FlowF } from './dsl/Flow.js';
 export { Sink } from './dsl/Sink.js';
@@ -21,7 +25,7 @@ export { NoSuchElementError } from './operators/FlowStage.js';
 export type { StreamLogger } from './operators/log.js';
 export { AbruptTerminationException, IllegalStageUsageError } from './impl/GraphInterpreter.js';
 export { MaterializerShutdownError } from './impl/MaterializerImpl.js';
-export { SystemScheduler, type SystemSchedulerOptions, type Scheduler, type Cancellable } from './impl/Scheduler.js';
+export { SystemScheduler, type SystemSchedulerOptions, type Scheduler, type Cancellable } from './Scheduler.js';
 export type { Publisher, Subscriber, Subscription, Processor } from './reactiveStreams.js';
 
 // ── Graph DSL, junctions, substreams (graph area) ──
@@ -47,7 +51,7 @@ export { UnzipWith } from './dsl/UnzipWith.js';
 export { Partition, type PartitionOptions } from './dsl/Partition.js';
 export { Concat, type ConcatOptions } from './dsl/Concat.js';
 export { Interleave, type InterleaveOptions } from './dsl/Interleave.js';
-export type { MatOfKind, WithMat } from './dsl/ops/graphOps.js';
+export type { MatOfKind, WithMat } from './dsl/FlowOps.js';
 export type { SubstreamCancelStrategy } from './operators/split.js';
 export { TooManySubstreamsOpenException } from './operators/groupBy.js';
 export { SubscriptionTimeoutException, subscriptionTimeout, DefaultSubscriptionTimeoutMs } from './stage/SubSourceOutlet.js';
@@ -59,9 +63,9 @@ export { BidiShape } from './stage/BidiShape.js';
 export { MergePreferredShape } from './stage/MergePreferredShape.js';
 
 // ── Time, async and rate (time area) ──
-export { OverflowStrategy, DelayOverflowStrategy, BufferOverflowError } from './operators/OverflowStrategy.js';
-export { ThrottleMode, RateExceededError, type ThrottleOptions } from './operators/throttle.js';
-export { TimeoutError, InitialTimeoutError, CompletionTimeoutError, IdleTimeoutError, BackpressureTimeoutError, type TimeoutKind } from './operators/TimeoutError.js';
+export { OverflowStrategy, DelayOverflowStrategy, BufferOverflowError } from './OverflowStrategy.js';
+export { ThrottleMode, RateExceededError, type ThrottleOptions } from './ThrottleMode.js';
+export { TimeoutError, InitialTimeoutError, CompletionTimeoutError, IdleTimeoutError, BackpressureTimeoutError, type TimeoutKind } from './TimeoutError.js';
 export { QueueOfferResult, type SourceQueue } from './operators/sourceQueue.js';
 export type { SinkQueue } from './operators/sinkQueue.js';
 export type { TickCancellable } from './operators/tick.js';
@@ -78,7 +82,8 @@ export { KillSwitches, type KillSwitch, UniqueKillSwitch, SharedKillSwitch } fro
 export { MergeHub } from './dsl/MergeHub.js';
 export { BroadcastHub } from './dsl/BroadcastHub.js';
 export { PartitionHub, type ConsumerInfo } from './dsl/PartitionHub.js';
-export type { FlowMonitor, FlowMonitorState, ErrorMatcher, WithSignalOptions } from './dsl/ops/errorOps.js';
+export type { ErrorMatcher, WithSignalOptions } from './dsl/ops/errorOps.js';
+export type { FlowMonitor, FlowMonitorState } from './dsl/ops/matOps.js';
 export type { StreamSnapshot, StageSnapshot, StageState, ConnectionSnapshot, ConnectionState, StallReport } from './impl/StreamSnapshot.js';
 // ── Inspector support (inspect area): detailed snapshots ──
 export type {

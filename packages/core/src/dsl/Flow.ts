@@ -2,7 +2,8 @@ import type { Module } from '../impl/Module.js';
 import { describe, requireFunction } from '../operators/validate.js';
 import { CoupledTermination } from '../operators/coupledTermination.js';
 import { LazyFlow } from '../operators/lazyFlow.js';
-import { FlowWithContext } from './FlowWithContext.js';
+import type { FlowWithContext } from './FlowWithContext.js';
+import { bindClass, boundClass } from './lateBinding.js';
 import { Attributes } from '../stage/Attributes.js';
 import type { Graph, NotUsed } from '../stage/GraphStage.js';
 import { FlowShape, type SinkShape, SourceShape } from '../stage/Shape.js';
@@ -253,11 +254,12 @@ export class Flow<In, Out, Mat = NotUsed> implements Graph<FlowShape<In, Out>, M
       .map((p) => collapseContext(p[0], p[1]))
       .viaMat(this, Keep.right)
       .map((out): [Out, CtxOut] => [out, extractContext(out)]);
-    return FlowWithContext.fromTuples(pairs);
+    return boundClass('FlowWithContext').fromTuples(pairs);
   }
 }
 
 installFlowOps(Flow.prototype);
+bindClass('Flow', Flow);
 
 const identityShape = (identityModule as unknown as { stage: { shape: FlowShape<unknown, unknown> } }).stage.shape;
 

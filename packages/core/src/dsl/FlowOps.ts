@@ -6,8 +6,6 @@
  * is written and documented once and keeps the receiver's input and materialized value types.
  * Each operator's doc states its back-pressure contract: Emits / Backpressures / Completes / Cancels.
  */
-import type { Graph } from '../stage/GraphStage.js';
-import type { FlowShape } from '../stage/Shape.js';
 import { Collect } from '../operators/collect.js';
 import { Drop } from '../operators/drop.js';
 import { DropWhile } from '../operators/dropWhile.js';
@@ -25,11 +23,16 @@ import { StatefulMap } from '../operators/statefulMap.js';
 import { Take } from '../operators/take.js';
 import { TakeWhile } from '../operators/takeWhile.js';
 import { ZipWithIndex } from '../operators/zipWithIndex.js';
+import type { Flow } from './Flow.js';
+import type { Source } from './Source.js';
+import { type AsyncOps, asyncOpsImpl } from './ops/asyncOps.js';
 import { type ErrorOps, errorOpsImpl } from './ops/errorOps.js';
 import { type GraphOps, graphOpsImpl } from './ops/graphOps.js';
-import { type InteropOps, interopOpsImpl } from './ops/interopOps.js';
+import { type FlowOpsMat, flowOpsMatImpl } from './ops/matOps.js';
+import type { OpsTable } from './ops/opsTable.js';
+import { type RateOps, rateOpsImpl } from './ops/rateOps.js';
 import { type RoundTwoOps, roundTwoOpsImpl } from './ops/roundTwoOps.js';
-import { type TimeOps, timeOpsImpl } from './ops/timeOps.js';
+import { type TimerOps, timerOpsImpl } from './ops/timerOps.js';
 
 export interface HKT {
   readonly Out: unknown;
@@ -37,8 +40,24 @@ export interface HKT {
 }
 /** `F` applied to the element type `O`. */
 export type Kind<F extends HKT, O> = (F & { readonly Out: O })['type'];
+/** The materialized value of the receiver (Source or Flow). */
+export type MatOfKind<F extends HKT> = Kind<F, never> extends Flow<any, any, infer M> ? M : Kind<F, never> extends Source<any, infer M> ? M : never;
+/** The receiver's kind with element type `O` and materialized value `M`. */
+export type WithMat<F extends HKT, O, M> = Kind<F, O> extends Flow<infer I, any, any> ? Flow<I, O, M> : Source<O, M>;
 
-export interface FlowOps<Out, F extends HKT> extends TimeOps<Out, F>, GraphOps<Out, F>, ErrorOps<Out, F>, InteropOps<Out, F>, RoundTwoOps<Out, F> {
+/**
+ * Every operator of Source and Flow: the basic ones (declared below) and one interface per area in ./ops,
+ * each implemented by a table keyed by that interface (`OpsTable`), so that a missing or misspelt
+ * operator fails to compile. `FlowOpsMat` holds the operators that add a materialized value.
+ */
+export interface FlowOps<Out, F extends HKT>
+  extends AsyncOps<Out, F>,
+    RateOps<Out, F>,
+    TimerOps<Out, F>,
+    GraphOps<Out, F>,
+    ErrorOps<Out, F>,
+    RoundTwoOps<Out, F>,
+    FlowOpsMat<Out, F> {
   /**
    * Transforms each element with `f`.
    *
@@ -265,18 +284,19 @@ export interface FlowOps<Out, F extends HKT> extends TimeOps<Out, F>, GraphOps<O
 }
 
 /** The basic operators (this file); the areas in ./ops add the others. */
-type BasicOps<Out, F extends HKT> = Omit<FlowOps<Out, F>, keyof TimeOps<Out, F> | keyof GraphOps<Out, F> | keyof ErrorOps<Out, F> | keyof InteropOps<Out, F> | keyof RoundTwoOps<Out, F>>;
+type BasicOps<Out, F extends HKT> = Omit<
+  FlowOps<Out, F>,
+  keyof AsyncOps<Out, F> | keyof RateOps<Out, F> | keyof TimerOps<Out, F> | keyof GraphOps<Out, F> | keyof ErrorOps<Out, F> | keyof RoundTwoOps<Out, F> | keyof FlowOpsMat<Out, F>
+>;
 
-/** What an operator implementation needs of its receiver. */
-interface ViaTarget {
-  via(stage: Graph<FlowShape<any, any>, unknown>): any;
-}
+/** The operators of a SubFlow: every operator but those that add a materialized value (Akka's FlowOps without FlowOpsMat). */
+export type SubFlowOps<Out, F extends HKT> = Omit<FlowOps<Out, F>, keyof FlowOpsMat<Out, F>>;
 
 const identity = (x: unknown): unknown => x;
 const noFinalElement = (): undefined => undefined;
 
 /** The implementations, installed on Source.prototype and Flow.prototype. */
-export const flowOpsImpl: { [K in keyof BasicOps<unknown, HKT>]: (this: ViaTarget, ...args: any[]) => unknown } = {
+export const flowOpsImpl: OpsTable<BasicOps<unknown, HKT>> = {
   map(f: (x: unknown) => unknown) {
     return this.via(new MapStage(f));
   },
@@ -335,9 +355,27 @@ export const flowOpsImpl: { [K in keyof BasicOps<unknown, HKT>]: (this: ViaTarge
   },
 };
 
+/** The tables of the operators a SubFlow has too (`SubFlowOps`). */
+const subFlowOpsTables = [flowOpsImpl, asyncOpsImpl, rateOpsImpl, timerOpsImpl, graphOpsImpl, errorOpsImpl, roundTwoOpsImpl];
+
+function define(proto: object, name: string, value: unknown): void {
+  Object.defineProperty(proto, name, { value, writable: true, configurable: true, enumerable: false });
+}
+
+/** Installs every operator (`FlowOps`) on a prototype: Source's and Flow's. */
 export function installFlowOps(proto: object): void {
-  const all = { ...flowOpsImpl, ...timeOpsImpl, ...graphOpsImpl, ...errorOpsImpl, ...interopOpsImpl, ...roundTwoOpsImpl };
-  for (const [name, impl] of Object.entries(all)) {
-    Object.defineProperty(proto, name, { value: impl, writable: true, configurable: true, enumerable: false });
+  for (const table of [...subFlowOpsTables, flowOpsMatImpl]) for (const [name, impl] of Object.entries(table)) define(proto, name, impl);
+}
+
+/**
+ * Installs the operators of `SubFlowOps` on SubFlow's prototype; each operator of `FlowOpsMat` throws a
+ * TypeError that says why it is not there (for JavaScript callers, which the types do not stop).
+ */
+export function installSubFlowOps(proto: object): void {
+  for (const table of subFlowOpsTables) for (const [name, impl] of Object.entries(table)) define(proto, name, impl);
+  for (const name of Object.keys(flowOpsMatImpl)) {
+    define(proto, name, () => {
+      throw new TypeError(`${name} is not available on a SubFlow: substreams do not expose materialized values`);
+    });
   }
 }

@@ -5,6 +5,7 @@ import type { Graph, NotUsed } from '../stage/GraphStage.js';
 import { FlowShape, type SinkShape, type SourceShape } from '../stage/Shape.js';
 import { Flow } from './Flow.js';
 import { Materializer } from './Materializer.js';
+import { bindClass } from './lateBinding.js';
 import { type ContextHKT, type FlowWithContextOps, installContextOps } from './ops/contextOps.js';
 import type { Sink } from './Sink.js';
 
@@ -112,3 +113,4 @@ export class FlowWithContext<In, CtxIn, Out, CtxOut, Mat = NotUsed> implements G
 }
 
 installContextOps(FlowWithContext.prototype);
+bindClass('FlowWithContext', FlowWithContext);

@@ -9,7 +9,7 @@ import { SinkShape, type SourceShape } from '../stage/Shape.js';
 import { mapMaterialized } from './compose.js';
 import { Keep } from './Keep.js';
 import { Materializer } from './Materializer.js';
-import { Source } from './Source.js';
+import { bindClass, boundClass } from './lateBinding.js';
 import { ForeachAsyncSink } from '../operators/foreachAsync.js';
 import { QueueSink, type SinkQueue } from '../operators/sinkQueue.js';
 import { AsAsyncIterableSink } from '../operators/asAsyncIterable.js';
@@ -259,13 +259,13 @@ export class Sink<In, Mat = NotUsed> implements Graph<SinkShape<In>, Mat> {
    * await all; // [1, 2, 3]
    */
   preMaterialize(materializer: Materializer = Materializer.default): [Mat, Sink<In>] {
-    const [subscriber, mat] = Source.asSubscriber<In>().toMat(this, Keep.both).run(materializer);
+    const [subscriber, mat] = boundClass('Source').asSubscriber<In>().toMat(this, Keep.both).run(materializer);
     return [mat, Sink.fromSubscriber(subscriber)];
   }
 
   /** Runs `source` into this sink; returns the source's materialized value. */
   runWith<M>(source: Graph<SourceShape<In>, M>, materializer: Materializer = Materializer.default): M {
-    return Source.fromGraph(source).toMat(this, Keep.left).run(materializer);
+    return boundClass('Source').fromGraph(source).toMat(this, Keep.left).run(materializer);
   }
 
   mapMaterializedValue<M2>(f: (m: Mat) => M2): Sink<In, M2> {
@@ -284,3 +284,5 @@ export class Sink<In, Mat = NotUsed> implements Graph<SinkShape<In>, Mat> {
     return this.withAttributes(Attributes.asyncBoundary);
   }
 }
+
+bindClass('Sink', Sink);

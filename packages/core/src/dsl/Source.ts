@@ -18,7 +18,7 @@ import { AsSubscriberSource } from '../operators/asSubscriber.js';
 import { FromPublisherSource } from '../operators/fromPublisher.js';
 import type { Publisher, Subscriber } from '../reactiveStreams.js';
 import { describe, requireFunction } from '../operators/validate.js';
-import { SourceWithContext } from './SourceWithContext.js';
+import type { SourceWithContext } from './SourceWithContext.js';
 import { Attributes } from '../stage/Attributes.js';
 import type { Graph, NotUsed } from '../stage/GraphStage.js';
 import type { FlowShape, SinkShape } from '../stage/Shape.js';
@@ -31,10 +31,10 @@ import { RunnableGraph } from './RunnableGraph.js';
 import { Sink } from './Sink.js';
 import { TickSource, type TickCancellable } from '../operators/tick.js';
 import { QueueSource, type SourceQueue } from '../operators/sourceQueue.js';
-import type { OverflowStrategy } from '../operators/OverflowStrategy.js';
+import type { OverflowStrategy } from '../OverflowStrategy.js';
 import { GraphDSL } from './GraphDSL.js';
 import { toMermaid } from './Mermaid.js';
-import { bindSourceClass } from './ops/graphOps.js';
+import { bindClass, boundClass } from './lateBinding.js';
 import { ZipWithN as ZipWithNStage, toArray as zipToArray } from '../operators/zipWithN.js';
 import type { UniformFanInShape } from '../stage/UniformFanInShape.js';
 
@@ -211,10 +211,6 @@ export class Source<Out, Mat = NotUsed> implements Graph<SourceShape<Out>, Mat> 
   }
 
   // ── graph area factories ──
-
-  static {
-    bindSourceClass(Source);
-  }
 
   /**
    * Combines several sources with a fan-in junction: `fanInStrategy(n)` makes the junction for the `n`
@@ -463,7 +459,7 @@ export class Source<Out, Mat = NotUsed> implements Graph<SourceShape<Out>, Mat> 
    */
   asSourceWithContext<Ctx>(extractContext: (x: Out) => Ctx): SourceWithContext<Out, Ctx, Mat> {
     requireFunction('asSourceWithContext', 'extractContext', extractContext);
-    return SourceWithContext.fromTuples(this.map((x): [Out, Ctx] => [x, extractContext(x)]));
+    return boundClass('SourceWithContext').fromTuples(this.map((x): [Out, Ctx] => [x, extractContext(x)]));
   }
 
   /**
@@ -485,3 +481,4 @@ export class Source<Out, Mat = NotUsed> implements Graph<SourceShape<Out>, Mat> 
 }
 
 installFlowOps(Source.prototype);
+bindClass('Source', Source);

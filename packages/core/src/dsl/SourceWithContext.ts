@@ -5,6 +5,7 @@ import type { Graph, NotUsed } from '../stage/GraphStage.js';
 import { type FlowShape, type SinkShape, SourceShape } from '../stage/Shape.js';
 import { Keep } from './Keep.js';
 import { Materializer } from './Materializer.js';
+import { bindClass } from './lateBinding.js';
 import { type ContextHKT, type FlowWithContextOps, installContextOps } from './ops/contextOps.js';
 import type { RunnableGraph } from './RunnableGraph.js';
 import { Source } from './Source.js';
@@ -118,3 +119,4 @@ export class SourceWithContext<Out, Ctx, Mat = NotUsed> implements Graph<SourceS
 }
 
 installContextOps(SourceWithContext.prototype);
+bindClass('SourceWithContext', SourceWithContext);

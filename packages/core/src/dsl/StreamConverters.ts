@@ -15,7 +15,7 @@ import { FromReadableSource } from '../operators/fromReadable.js';
 import { FromReadableStreamSource } from '../operators/fromReadableStream.js';
 import { FromWritableSink } from '../operators/fromWritable.js';
 import { FromWritableStreamSink } from '../operators/fromWritableStream.js';
-import { OverflowStrategy } from '../operators/OverflowStrategy.js';
+import { OverflowStrategy } from '../OverflowStrategy.js';
 import type { Graph } from '../stage/GraphStage.js';
 import type { FlowShape } from '../stage/Shape.js';
 import { Flow } from './Flow.js';

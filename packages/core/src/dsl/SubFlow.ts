@@ -29,9 +29,10 @@ import { Attributes } from '../stage/Attributes.js';
 import type { Graph } from '../stage/GraphStage.js';
 import type { FlowShape, SinkShape } from '../stage/Shape.js';
 import { composeLinear, identityModule } from './compose.js';
-import { type FlowOps, type HKT, installFlowOps, type Kind } from './FlowOps.js';
+import { type HKT, installSubFlowOps, type Kind, type SubFlowOps } from './FlowOps.js';
 import type { Flow } from './Flow.js';
 import { Keep } from './Keep.js';
+import { bindClass } from './lateBinding.js';
 import type { RunnableGraph } from './RunnableGraph.js';
 import type { Sink } from './Sink.js';
 import type { Source } from './Source.js';
@@ -45,12 +46,8 @@ export interface SubFlowF<F extends HKT> extends HKT {
 export type ClosedOf<F extends HKT> =
   Kind<F, never> extends Flow<infer I, never, infer M> ? Sink<I, M> : Kind<F, never> extends Source<never, infer M> ? RunnableGraph<M> : Kind<F, never> extends SubFlow<never, infer G> ? ClosedOf<G> : never;
 
-/** Operators that produce a materialized value, which substreams do not expose (Akka's FlowOpsMat). */
-type MatOps = 'alsoToMat' | 'watchTermination' | 'monitor';
-const matOperators: readonly MatOps[] = ['alsoToMat', 'watchTermination', 'monitor'];
-
-// The operators are declared once in FlowOps and installed on the prototype (lazily, see below).
-export interface SubFlow<Out, F extends HKT> extends Omit<FlowOps<Out, SubFlowF<F>>, MatOps> {}
+// The operators are declared once in FlowOps and installed on the prototype (below the class).
+export interface SubFlow<Out, F extends HKT> extends SubFlowOps<Out, SubFlowF<F>> {}
 
 /** @internal How a SubFlow turns back into its parent's kind. */
 export interface SubFlowJoin {
@@ -60,31 +57,13 @@ export interface SubFlowJoin {
   to(flow: Module | null, sink: Module): unknown;
 }
 
-let installed = false;
-
 export class SubFlow<Out, F extends HKT> {
   /** @internal */
   constructor(
     /** The flow applied to each substream (null: nothing yet). */
     private readonly flow: Module | null,
     private readonly join: SubFlowJoin,
-  ) {
-    // Installed on first use, not at module load: FlowOps' implementations import this module.
-    if (!installed) {
-      installed = true;
-      installFlowOps(SubFlow.prototype);
-      for (const name of matOperators) {
-        Object.defineProperty(SubFlow.prototype, name, {
-          value() {
-            throw new TypeError(`${name} is not available on a SubFlow: substreams do not expose materialized values`);
-          },
-          writable: true,
-          configurable: true,
-          enumerable: false,
-        });
-      }
-    }
-  }
+  ) {}
 
   /** Appends a flow to every substream. */
   via<T>(flow: Graph<FlowShape<Out, T>, unknown>): SubFlow<T, F> {
@@ -157,3 +136,6 @@ export class SubFlow<Out, F extends HKT> {
     return this.withAttributes(Attributes.asyncBoundary);
   }
 }
+
+installSubFlowOps(SubFlow.prototype);
+bindClass('SubFlow', SubFlow);

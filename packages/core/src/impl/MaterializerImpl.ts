@@ -7,7 +7,7 @@ import { Executor } from './Executor.js';
 import { GraphInterpreter, type InterpreterLogic } from './GraphInterpreter.js';
 import type { AttributesLike, MaterializingLogic, Module } from './Module.js';
 import { type FailureDetails, type FailureLogger, RunningStream } from './RunningStream.js';
-import { type Cancellable, type Scheduler, SystemScheduler } from './Scheduler.js';
+import { type Cancellable, type Scheduler, SystemScheduler } from '../Scheduler.js';
 import type { StallReport, StreamSnapshot } from './StreamSnapshot.js';
 import type { DetailedStreamSnapshot } from './DetailedStreamSnapshot.js';
 

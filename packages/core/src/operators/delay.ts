@@ -3,7 +3,8 @@ import type { InHandler, OutHandler } from '../stage/GraphStageLogic.js';
 import { TimerGraphStageLogic } from '../stage/TimerGraphStageLogic.js';
 import { requireDuration } from './durations.js';
 import { FlowStage } from './FlowStage.js';
-import { BufferOverflowError, type DelayOverflowStrategy, requireDelayOverflowStrategy } from './OverflowStrategy.js';
+import { BufferOverflowError, type DelayOverflowStrategy } from '../OverflowStrategy.js';
+import { requireDelayOverflowStrategy } from './requireOverflowStrategy.js';
 import { RingBuffer } from './RingBuffer.js';
 
 const DelayTimer = 'delay';

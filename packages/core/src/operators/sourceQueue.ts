@@ -10,7 +10,8 @@
 import { AbruptTerminationException } from '../impl/GraphInterpreter.js';
 import { type AsyncCallback, GraphStageLogic, type OutHandler } from '../stage/GraphStageLogic.js';
 import { IllegalStateError } from './IllegalStateError.js';
-import { BufferOverflowError, type OverflowStrategy, requireOverflowStrategy } from './OverflowStrategy.js';
+import { BufferOverflowError, type OverflowStrategy } from '../OverflowStrategy.js';
+import { requireOverflowStrategy } from './requireOverflowStrategy.js';
 import { RingBuffer } from './RingBuffer.js';
 import { type Deferred, deferred } from './SinkStage.js';
 import { SourceStageWithMat } from './SourceStage.js';

@@ -4,35 +4,7 @@ import { TimerGraphStageLogic } from '../stage/TimerGraphStageLogic.js';
 import { requireDuration } from './durations.js';
 import { decide, FlowStage } from './FlowStage.js';
 import { describe, requireFunction, requirePositiveInt } from './validate.js';
-
-/** How `throttle` reacts to an upstream that is faster than the rate. */
-export const ThrottleMode = {
-  /** Delays elements until the rate allows them (backpressuring upstream meanwhile). */
-  shaping: 'shaping',
-  /** Fails the stream with `RateExceededError` as soon as an element exceeds the rate. */
-  enforcing: 'enforcing',
-} as const;
-export type ThrottleMode = (typeof ThrottleMode)[keyof typeof ThrottleMode];
-
-export interface ThrottleOptions<T> {
-  /**
-   * Tokens the bucket holds at most (and starts with): how many elements (cost units) may pass in a burst
-   * after a quiet period. Default: the tokens that arrive in 100 ms, at least 1.
-   */
-  readonly maximumBurst?: number;
-  /** Default `ThrottleMode.shaping`. */
-  readonly mode?: ThrottleMode;
-  /** The cost of an element in tokens (a non-negative integer). Default: 1 per element. */
-  readonly cost?: (x: T) => number;
-}
-
-/** Raised by `throttle` in enforcing mode when upstream exceeds the rate. */
-export class RateExceededError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RateExceededError';
-  }
-}
+import { RateExceededError, ThrottleMode, type ThrottleOptions } from '../ThrottleMode.js';
 
 /**
  * `throttle(elements, perMs, options)`: lets through at most `elements` cost units per `perMs`, with bursts

@@ -1,4 +1,4 @@
-import type { Cancellable } from '../impl/Scheduler.js';
+import type { Cancellable } from '../Scheduler.js';
 import type { AsyncCallback, OutHandler } from '../stage/GraphStageLogic.js';
 import { TimerGraphStageLogic } from '../stage/TimerGraphStageLogic.js';
 import { requireDuration } from './durations.js';

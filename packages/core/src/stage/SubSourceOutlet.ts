@@ -27,7 +27,7 @@
  */
 import { AbruptTerminationException, IllegalStageUsageError, type OutHandler } from '../impl/GraphInterpreter.js';
 import type { Module } from '../impl/Module.js';
-import type { Cancellable } from '../impl/Scheduler.js';
+import type { Cancellable } from '../Scheduler.js';
 import { Attributes } from './Attributes.js';
 import { GraphStage, type Graph, type NotUsed } from './GraphStage.js';
 import { type AsyncCallback, GraphStageLogic } from './GraphStageLogic.js';

@@ -1,4 +1,4 @@
-import type { Cancellable } from '../impl/Scheduler.js';
+import type { Cancellable } from '../Scheduler.js';
 import { type AsyncCallback, GraphStageLogic } from './GraphStageLogic.js';
 
 interface Timer {

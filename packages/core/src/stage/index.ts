@@ -19,7 +19,7 @@ export {
   StageWasCompleted,
   AbruptTerminationException,
 } from '../impl/GraphInterpreter.js';
-export type { Scheduler, Cancellable } from '../impl/Scheduler.js';
+export type { Scheduler, Cancellable } from '../Scheduler.js';
 
 // ── Graph area: fan-in/fan-out/bidi shapes and substream outlets ──
 export { UniformFanInShape } from './UniformFanInShape.js';

@@ -23,7 +23,7 @@ import { type Cancellable, type Scheduler, Source, SystemScheduler } from '@trib
 import { EntityConsumedError, EntityStreamSizeError, EntitySubscriptionTimeoutError } from '../errors.js';
 import { entityTimeout, HttpEntity } from '../HttpEntity.js';
 import type { HttpLogger } from '../HttpLogger.js';
-import { ReadableEntitySource } from './ReadableEntitySource.js';
+import { connectionClosed, ReadableEntitySource } from './ReadableEntitySource.js';
 import type { Watched } from './SubscriptionWatch.js';
 
 export interface ConnectionEntityOptions {
@@ -209,9 +209,4 @@ export class ConnectionEntity extends HttpEntity {
   override toString(): string {
     return `HttpEntity.Streamed(${this.contentType ?? 'no content type'}${this.contentLength === undefined ? '' : `, ${this.contentLength} bytes`}, from a connection)`;
   }
-}
-
-/** The connection went away before the entity ended. */
-export function connectionClosed(where: string): Error {
-  return Object.assign(new Error(`HttpEntity (${where}): the connection closed before the entity was complete`), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }

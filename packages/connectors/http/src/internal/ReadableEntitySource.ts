@@ -11,7 +11,7 @@
 import type { Readable } from 'node:stream';
 import { type AsyncCallback, GraphStage, GraphStageLogic, type OutHandler, Outlet, SourceShape } from '@tributary/core/stage';
 import { EntityStreamSizeError } from '../errors.js';
-import { type ConnectionEntity, connectionClosed } from './ConnectionEntity.js';
+import type { ConnectionEntity } from './ConnectionEntity.js';
 
 type Listener = [event: string, listener: (...args: any[]) => void];
 
@@ -105,3 +105,8 @@ class ReadableEntityLogic extends GraphStageLogic implements OutHandler {
 }
 
 const ignore = (): void => {};
+
+/** The connection went away before the entity ended. */
+export function connectionClosed(where: string): Error {
+  return Object.assign(new Error(`HttpEntity (${where}): the connection closed before the entity was complete`), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+}

@@ -17,7 +17,7 @@
  */
 import { isThenable } from '../../operators/mapAsyncInternals.js';
 import type { StreamLogger } from '../../operators/log.js';
-import type { ThrottleOptions } from '../../operators/throttle.js';
+import type { ThrottleOptions } from '../../ThrottleMode.js';
 import { describe, requireFunction, requirePositiveInt } from '../../operators/validate.js';
 import type { Graph } from '../../stage/GraphStage.js';
 import { FlowShape, SinkShape } from '../../stage/Shape.js';
@@ -318,114 +318,107 @@ function requireSink(op: string, sink: unknown): Graph<SinkShape<unknown>, unkno
 const first = (p: Pair): unknown => p[0];
 const second = (p: Pair): unknown => p[1];
 
-/**
- * The implementations; `via` is each class's own (it appends to the class's delegate). A function
- * declaration rather than a constant: Flow.ts (which this module imports) imports FlowWithContext.ts,
- * which installs these operators while this module may still be evaluating — a hoisted function is
- * callable then, a `const` is not yet initialized.
- */
-function contextOpsImpl(): Record<Exclude<keyof FlowWithContextOps<unknown, unknown, ContextHKT>, 'via'>, (this: PairReceiver, ...args: any[]) => unknown> {
-  return {
-    map(f: (x: unknown) => unknown) {
-      requireFunction('map', 'f', f);
-      return this.via(pairs().map((p) => [f(p[0]), p[1]]));
-    },
-    filter(p: (x: unknown) => boolean) {
-      requireFunction('filter', 'predicate', p);
-      return this.via(pairs().filter((pair) => p(pair[0])));
-    },
-    filterNot(p: (x: unknown) => boolean) {
-      requireFunction('filterNot', 'predicate', p);
-      return this.via(pairs().filterNot((pair) => p(pair[0])));
-    },
-    collect(pf: (x: unknown) => unknown) {
-      requireFunction('collect', 'pf', pf);
-      return this.via(
-        pairs().collect((p) => {
-          const y = pf(p[0]);
-          return y === undefined ? undefined : ([y, p[1]] as Pair);
-        }),
-      );
-    },
-    mapConcat(f: (x: unknown) => Iterable<unknown>) {
-      requireFunction('mapConcat', 'f', f);
-      return this.via(pairs().mapConcat((p) => eachWithContext('mapConcat', f(p[0]), p[1])));
-    },
-    mapAsync(parallelism: number, f: (x: unknown) => unknown) {
-      requirePositiveInt('mapAsync', 'parallelism', parallelism);
-      requireFunction('mapAsync', 'f', f);
-      return this.via(pairs().mapAsync(parallelism, (p) => withContext(f(p[0]), p[1]) as Pair | PromiseLike<Pair>));
-    },
-    mapAsyncPartitioned(parallelism: number, partitioner: (x: unknown) => unknown, f: (x: unknown, partition: unknown) => unknown) {
-      requirePositiveInt('mapAsyncPartitioned', 'parallelism', parallelism);
-      requireFunction('mapAsyncPartitioned', 'partitioner', partitioner);
-      requireFunction('mapAsyncPartitioned', 'f', f);
-      return this.via(
-        pairs().mapAsyncPartitioned(
-          parallelism,
-          (p) => partitioner(p[0]),
-          (p, partition) => withContext(f(p[0], partition), p[1]) as Pair | PromiseLike<Pair>,
-        ),
-      );
-    },
-    grouped(n: number) {
-      return this.via(pairs().grouped(n).map(unzipPairs));
-    },
-    sliding(n: number, step = 1) {
-      return this.via(pairs().sliding(n, step).map(unzipPairs));
-    },
-    mapContext(f: (ctx: unknown) => unknown) {
-      requireFunction('mapContext', 'f', f);
-      return this.via(pairs().map((p) => [p[0], f(p[1])]));
-    },
-    mapError(pf: (error: unknown) => unknown) {
-      return this.via(pairs().mapError(pf));
-    },
-    log(name: string, extract: (x: unknown) => unknown = (x) => x, logger?: StreamLogger) {
-      requireFunction('log', 'extract', extract);
-      return this.via(pairs().log(name, (p) => extract(p[0]), logger));
-    },
-    throttle(elements: number, perMs: number, options: ThrottleOptions<unknown> = {}) {
-      if (options === null || typeof options !== 'object') throw new TypeError(`throttle: options must be an object, got ${describe(options)}`);
-      const cost = options.cost;
-      if (cost === undefined) return this.via(pairs().throttle(elements, perMs, options));
-      requireFunction('throttle', 'cost', cost);
-      return this.via(pairs().throttle(elements, perMs, { ...options, cost: (p: Pair) => cost(p[0]) }));
-    },
-    alsoTo(sink: unknown) {
-      return this.via(pairs().alsoTo(pairs().map(first).to(requireSink('alsoTo', sink))));
-    },
-    alsoToContext(sink: unknown) {
-      return this.via(pairs().alsoTo(pairs().map(second).to(requireSink('alsoToContext', sink))));
-    },
-    wireTap(sinkOrF: unknown) {
-      if (typeof sinkOrF === 'function') return this.via(pairs().wireTap((p) => (sinkOrF as (x: unknown) => void)(p[0])));
-      return this.via(pairs().wireTap(pairs().map(first).to(requireSink('wireTap', sinkOrF))));
-    },
-    wireTapContext(sinkOrF: unknown) {
-      if (typeof sinkOrF === 'function') return this.via(pairs().wireTap((p) => (sinkOrF as (c: unknown) => void)(p[1])));
-      return this.via(pairs().wireTap(pairs().map(second).to(requireSink('wireTapContext', sinkOrF))));
-    },
-    unsafeDataVia(flow: unknown) {
-      const g = flow as Graph<FlowShape<unknown, unknown>, unknown> | null | undefined;
-      if (g === null || typeof g !== 'object' || !(g.shape instanceof FlowShape)) {
-        throw new TypeError(`unsafeDataVia: flow must be a Flow (a graph with a FlowShape), got ${g?.shape?.constructor?.name ?? describe(flow)}`);
-      }
-      const dataVia = GraphDSL.create(g, (b, data) => {
-        const unzip = b.add(Unzip.create<unknown, unknown>());
-        const zip = b.add(Zip.create<unknown, unknown>());
-        b.from(unzip.out0).via(data).to(zip.in0);
-        b.from(unzip.out1).to(zip.in1);
-        return new FlowShape(unzip.in, zip.out);
-      });
-      return this.via(dataVia);
-    },
-  };
-}
+/** The implementations; `via` is each class's own (it appends to the class's delegate). */
+const contextOpsImpl: Record<Exclude<keyof FlowWithContextOps<unknown, unknown, ContextHKT>, 'via'>, (this: PairReceiver, ...args: any[]) => unknown> = {
+  map(f: (x: unknown) => unknown) {
+    requireFunction('map', 'f', f);
+    return this.via(pairs().map((p) => [f(p[0]), p[1]]));
+  },
+  filter(p: (x: unknown) => boolean) {
+    requireFunction('filter', 'predicate', p);
+    return this.via(pairs().filter((pair) => p(pair[0])));
+  },
+  filterNot(p: (x: unknown) => boolean) {
+    requireFunction('filterNot', 'predicate', p);
+    return this.via(pairs().filterNot((pair) => p(pair[0])));
+  },
+  collect(pf: (x: unknown) => unknown) {
+    requireFunction('collect', 'pf', pf);
+    return this.via(
+      pairs().collect((p) => {
+        const y = pf(p[0]);
+        return y === undefined ? undefined : ([y, p[1]] as Pair);
+      }),
+    );
+  },
+  mapConcat(f: (x: unknown) => Iterable<unknown>) {
+    requireFunction('mapConcat', 'f', f);
+    return this.via(pairs().mapConcat((p) => eachWithContext('mapConcat', f(p[0]), p[1])));
+  },
+  mapAsync(parallelism: number, f: (x: unknown) => unknown) {
+    requirePositiveInt('mapAsync', 'parallelism', parallelism);
+    requireFunction('mapAsync', 'f', f);
+    return this.via(pairs().mapAsync(parallelism, (p) => withContext(f(p[0]), p[1]) as Pair | PromiseLike<Pair>));
+  },
+  mapAsyncPartitioned(parallelism: number, partitioner: (x: unknown) => unknown, f: (x: unknown, partition: unknown) => unknown) {
+    requirePositiveInt('mapAsyncPartitioned', 'parallelism', parallelism);
+    requireFunction('mapAsyncPartitioned', 'partitioner', partitioner);
+    requireFunction('mapAsyncPartitioned', 'f', f);
+    return this.via(
+      pairs().mapAsyncPartitioned(
+        parallelism,
+        (p) => partitioner(p[0]),
+        (p, partition) => withContext(f(p[0], partition), p[1]) as Pair | PromiseLike<Pair>,
+      ),
+    );
+  },
+  grouped(n: number) {
+    return this.via(pairs().grouped(n).map(unzipPairs));
+  },
+  sliding(n: number, step = 1) {
+    return this.via(pairs().sliding(n, step).map(unzipPairs));
+  },
+  mapContext(f: (ctx: unknown) => unknown) {
+    requireFunction('mapContext', 'f', f);
+    return this.via(pairs().map((p) => [p[0], f(p[1])]));
+  },
+  mapError(pf: (error: unknown) => unknown) {
+    return this.via(pairs().mapError(pf));
+  },
+  log(name: string, extract: (x: unknown) => unknown = (x) => x, logger?: StreamLogger) {
+    requireFunction('log', 'extract', extract);
+    return this.via(pairs().log(name, (p) => extract(p[0]), logger));
+  },
+  throttle(elements: number, perMs: number, options: ThrottleOptions<unknown> = {}) {
+    if (options === null || typeof options !== 'object') throw new TypeError(`throttle: options must be an object, got ${describe(options)}`);
+    const cost = options.cost;
+    if (cost === undefined) return this.via(pairs().throttle(elements, perMs, options));
+    requireFunction('throttle', 'cost', cost);
+    return this.via(pairs().throttle(elements, perMs, { ...options, cost: (p: Pair) => cost(p[0]) }));
+  },
+  alsoTo(sink: unknown) {
+    return this.via(pairs().alsoTo(pairs().map(first).to(requireSink('alsoTo', sink))));
+  },
+  alsoToContext(sink: unknown) {
+    return this.via(pairs().alsoTo(pairs().map(second).to(requireSink('alsoToContext', sink))));
+  },
+  wireTap(sinkOrF: unknown) {
+    if (typeof sinkOrF === 'function') return this.via(pairs().wireTap((p) => (sinkOrF as (x: unknown) => void)(p[0])));
+    return this.via(pairs().wireTap(pairs().map(first).to(requireSink('wireTap', sinkOrF))));
+  },
+  wireTapContext(sinkOrF: unknown) {
+    if (typeof sinkOrF === 'function') return this.via(pairs().wireTap((p) => (sinkOrF as (c: unknown) => void)(p[1])));
+    return this.via(pairs().wireTap(pairs().map(second).to(requireSink('wireTapContext', sinkOrF))));
+  },
+  unsafeDataVia(flow: unknown) {
+    const g = flow as Graph<FlowShape<unknown, unknown>, unknown> | null | undefined;
+    if (g === null || typeof g !== 'object' || !(g.shape instanceof FlowShape)) {
+      throw new TypeError(`unsafeDataVia: flow must be a Flow (a graph with a FlowShape), got ${g?.shape?.constructor?.name ?? describe(flow)}`);
+    }
+    const dataVia = GraphDSL.create(g, (b, data) => {
+      const unzip = b.add(Unzip.create<unknown, unknown>());
+      const zip = b.add(Zip.create<unknown, unknown>());
+      b.from(unzip.out0).via(data).to(zip.in0);
+      b.from(unzip.out1).to(zip.in1);
+      return new FlowShape(unzip.in, zip.out);
+    });
+    return this.via(dataVia);
+  },
+};
 
 /** Installs the operators on a class whose `via` takes a flow of pairs. */
 export function installContextOps(proto: object): void {
-  for (const [name, impl] of Object.entries(contextOpsImpl())) {
+  for (const [name, impl] of Object.entries(contextOpsImpl)) {
     Object.defineProperty(proto, name, { value: impl, writable: true, configurable: true, enumerable: false });
   }
 }

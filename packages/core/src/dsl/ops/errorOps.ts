@@ -4,31 +4,23 @@
  * Source.prototype and Flow.prototype together with the basic operators.
  *
  * The area covers recovering from failures (recover, recoverWith, recoverWithRetries, mapError,
- * onErrorComplete), stopping streams from outside (withSignal), watching them (watchTermination,
- * monitor) and resources that must be released however a stream ends (mapWithResource).
+ * onErrorComplete), stopping streams from outside (withSignal) and resources that must be released
+ * however a stream ends (mapWithResource). Watching a stream (watchTermination, monitor) adds a
+ * materialized value: those are in ./matOps.ts.
  */
 import { MapError } from '../../operators/mapError.js';
 import { MapWithResource } from '../../operators/mapWithResource.js';
-import { Monitor, type FlowMonitor } from '../../operators/monitor.js';
 import { type ErrorMatcher, OnErrorComplete } from '../../operators/onErrorComplete.js';
 import { Recover } from '../../operators/recover.js';
 import { RecoverWithRetries, type RecoverySource } from '../../operators/recoverWithRetries.js';
-import { WatchTermination } from '../../operators/watchTermination.js';
 import { WithSignal, type WithSignalOptions } from '../../operators/withSignal.js';
 import type { Graph } from '../../stage/GraphStage.js';
-import type { FlowShape, SourceShape } from '../../stage/Shape.js';
-import type { Flow, FlowF } from '../Flow.js';
+import type { SourceShape } from '../../stage/Shape.js';
 import type { HKT, Kind } from '../FlowOps.js';
-import type { Source, SourceF } from '../Source.js';
+import type { OpsTable } from './opsTable.js';
 
-export type { FlowMonitor, FlowMonitorState } from '../../operators/monitor.js';
 export type { ErrorMatcher } from '../../operators/onErrorComplete.js';
 export type { WithSignalOptions } from '../../operators/withSignal.js';
-
-/** The materialized value type of the receiver (`Mat` of a `Source<_, Mat>` or `Flow<_, _, Mat>`). */
-export type ReceiverMat<F extends HKT> = F extends SourceF<infer M> ? M : F extends FlowF<any, infer M> ? M : never;
-/** The receiver's kind emitting `O` with materialized value `M2` (operators that add a materialized value). */
-export type KindWithMat<F extends HKT, O, M2> = F extends SourceF<any> ? Source<O, M2> : F extends FlowF<infer I, any> ? Flow<I, O, M2> : never;
 
 export interface ErrorOps<Out, F extends HKT> {
   /**
@@ -140,52 +132,9 @@ export interface ErrorOps<Out, F extends HKT> {
    */
   mapWithResource<R, T>(create: () => R, f: (resource: R, x: Out) => T, close: (resource: R) => T | undefined): Kind<F, T>;
 
-  /**
-   * Passes everything through and materializes a promise of how the stream ended at this point:
-   * resolved when upstream completed or downstream cancelled because it needed no more, rejected with
-   * the error when upstream failed (or downstream cancelled with a failure), rejected with
-   * `AbruptTerminationException` when the stream was stopped from outside. `combine` chooses the
-   * materialized value (default: the promise, like `Keep.right`).
-   *
-   * - **Emits when** an element arrives from upstream.
-   * - **Backpressures when** downstream backpressures.
-   * - **Completes when** upstream completes.
-   * - **Cancels when** downstream cancels.
-   *
-   * @example const [done, total] = source.watchTermination(Keep.right).toMat(Sink.fold(0, add), Keep.both).run();
-   */
-  watchTermination(): KindWithMat<F, Out, Promise<void>>;
-  watchTermination<M2>(combine: (mat: ReceiverMat<F>, done: Promise<void>) => M2): KindWithMat<F, Out, M2>;
-
-  /**
-   * Passes everything through and materializes a `FlowMonitor` whose `state` tells what last happened
-   * at this point: `initialized`, `received` (with the latest element), `finished` or `failed` (with the
-   * cause). Reading it is cheap; the stream does not allocate per element for it. `combine` chooses the
-   * materialized value (default: the monitor).
-   *
-   * - **Emits when** an element arrives from upstream.
-   * - **Backpressures when** downstream backpressures.
-   * - **Completes when** upstream completes.
-   * - **Cancels when** downstream cancels.
-   */
-  monitor(): KindWithMat<F, Out, FlowMonitor<Out>>;
-  monitor<M2>(combine: (mat: ReceiverMat<F>, monitor: FlowMonitor<Out>) => M2): KindWithMat<F, Out, M2>;
 }
 
-interface MatTarget {
-  via(stage: unknown): unknown;
-  viaMat(flow: Graph<FlowShape<any, any>, unknown>, combine: (l: any, r: any) => unknown): unknown;
-}
-
-const keepRight = (_l: unknown, r: unknown): unknown => r;
-
-function combiner(op: string, combine: unknown): (l: any, r: any) => unknown {
-  if (combine === undefined) return keepRight;
-  if (typeof combine !== 'function') throw new TypeError(`${op}: combine must be a function, got ${typeof combine}`);
-  return combine as (l: any, r: any) => unknown;
-}
-
-export const errorOpsImpl: Record<string, (this: { via(stage: unknown): unknown }, ...args: any[]) => unknown> = {
+export const errorOpsImpl: OpsTable<ErrorOps<unknown, HKT>> = {
   recover(pf: (error: unknown) => unknown) {
     return this.via(new Recover(pf));
   },
@@ -206,13 +155,5 @@ export const errorOpsImpl: Record<string, (this: { via(stage: unknown): unknown 
   },
   mapWithResource(create: () => unknown, f: (r: unknown, x: unknown) => unknown, close: (r: unknown) => unknown) {
     return this.via(new MapWithResource(create, f, close));
-  },
-  watchTermination(combine?: unknown) {
-    const c = combiner('watchTermination', combine);
-    return (this as unknown as MatTarget).viaMat(new WatchTermination(), c);
-  },
-  monitor(combine?: unknown) {
-    const c = combiner('monitor', combine);
-    return (this as unknown as MatTarget).viaMat(new Monitor(), c);
   },
 };

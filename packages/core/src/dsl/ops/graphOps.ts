@@ -7,7 +7,8 @@
  * wireTap, divertTo), flattening nested streams (flatMapConcat, flatMapMerge, switchMap, prefixAndTail,
  * flatMapPrefix) and substreams (groupBy, splitWhen, splitAfter → SubFlow). Each fan-in/fan-out
  * operator is a small GraphDSL graph around a junction, attached with `via`: the other graph is
- * materialized together with this one, and its materialized value is dropped (see `alsoToMat`).
+ * materialized together with this one, and its materialized value is dropped (`alsoToMat`, in
+ * ./matOps.ts, keeps it).
  */
 import { linear, type Module } from '../../impl/Module.js';
 import { Broadcast } from '../../operators/broadcast.js';
@@ -40,16 +41,12 @@ import type { Graph } from '../../stage/GraphStage.js';
 import { FlowShape, type Shape, SinkShape, SourceShape } from '../../stage/Shape.js';
 import type { UniformFanInShape } from '../../stage/UniformFanInShape.js';
 import type { UniformFanOutShape } from '../../stage/UniformFanOutShape.js';
-import type { Flow } from '../Flow.js';
 import type { HKT, Kind } from '../FlowOps.js';
 import { GraphDSL } from '../GraphDSL.js';
 import type { Source } from '../Source.js';
-import { SubFlow } from '../SubFlow.js';
-
-/** The materialized value of the receiver (Source or Flow). */
-export type MatOfKind<F extends HKT> = Kind<F, never> extends Flow<any, any, infer M> ? M : Kind<F, never> extends Source<any, infer M> ? M : never;
-/** The receiver's kind with element type `O` and materialized value `M`. */
-export type WithMat<F extends HKT, O, M> = Kind<F, O> extends Flow<infer I, any, any> ? Flow<I, O, M> : Source<O, M>;
+import { boundClass } from '../lateBinding.js';
+import type { SubFlow } from '../SubFlow.js';
+import type { OpsReceiver, OpsTable } from './opsTable.js';
 
 export interface GraphOps<Out, F extends HKT> {
   // ───────────────────────────── fan-in with another source ─────────────────────────────
@@ -259,18 +256,6 @@ export interface GraphOps<Out, F extends HKT> {
   alsoTo(sink: Graph<SinkShape<Out>, unknown>): Kind<F, Out>;
 
   /**
-   * `alsoTo`, combining this stream's and the sink's materialized values with `combine`.
-   *
-   * - **Emits when** an element is available and both downstream and the sink have demand.
-   * - **Backpressures when** downstream or the sink backpressures.
-   * - **Completes when** upstream completes.
-   * - **Cancels when** downstream or the sink cancels.
-   *
-   * @example const [, all] = Source.range(1, 3).alsoToMat(Sink.seq(), Keep.right).toMat(Sink.ignore(), Keep.both).run();
-   */
-  alsoToMat<M2, M3>(sink: Graph<SinkShape<Out>, M2>, combine: (m1: MatOfKind<F>, m2: M2) => M3): WithMat<F, Out, M3>;
-
-  /**
    * Offers every element to `sink` (or calls `f`) without letting it slow the main line down: if the
    * tap has not demanded, the element waits in a one-element slot that the next element overwrites —
    * a slow tap sees only some elements.
@@ -414,26 +399,10 @@ export interface GraphOps<Out, F extends HKT> {
 
 // ───────────────────────────── implementation ─────────────────────────────
 
-/** What an operator implementation needs of its receiver (Source, Flow or SubFlow). */
-interface Receiver {
-  via(graph: Graph<FlowShape<any, any>, unknown>): any;
-  viaMat?(graph: Graph<FlowShape<any, any>, unknown>, combine: (a: any, b: any) => unknown): any;
-  to(sink: Graph<SinkShape<any>, unknown>): any;
-}
-
-type SourceClass = new (shape: SourceShape<any>, module: Module) => unknown;
-let sourceClass: SourceClass | null = null;
-
-/**
- * @internal Called once by `Source` (in its graph-area section) so that operators can hand out real
- * `Source` objects (prefixAndTail's tail) without this module importing Source.ts, which imports it.
- */
-export function bindSourceClass(ctor: SourceClass): void {
-  sourceClass = ctor;
-}
-
+/** A graph as a `Source` object (prefixAndTail's tail); `Source` through ../lateBinding.ts (Source.ts imports this module). */
 function asSource(graph: Graph<SourceShape<unknown>, unknown>): unknown {
-  return new sourceClass!(graph.shape, graph.module);
+  const Source = boundClass('Source');
+  return new Source(graph.shape, graph.module);
 }
 
 function requireGraph<S extends Shape>(op: string, name: string, g: unknown, shape: abstract new (...args: any[]) => S, kind: string): Graph<S, unknown> {
@@ -445,7 +414,8 @@ function requireGraph<S extends Shape>(op: string, name: string, g: unknown, sha
 }
 
 const requireSourceGraph = (op: string, g: unknown, name = 'that') => requireGraph(op, name, g, SourceShape, 'Source');
-const requireSinkGraph = (op: string, g: unknown) => requireGraph(op, 'sink', g, SinkShape, 'Sink');
+/** @internal Also used by alsoToMat (./matOps.ts). */
+export const requireSinkGraph = (op: string, g: unknown) => requireGraph(op, 'sink', g, SinkShape, 'Sink');
 
 function requireBoolean(op: string, name: string, v: unknown): boolean {
   if (typeof v !== 'boolean') throw new TypeError(`${op}: ${name} must be a boolean, got ${describe(v)}`);
@@ -475,8 +445,8 @@ function fanIn(
   );
 }
 
-/** A flow around a two-output junction: outlet 0 continues downstream, outlet 1 feeds `sink`. Materializes the sink's value. */
-function fanOut(
+/** @internal (also used by ./matOps.ts) A flow around a two-output junction: outlet 0 continues downstream, outlet 1 feeds `sink`. Materializes the sink's value. */
+export function fanOut(
   sink: Graph<SinkShape<unknown>, unknown>,
   junction: Graph<UniformFanOutShape<unknown, unknown> | FanOutShape2<unknown, unknown, unknown>, unknown>,
 ): Graph<FlowShape<unknown, unknown>, unknown> {
@@ -494,14 +464,15 @@ function attachFlow(flow: Module | null): (source: Graph<SourceShape<unknown>, u
 }
 
 /** A SubFlow over `self.via(splitter)`. */
-function subFlow(self: Receiver, splitter: Graph<FlowShape<any, Graph<SourceShape<unknown>, unknown>>, unknown>): SubFlow<unknown, HKT> {
+function subFlow(self: OpsReceiver, splitter: Graph<FlowShape<any, Graph<SourceShape<unknown>, unknown>>, unknown>): SubFlow<unknown, HKT> {
+  const SubFlow = boundClass('SubFlow');
   return new SubFlow<unknown, HKT>(null, {
     merge: (flow, breadth, operatorName) => self.via(splitter).via(new FlatMapMerge(breadth, attachFlow(flow), operatorName)),
     to: (flow, sink) => self.via(splitter).to(new RunSubstreams(flow, sink)),
   });
 }
 
-export const graphOpsImpl: Record<keyof GraphOps<unknown, HKT>, (this: Receiver, ...args: any[]) => unknown> = {
+export const graphOpsImpl: OpsTable<GraphOps<unknown, HKT>> = {
   merge(that: unknown, eagerComplete = false) {
     const g = requireSourceGraph('merge', that);
     return this.via(fanIn([g], new Merge(2, requireBoolean('merge', 'eagerComplete', eagerComplete)), 0));
@@ -563,11 +534,6 @@ export const graphOpsImpl: Record<keyof GraphOps<unknown, HKT>, (this: Receiver,
   },
   alsoTo(sink: unknown) {
     return this.via(fanOut(requireSinkGraph('alsoTo', sink), new Broadcast(2, true)));
-  },
-  alsoToMat(sink: unknown, combine: (a: unknown, b: unknown) => unknown) {
-    const g = requireSinkGraph('alsoToMat', sink);
-    requireFunction('alsoToMat', 'combine', combine);
-    return this.viaMat!(fanOut(g, new Broadcast(2, true)), combine);
   },
   wireTap(sinkOrF: unknown) {
     const sink = typeof sinkOrF === 'function' ? new ForeachSink(sinkOrF as (x: unknown) => void) : requireSinkGraph('wireTap', sinkOrF);

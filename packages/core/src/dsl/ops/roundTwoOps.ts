@@ -14,9 +14,8 @@ import { GroupedWeighted } from '../../operators/groupedWeighted.js';
 import { MapAsyncPartitionedUnordered } from '../../operators/mapAsyncPartitionedUnordered.js';
 import { StatefulMapConcat } from '../../operators/statefulMapConcat.js';
 import { takeUntil } from '../../operators/takeUntil.js';
-import type { Graph } from '../../stage/GraphStage.js';
-import type { FlowShape } from '../../stage/Shape.js';
 import type { HKT, Kind } from '../FlowOps.js';
+import type { OpsTable } from './opsTable.js';
 
 export type { EmitOnTimer } from '../../operators/aggregateWithBoundary.js';
 
@@ -147,12 +146,7 @@ export interface RoundTwoOps<Out, F extends HKT> {
   mapAsyncPartitionedUnordered<P, T>(parallelism: number, partitioner: (x: Out) => P, f: (x: Out, partition: P) => T | PromiseLike<T>): Kind<F, T>;
 }
 
-/** What an operator implementation needs of its receiver. */
-interface ViaTarget {
-  via(stage: Graph<FlowShape<any, any>, unknown>): any;
-}
-
-export const roundTwoOpsImpl: { [K in keyof RoundTwoOps<unknown, HKT>]: (this: ViaTarget, ...args: any[]) => unknown } = {
+export const roundTwoOpsImpl: OpsTable<RoundTwoOps<unknown, HKT>> = {
   takeUntil(p: (x: unknown) => boolean) {
     return this.via(takeUntil(p));
   },

@@ -3,8 +3,6 @@
  * `buffer`, `Source.queue`, `delay` and the interop bridges. The values are plain strings, so they print
  * and compare naturally; use the constants (`OverflowStrategy.dropHead`) rather than the literals.
  */
-import { describe } from './validate.js';
-
 export const OverflowStrategy = {
   /** Drops the oldest element in the buffer to make room for the new one. */
   dropHead: 'dropHead',
@@ -50,20 +48,5 @@ export class BufferOverflowError extends Error {
     this.name = 'BufferOverflowError';
     this.capacity = typeof capacityOrMessage === 'number' ? capacityOrMessage : undefined;
     this.stage = stage;
-  }
-}
-
-const overflowStrategies: ReadonlySet<string> = new Set(Object.values(OverflowStrategy));
-const delayOverflowStrategies: ReadonlySet<string> = new Set(Object.values(DelayOverflowStrategy));
-
-export function requireOverflowStrategy(op: string, name: string, s: unknown): asserts s is OverflowStrategy {
-  if (typeof s !== 'string' || !overflowStrategies.has(s)) {
-    throw new TypeError(`${op}: ${name} must be one of OverflowStrategy.${[...overflowStrategies].join(' | ')}, got ${describe(s)}`);
-  }
-}
-
-export function requireDelayOverflowStrategy(op: string, name: string, s: unknown): asserts s is DelayOverflowStrategy {
-  if (typeof s !== 'string' || !delayOverflowStrategies.has(s)) {
-    throw new TypeError(`${op}: ${name} must be one of DelayOverflowStrategy.${[...delayOverflowStrategies].join(' | ')}, got ${describe(s)}`);
   }
 }
