@@ -14,7 +14,7 @@ import { BufferOverflowError, type OverflowStrategy, requireOverflowStrategy } f
 import { RingBuffer } from './RingBuffer.js';
 import { type Deferred, deferred } from './SinkStage.js';
 import { SourceStageWithMat } from './SourceStage.js';
-import { requireNonNegativeInt } from './validate.js';
+import { requireFiniteNonNegativeInt } from './validate.js';
 
 /** The answer to `SourceQueue.offer`. Compare with the constants, or switch on `kind`. */
 export type QueueOfferResult =
@@ -117,8 +117,7 @@ export class QueueSource<T> extends SourceStageWithMat<T, SourceQueue<T>> {
     readonly overflowStrategy: OverflowStrategy,
   ) {
     super('queue');
-    requireNonNegativeInt('Source.queue', 'bufferSize', bufferSize);
-    if (bufferSize === Infinity) throw new RangeError('Source.queue: bufferSize must be finite, got Infinity');
+    requireFiniteNonNegativeInt('Source.queue', 'bufferSize', bufferSize);
     requireOverflowStrategy('Source.queue', 'overflowStrategy', overflowStrategy);
   }
   createLogicAndMaterializedValue(): [GraphStageLogic, SourceQueue<T>] {
