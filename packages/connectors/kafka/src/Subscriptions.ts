@@ -4,7 +4,7 @@
  * start offsets (manual subscriptions).
  */
 import type { TopicPartition } from './ConsumerRecord.js';
-import { describeValue, requireFiniteNonNegativeInt, requireNonEmptyString } from './internal/validate.js';
+import { describeValue, requireFiniteNonNegativeInt, requireFunction, requireNonEmptyString } from './internal/validate.js';
 
 /** A limited view of the consumer, handed to rebalance listeners. */
 export interface RestrictedConsumer {
@@ -33,7 +33,7 @@ abstract class SubscriptionBase {
     }
     for (const k of ['onAssign', 'onRevoke', 'onLost', 'onStop'] as const) {
       if (listener[k] !== undefined && typeof listener[k] !== 'function') {
-        throw new TypeError(`${where}: listener.${k} must be a function, got ${describeValue(listener[k])}`);
+        requireFunction(where, `listener.${k}`, listener[k]);
       }
     }
     return listener;

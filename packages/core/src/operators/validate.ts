@@ -5,10 +5,13 @@
  */
 export {
   describeValue as describe,
+  requireBoolean,
   requireFiniteNonNegativeInt,
   requireFiniteNumber,
   requireFunction,
+  requireNonEmptyString,
   requireNonNegativeInt,
   requirePositiveInt,
   requirePositiveIntOrInfinity,
+  requireString,
 } from '../stage/argumentChecks.js';

@@ -7,6 +7,7 @@ import { describeValue } from '@tributary/core/stage';
 
 export {
   describeValue,
+  requireBoolean,
   requireFiniteNonNegativeInt,
   requireFunction,
   requireMillis,
