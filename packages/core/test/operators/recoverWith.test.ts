@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Materializer, Sink, Source, Supervision } from '@tributary/core';
-import { flushStreams, TestSource, type TestPublisherProbe } from '@tributary/testkit';
+import { flushStreams, TestSource, type TestPublisherProbe, type TestSubscriberProbe } from '@tributary/testkit';
 import { boom, probe } from './harness.js';
 
 const quiet = new Materializer({ logger: null });
@@ -18,6 +18,22 @@ function emitThenFail<T>(xs: readonly T[], e: Error): Source<T> {
     if (x === end) throw e;
     return x;
   });
+}
+
+/**
+ * recoverWith between probes, whose recovery source is a TestSource probe: requests one element, fails
+ * upstream, and returns downstream and the (single) recovery probe once it is materialized.
+ */
+async function failedOverToProbe(): Promise<{ down: TestSubscriberProbe<number>; recovery: TestPublisherProbe<number> }> {
+  const recoveries: TestPublisherProbe<number>[] = [];
+  const recoverySource = TestSource.probe<number>().mapMaterializedValue((p) => (recoveries.push(p), undefined));
+  const [up, down] = probe(Flow.create<number>().recoverWith(() => recoverySource));
+  down.request(1);
+  await up.expectRequest();
+  up.sendError(boom());
+  await flushStreams();
+  expect(recoveries).toHaveLength(1);
+  return { down, recovery: recoveries[0]! };
 }
 
 describe('recoverWith', () => {
@@ -56,25 +72,17 @@ describe('recoverWith', () => {
   });
 
   it('asks the recovery source only for what downstream asked for', async () => {
-    const recoveries: TestPublisherProbe<number>[] = [];
-    const recovery = TestSource.probe<number>().mapMaterializedValue((p) => (recoveries.push(p), undefined));
-    const [up, down] = probe(Flow.create<number>().recoverWith(() => recovery));
-    down.request(1);
-    await up.expectRequest();
-    up.sendError(boom());
-    await flushStreams();
-    expect(recoveries).toHaveLength(1);
-    const r = recoveries[0]!;
-    const firstDemand = await r.expectRequest();
-    expect(firstDemand).toBeGreaterThanOrEqual(1);
-    r.sendNext(7);
+    const { down, recovery } = await failedOverToProbe();
+    expect(await recovery.expectRequest()).toBe(1); // downstream's one outstanding request, nothing ahead
+    recovery.sendNext(7);
     await down.expectNext(7);
     await flushStreams();
-    await down.expectNoMessage(0);
+    await recovery.expectNoMessage(0); // no demand downstream: no request upstream
     down.request(1);
-    r.sendNext(8);
+    expect(await recovery.expectRequest()).toBe(1);
+    recovery.sendNext(8);
     await down.expectNext(8);
-    r.sendComplete();
+    recovery.sendComplete();
     await down.expectComplete();
   });
 
@@ -143,17 +151,10 @@ describe('recoverWith', () => {
   });
 
   it('downstream cancellation cancels the running recovery source', async () => {
-    const recoveries: TestPublisherProbe<number>[] = [];
-    const recovery = TestSource.probe<number>().mapMaterializedValue((p) => (recoveries.push(p), undefined));
-    const [up, down] = probe(Flow.create<number>().recoverWith(() => recovery));
-    down.request(1);
-    await up.expectRequest();
-    up.sendError(boom());
-    await flushStreams();
-    expect(recoveries).toHaveLength(1);
-    await recoveries[0]!.expectRequest();
+    const { down, recovery } = await failedOverToProbe();
+    await recovery.expectRequest();
     down.cancel();
-    await recoveries[0]!.expectCancellation();
+    await recovery.expectCancellation();
   });
 
   it('validates pf and names itself', () => {
