@@ -27,7 +27,7 @@ describe('errors that say what to do', () => {
     );
     const thenable = { then: (resolve: (x: number) => void) => resolve(1) };
     expect(() => Source.from(thenable as unknown as Iterable<number>)).toThrow(/got a promise; use Source\.fromPromise/);
-    expect(() => Source.from({} as Iterable<number>)).toThrow(new TypeError('Source.from: expected an iterable or async iterable, got an object'));
+    expect(() => Source.from({} as Iterable<number>)).toThrow(new TypeError('Source.from: expected an iterable or async iterable, got an object (Object)'));
   });
 
   it('an unconnected GraphDSL port: connect it, drain it with Sink.ignore(), or expose it', () => {

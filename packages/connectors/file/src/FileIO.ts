@@ -10,7 +10,7 @@ import { FileSinkStage } from './internal/FileSinkStage.js';
 import { FileSourceStage } from './internal/FileSourceStage.js';
 import {
   type PathLike,
-  requireNonNegativeInt,
+  requireFiniteNonNegativeInt,
   requireOpenFlags,
   requireOptions,
   requirePath,
@@ -70,7 +70,7 @@ export const FileIO = {
     const file = requirePath(where, 'path', path);
     const o = requireOptions<FromPathOptions>(where, options);
     const chunkSize = o.chunkSize === undefined ? DefaultChunkSize : requirePositiveInt(where, 'chunkSize', o.chunkSize);
-    const startPosition = o.startPosition === undefined ? 0 : requireNonNegativeInt(where, 'startPosition', o.startPosition);
+    const startPosition = o.startPosition === undefined ? 0 : requireFiniteNonNegativeInt(where, 'startPosition', o.startPosition);
     const readAhead = o.readAhead === undefined ? DefaultReadAhead : requirePositiveInt(where, 'readAhead', o.readAhead);
     return Source.fromGraph(new FileSourceStage({ path: file, chunkSize, startPosition, readAhead }));
   },
@@ -100,7 +100,7 @@ export const FileIO = {
     const where = 'FileIO.toPath';
     const file = requirePath(where, 'path', path);
     const o = requireOptions<ToPathOptions>(where, options);
-    const startPosition = o.startPosition === undefined ? null : requireNonNegativeInt(where, 'startPosition', o.startPosition);
+    const startPosition = o.startPosition === undefined ? null : requireFiniteNonNegativeInt(where, 'startPosition', o.startPosition);
     // Writing at an offset of a file that 'w' would truncate first is almost never what is meant.
     const defaultFlags = startPosition === null ? 'w' : constants.O_WRONLY | constants.O_CREAT;
     const flags = o.flags === undefined ? defaultFlags : requireOpenFlags(where, o.flags);

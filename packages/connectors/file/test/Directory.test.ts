@@ -145,7 +145,7 @@ describe('Directory.walk', () => {
   });
 
   it('rejects bad arguments when the source is built', () => {
-    expect(() => Directory.walk(tmp.path, { maxDepth: 0 })).toThrow('Directory.walk: maxDepth must be a positive integer, got number 0');
+    expect(() => Directory.walk(tmp.path, { maxDepth: 0 })).toThrow('Directory.walk: maxDepth must be a positive integer, got 0');
     expect(() => Directory.walk(tmp.path, { maxDepth: 1.5 })).toThrow(RangeError);
   });
 });
@@ -178,7 +178,7 @@ describe('Directory.mkdirs', () => {
 
   it('fails with a TypeError naming the flow when an element is not a path', async () => {
     await expect(Source.single(42 as unknown as string).via(Directory.mkdirs()).runWith(Sink.seq(), quietMaterializer())).rejects.toThrow(
-      'Directory.mkdirs: elements must be non-empty path strings, got number 42',
+      'Directory.mkdirs: elements must be non-empty path strings, got 42',
     );
   });
 });

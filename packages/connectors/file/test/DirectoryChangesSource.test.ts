@@ -206,10 +206,10 @@ describe('DirectoryChangesSource.create on the system scheduler', () => {
   it('rejects bad arguments when the source is built', () => {
     expect(() => DirectoryChangesSource.create('')).toThrow('DirectoryChangesSource.create: dir must be a non-empty path string or a file: URL, got ""');
     expect(() => DirectoryChangesSource.create(tmp.path, { pollIntervalMs: -1 })).toThrow(
-      'DirectoryChangesSource.create: pollIntervalMs must be a positive finite number of milliseconds, got number -1',
+      'DirectoryChangesSource.create: pollIntervalMs must be a positive finite number of milliseconds, got -1',
     );
-    expect(() => DirectoryChangesSource.create(tmp.path, { maxBufferSize: 0 })).toThrow('DirectoryChangesSource.create: maxBufferSize must be a positive integer, got number 0');
-    expect(() => DirectoryChangesSource.create(tmp.path, { usePolling: 1 as never })).toThrow('DirectoryChangesSource.create: usePolling must be a boolean, got number 1');
+    expect(() => DirectoryChangesSource.create(tmp.path, { maxBufferSize: 0 })).toThrow('DirectoryChangesSource.create: maxBufferSize must be a positive integer, got 0');
+    expect(() => DirectoryChangesSource.create(tmp.path, { usePolling: 1 as never })).toThrow('DirectoryChangesSource.create: usePolling must be a boolean, got 1');
   });
 
   it('takes its starting state when materialized: a file created right after run() is reported', async () => {

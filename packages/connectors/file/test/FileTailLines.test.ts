@@ -212,14 +212,14 @@ describe('FileTailSource.lines', () => {
   it('rejects bad arguments when the source is built, naming FileTailSource.lines', () => {
     expect(() => FileTailSource.lines('')).toThrow('FileTailSource.lines: path must be a non-empty path string or a file: URL, got ""');
     expect(() => FileTailSource.lines('f', null as never)).toThrow('FileTailSource.lines: options must be an object, got null');
-    expect(() => FileTailSource.lines('f', { maxLineLength: 0 })).toThrow('FileTailSource.lines: maxLineLength must be a positive integer, got number 0');
-    expect(() => FileTailSource.lines('f', { maxChunkSize: 1.5 })).toThrow('FileTailSource.lines: maxChunkSize must be a positive integer, got number 1.5');
+    expect(() => FileTailSource.lines('f', { maxLineLength: 0 })).toThrow('FileTailSource.lines: maxLineLength must be a positive integer, got 0');
+    expect(() => FileTailSource.lines('f', { maxChunkSize: 1.5 })).toThrow('FileTailSource.lines: maxChunkSize must be a positive integer, got 1.5');
     expect(() => FileTailSource.lines('f', { pollingIntervalMs: -1 })).toThrow(
-      'FileTailSource.lines: pollingIntervalMs must be a positive finite number of milliseconds, got number -1',
+      'FileTailSource.lines: pollingIntervalMs must be a positive finite number of milliseconds, got -1',
     );
     expect(() => FileTailSource.lines('f', { encoding: 'utf16le' as never })).toThrow(
       "FileTailSource.lines: encoding must be one of 'utf8', 'utf-8', 'latin1', 'binary', 'ascii' (an encoding in which '\\n' is the byte 0x0A), got \"utf16le\"",
     );
-    expect(() => FileTailSource.lines('f', { startingPosition: -1 })).toThrow('FileTailSource.lines: startingPosition must be a non-negative integer, got number -1');
+    expect(() => FileTailSource.lines('f', { startingPosition: -1 })).toThrow('FileTailSource.lines: startingPosition must be a non-negative integer, got -1');
   });
 });

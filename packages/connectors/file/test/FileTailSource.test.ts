@@ -185,10 +185,10 @@ describe('FileTailSource.create', () => {
 
   it('rejects bad arguments when the source is built', () => {
     expect(() => FileTailSource.create('')).toThrow('FileTailSource.create: path must be a non-empty path string or a file: URL, got ""');
-    expect(() => FileTailSource.create('f', { maxChunkSize: 0 })).toThrow('FileTailSource.create: maxChunkSize must be a positive integer, got number 0');
-    expect(() => FileTailSource.create('f', { startingPosition: -1 })).toThrow('FileTailSource.create: startingPosition must be a non-negative integer, got number -1');
+    expect(() => FileTailSource.create('f', { maxChunkSize: 0 })).toThrow('FileTailSource.create: maxChunkSize must be a positive integer, got 0');
+    expect(() => FileTailSource.create('f', { startingPosition: -1 })).toThrow('FileTailSource.create: startingPosition must be a non-negative integer, got -1');
     expect(() => FileTailSource.create('f', { pollingIntervalMs: 0 })).toThrow(
-      'FileTailSource.create: pollingIntervalMs must be a positive finite number of milliseconds, got number 0',
+      'FileTailSource.create: pollingIntervalMs must be a positive finite number of milliseconds, got 0',
     );
     expect(() => FileTailSource.create('f', { waitForFile: 'yes' as never })).toThrow('FileTailSource.create: waitForFile must be a boolean, got "yes"');
   });

@@ -140,7 +140,7 @@ describe('LogRotatorSink.create', () => {
   it('fails with a TypeError when the trigger returns something that is not a path', async () => {
     const done = Source.single(bytes('x')).runWith(LogRotatorSink.create(() => () => 42 as unknown as string), quietMaterializer());
     await expect(done).rejects.toThrow(
-      'LogRotatorSink.create: the trigger generator must return a path string to rotate to, or undefined to stay with the current file; got number 42',
+      'LogRotatorSink.create: the trigger generator must return a path string to rotate to, or undefined to stay with the current file; got 42',
     );
   });
 

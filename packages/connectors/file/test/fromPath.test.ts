@@ -232,11 +232,11 @@ describe('FileIO.fromPath', () => {
 
   it('rejects bad arguments when the source is built, naming the factory, the argument and the value', () => {
     expect(() => FileIO.fromPath('')).toThrow('FileIO.fromPath: path must be a non-empty path string or a file: URL, got ""');
-    expect(() => FileIO.fromPath(42 as unknown as string)).toThrow('FileIO.fromPath: path must be a non-empty path string or a file: URL, got number 42');
-    expect(() => FileIO.fromPath('f', { chunkSize: 0 })).toThrow('FileIO.fromPath: chunkSize must be a positive integer, got number 0');
+    expect(() => FileIO.fromPath(42 as unknown as string)).toThrow('FileIO.fromPath: path must be a non-empty path string or a file: URL, got 42');
+    expect(() => FileIO.fromPath('f', { chunkSize: 0 })).toThrow('FileIO.fromPath: chunkSize must be a positive integer, got 0');
     expect(() => FileIO.fromPath('f', { chunkSize: 1.5 })).toThrow(RangeError);
-    expect(() => FileIO.fromPath('f', { startPosition: -1 })).toThrow('FileIO.fromPath: startPosition must be a non-negative integer, got number -1');
-    expect(() => FileIO.fromPath('f', { readAhead: 0 })).toThrow('FileIO.fromPath: readAhead must be a positive integer, got number 0');
+    expect(() => FileIO.fromPath('f', { startPosition: -1 })).toThrow('FileIO.fromPath: startPosition must be a non-negative integer, got -1');
+    expect(() => FileIO.fromPath('f', { readAhead: 0 })).toThrow('FileIO.fromPath: readAhead must be a positive integer, got 0');
     expect(() => FileIO.fromPath('f', 'big' as never)).toThrow('FileIO.fromPath: options must be an object, got "big"');
     expect(() => FileIO.fromPath(new URL('https://example.invalid/x'))).toThrow(/FileIO.fromPath: path must be a file: URL/);
   });

@@ -232,7 +232,7 @@ describe('FileIO.toPath', () => {
     expect(() => FileIO.toPath('f', { flags: 'q' })).toThrow(
       "FileIO.toPath: flags must be an fs open flag string (such as 'w' or 'a') or a number of fs.constants.O_* bits, got \"q\"",
     );
-    expect(() => FileIO.toPath('f', { startPosition: -3 })).toThrow('FileIO.toPath: startPosition must be a non-negative integer, got number -3');
+    expect(() => FileIO.toPath('f', { startPosition: -3 })).toThrow('FileIO.toPath: startPosition must be a non-negative integer, got -3');
     expect(() => FileIO.toPath('f', { startPosition: 0.5 })).toThrow(RangeError);
   });
 });

@@ -1,5 +1,5 @@
 import type { HttpLogger } from './HttpLogger.js';
-import { describeValue, requireMillis, requireNonNegativeInt, requirePositiveInt } from './internal/validate.js';
+import { describeValue, requireMillis, requireFiniteNonNegativeInt, requirePositiveInt } from './internal/validate.js';
 
 const W = 'ConnectionPoolSettings';
 
@@ -71,7 +71,7 @@ export class ConnectionPoolSettings implements Fields {
   }
 
   withMaxRetries(maxRetries: number): ConnectionPoolSettings {
-    return this.with({ maxRetries: requireNonNegativeInt(`${W}.withMaxRetries`, 'maxRetries', maxRetries) });
+    return this.with({ maxRetries: requireFiniteNonNegativeInt(`${W}.withMaxRetries`, 'maxRetries', maxRetries) });
   }
 
   withIdleTimeoutMs(idleTimeoutMs: number): ConnectionPoolSettings {

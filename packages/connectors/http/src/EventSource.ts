@@ -1,7 +1,7 @@
 import { Source } from '@tributary/core';
 import { type HttpHeadersInit, normalizeHeaders } from './HttpHeaders.js';
 import { EventSourceStage } from './internal/EventSourceStage.js';
-import { describeValue, requireMillis, requirePositiveInt } from './internal/validate.js';
+import { describeValue, requireBoolean, requireMillis, requirePositiveInt } from './internal/validate.js';
 import type { ServerSentEvent } from './ServerSentEvent.js';
 
 export interface EventSourceOptions {
@@ -49,7 +49,7 @@ export const EventSource = {
     if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new TypeError(`${where}: url must be an http: or https: URL, got ${describeValue(target.href)}`);
     if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object, got ${describeValue(options)}`);
     const reconnect = options.reconnect ?? true;
-    if (typeof reconnect !== 'boolean') throw new TypeError(`${where}: reconnect must be a boolean, got ${describeValue(reconnect)}`);
+    requireBoolean(where, 'reconnect', reconnect);
     const minBackoffMs = requireMillis(where, 'minBackoffMs', options.minBackoffMs ?? 1000);
     const maxBackoffMs = requireMillis(where, 'maxBackoffMs', options.maxBackoffMs ?? 30_000);
     if (maxBackoffMs < minBackoffMs) throw new RangeError(`${where}: maxBackoffMs (${maxBackoffMs}) must not be less than minBackoffMs (${minBackoffMs})`);

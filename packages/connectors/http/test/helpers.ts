@@ -1,13 +1,14 @@
 /**
  * Shared helpers of the HTTP connector tests: a client nobody here wrote (the system `curl`), and the
- * leak check every test ends with (no socket, server or timer of ours may outlive a test).
+ * leak check every test ends with (no socket, server or timer of ours may outlive a test; the check
+ * itself is test-support/leaks.ts, shared with the WebSocket tests).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
 import { Http } from '@tributary/http';
+import { expectNoLeaks as expectNoLeaksOf, watchedResources } from '../../../../test-support/leaks.js';
 
 let curlChecked = false;
 let curlCount = 0;
@@ -63,32 +64,13 @@ export function curl(args: readonly string[], input?: Buffer | string): Promise<
   });
 }
 
-/** Resources the event loop holds, by kind ('TCPServerWrap', 'TCPSocketWrap', 'Timeout', …). */
-export function activeResources(): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of process.getActiveResourcesInfo()) counts[r] = (counts[r] ?? 0) + 1;
-  return counts;
-}
-
-const Watched = ['TCPServerWrap', 'TCPSocketWrap', 'TCPWrap', 'Timeout', 'Immediate', 'PipeWrap', 'ProcessWrap'];
+export { activeResources, sleep } from '../../../../test-support/leaks.js';
 
 /**
- * Waits (a little) until no more sockets, servers or timers are active than `before`, then asserts it:
- * closing is asynchronous, leaking is not.
+ * The shared leak check (test-support/leaks.ts) after closing the connection pools, watching child
+ * processes and pipes too (curl).
  */
 export async function expectNoLeaks(before: Record<string, number>): Promise<void> {
   await Http.shutdownAllConnectionPools?.();
-  const excess = (): Record<string, number> => {
-    const now = activeResources();
-    const out: Record<string, number> = {};
-    for (const k of Watched) {
-      const d = (now[k] ?? 0) - (before[k] ?? 0);
-      if (d > 0) out[k] = d;
-    }
-    return out;
-  };
-  for (let i = 0; i < 100 && Object.keys(excess()).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
-  expect(excess()).toEqual({});
+  await expectNoLeaksOf(before, [...watchedResources, 'PipeWrap', 'ProcessWrap']);
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

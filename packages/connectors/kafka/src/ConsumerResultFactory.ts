@@ -24,7 +24,7 @@ import type { ConsumerRecord, RecordHeaders } from './ConsumerRecord.js';
 import { _drainAndShutdown, type Control, type ConsumerMetrics, NoopControl } from './Control.js';
 import { type CommitOffset, FunctionCommitter } from './internal/KafkaCommitter.js';
 import { ConsumerRecordImpl } from './internal/records.js';
-import { requireNonEmptyString, requireNonNegativeInt } from './internal/validate.js';
+import { requireFiniteNonNegativeInt, requireNonEmptyString } from './internal/validate.js';
 
 /** Receives the offsets a committer commits (next offsets to read: record offset + 1, with metadata if any). */
 export type CommitFunction = (offsets: readonly CommitOffset[]) => Promise<void>;
@@ -43,8 +43,8 @@ export const ConsumerResultFactory = {
   committableOffset(committer: FunctionCommitter, topic: string, partition: number, offset: number, metadata?: string): CommittableOffset {
     if (!(committer instanceof FunctionCommitter)) throw new TypeError(`${F}.committableOffset: committer must come from ConsumerResultFactory.committer(...)`);
     requireNonEmptyString(`${F}.committableOffset`, 'topic', topic);
-    requireNonNegativeInt(`${F}.committableOffset`, 'partition', partition);
-    requireNonNegativeInt(`${F}.committableOffset`, 'offset', offset);
+    requireFiniteNonNegativeInt(`${F}.committableOffset`, 'partition', partition);
+    requireFiniteNonNegativeInt(`${F}.committableOffset`, 'offset', offset);
     return new CommittableOffsetImpl(committer, topic, partition, offset, metadata);
   },
 

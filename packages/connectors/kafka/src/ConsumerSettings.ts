@@ -178,7 +178,7 @@ export class ConsumerSettings<K, V> {
 
   /** How long the broker may hold a fetch when less than `fetchMinBytes` is available. */
   withFetchMaxWait(ms: number): ConsumerSettings<K, V> {
-    return this.with({ fetchMaxWaitMs: requireMillis(`${W}.withFetchMaxWait`, 'fetchMaxWaitMs', ms, false) });
+    return this.with({ fetchMaxWaitMs: requireMillis(`${W}.withFetchMaxWait`, 'fetchMaxWaitMs', ms, true) });
   }
 
   withFetchMinBytes(bytes: number): ConsumerSettings<K, V> {
@@ -223,7 +223,7 @@ export class ConsumerSettings<K, V> {
    * 0 closes it at once (fine with `DrainingControl`).
    */
   withStopTimeout(ms: number): ConsumerSettings<K, V> {
-    return this.with({ stopTimeoutMs: requireMillis(`${W}.withStopTimeout`, 'stopTimeoutMs', ms, false) });
+    return this.with({ stopTimeoutMs: requireMillis(`${W}.withStopTimeout`, 'stopTimeoutMs', ms, true) });
   }
 
   withConnectionTimeout(ms: number): ConsumerSettings<K, V> {

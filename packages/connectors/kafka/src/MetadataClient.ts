@@ -13,7 +13,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { ConsumerSettings } from './ConsumerSettings.js';
 import type { TopicPartition, TopicPartitionOffset } from './ConsumerRecord.js';
 import { createKafka } from './internal/clients.js';
-import { describeValue, requireMillis, requireNonEmptyString, requireNonNegativeInt, requirePositiveInt } from './internal/validate.js';
+import { describeValue, requireFiniteNonNegativeInt, requireMillis, requireNonEmptyString, requirePositiveInt } from './internal/validate.js';
 
 /** A partition with its leader and replicas (broker node ids). */
 export interface PartitionInfo extends TopicPartition {
@@ -103,7 +103,7 @@ export class MetadataClient {
    * (milliseconds since the epoch) — the log end offset when there is none (as kafkajs reports it).
    */
   getOffsetsForTimes(partitions: readonly TopicPartition[], timestamp: number): Promise<TopicPartitionOffset[]> {
-    requireNonNegativeInt(`${NAME}.getOffsetsForTimes`, 'timestamp', timestamp);
+    requireFiniteNonNegativeInt(`${NAME}.getOffsetsForTimes`, 'timestamp', timestamp);
     return this.perTopic('getOffsetsForTimes', partitions, async (admin, topic) => {
       return new Map((await admin.fetchTopicOffsetsByTimestamp(topic, timestamp)).map((p) => [p.partition, Number(p.offset)]));
     });
@@ -174,7 +174,7 @@ export class MetadataClient {
     if (!Array.isArray(partitions)) return Promise.reject(new TypeError(`${NAME}.${op}: partitions must be an array of { topic, partition }, got ${describeValue(partitions)}`));
     for (const tp of partitions) {
       requireNonEmptyString(`${NAME}.${op}`, 'topic', tp?.topic);
-      requireNonNegativeInt(`${NAME}.${op}`, 'partition', tp.partition);
+      requireFiniteNonNegativeInt(`${NAME}.${op}`, 'partition', tp.partition);
     }
     return this.call(op, async (admin) => {
       const byTopic = new Map<string, Map<number, number>>();

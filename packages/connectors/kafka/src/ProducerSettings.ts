@@ -6,6 +6,7 @@ import { consoleKafkaLogger } from './internal/kafkaLog.js';
 import { defaultRetryPolicy, type KafkaConnectionConfig, type KafkaLogLevel, kafkaLogLevels, type RetryPolicy } from './KafkaClientOptions.js';
 import {
   describeValue,
+  requireBoolean,
   requireBootstrapServers,
   requireFunction,
   requireMillis,
@@ -150,8 +151,7 @@ export class ProducerSettings<K, V> {
 
   /** Idempotent producer (no duplicates from retries); needs acks -1. */
   withIdempotence(idempotent: boolean): ProducerSettings<K, V> {
-    if (typeof idempotent !== 'boolean') throw new TypeError(`${W}.withIdempotence: idempotent must be a boolean, got ${describeValue(idempotent)}`);
-    return this.with({ idempotent });
+    return this.with({ idempotent: requireBoolean(`${W}.withIdempotence`, 'idempotent', idempotent) });
   }
 
   /** Most records sent but not yet acknowledged; beyond it the stage back-pressures (default 10 000). */

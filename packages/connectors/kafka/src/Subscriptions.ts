@@ -4,7 +4,7 @@
  * start offsets (manual subscriptions).
  */
 import type { TopicPartition } from './ConsumerRecord.js';
-import { describeValue, requireNonEmptyString, requireNonNegativeInt } from './internal/validate.js';
+import { describeValue, requireFiniteNonNegativeInt, requireFunction, requireNonEmptyString } from './internal/validate.js';
 
 /** A limited view of the consumer, handed to rebalance listeners. */
 export interface RestrictedConsumer {
@@ -33,7 +33,7 @@ abstract class SubscriptionBase {
     }
     for (const k of ['onAssign', 'onRevoke', 'onLost', 'onStop'] as const) {
       if (listener[k] !== undefined && typeof listener[k] !== 'function') {
-        throw new TypeError(`${where}: listener.${k} must be a function, got ${describeValue(listener[k])}`);
+        requireFunction(where, `listener.${k}`, listener[k]);
       }
     }
     return listener;
@@ -99,7 +99,7 @@ function checkTopicPartition(where: string, tp: unknown): TopicPartition {
   const t = tp as TopicPartition | null;
   if (t === null || typeof t !== 'object') throw new TypeError(`${where}: expected a { topic, partition }, got ${describeValue(tp)}`);
   requireNonEmptyString(where, 'topic', t.topic);
-  requireNonNegativeInt(where, 'partition', t.partition);
+  requireFiniteNonNegativeInt(where, 'partition', t.partition);
   return { topic: t.topic, partition: t.partition };
 }
 
@@ -135,7 +135,7 @@ export const Subscriptions = {
     const offsets = new Map<string, number>();
     const list = entries.map((e) => {
       const tp = checkTopicPartition('Subscriptions.assignmentWithOffset', e);
-      offsets.set(`${tp.topic}:${tp.partition}`, requireNonNegativeInt('Subscriptions.assignmentWithOffset', 'offset', e.offset));
+      offsets.set(`${tp.topic}:${tp.partition}`, requireFiniteNonNegativeInt('Subscriptions.assignmentWithOffset', 'offset', e.offset));
       return tp;
     });
     return new AssignmentSubscription(Object.freeze(list), offsets);

@@ -114,6 +114,12 @@ describe('ProducerSettings', () => {
     expect(f).toThrow(message);
   });
 
+  it("takes core's answer on Infinity: retries is a count (Infinity = no limit), partitions and offsets are positions", () => {
+    expect(p().withRetry({ retries: Infinity }).retry.retries).toBe(Infinity);
+    expect(() => Subscriptions.assignment({ topic: 't', partition: Infinity })).toThrow(/Subscriptions.assignment: partition must be finite, got Infinity/);
+    expect(() => Subscriptions.assignmentWithOffset({ topic: 't', partition: 0, offset: Infinity })).toThrow(/offset must be finite, got Infinity/);
+  });
+
   it('is checked as a whole when a stage is built from it', () => {
     expect(() => Producer.plainSink(p())).toThrow(/Producer.plainSink: ProducerSettings.bootstrapServers is not set/);
     const s = p().withBootstrapServers('127.0.0.1:1');

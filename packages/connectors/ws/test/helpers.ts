@@ -4,34 +4,10 @@
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { expect } from 'vitest';
 import { WebSocket as RawWebSocket, WebSocketServer, type ServerOptions } from 'ws';
+import { sleep } from '../../../../test-support/leaks.js';
 
-/** Resources the event loop holds, by kind ('TCPServerWrap', 'TCPSocketWrap', 'Timeout', …). */
-export function activeResources(): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of process.getActiveResourcesInfo()) counts[r] = (counts[r] ?? 0) + 1;
-  return counts;
-}
-
-const Watched = ['TCPServerWrap', 'TCPSocketWrap', 'TCPWrap', 'Timeout', 'Immediate'];
-
-/** Waits (a little) until no more sockets, servers or timers are active than `before`, then asserts it. */
-export async function expectNoLeaks(before: Record<string, number>): Promise<void> {
-  const excess = (): Record<string, number> => {
-    const now = activeResources();
-    const out: Record<string, number> = {};
-    for (const k of Watched) {
-      const d = (now[k] ?? 0) - (before[k] ?? 0);
-      if (d > 0) out[k] = d;
-    }
-    return out;
-  };
-  for (let i = 0; i < 100 && Object.keys(excess()).length > 0; i++) await sleep(20);
-  expect(excess()).toEqual({});
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { activeResources, expectNoLeaks, sleep } from '../../../../test-support/leaks.js';
 
 /** Polls `condition` every 5 ms until it holds or `timeoutMs` passes (then fails with `what`). */
 export async function eventually(what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {

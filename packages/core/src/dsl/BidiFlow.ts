@@ -1,5 +1,5 @@
 import { CompositeModule, type Module } from '../impl/Module.js';
-import { describe } from '../operators/validate.js';
+import { describe, requireFunction } from '../operators/validate.js';
 import { Attributes } from '../stage/Attributes.js';
 import { BidiShape } from '../stage/BidiShape.js';
 import type { Graph, NotUsed } from '../stage/GraphStage.js';
@@ -60,7 +60,7 @@ export class BidiFlow<I1, O1, I2, O2, Mat = NotUsed> implements Graph<BidiShape<
     for (const [name, g] of [['outbound', outbound], ['inbound', inbound]] as const) {
       if (!g || !(g.shape instanceof FlowShape)) throw new TypeError(`BidiFlow.fromFlows: ${name} must be a Flow (a graph with a FlowShape), got ${describe(g)}`);
     }
-    if (typeof combine !== 'function') throw new TypeError(`BidiFlow.fromFlowsMat: combine must be a function, got ${describe(combine)}`);
+    requireFunction('BidiFlow.fromFlowsMat', 'combine', combine);
     const shape = new BidiShape<I1, O1, I2, O2>(outbound.shape.in, outbound.shape.out, inbound.shape.in, inbound.shape.out);
     return new BidiFlow<I1, O1, I2, O2, M>(shape, besides(outbound.module, inbound.module, combine));
   }

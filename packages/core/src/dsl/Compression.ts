@@ -4,7 +4,7 @@
  * that inflates to gigabytes) costs one chunk of memory at a time, not its inflated size.
  */
 import zlib from 'node:zlib';
-import { describe, requirePositiveInt } from '../operators/validate.js';
+import { describe, requireBoolean, requirePositiveInt } from '../operators/validate.js';
 import { ZlibFlow } from '../operators/zlibFlow.js';
 import { Flow } from './Flow.js';
 
@@ -30,7 +30,7 @@ function compressor(op: string, level: number, options: CompressionOptions, crea
   }
   if (options === null || typeof options !== 'object') throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
   const autoFlush = options.autoFlush ?? true;
-  if (typeof autoFlush !== 'boolean') throw new TypeError(`${op}: autoFlush must be a boolean, got ${describe(autoFlush)}`);
+  requireBoolean(op, 'autoFlush', autoFlush);
   const zlibOptions: zlib.ZlibOptions & StreamBuffers = {
     level,
     chunkSize: CompressedChunkSize,
@@ -64,7 +64,7 @@ function streamBuffers(outputChunk: number): StreamBuffers {
 const InputBuffer = 128 * 1024;
 
 function requireNowrap(op: string, nowrap: unknown): void {
-  if (typeof nowrap !== 'boolean') throw new TypeError(`${op}: nowrap must be a boolean, got ${describe(nowrap)}`);
+  requireBoolean(op, 'nowrap', nowrap);
 }
 
 export const Compression = {

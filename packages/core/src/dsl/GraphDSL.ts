@@ -38,7 +38,7 @@
  */
 import { CompositeModule, type Module } from '../impl/Module.js';
 import { MaterializedValueSource, type MaterializedValueCell } from '../operators/materializedValue.js';
-import { describe } from '../operators/validate.js';
+import { describe, requireFunction } from '../operators/validate.js';
 import { Attributes } from '../stage/Attributes.js';
 import type { Graph, NotUsed } from '../stage/GraphStage.js';
 import { Inlet, Outlet } from '../stage/Ports.js';
@@ -427,8 +427,8 @@ export const GraphDSL = {
     build: (b: GraphDSLBuilder<M>, ...shapes: Shapes<Gs>) => S,
   ): GraphBlueprint<S, M> {
     if (!Array.isArray(graphs)) throw new TypeError(`GraphDSL.createWith: graphs must be an array of graphs, got ${describe(graphs)}`);
-    if (typeof combine !== 'function') throw new TypeError(`GraphDSL.createWith: combine must be a function, got ${describe(combine)}`);
-    if (typeof build !== 'function') throw new TypeError(`GraphDSL.createWith: build must be a function, got ${describe(build)}`);
+    requireFunction('GraphDSL.createWith', 'combine', combine);
+    requireFunction('GraphDSL.createWith', 'build', build);
     const b = new GraphDSLBuilder<M>();
     const shapes = graphs.map((g, i) => {
       if (!isGraph(g)) throw new TypeError(`GraphDSL.createWith: graphs[${i}] is not a graph, got ${describe(g)}`);
@@ -442,7 +442,7 @@ export const GraphDSL = {
 function createGraph(...args: unknown[]): GraphBlueprint<Shape, unknown> {
   if (args.length === 1) {
     const build = args[0];
-    if (typeof build !== 'function') throw new TypeError(`GraphDSL.create: build must be a function, got ${describe(build)}`);
+    requireFunction('GraphDSL.create', 'build', build);
     const b = new GraphDSLBuilder<NotUsed>();
     return b._build((build as (b: GraphDSLBuilder<NotUsed>) => Shape)(b), 0, () => undefined);
   }

@@ -2,7 +2,7 @@ import { KillSwitchBidiStage, SharedKillSwitch, singleKillSwitch, type UniqueKil
 import { BidiFlow } from './BidiFlow.js';
 import type { Graph } from '../stage/GraphStage.js';
 import type { FlowShape } from '../stage/Shape.js';
-import { describe } from '../operators/validate.js';
+import { requireNonEmptyString } from '../operators/validate.js';
 
 export { type KillSwitch, SharedKillSwitch, UniqueKillSwitch } from '../operators/killSwitch.js';
 
@@ -54,7 +54,7 @@ export const KillSwitches = {
    * `abort(error)` stops all of them, including streams materialized afterwards (they stop at once).
    */
   shared(name: string): SharedKillSwitch {
-    if (typeof name !== 'string' || name.length === 0) throw new TypeError(`KillSwitches.shared: name must be a non-empty string, got ${describe(name)}`);
+    requireNonEmptyString('KillSwitches.shared', 'name', name);
     return new SharedKillSwitch(name);
   },
 } as const;

@@ -16,6 +16,7 @@ import { FromReadableStreamSource } from '../operators/fromReadableStream.js';
 import { FromWritableSink } from '../operators/fromWritable.js';
 import { FromWritableStreamSink } from '../operators/fromWritableStream.js';
 import { OverflowStrategy } from '../OverflowStrategy.js';
+import { requirePositiveInt } from '../operators/validate.js';
 import type { Graph } from '../stage/GraphStage.js';
 import type { FlowShape } from '../stage/Shape.js';
 import { Flow } from './Flow.js';
@@ -157,9 +158,7 @@ export const StreamConverters = {
    */
   asDuplex<I = Buffer, O = Uint8Array>(flow: Graph<FlowShape<I, O>, unknown>, options: AsDuplexOptions = {}): Duplex {
     const bufferSize = options.bufferSize ?? 16;
-    if (!Number.isInteger(bufferSize) || bufferSize < 1) {
-      throw new RangeError(`StreamConverters.asDuplex: bufferSize must be a positive integer, got ${String(bufferSize)}`);
-    }
+    requirePositiveInt('StreamConverters.asDuplex', 'bufferSize', bufferSize);
     const objectMode = options.objectMode ?? false;
     const [input, output] = Source.queue<I>(bufferSize, OverflowStrategy.backpressure)
       .via(flow)

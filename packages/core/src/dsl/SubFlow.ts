@@ -24,7 +24,7 @@
  * (default 5 s, see `subscriptionTimeout`) is closed; its elements are then dropped.
  */
 import type { Module } from '../impl/Module.js';
-import { describe } from '../operators/validate.js';
+import { describe, requirePositiveIntOrInfinity } from '../operators/validate.js';
 import { Attributes } from '../stage/Attributes.js';
 import type { Graph } from '../stage/GraphStage.js';
 import type { FlowShape, SinkShape } from '../stage/Shape.js';
@@ -92,9 +92,7 @@ export class SubFlow<Out, F extends HKT> {
    * - **Cancels when** downstream cancels.
    */
   mergeSubstreamsWithParallelism(parallelism: number): Kind<F, Out> {
-    if (typeof parallelism !== 'number' || !(parallelism === Infinity || Number.isInteger(parallelism)) || parallelism <= 0) {
-      throw new RangeError(`mergeSubstreamsWithParallelism: parallelism must be a positive integer or Infinity, got ${describe(parallelism)}`);
-    }
+    requirePositiveIntOrInfinity('mergeSubstreamsWithParallelism', 'parallelism', parallelism);
     return this.join.merge(this.flow, parallelism, 'mergeSubstreamsWithParallelism') as Kind<F, Out>;
   }
 

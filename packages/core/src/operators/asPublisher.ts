@@ -22,6 +22,7 @@ import { GraphStageLogic, type InHandler } from '../stage/GraphStageLogic.js';
 import type { MaterializerImpl } from '../impl/MaterializerImpl.js';
 import { NoMoreElementsNeeded } from '../impl/GraphInterpreter.js';
 import { SinkStage } from './SinkStage.js';
+import { requireBoolean } from './validate.js';
 import {
   abrupt,
   BoundarySubscription,
@@ -37,7 +38,7 @@ const Name = 'Sink.asPublisher';
 export class AsPublisherSink<T> extends SinkStage<T, Publisher<T>> {
   constructor(readonly fanout: boolean) {
     super('asPublisher');
-    if (typeof fanout !== 'boolean') throw new TypeError(`${Name}: fanout must be a boolean, got ${String(fanout)}`);
+    requireBoolean(Name, 'fanout', fanout);
   }
   createLogicAndMaterializedValue(attributes: Attributes, materializer: MaterializerImpl): [GraphStageLogic, Publisher<T>] {
     const publisher = new StreamPublisher<T>(this.fanout, materializer);

@@ -14,7 +14,7 @@ import { ByteChunks } from './byteChunks.js';
 import { FlowStage } from './FlowStage.js';
 import { FramingError } from './FramingError.js';
 import { FrameQueueLogic } from './frameQueueInternals.js';
-import { describe, requirePositiveInt } from './validate.js';
+import { describe, requireBoolean, requirePositiveInt } from './validate.js';
 
 const Op = 'Framing.delimiter';
 
@@ -37,7 +37,7 @@ export class DelimiterFraming extends FlowStage<Uint8Array, Buffer> {
     requirePositiveInt(Op, 'maximumFrameLength', maximumFrameLength);
     if (options === null || typeof options !== 'object') throw new TypeError(`${Op}: options must be an object, got ${describe(options)}`);
     const allow = options.allowTruncation ?? false;
-    if (typeof allow !== 'boolean') throw new TypeError(`${Op}: allowTruncation must be a boolean, got ${describe(allow)}`);
+    requireBoolean(Op, 'allowTruncation', allow);
     this.allowTruncation = allow;
   }
 

@@ -8,16 +8,8 @@ import { decide, FlowStage } from './FlowStage.js';
 import { CREATE_CURSOR, isSyncSourceHost } from './fusion.js';
 import { EmptySource } from './simpleSources.js';
 import { SingleSource } from './single.js';
-import { describe, requireFunction } from './validate.js';
-
-/** Checks that `f` returned a source-shaped graph; the error names the operator. */
-export function requireSource(stageName: string, g: unknown): Graph<SourceShape<unknown>, unknown> {
-  const graph = g as Graph<SourceShape<unknown>, unknown> | null | undefined;
-  if (graph === null || graph === undefined || typeof graph !== 'object' || !(graph.shape instanceof SourceShape) || graph.module === undefined) {
-    throw new TypeError(`${stageName}: f must return a Source (a graph with a SourceShape), got ${describe(g)}`);
-  }
-  return graph;
-}
+import { requireSource } from './flattenInternals.js';
+import { requireFunction } from './validate.js';
 
 /**
  * `flatMapConcat(f)`: maps each element to a source with `f` and emits that source's elements, one

@@ -3,9 +3,9 @@ import type { Graph } from '../stage/GraphStage.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import type { SourceShape } from '../stage/Shape.js';
 import { materializeSubStream, SubSinkInlet } from '../stage/SubSinkInlet.js';
-import { requireSource } from './flatMapConcat.js';
+import { requireSource } from './flattenInternals.js';
 import { decide, FlowStage } from './FlowStage.js';
-import { requireFunction } from './validate.js';
+import { requireFunction, requirePositiveIntOrInfinity } from './validate.js';
 
 /**
  * `flatMapMerge(breadth, f)`: maps each element to a source with `f` and runs up to `breadth` of these
@@ -25,9 +25,7 @@ export class FlatMapMerge<I, O> extends FlowStage<I, O> {
     operatorName = 'flatMapMerge',
   ) {
     super(operatorName);
-    if (typeof breadth !== 'number' || !(breadth === Infinity || Number.isInteger(breadth)) || breadth <= 0) {
-      throw new RangeError(`${operatorName}: ${operatorName === 'flatMapMerge' ? 'breadth' : 'parallelism'} must be a positive integer or Infinity, got ${String(breadth)}`);
-    }
+    requirePositiveIntOrInfinity(operatorName, operatorName === 'flatMapMerge' ? 'breadth' : 'parallelism', breadth);
     requireFunction(operatorName, 'f', f);
   }
   createLogic(attributes: Attributes): GraphStageLogic {

@@ -5,7 +5,7 @@ import { FlowShape } from '../stage/Shape.js';
 import { SubSinkInlet } from '../stage/SubSinkInlet.js';
 import { materializeIntoParent, SubSourceOutlet } from '../stage/SubSourceOutlet.js';
 import { FlowStage } from './FlowStage.js';
-import { describe, requireFunction, requireNonNegativeInt } from './validate.js';
+import { describe, requireFiniteNonNegativeInt, requireFunction } from './validate.js';
 
 /**
  * `flatMapPrefix(n, f)`: collects the first `n` elements (fewer if upstream completes first), calls
@@ -20,8 +20,7 @@ export class FlatMapPrefix<I, O> extends FlowStage<I, O> {
     readonly f: (prefix: I[]) => Graph<FlowShape<I, O>, unknown>,
   ) {
     super('flatMapPrefix');
-    requireNonNegativeInt('flatMapPrefix', 'n', n);
-    if (n === Infinity) throw new RangeError('flatMapPrefix: n must be finite, got Infinity');
+    requireFiniteNonNegativeInt('flatMapPrefix', 'n', n);
     requireFunction('flatMapPrefix', 'f', f);
   }
   createLogic(): GraphStageLogic {

@@ -4,7 +4,7 @@ import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/Graph
 import type { SourceShape } from '../stage/Shape.js';
 import { SubSourceOutlet, subscriptionTimeoutOf } from '../stage/SubSourceOutlet.js';
 import { decide, FlowStage } from './FlowStage.js';
-import { describe, requireFunction } from './validate.js';
+import { describe, requireFunction, requirePositiveIntOrInfinity } from './validate.js';
 
 /** `groupBy` was asked to open more substreams than `maxSubstreams` allows. */
 export class TooManySubstreamsOpenException extends Error {
@@ -50,9 +50,7 @@ export class GroupBy<T, K> extends FlowStage<T, SubstreamSource<T>> {
     readonly allowClosedSubstreamRecreation = false,
   ) {
     super('groupBy');
-    if (typeof maxSubstreams !== 'number' || !(maxSubstreams === Infinity || Number.isInteger(maxSubstreams)) || maxSubstreams <= 0) {
-      throw new RangeError(`groupBy: maxSubstreams must be a positive integer or Infinity, got ${describe(maxSubstreams)}`);
-    }
+    requirePositiveIntOrInfinity('groupBy', 'maxSubstreams', maxSubstreams);
     requireFunction('groupBy', 'keyFor', keyFor);
   }
   createLogic(attributes: Attributes): GraphStageLogic {

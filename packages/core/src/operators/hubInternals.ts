@@ -1,4 +1,5 @@
 /** Shared by the hubs (MergeHub, BroadcastHub, PartitionHub). */
+import { requirePositiveInt } from './validate.js';
 
 /** A growable FIFO ring buffer (no allocation per element once grown). */
 export class Ring<T> {
@@ -48,8 +49,8 @@ export type HubTerminal = { readonly failed: false } | { readonly failed: true; 
 
 export const HubCompleted: HubTerminal = { failed: false };
 
-export function requireBufferSize(op: string, name: string, n: unknown, powerOfTwoBelow?: number): void {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) throw new RangeError(`${op}: ${name} must be a positive integer, got ${String(n)}`);
+export function requireBufferSize(op: string, name: string, size: unknown, powerOfTwoBelow?: number): void {
+  const n = requirePositiveInt(op, name, size);
   if (powerOfTwoBelow !== undefined && ((n & (n - 1)) !== 0 || n >= powerOfTwoBelow)) {
     throw new RangeError(`${op}: ${name} must be a power of two less than ${powerOfTwoBelow}, got ${n}`);
   }

@@ -14,7 +14,7 @@ import { ByteChunks } from './byteChunks.js';
 import { FlowStage } from './FlowStage.js';
 import { FramingError } from './FramingError.js';
 import { FrameQueueLogic } from './frameQueueInternals.js';
-import { describe, requireFunction, requireNonNegativeInt, requirePositiveInt } from './validate.js';
+import { describe, requireFiniteNonNegativeInt, requireFunction, requirePositiveInt } from './validate.js';
 
 const Op = 'Framing.lengthField';
 
@@ -38,8 +38,7 @@ export class LengthFieldFraming extends FlowStage<Uint8Array, Buffer> {
     if (fieldLength !== 1 && fieldLength !== 2 && fieldLength !== 3 && fieldLength !== 4) {
       throw new RangeError(`${Op}: fieldLength must be 1, 2, 3 or 4, got ${describe(fieldLength)}`);
     }
-    requireNonNegativeInt(Op, 'fieldOffset', fieldOffset);
-    if (fieldOffset === Infinity) throw new RangeError(`${Op}: fieldOffset must be finite, got Infinity`);
+    requireFiniteNonNegativeInt(Op, 'fieldOffset', fieldOffset);
     requirePositiveInt(Op, 'maximumFrameLength', maximumFrameLength);
     if (maximumFrameLength < fieldOffset + fieldLength) {
       throw new RangeError(

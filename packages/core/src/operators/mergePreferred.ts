@@ -2,7 +2,7 @@ import { GraphStage } from '../stage/GraphStage.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { MergePreferredShape } from '../stage/MergePreferredShape.js';
 import type { Inlet } from '../stage/Ports.js';
-import { requireNonNegativeInt } from './validate.js';
+import { requireFiniteNonNegativeInt } from './validate.js';
 
 /**
  * `MergePreferred(n)`: like Merge, with one extra `preferred` inlet that wins whenever it has an
@@ -16,8 +16,7 @@ export class MergePreferred<T> extends GraphStage<MergePreferredShape<T>> {
     readonly eagerComplete = false,
   ) {
     super();
-    requireNonNegativeInt('MergePreferred', 'secondaryPorts', secondaryPorts);
-    if (secondaryPorts === Infinity) throw new RangeError('MergePreferred: secondaryPorts must be finite, got Infinity');
+    requireFiniteNonNegativeInt('MergePreferred', 'secondaryPorts', secondaryPorts);
     this.shape = MergePreferredShape.of<T>('MergePreferred', secondaryPorts);
   }
   override get defaultName(): string {

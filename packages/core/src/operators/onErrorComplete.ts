@@ -1,7 +1,7 @@
 import type { Attributes, Decider } from '../stage/Attributes.js';
 import type { GraphStageLogic } from '../stage/GraphStageLogic.js';
 import { FlowStage } from './FlowStage.js';
-import { RecoveryLogic } from './recover.js';
+import { RecoveryLogic } from './recoveryInternals.js';
 import { describe } from './validate.js';
 
 /** What `onErrorComplete` accepts: nothing (every error), an error class, or a predicate. */

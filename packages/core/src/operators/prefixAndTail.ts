@@ -5,7 +5,7 @@ import type { SourceShape } from '../stage/Shape.js';
 import { SubSourceOutlet, subscriptionTimeoutOf } from '../stage/SubSourceOutlet.js';
 import { FlowStage } from './FlowStage.js';
 import { EmptySource } from './simpleSources.js';
-import { requireNonNegativeInt } from './validate.js';
+import { requireFiniteNonNegativeInt } from './validate.js';
 
 /** Wraps a raw source graph in the DSL's `Source` class (supplied by the DSL, which owns that class). */
 export type SourceWrapper<S> = (graph: Graph<SourceShape<unknown>, unknown>) => S;
@@ -25,8 +25,7 @@ export class PrefixAndTail<T, S> extends FlowStage<T, [T[], S]> {
     readonly wrap: SourceWrapper<S>,
   ) {
     super('prefixAndTail');
-    requireNonNegativeInt('prefixAndTail', 'n', n);
-    if (n === Infinity) throw new RangeError('prefixAndTail: n must be finite, got Infinity');
+    requireFiniteNonNegativeInt('prefixAndTail', 'n', n);
   }
   createLogic(attributes: Attributes): GraphStageLogic {
     return new PrefixAndTailLogic(this, subscriptionTimeoutOf(attributes));

@@ -4,7 +4,7 @@ import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/Graph
 import type { SourceShape } from '../stage/Shape.js';
 import { materializeSubStream, SubSinkInlet } from '../stage/SubSinkInlet.js';
 import { FlowStage } from './FlowStage.js';
-import { applyRecovery } from './recover.js';
+import { applyRecovery } from './recoveryInternals.js';
 import { describe, requireFunction } from './validate.js';
 
 export type RecoverySource<T> = Graph<SourceShape<T>, unknown>;

@@ -6,9 +6,8 @@ import { Inlet, Outlet } from '../stage/Ports.js';
 import { FlowShape } from '../stage/Shape.js';
 import { SubSinkInlet } from '../stage/SubSinkInlet.js';
 import { materializeIntoParent, SubSourceOutlet } from '../stage/SubSourceOutlet.js';
-import { RestartHandleImpl, type RestartHandle, RestartWithBackoffLogic } from './restartInternals.js';
+import { RestartHandleImpl, type RestartHandle, RestartWithBackoffLogic, requireSettings } from './restartInternals.js';
 import type { RestartSettings } from './restartSettings.js';
-import { requireSettings } from './restartSource.js';
 import { requireFunction } from './validate.js';
 
 const keepRight = (_l: unknown, r: unknown): unknown => r;

@@ -11,7 +11,13 @@
 import { StreamDetachedException } from '../stage/GraphStageLogic.js';
 import type { Shape } from '../stage/Shape.js';
 import { TimerGraphStageLogic } from '../stage/TimerGraphStageLogic.js';
-import type { RestartSettings } from './restartSettings.js';
+import { RestartSettings } from './restartSettings.js';
+import { describe } from './validate.js';
+
+/** The `settings` argument of RestartSource/RestartFlow/RestartSink; the error names the factory. */
+export function requireSettings(op: string, settings: unknown): void {
+  if (!(settings instanceof RestartSettings)) throw new TypeError(`${op}: settings must be RestartSettings, got ${describe(settings)}`);
+}
 
 /**
  * The materialized value of a restarting source, flow or sink. Unlike Akka (which materializes

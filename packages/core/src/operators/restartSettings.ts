@@ -1,10 +1,5 @@
-import { describe, requireFunction } from './validate.js';
-
-function requireMs(op: string, name: string, v: unknown, allowZero: boolean): void {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
-    throw new RangeError(`${op}: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} finite number of milliseconds, got ${describe(v)}`);
-  }
-}
+import { requireMillis as requireMs } from '../stage/argumentChecks.js';
+import { describe, requireFunction, requireNonNegativeInt } from './validate.js';
 
 /**
  * How `RestartSource`/`RestartFlow`/`RestartSink` (and `RetryFlow`) back off: the n-th restart (n = 0
@@ -69,9 +64,7 @@ export class RestartSettings {
    * longer than `withinMs` since it last started.
    */
   withMaxRestarts(count: number, withinMs: number): RestartSettings {
-    if (typeof count !== 'number' || !(Number.isInteger(count) || count === Infinity) || count < 0) {
-      throw new RangeError(`RestartSettings.withMaxRestarts: count must be a non-negative integer, got ${describe(count)}`);
-    }
+    requireNonNegativeInt('RestartSettings.withMaxRestarts', 'count', count);
     requireMs('RestartSettings.withMaxRestarts', 'withinMs', withinMs, false);
     return this.copy({ maxRestarts: count, maxRestartsWithin: withinMs });
   }

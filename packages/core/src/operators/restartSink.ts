@@ -5,9 +5,8 @@ import { GraphStageLogic, type InHandler } from '../stage/GraphStageLogic.js';
 import { Inlet } from '../stage/Ports.js';
 import { SinkShape } from '../stage/Shape.js';
 import { materializeIntoParent, SubSourceOutlet } from '../stage/SubSourceOutlet.js';
-import { RestartHandleImpl, type RestartHandle, RestartWithBackoffLogic } from './restartInternals.js';
+import { RestartHandleImpl, type RestartHandle, RestartWithBackoffLogic, requireSettings } from './restartInternals.js';
 import type { RestartSettings } from './restartSettings.js';
-import { requireSettings } from './restartSource.js';
 import { requireFunction } from './validate.js';
 
 const keepRight = (_l: unknown, r: unknown): unknown => r;

@@ -2,14 +2,10 @@ import type { Graph } from '../stage/GraphStage.js';
 import { GraphStageLogic, type OutHandler } from '../stage/GraphStageLogic.js';
 import type { SourceShape } from '../stage/Shape.js';
 import { materializeSubStream, SubSinkInlet } from '../stage/SubSinkInlet.js';
-import { RestartHandleImpl, type RestartHandle, RestartWithBackoffLogic } from './restartInternals.js';
-import { RestartSettings } from './restartSettings.js';
+import { RestartHandleImpl, type RestartHandle, RestartWithBackoffLogic, requireSettings } from './restartInternals.js';
+import type { RestartSettings } from './restartSettings.js';
 import { SourceStageWithMat } from './SourceStage.js';
-import { describe, requireFunction } from './validate.js';
-
-export function requireSettings(op: string, settings: unknown): void {
-  if (!(settings instanceof RestartSettings)) throw new TypeError(`${op}: settings must be RestartSettings, got ${describe(settings)}`);
-}
+import { requireFunction } from './validate.js';
 
 /**
  * `RestartSource.withBackoff` / `onFailuresWithBackoff`: runs the source `factory()` returns; when it

@@ -7,7 +7,7 @@ import { Inlet, Outlet } from '../stage/Ports.js';
 import { TimerGraphStageLogic } from '../stage/TimerGraphStageLogic.js';
 import { decide } from './FlowStage.js';
 import type { RestartSettings } from './restartSettings.js';
-import { describe, requireFunction } from './validate.js';
+import { requireFunction, requireNonNegativeInt } from './validate.js';
 
 const None: unique symbol = Symbol('None');
 
@@ -30,9 +30,7 @@ export class RetryCoordinator<I, O> extends GraphStage<BidiShape<I, I, O, O>> {
     readonly decideRetry: (input: I, result: O) => I | undefined,
   ) {
     super();
-    if (typeof maxRetries !== 'number' || !(Number.isInteger(maxRetries) || maxRetries === Infinity) || maxRetries < 0) {
-      throw new RangeError(`RetryFlow.withBackoff: maxRetries must be a non-negative integer, got ${describe(maxRetries)}`);
-    }
+    requireNonNegativeInt('RetryFlow.withBackoff', 'maxRetries', maxRetries);
     requireFunction('RetryFlow.withBackoff', 'decideRetry', decideRetry);
   }
   override get defaultName(): string {

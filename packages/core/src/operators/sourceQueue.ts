@@ -15,7 +15,7 @@ import { requireOverflowStrategy } from './requireOverflowStrategy.js';
 import { RingBuffer } from './RingBuffer.js';
 import { type Deferred, deferred } from './SinkStage.js';
 import { SourceStageWithMat } from './SourceStage.js';
-import { requireNonNegativeInt } from './validate.js';
+import { requireFiniteNonNegativeInt } from './validate.js';
 
 /** The answer to `SourceQueue.offer`. Compare with the constants, or switch on `kind`. */
 export type QueueOfferResult =
@@ -118,8 +118,7 @@ export class QueueSource<T> extends SourceStageWithMat<T, SourceQueue<T>> {
     readonly overflowStrategy: OverflowStrategy,
   ) {
     super('queue');
-    requireNonNegativeInt('Source.queue', 'bufferSize', bufferSize);
-    if (bufferSize === Infinity) throw new RangeError('Source.queue: bufferSize must be finite, got Infinity');
+    requireFiniteNonNegativeInt('Source.queue', 'bufferSize', bufferSize);
     requireOverflowStrategy('Source.queue', 'overflowStrategy', overflowStrategy);
   }
   createLogicAndMaterializedValue(): [GraphStageLogic, SourceQueue<T>] {

@@ -11,7 +11,7 @@ import type { Attributes } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { asBuffer } from './byteChunks.js';
 import { FlowStage } from './FlowStage.js';
-import { describe } from './validate.js';
+import { describe, requireString } from './validate.js';
 
 const Op = 'TextFlow.decode';
 
@@ -25,7 +25,7 @@ export class TextDecode extends FlowStage<Uint8Array, string> {
 
   constructor(readonly encoding: string = 'utf8') {
     super(Op);
-    if (typeof encoding !== 'string') throw new TypeError(`${Op}: encoding must be a string, got ${describe(encoding)}`);
+    requireString(Op, 'encoding', encoding);
     if (Buffer.isEncoding(encoding)) {
       this.createDecoder = () => new StringDecoder(encoding);
     } else {

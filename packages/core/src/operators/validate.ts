@@ -1,29 +1,17 @@
-/** Argument checks shared by operators; messages name the operator, the argument and what arrived. */
-export function requireFunction(op: string, name: string, f: unknown): void {
-  if (typeof f !== 'function') throw new TypeError(`${op}: ${name} must be a function, got ${describe(f)}`);
-}
-
-export function requireNonNegativeInt(op: string, name: string, n: unknown): void {
-  if (typeof n !== 'number' || !(Number.isInteger(n) || n === Infinity) || n < 0) {
-    throw new RangeError(`${op}: ${name} must be a non-negative integer, got ${describe(n)}`);
-  }
-}
-
-export function requirePositiveInt(op: string, name: string, n: unknown): void {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) {
-    throw new RangeError(`${op}: ${name} must be a positive integer, got ${describe(n)}`);
-  }
-}
-
-export function requireFiniteNumber(op: string, name: string, n: unknown): void {
-  if (typeof n !== 'number' || !Number.isFinite(n)) throw new RangeError(`${op}: ${name} must be a finite number, got ${describe(n)}`);
-}
-
-export function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'function') return 'a function';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  return String(v);
-}
+/**
+ * Core's operators use the public argument checks of `@tributary/core/stage` (stage/argumentChecks.ts);
+ * this module only re-exports them under the short names the operators import (`describe` is
+ * `describeValue`).
+ */
+export {
+  describeValue as describe,
+  requireBoolean,
+  requireFiniteNonNegativeInt,
+  requireFiniteNumber,
+  requireFunction,
+  requireNonEmptyString,
+  requireNonNegativeInt,
+  requirePositiveInt,
+  requirePositiveIntOrInfinity,
+  requireString,
+} from '../stage/argumentChecks.js';

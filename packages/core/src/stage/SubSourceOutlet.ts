@@ -28,6 +28,7 @@
 import { AbruptTerminationException, IllegalStageUsageError, type OutHandler } from '../impl/GraphInterpreter.js';
 import type { Module } from '../impl/Module.js';
 import type { Cancellable } from '../Scheduler.js';
+import { requireMillis } from './argumentChecks.js';
 import { Attributes } from './Attributes.js';
 import { GraphStage, type Graph, type NotUsed } from './GraphStage.js';
 import { type AsyncCallback, GraphStageLogic } from './GraphStageLogic.js';
@@ -52,9 +53,7 @@ export const DefaultSubscriptionTimeoutMs = 5000;
  * un-materialized before it is closed and its parent stops waiting for it.
  */
 export function subscriptionTimeout(ms: number): Attributes {
-  if (typeof ms !== 'number' || !(ms > 0) || !Number.isFinite(ms)) {
-    throw new RangeError(`subscriptionTimeout: ms must be a positive finite number of milliseconds, got ${String(ms)}`);
-  }
+  requireMillis('subscriptionTimeout', 'ms', ms);
   return Attributes.of(SubscriptionTimeoutKey, ms);
 }
 

@@ -1,16 +1,11 @@
 import type { Cancellable } from '../Scheduler.js';
+import { requireMillis as checkDelay } from './argumentChecks.js';
 import { type AsyncCallback, GraphStageLogic } from './GraphStageLogic.js';
 
 interface Timer {
   readonly generation: number;
   readonly periodic: boolean;
   handle: Cancellable;
-}
-
-function checkDelay(op: string, name: string, ms: number, allowZero: boolean): void {
-  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0 || (!allowZero && ms === 0) || !Number.isFinite(ms)) {
-    throw new RangeError(`${op}: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} finite number of milliseconds, got ${String(ms)}`);
-  }
 }
 
 /**

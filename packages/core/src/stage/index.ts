@@ -13,6 +13,20 @@ export { GraphStage, GraphStageWithMaterializedValue, NotUsed, type Graph } from
 export { GraphStageLogic, StreamDetachedException, type AsyncCallback, type InHandler, type OutHandler } from './GraphStageLogic.js';
 export { TimerGraphStageLogic } from './TimerGraphStageLogic.js';
 export {
+  describeValue,
+  requireBoolean,
+  requireFiniteNonNegativeInt,
+  requireFiniteNumber,
+  requireFunction,
+  requireMillis,
+  requireNonEmptyString,
+  requireNonNegativeInt,
+  requireOneOf,
+  requirePositiveInt,
+  requirePositiveIntOrInfinity,
+  requireString,
+} from './argumentChecks.js';
+export {
   IllegalStageUsageError,
   NonFailureCancellation,
   NoMoreElementsNeeded,

@@ -13,6 +13,8 @@ import {
   type OutHandler,
   Outlet,
   FlowShape,
+  requireFunction,
+  requirePositiveInt,
   SourceShape,
   TimerGraphStageLogic,
 } from '@tributary/core/stage';
@@ -238,5 +240,27 @@ describe('custom stage guide', () => {
     }
     const err = await Source.fromGraph(new PushTwice()).withAttributes(Attributes.name('doubler')).runWith(Sink.seq()).catch((e: Error) => e);
     expect((err as Error).message).toBe('Cannot push port doubler.PushTwice.out twice, or before it being pulled');
+  });
+
+  it('checking arguments: the constructor refuses a bad argument with a message naming it', () => {
+    class EveryNth<T> extends GraphStage<FlowShape<T, T>> {
+      readonly in = new Inlet<T>('EveryNth.in');
+      readonly out = new Outlet<T>('EveryNth.out');
+      readonly shape = new FlowShape(this.in, this.out);
+      constructor(
+        readonly n: number,
+        readonly onDropped: (x: T) => void,
+      ) {
+        super();
+        requirePositiveInt('everyNth', 'n', n);
+        requireFunction('everyNth', 'onDropped', onDropped);
+      }
+      createLogic(): GraphStageLogic {
+        throw new Error('not shown');
+      }
+    }
+    expect(() => new EveryNth<number>(0, () => {})).toThrow(new RangeError('everyNth: n must be a positive integer, got 0'));
+    expect(() => new EveryNth<number>(2, null as never)).toThrow(new TypeError('everyNth: onDropped must be a function, got null'));
+    expect(new EveryNth<number>(2, () => {}).n).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 import type { FileTailSettings } from './FileTailStage.js';
-import { requireBoolean, requireMillis, requireNonNegativeInt, requirePath } from './validate.js';
+import { requireBoolean, requireMillis, requireFiniteNonNegativeInt, requirePath } from './validate.js';
 
 export const DefaultTailChunkSize = 8192;
 const DefaultPollingIntervalMs = 250;
@@ -16,7 +16,7 @@ export function tailSettings(where: string, path: unknown, o: TailOptions, maxCh
   return {
     path: requirePath(where, 'path', path),
     maxChunkSize,
-    startingPosition: o.startingPosition === undefined ? 0 : requireNonNegativeInt(where, 'startingPosition', o.startingPosition),
+    startingPosition: o.startingPosition === undefined ? 0 : requireFiniteNonNegativeInt(where, 'startingPosition', o.startingPosition),
     pollingIntervalMs: o.pollingIntervalMs === undefined ? DefaultPollingIntervalMs : requireMillis(where, 'pollingIntervalMs', o.pollingIntervalMs),
     waitForFile: o.waitForFile === undefined ? false : requireBoolean(where, 'waitForFile', o.waitForFile),
     endLineAtFileChange,

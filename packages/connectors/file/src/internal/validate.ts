@@ -1,19 +1,22 @@
-/** Argument checks for the file factories; messages name the factory, the argument, what was expected and what arrived. */
+/**
+ * Argument checks for the file factories; messages name the factory, the argument, what was expected and
+ * what arrived. The general checks are core's (`@tributary/core/stage`), re-exported here; this file adds
+ * only the file system ones (paths, options, open flags, encodings).
+ */
 import { fileURLToPath } from 'node:url';
+import { describeValue } from '@tributary/core/stage';
+
+export {
+  describeValue,
+  requireBoolean,
+  requireFiniteNonNegativeInt,
+  requireFunction,
+  requireMillis,
+  requirePositiveInt,
+} from '@tributary/core/stage';
 
 /** A file system path as the factories accept it: a string, or a `file:` URL. */
 export type PathLike = string | URL;
-
-export function describeValue(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'function') return 'a function';
-  if (v === null) return 'null';
-  if (v === undefined) return 'undefined';
-  if (Array.isArray(v)) return 'an array';
-  if (v instanceof Uint8Array) return `a ${v.constructor.name} of ${v.length} bytes`;
-  if (typeof v === 'object') return `an object (${v.constructor?.name ?? 'Object'})`;
-  return `${typeof v} ${String(v)}`;
-}
 
 /** A non-empty string path, or a `file:` URL turned into one. */
 export function requirePath(where: string, name: string, p: unknown): string {
@@ -36,38 +39,6 @@ export function requireOptions<T extends object>(where: string, options: unknown
     throw new TypeError(`${where}: options must be an object, got ${describeValue(options)}`);
   }
   return options as Partial<T>;
-}
-
-export function requirePositiveInt(where: string, name: string, n: unknown): number {
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n <= 0) {
-    throw new RangeError(`${where}: ${name} must be a positive integer, got ${describeValue(n)}`);
-  }
-  return n;
-}
-
-export function requireNonNegativeInt(where: string, name: string, n: unknown): number {
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
-    throw new RangeError(`${where}: ${name} must be a non-negative integer, got ${describeValue(n)}`);
-  }
-  return n;
-}
-
-/** A positive, finite number of milliseconds. */
-export function requireMillis(where: string, name: string, ms: unknown): number {
-  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) {
-    throw new RangeError(`${where}: ${name} must be a positive finite number of milliseconds, got ${describeValue(ms)}`);
-  }
-  return ms;
-}
-
-export function requireBoolean(where: string, name: string, b: unknown): boolean {
-  if (typeof b !== 'boolean') throw new TypeError(`${where}: ${name} must be a boolean, got ${describeValue(b)}`);
-  return b;
-}
-
-export function requireFunction<F>(where: string, name: string, f: unknown): F {
-  if (typeof f !== 'function') throw new TypeError(`${where}: ${name} must be a function, got ${describeValue(f)}`);
-  return f as F;
 }
 
 // The strings fs.open understands (lib/internal/fs/utils.js, stringToFlags).

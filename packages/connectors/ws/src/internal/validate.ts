@@ -1,28 +1,11 @@
-/** Argument checks of the WebSocket factories and settings; messages name the caller, what was expected and what arrived. */
-export function describeValue(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v);
-  if (typeof v === 'function') return 'a function';
-  if (v === null) return 'null';
-  if (v === undefined) return 'undefined';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return `an object (${(v as object).constructor?.name ?? 'no prototype'})`;
-  return String(v);
-}
+/**
+ * Argument checks of the WebSocket factories and settings; messages name the caller, what was expected
+ * and what arrived. The general checks are core's (`@tributary/core/stage`), re-exported here; this file
+ * adds only the WebSocket ones (subprotocols, headers).
+ */
+import { describeValue } from '@tributary/core/stage';
 
-export function requirePositiveInt(where: string, name: string, n: unknown): number {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) {
-    throw new RangeError(`${where}: ${name} must be a positive integer, got ${describeValue(n)}`);
-  }
-  return n;
-}
-
-/** A duration in milliseconds: a finite number > 0 (≥ 0 when `allowZero`). */
-export function requireMillis(where: string, name: string, ms: unknown, allowZero = false): number {
-  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || (!allowZero && ms === 0)) {
-    throw new RangeError(`${where}: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} finite number of milliseconds, got ${describeValue(ms)}`);
-  }
-  return ms;
-}
+export { describeValue, requireMillis, requirePositiveInt } from '@tributary/core/stage';
 
 /** Subprotocol names are HTTP tokens (RFC 6455 §4.1); duplicates are refused, as `ws` does. */
 export function requireProtocols(where: string, protocols: unknown): readonly string[] {
