@@ -17,7 +17,7 @@ describe('Sink.foreach', () => {
       .toMat(Sink.foreach((x: number) => seen.push(x)), (l, r) => [l, r] as const)
       .run();
     expect(await up.expectRequest()).toBe(1);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     up.sendNext(1);
     expect(await up.expectRequest()).toBe(1);
     up.sendNext(2).sendComplete();

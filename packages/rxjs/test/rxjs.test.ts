@@ -41,7 +41,7 @@ describe('fromObservable', () => {
     [OverflowStrategy.dropNew, [1, 2, 3, 4]],
   ] as const)('applies %s when the buffer (4) is full', async (strategy, expected) => {
     const down = fromObservable(burst(10), 4, strategy).runWith(TestSink.probe<number>());
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(await down.toArray()).toEqual(expected);
   });
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Balance, Broadcast, Concat, Interleave, Merge, Sink, Source, ZipN } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
-import { QUIET_MS } from './harness.js';
 
 describe('Source.combine / Sink.combine', () => {
   it('Source.combine joins sources with the given fan-in junction', async () => {
@@ -14,11 +13,11 @@ describe('Source.combine / Sink.combine', () => {
 
   it('Source.combine is demand-driven like its junction', async () => {
     const down = Source.combine([Source.repeat(1), Source.repeat(2)], (n) => Merge.create<number>(n)).runWith(TestSink.probe<number>());
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(2);
     await down.expectNext();
     await down.expectNext();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.cancel();
   });
 

@@ -109,7 +109,7 @@ describe('cycles', () => {
     const mat = new Materializer({ logger: null });
     const stuck = runningSum(false).runWith(TestSink.probe<number>(), mat);
     stuck.request(1);
-    await stuck.expectNoMessage(QUIET_MS); // zip waits for a feedback element that only zip could produce
+    await stuck.expectNoMessageWhenIdle(); // zip waits for a feedback element that only zip could produce
     mat.shutdown();
   });
 });

@@ -30,7 +30,7 @@ describe('batch', () => {
   it('emits the last batch and the waiting element before completing', async () => {
     const [up, down] = probe(Flow.create<number>().batch(2, toArray, append));
     up.sendNextN([1, 2, 3]).sendComplete();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(await down.toArray()).toEqual([[1, 2], [3]]);
   });
 

@@ -11,7 +11,7 @@ describe('conflate', () => {
     down.request(1);
     await down.expectNext(10);
     up.sendNextN([5, 6]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(11);
     down.cancel();
@@ -38,7 +38,7 @@ describe('conflate', () => {
   it('emits the pending conflated element before completing', async () => {
     const [up, down] = probe(Flow.create<number>().conflate((a, b) => Math.max(a, b)));
     up.sendNextN([3, 9, 4]).sendComplete();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(9);
     await down.expectComplete();

@@ -19,7 +19,7 @@ describe('conflateWithSeed', () => {
   it('emits the last summary before completing', async () => {
     const [up, down] = probe(Flow.create<string>().conflateWithSeed((x) => x.length, (n: number, x) => n + x.length));
     up.sendNextN(['ab', 'cde']).sendComplete();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(await down.toArray()).toEqual([5]);
   });
 

@@ -24,11 +24,11 @@ describe('delay (virtual time)', () => {
     await scheduler.advance(40);
     up.sendNext(2);
     await scheduler.advance(59);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(1);
     await down.expectNext(1);
     await scheduler.advance(39);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(1);
     await down.expectNext(2);
     up.sendComplete();
@@ -40,7 +40,7 @@ describe('delay (virtual time)', () => {
     const [up, down] = probeOn(Flow.create<number>().delay(10), mat);
     up.sendNext(1);
     await scheduler.advance(100);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(1);
     down.cancel();
@@ -51,7 +51,7 @@ describe('delay (virtual time)', () => {
     const [up, down] = probeOn(Flow.create<number>().delay(50), mat);
     down.request(10);
     up.sendNextN([1, 2]).sendComplete();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(50);
     await down.expectNextN([1, 2]);
     await down.expectComplete();
@@ -86,7 +86,7 @@ describe('delay (virtual time)', () => {
     const { scheduler, down } = await overflow(DelayOverflowStrategy.dropBuffer, 3);
     await scheduler.advance(100);
     await down.expectNext(3);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
   });
 
   it('dropNew drops the arriving element', async () => {
@@ -94,7 +94,7 @@ describe('delay (virtual time)', () => {
     await scheduler.advance(100);
     await down.expectNextN([1, 2]);
     await scheduler.advance(100);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
   });
 
   it('emitEarly emits the oldest element before its time to make room', async () => {

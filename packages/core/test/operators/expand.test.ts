@@ -40,7 +40,7 @@ describe('expand', () => {
     up.sendNext(3);
     down.request(5);
     await down.expectNextN([3, -3]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     up.sendNext(4);
     await down.expectNextN([4, -4]);
     down.cancel();
@@ -80,7 +80,7 @@ describe('expand', () => {
   it('completes when upstream completes after the first value of the last iterator went out', async () => {
     const [up, down] = probe(Flow.create<number>().expand((x) => repeat(x)));
     up.sendNext(1).sendComplete();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(5);
     await down.expectNext(1);
     await down.expectComplete();
@@ -130,7 +130,7 @@ describe('expand', () => {
       up.sendNext(2); // f throws: 2 is dropped and 1's iterator (10, 11) with it
       await new Promise((r) => setTimeout(r, QUIET_MS));
       down.request(1);
-      await down.expectNoMessage(QUIET_MS);
+      await down.expectNoMessageWhenIdle();
       up.sendNext(3);
       await down.expectNext(3);
       down.cancel();

@@ -43,7 +43,7 @@ describe('extrapolate', () => {
 
   it('with initial: emits it (and its extrapolation) before upstream has produced anything', async () => {
     const [up, down] = probe(Flow.create<number>().extrapolate((x) => [x], 0));
-    await up.expectNoMessage(QUIET_MS); // upstream is asked only once initial went out
+    await up.expectNoMessageWhenIdle(); // upstream is asked only once initial went out
     down.request(2);
     await down.expectNextN([0, 0]);
     await up.expectRequest();

@@ -12,7 +12,7 @@ describe('groupedWeightedWithin (virtual time)', () => {
     down.request(5);
     up.sendNextN(['ab', 'cd', 'e']);
     await down.expectNext(['ab', 'cd']);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.cancel();
   });
 
@@ -41,7 +41,7 @@ describe('groupedWeightedWithin (virtual time)', () => {
     const [up, down] = probeOn(Flow.create<string>().groupedWeightedWithin(10, len, 50), mat);
     down.request(5);
     up.sendNext('abc');
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(50);
     await down.expectNext(['abc']);
     down.cancel();
@@ -88,7 +88,7 @@ describe('groupedWeightedWithin (virtual time)', () => {
     up.sendNext('x'); // restart at t=60: 'a' and 'b' are dropped, the window now ends at t=160
     up.sendNext('c');
     await scheduler.advance(50); // t=110: the old window would have closed here
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(50); // t=160
     await down.expectNext(['c']);
     up.sendComplete();

@@ -9,7 +9,7 @@ describe('keepAlive (virtual time)', () => {
     const [up, down] = probeOn(Flow.create<string>().keepAlive(100, () => 'ping'), mat);
     down.request(1);
     await scheduler.advance(99);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(1);
     await down.expectNext('ping');
     down.request(1);
@@ -18,7 +18,7 @@ describe('keepAlive (virtual time)', () => {
     await down.expectNext('data');
     down.request(1);
     await scheduler.advance(99);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(1);
     await down.expectNext('ping');
     down.cancel();
@@ -28,7 +28,7 @@ describe('keepAlive (virtual time)', () => {
     const { scheduler, mat } = virtualTime();
     const [, down] = probeOn(Flow.create<string>().keepAlive(10, () => 'ping'), mat);
     await scheduler.advance(1000);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext('ping'); // long overdue: injected at once
     down.cancel();
@@ -71,7 +71,7 @@ describe('keepAlive (virtual time)', () => {
     const [, down2] = probeOn(Flow.create<string>().keepAlive(100, inject).withAttributes(Attributes.supervisionStrategy(Supervision.resume)), mat);
     down2.request(1);
     await scheduler.advance(100);
-    await down2.expectNoMessage(QUIET_MS);
+    await down2.expectNoMessageWhenIdle();
     await scheduler.advance(100);
     await down2.expectNext('ping');
     down2.cancel();

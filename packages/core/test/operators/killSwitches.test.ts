@@ -12,7 +12,7 @@ describe('KillSwitches.single', () => {
     await up.expectRequest();
     up.sendNext(1);
     await down.expectNext(1);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     sw.shutdown();
     await down.expectComplete();
     await up.expectCancellation();

@@ -9,7 +9,7 @@ describe('Source.lazySingle', () => {
   it('calls create on the first pull, not at materialization, emits its result and completes', async () => {
     let calls = 0;
     const down = Source.lazySingle(() => ++calls).runWith(TestSink.probe<number>());
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(calls).toBe(0);
     down.request(1);
     await down.expectNext(1);

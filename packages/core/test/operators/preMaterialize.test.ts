@@ -13,7 +13,7 @@ describe('Source.preMaterialize', () => {
 
   it('pulls nothing until the returned source runs, then only on demand', async () => {
     const [up, source] = TestSource.probe<number>().preMaterialize();
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     const down = source.runWith(TestSink.probe<number>());
     down.request(1);
     expect(await up.expectRequest()).toBeGreaterThanOrEqual(1);

@@ -21,10 +21,10 @@ describe('recoverWithRetries', () => {
     up.sendNext(1);
     await down.expectNext(1);
     up.sendError(boom());
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(2);
     await down.expectNextN([10, 11]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(12);
     await down.expectComplete();

@@ -11,7 +11,7 @@ describe('statefulMap', () => {
     down.request(2);
     up.sendNextN([1, 2, 3]);
     await down.expectNextN([1, 3]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 2);
     down.request(1);
     await down.expectNext(6);
@@ -45,7 +45,7 @@ describe('statefulMap', () => {
     down.request(3);
     up.sendNextN([1, 2, 3]).sendComplete();
     await down.expectNextN([1, 3, 6]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(-6);
     await down.expectComplete();
@@ -138,7 +138,7 @@ describe('statefulMap: onComplete runs on every termination, exactly once (Pekko
     up.sendNextN([1, 2]);
     await down.expectNextN([1, 3]);
     up.sendError(e);
-    await down.expectNoMessage(QUIET_MS); // the final element waits for demand
+    await down.expectNoMessageWhenIdle(); // the final element waits for demand
     down.request(1);
     await down.expectNext(-3);
     expect(await down.expectError()).toBe(e);
@@ -190,7 +190,7 @@ describe('statefulMap: onComplete runs on every termination, exactly once (Pekko
     down.request(2);
     up.sendNextN([1, 2, 3]);
     await down.expectNextN([1, -1]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(3);
     down.cancel();
