@@ -4,7 +4,6 @@ import { Materializer, Sink, Source } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
 import { BufferOverflowError, fromObservable, OverflowStrategy, toObservable } from '@tributary/rxjs';
 
-const QUIET_MS = 30;
 
 describe('fromObservable', () => {
   it('validates its arguments, rejecting backpressure with an explanation', () => {
