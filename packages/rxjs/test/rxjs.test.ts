@@ -4,7 +4,6 @@ import { Materializer, Sink, Source } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
 import { BufferOverflowError, fromObservable, OverflowStrategy, toObservable } from '@tributary/rxjs';
 
-
 describe('fromObservable', () => {
   it('validates its arguments, rejecting backpressure with an explanation', () => {
     expect(() => fromObservable(of(1), 0, OverflowStrategy.dropNew)).toThrow(/fromObservable: bufferSize must be a positive integer, got 0/);
