@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { settle } from '@tributary/testkit';
+import { boom, probe } from './harness.js';
 
 describe('conflate', () => {
   it('never backpressures: folds what downstream has not taken into one element', async () => {
@@ -69,10 +70,10 @@ describe('conflate', () => {
     };
     expect(await run().expectError()).toBe(e);
     const resumed = run(Attributes.supervisionStrategy(Supervision.resume));
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     expect(await resumed.toArray()).toEqual([7]);
     const restarted = run(Attributes.supervisionStrategy(Supervision.restart));
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     expect(await restarted.toArray()).toEqual([4]);
   });
 

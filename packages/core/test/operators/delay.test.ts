@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, BufferOverflowError, DelayOverflowStrategy, Flow, Source } from '@tributary/core';
-import { boom, expectRequests, QUIET_MS } from './harness.js';
+import { settle } from '@tributary/testkit';
+import { boom, expectRequests } from './harness.js';
 import { probeOn, virtualTime } from './timeHarness.js';
 
 const buffer2 = Attributes.inputBuffer(2, 2);
@@ -11,7 +12,7 @@ async function overflow(strategy: DelayOverflowStrategy, n: number) {
   const [up, down] = probeOn(Flow.create<number>().delay(100, strategy).withAttributes(buffer2), mat);
   down.request(10);
   for (let i = 1; i <= n; i++) up.sendNext(i);
-  await new Promise((r) => setTimeout(r, QUIET_MS));
+  await settle(mat);
   return { scheduler, up, down };
 }
 
@@ -77,7 +78,7 @@ describe('delay (virtual time)', () => {
     const [up, down] = probeOn(Flow.create<number>().delay(100).withAttributes(buffer2), mat);
     down.request(10);
     up.sendNextN([1, 2, 3]);
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle(mat);
     await scheduler.advance(100);
     await down.expectNextN([1, 3]);
   });
@@ -118,7 +119,7 @@ describe('delay (virtual time)', () => {
     const [up, down] = probeOn(Flow.create<number>().delay(100), mat);
     down.request(1);
     up.sendNext(1);
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle(mat);
     up.sendError(e);
     expect(await down.expectError()).toBe(e);
     expect(scheduler.pendingTimers).toBe(0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Source, Supervision } from '@tributary/core';
-import { boom, QUIET_MS } from './harness.js';
+import { settle } from '@tributary/testkit';
+import { boom } from './harness.js';
 import { probeOn, virtualTime } from './timeHarness.js';
 
 const len = (s: string): number => s.length;
@@ -51,7 +52,7 @@ describe('groupedWeightedWithin (virtual time)', () => {
     const { mat } = virtualTime();
     const [up, down] = probeOn(Flow.create<string>().groupedWeightedWithin(3, len, 1000), mat);
     up.sendNextN(['ab', 'cd']).sendComplete();
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle(mat);
     expect(await down.toArray()).toEqual([['ab'], ['cd']]);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Source, Supervision } from '@tributary/core';
-import { boom, QUIET_MS } from './harness.js';
+import { settle } from '@tributary/testkit';
+import { boom } from './harness.js';
 import { probeOn, virtualTime } from './timeHarness.js';
 
 describe('keepAlive (virtual time)', () => {
@@ -49,7 +50,7 @@ describe('keepAlive (virtual time)', () => {
     const { mat } = virtualTime();
     const [up, down] = probeOn(Flow.create<string>().keepAlive(100, () => 'ping'), mat);
     up.sendNext('a').sendComplete();
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle(mat);
     down.request(2);
     await down.expectNext('a');
     await down.expectComplete();

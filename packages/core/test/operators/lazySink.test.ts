@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Keep, Materializer, NeverMaterializedException, Sink, Source } from '@tributary/core';
-import { TestSink, TestSource, type TestSubscriberProbe } from '@tributary/testkit';
-import { boom, eventually, QUIET_MS } from './harness.js';
+import { settle, TestSink, TestSource, type TestSubscriberProbe } from '@tributary/testkit';
+import { boom, eventually } from './harness.js';
 
 const quiet = () => new Materializer({ logger: null });
 
@@ -113,7 +113,7 @@ describe('Sink.lazyPromiseSink', () => {
       .run();
     await up.expectRequest();
     up.sendNext(1).sendComplete(); // completes while the promise is pending
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     resolve(Sink.seq<number>());
     expect(await mat).toEqual([1]);
   });

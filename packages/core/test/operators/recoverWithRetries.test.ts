@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Materializer, Sink, Source, Supervision } from '@tributary/core';
-import { TestSource } from '@tributary/testkit';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { settle, TestSource } from '@tributary/testkit';
+import { boom, probe } from './harness.js';
 
 const quiet = new Materializer({ logger: null });
 
@@ -72,7 +72,7 @@ describe('recoverWithRetries', () => {
     down.request(1);
     await up.expectRequest();
     up.sendError(boom());
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     expect(recovery).toHaveLength(1);
     await recovery[0]!.expectRequest();
     recovery[0]!.sendNext(5);

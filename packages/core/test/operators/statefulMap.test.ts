@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Materializer, Sink, Source, Supervision } from '@tributary/core';
-import { TestSink, TestSource } from '@tributary/testkit';
-import { boom, eventually, expectRequests, probe, QUIET_MS } from './harness.js';
+import { settle, TestSink, TestSource } from '@tributary/testkit';
+import { boom, eventually, expectRequests, probe } from './harness.js';
 
 const runningSum = () => Flow.create<number>().statefulMap(() => 0, (sum, x) => [sum + x, sum + x] as const);
 
@@ -237,7 +237,7 @@ describe('statefulMap: onComplete runs on every termination, exactly once (Pekko
     expect(calls.onComplete).toBe(0);
     mat.shutdown();
     expect(calls.onComplete).toBe(1);
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle(mat);
     expect(calls.onComplete).toBe(1);
   });
 
@@ -331,7 +331,7 @@ describe('statefulMap: onComplete runs on every termination, exactly once (Pekko
     up.sendError(e);
     await eventually(() => calls.onComplete === 1, 'onComplete after the upstream failure');
     down.cancel();
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     expect(calls.onComplete).toBe(1);
   });
 });
