@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Balance, Broadcast, Concat, Interleave, Merge, Sink, Source, ZipN } from '@tributary/core';
-import { TestSink } from '@tributary/testkit';
+import { settle, TestSink } from '@tributary/testkit';
 
 describe('Source.combine / Sink.combine', () => {
   it('Source.combine joins sources with the given fan-in junction', async () => {
@@ -35,13 +35,13 @@ describe('Source.combine / Sink.combine', () => {
         (n) => Broadcast.create<number>(n),
       ),
     );
-    await new Promise((r) => setTimeout(r, 10));
+    await settle();
     expect(a).toEqual([1, 2, 3, 4]);
     expect(b).toEqual([1, 2, 3, 4]);
 
     const seen: number[] = [];
     Source.range(1, 10).runWith(Sink.combine([Sink.foreach((x: number) => seen.push(x)), Sink.foreach((x: number) => seen.push(x))], (n) => Balance.create<number>(n)));
-    await new Promise((r) => setTimeout(r, 10));
+    await settle();
     expect(seen.sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 

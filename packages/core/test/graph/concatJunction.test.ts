@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Concat, Interleave, MergePreferred, Merge } from '@tributary/core';
+import { settle } from '@tributary/testkit';
 import { probeJunction } from './harness.js';
 
 describe('fan-in junctions with n inputs', () => {
@@ -41,7 +42,7 @@ describe('fan-in junctions with n inputs', () => {
     // inlets: in0, in1 (secondary), then preferred
     for (const up of ups) await up.expectRequest();
     ups[1]!.sendNext(11);
-    await new Promise((r) => setTimeout(r, 5));
+    await settle();
     ups[0]!.sendNext(10);
     ups[2]!.sendNext(99);
     await down!.expectNoMessageWhenIdle();

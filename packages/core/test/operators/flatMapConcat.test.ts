@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Materializer, Sink, Source, Supervision } from '@tributary/core';
-import { TestSink, TestSource, type TestPublisherProbe } from '@tributary/testkit';
+import { settle, type TestPublisherProbe, TestSink, TestSource } from '@tributary/testkit';
 import { boom, probe } from './harness.js';
 
 describe('flatMapConcat', () => {
@@ -56,7 +56,7 @@ describe('flatMapConcat', () => {
     const [up, down] = probe(Flow.create<number>().flatMapConcat(() => TestSource.probe<number>().mapMaterializedValue((p) => (inner = p))));
     down.request(1);
     up.sendNext(1);
-    await new Promise((r) => setTimeout(r, 10));
+    await settle();
     up.sendError(e);
     expect(await down.expectError()).toBe(e);
     await inner!.expectCancellation();

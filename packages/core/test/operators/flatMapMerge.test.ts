@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
-import { TestSource, type TestPublisherProbe } from '@tributary/testkit';
+import { settle, type TestPublisherProbe, TestSource } from '@tributary/testkit';
 import { boom, probe } from './harness.js';
 
 describe('flatMapMerge', () => {
@@ -38,9 +38,9 @@ describe('flatMapMerge', () => {
     const inners: TestPublisherProbe<number>[] = [];
     const [up, down] = probe(Flow.create<number>().flatMapMerge(3, () => TestSource.probe<number>().mapMaterializedValue((p) => inners.push(p))));
     up.sendNextN([1, 2]);
-    await new Promise((r) => setTimeout(r, 20));
+    await settle();
     inners[1]!.sendNext(20);
-    await new Promise((r) => setTimeout(r, 5));
+    await settle();
     inners[0]!.sendNext(10);
     await down.expectNoMessageWhenIdle();
     down.request(2);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Keep, Materializer, OverflowStrategy, Sink, Source, Supervision, TooManySubstreamsOpenException } from '@tributary/core';
-import { TestSink, TestSource, type TestSubscriberProbe } from '@tributary/testkit';
+import { settle, TestSink, TestSource, type TestSubscriberProbe } from '@tributary/testkit';
 import { boom, eventually, probe } from './harness.js';
 
 describe('groupBy', () => {
@@ -141,7 +141,7 @@ describe('groupBy', () => {
       .to(Sink.seq<number>().mapMaterializedValue((p) => p.then((xs) => groups.push(xs))))
       .run();
     expect(done).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 20));
+    await settle();
     expect(groups.sort((a, b) => a[0]! - b[0]!)).toEqual([
       [1, 4],
       [2, 5],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Source, Sink } from '@tributary/core';
+import { settle } from '@tributary/testkit';
 import { boom, probe2 } from '../graph/harness.js';
 
 describe('merge', () => {
@@ -24,7 +25,7 @@ describe('merge', () => {
   it('serves inputs in the order their elements arrived', async () => {
     const { a, b, down } = probe2<number, number, number>((x, y) => x.merge(y));
     b.sendNext(10);
-    await new Promise((r) => setTimeout(r, 5));
+    await settle();
     a.sendNext(1);
     await down.expectNoMessageWhenIdle();
     down.request(2);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
-import { TestSource, type TestPublisherProbe } from '@tributary/testkit';
+import { settle, type TestPublisherProbe, TestSource } from '@tributary/testkit';
 import { boom, probe } from './harness.js';
 
 describe('switchMap', () => {
@@ -27,9 +27,9 @@ describe('switchMap', () => {
     const inners: TestPublisherProbe<string>[] = [];
     const [up, down] = probe(Flow.create<number>().switchMap(() => TestSource.probe<string>().mapMaterializedValue((p) => inners.push(p))));
     up.sendNext(1);
-    await new Promise((r) => setTimeout(r, 10));
+    await settle();
     inners[0]!.sendNext('stale');
-    await new Promise((r) => setTimeout(r, 10));
+    await settle();
     up.sendNext(2);
     await inners[0]!.expectCancellation();
     down.request(1);

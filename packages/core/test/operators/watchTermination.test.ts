@@ -52,7 +52,7 @@ describe('watchTermination', () => {
   it('rejects with AbruptTerminationException on materializer shutdown', async () => {
     const mat = new Materializer({ logger: null });
     const done = Source.never<number>().watchTermination().to(Sink.onComplete(() => {})).run(mat);
-    await new Promise((r) => setTimeout(r, 10));
+    await settle(mat);
     mat.shutdown();
     await expect(done).rejects.toBeInstanceOf(AbruptTerminationException);
   });
