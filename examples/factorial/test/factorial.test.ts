@@ -29,7 +29,7 @@ describe('factorial example, zipped and throttled', () => {
     const probe = throttledFactorialLines(3, 1).runWith(TestSink.probe<string>(), new Materializer({ scheduler }));
     probe.request(10);
     await probe.expectNext('0! = 1'); // the bucket starts full: the first line goes at once
-    await probe.expectNoMessage(20);
+    await probe.expectNoMessageWhenIdle();
     await scheduler.advance(1000);
     await probe.expectNext('1! = 1');
     await scheduler.advance(1000);

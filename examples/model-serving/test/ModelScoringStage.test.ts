@@ -3,8 +3,6 @@ import { Attributes, Supervision } from '@tributary/core';
 import { BadRecordError } from '../src/domain/BadRecordError.js';
 import { record, runScoringProbes, temperatureModel } from './scoringProbes.js';
 
-const QUIET_MS = 50;
-
 describe('ModelScoringStage', () => {
   it('scores records with a model that arrived first', async () => {
     const { data, models, out, state } = runScoringProbes();
@@ -157,7 +155,7 @@ describe('ModelScoringStage', () => {
     await eventually(() => state.current() !== null);
     out.request(1);
     data.sendNext(record());
-    await out.expectNoMessage(QUIET_MS);
+    await out.expectNoMessageWhenIdle();
     expect(state.stats().badRecordsByKind).toEqual({ 'scoring-failed': 1 });
     expect(log.warnings()[0]).toMatch(/model "nan" v1 returned NaN/);
   });
@@ -165,16 +163,16 @@ describe('ModelScoringStage', () => {
   it('pulls data only on downstream demand, one record per requested element', async () => {
     const { data, models, out } = runScoringProbes();
     models.sendNext(temperatureModel('m', 1));
-    await data.expectNoMessage(QUIET_MS);
+    await data.expectNoMessageWhenIdle();
     out.request(2);
     expect(await data.expectRequest()).toBe(1);
-    await data.expectNoMessage(QUIET_MS); // one pull at a time
+    await data.expectNoMessageWhenIdle(); // one pull at a time
     data.sendNext(record());
     await out.expectNext();
     expect(await data.expectRequest()).toBe(1);
     data.sendNext(record());
     await out.expectNext();
-    await data.expectNoMessage(QUIET_MS); // demand used up: no more pulls
+    await data.expectNoMessageWhenIdle(); // demand used up: no more pulls
   });
 
   it('keeps pulling models while downstream requests nothing (a slow consumer never blocks model updates)', async () => {
@@ -194,7 +192,7 @@ describe('ModelScoringStage', () => {
     expect(await models.expectRequest()).toBe(1);
     expect(state.current()?.version).toBe('6');
     expect(state.stats().modelsAccepted).toBe(6);
-    await out.expectNoMessage(QUIET_MS);
+    await out.expectNoMessageWhenIdle();
   });
 
   it('keeps scoring with the last model after the model source completes', async () => {

@@ -250,12 +250,12 @@ describe('async boundaries', () => {
       .run();
     up.sendNextN([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     for (let i = 0; i < 4; i++) await up.expectRequest();
-    await up.expectNoMessage(50); // buffer full: no more pulls without downstream demand
+    await up.expectNoMessageWhenIdle(); // buffer full: no more pulls without downstream demand
     down.request(2);
     await down.expectNextN([1, 2]);
     await up.expectRequest(); // half the buffer consumed: re-request in a batch of 2
     await up.expectRequest();
-    await up.expectNoMessage(30);
+    await up.expectNoMessageWhenIdle();
     down.cancel();
     await up.expectCancellation();
   });
@@ -268,7 +268,7 @@ describe('async boundaries', () => {
       .run();
     up.sendNextN([1, 2, 3, 4, 5, 6, 7]);
     for (let i = 0; i < 3; i++) await up.expectRequest();
-    await up.expectNoMessage(50); // never more than 3 ahead, although the ring's storage is rounded up to 4
+    await up.expectNoMessageWhenIdle(); // never more than 3 ahead, although the ring's storage is rounded up to 4
     down.request(7);
     await down.expectNextN([1, 2, 3, 4, 5, 6, 7]);
     down.cancel();

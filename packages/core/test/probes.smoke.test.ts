@@ -8,7 +8,7 @@ describe('probes drive demand', () => {
     probe.request(2);
     await probe.expectNext(2);
     await probe.expectNext(4);
-    await probe.expectNoMessage(50);
+    await probe.expectNoMessageWhenIdle();
     probe.request(1);
     await probe.expectNext(6);
     probe.cancel();
@@ -20,7 +20,7 @@ describe('probes drive demand', () => {
     expect(await up.expectRequest()).toBe(1);
     up.sendNext(1);
     await down.expectNext(2);
-    await up.expectNoMessage(30);
+    await up.expectNoMessageWhenIdle();
     up.sendComplete();
     await down.expectComplete();
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NoSuchElementError, Sink, Source } from '@tributary/core';
-import { TestSource } from '@tributary/testkit';
-import { boom, QUIET_MS } from './operators/harness.js';
+import { settle, TestSource } from '@tributary/testkit';
+import { boom } from './operators/harness.js';
 
 describe('Sink.foreach', () => {
   it('calls f for each element in order and resolves on completion', async () => {
@@ -17,7 +17,7 @@ describe('Sink.foreach', () => {
       .toMat(Sink.foreach((x: number) => seen.push(x)), (l, r) => [l, r] as const)
       .run();
     expect(await up.expectRequest()).toBe(1);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     up.sendNext(1);
     expect(await up.expectRequest()).toBe(1);
     up.sendNext(2).sendComplete();
@@ -220,7 +220,7 @@ describe('Sink.cancelled', () => {
       for (;;) yield ++produced;
     };
     Source.from(gen()).runWith(Sink.cancelled());
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     expect(produced).toBe(0);
   });
 });
@@ -254,7 +254,7 @@ describe('Sink.onComplete', () => {
     expect(await up.expectRequest()).toBe(1);
     expect(calls).toEqual([]);
     up.sendComplete();
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     expect(calls).toHaveLength(1);
     expect(calls[0]!.filter((a) => a !== undefined)).toEqual([]);
   });
@@ -267,7 +267,7 @@ describe('Sink.onComplete', () => {
       .run();
     await up.expectRequest();
     up.sendError(e);
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     expect(calls).toEqual([e]);
   });
 });

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Keep, Materializer, Sink, Source } from '@tributary/core';
 import { TestSink, TestSource, type TestPublisherProbe } from '@tributary/testkit';
-import { boom, eventually, QUIET_MS } from './operators/harness.js';
+import { boom, eventually } from './operators/harness.js';
 
 const probeOf = <T>(src: Source<T, unknown>) => src.runWith(TestSink.probe<T>());
 
 describe('Source.single', () => {
   it('emits its element only when requested, then completes', async () => {
     const down = probeOf(Source.single('x'));
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext('x');
     await down.expectComplete();
@@ -26,7 +26,7 @@ describe('Source.from', () => {
     const down = probeOf(Source.from([1, 2, 3]));
     down.request(2);
     await down.expectNextN([1, 2]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(3);
     await down.expectComplete();
@@ -69,11 +69,11 @@ describe('Source.from', () => {
       }
     };
     const down = probeOf(Source.from(gen()));
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(produced).toBe(0);
     down.request(2);
     await down.expectNextN([1, 2]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(produced).toBe(2);
     down.request(10);
     await down.expectNextN([3, 4, 5]);
@@ -120,11 +120,11 @@ describe('Source.from', () => {
       }
     };
     const down = probeOf(Source.from(gen()));
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(produced).toBe(0);
     down.request(1);
     await down.expectNext(10);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(produced).toBe(1);
     down.request(5);
     await down.expectNextN([20, 30]);
@@ -169,7 +169,7 @@ describe('Source.range', () => {
     const down = probeOf(Source.range(1, 3));
     down.request(2);
     await down.expectNextN([1, 2]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(3);
     await down.expectComplete();
@@ -179,7 +179,7 @@ describe('Source.range', () => {
     const down = probeOf(Source.range(1, 1e12));
     down.request(3);
     await down.expectNextN([1, 2, 3]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.cancel();
   });
 
@@ -235,11 +235,11 @@ describe('Source.never', () => {
     const mat = Materializer.create();
     const down = Source.never<number>().runWith(TestSink.probe<number>(), mat);
     down.request(3);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(mat.runningIslands).toBe(1);
     down.cancel();
     await eventually(() => mat.runningIslands === 0, 'the never-stream to stop after cancellation');
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     mat.shutdown();
   });
 });
@@ -249,7 +249,7 @@ describe('Source.repeat', () => {
     const down = probeOf(Source.repeat('r'));
     down.request(3);
     await down.expectNextN(['r', 'r', 'r']);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext('r');
     down.cancel();
@@ -277,7 +277,7 @@ describe('Source.cycle', () => {
     const down = probeOf(Source.cycle(() => 'ab'));
     down.request(3);
     await down.expectNextN(['a', 'b', 'a']);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.cancel();
   });
 
@@ -324,11 +324,11 @@ describe('Source.unfold', () => {
         return [s + 1, s] as const;
       }),
     );
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(calls).toBe(0);
     down.request(2);
     await down.expectNextN([0, 1]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(calls).toBe(2);
     down.cancel();
   });
@@ -361,11 +361,11 @@ describe('Source.unfoldAsync', () => {
         return s < 4 ? ([s + 1, s * 10] as const) : undefined;
       }),
     );
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(calls).toBe(0);
     down.request(2);
     await down.expectNextN([0, 10]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(calls).toBe(2);
     down.request(10);
     await down.expectNextN([20, 30]);
@@ -386,7 +386,7 @@ describe('Source.unfoldAsync', () => {
 describe('Source.fromPromise', () => {
   it('emits the resolved value only on demand, then completes', async () => {
     const down = probeOf(Source.fromPromise(Promise.resolve(42)));
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(42);
     await down.expectComplete();
@@ -397,7 +397,7 @@ describe('Source.fromPromise', () => {
     const p = new Promise<string>((r) => (resolve = r));
     const down = probeOf(Source.fromPromise(p));
     down.request(1);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     resolve('late');
     await down.expectNext('late');
     await down.expectComplete();
@@ -425,7 +425,7 @@ describe('Source.lazySource', () => {
       () => (settled = true),
       () => (settled = true),
     );
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(created).toBe(0);
     expect(settled).toBe(false);
     down.request(1);
@@ -447,7 +447,7 @@ describe('Source.lazySource', () => {
     expect(await up.expectRequest()).toBe(1);
     up.sendNext(5);
     await down.expectNext(5);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.cancel();
     await up.expectCancellation();
   });

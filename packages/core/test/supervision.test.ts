@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, type Decider, Flow, Sink, Source, Supervision } from '@tributary/core';
 import { TestSink, TestSource } from '@tributary/testkit';
-import { boom, probe, QUIET_MS } from './operators/harness.js';
+import { boom, probe } from './operators/harness.js';
 
 const strategy = (d: Decider) => Attributes.supervisionStrategy(d);
 const RESUME = strategy(Supervision.resume);
@@ -332,7 +332,7 @@ describe('supervision of fused chains', () => {
       .runWith(TestSink.probe<number>());
     down.request(2);
     await down.expectNextN([10, 30]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(40);
     down.cancel();

@@ -52,6 +52,11 @@ export class EventQueue<E> {
     }
   }
 
+  /** The oldest event not yet consumed, left in the queue. */
+  peek(): E | undefined {
+    return this.events[0];
+  }
+
   get size(): number {
     return this.events.length;
   }

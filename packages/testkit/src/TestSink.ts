@@ -1,6 +1,7 @@
 import { Sink } from '@tributary/core';
-import { AbruptTerminationException, type AsyncCallback, GraphStageLogic, GraphStageWithMaterializedValue, Inlet, SinkShape, type InHandler } from '@tributary/core/stage';
+import { AbruptTerminationException, type AsyncCallback, type Attributes, GraphStageLogic, GraphStageWithMaterializedValue, Inlet, SinkShape, type InHandler } from '@tributary/core/stage';
 import { AssertionFailed, deepEqual, EventQueue, show } from './Expectations.js';
+import { type IdleObservable, settle } from './Settle.js';
 
 export type SubscriberEvent<T> = { readonly kind: 'next'; readonly value: T } | { readonly kind: 'complete' } | { readonly kind: 'error'; readonly error: unknown };
 
@@ -20,6 +21,7 @@ export class TestSubscriberProbe<T> {
   /** @internal */ readonly _events = new EventQueue<SubscriberEvent<T>>();
   /** @internal */ _onRequest: AsyncCallback<number> | null = null;
   /** @internal */ _onCancel: AsyncCallback<unknown> | null = null;
+  /** @internal The materializer running the probe's stream. */ _materializer: IdleObservable | null = null;
   private readonly timeoutMs: number;
   private readonly noMessageMs: number;
 
@@ -81,10 +83,28 @@ export class TestSubscriberProbe<T> {
     return e.error;
   }
 
-  /** Expects no signal at all during `ms` milliseconds. */
+  /**
+   * Expects no signal at all during `ms` milliseconds (real time). For a stream whose pending work is
+   * in-process, `expectNoMessageWhenIdle()` says the same without waiting on the clock; keep this for
+   * what only real time brings (real timers, sockets, files).
+   */
   async expectNoMessage(ms: number = this.noMessageMs): Promise<void> {
     const e = await this._events.poll(ms);
     if (e !== undefined) throw new AssertionFailed(`expected no message within ${ms} ms, got ${describeEvent(e)}`);
+  }
+
+  /**
+   * Expects no signal once the stream has done all the work it can do on its own: waits until the
+   * materializer running the probe is idle (see `settle`) and fails if a signal arrived before that or
+   * is waiting. Deterministic: an element that a settled promise or an island hop would still deliver
+   * is caught, with no real-time window. Work waiting on a real timer or on I/O is not waited for.
+   */
+  async expectNoMessageWhenIdle(): Promise<void> {
+    const fail = (): void => {
+      if (this._events.size !== 0) throw new AssertionFailed(`expected no message once the stream is idle, got ${describeEvent(this._events.peek()!)}`);
+    };
+    fail();
+    await settle(this._materializer ?? undefined, { timeoutMs: this.timeoutMs }, fail);
   }
 
   /** Requests everything and collects elements until completion (rejects on error). */
@@ -115,8 +135,9 @@ class ProbeSinkStage<T> extends GraphStageWithMaterializedValue<SinkShape<T>, Te
   override get defaultName(): string {
     return 'testSinkProbe';
   }
-  createLogicAndMaterializedValue(): [GraphStageLogic, TestSubscriberProbe<T>] {
+  createLogicAndMaterializedValue(_attributes: Attributes, materializer: IdleObservable): [GraphStageLogic, TestSubscriberProbe<T>] {
     const probe = new TestSubscriberProbe<T>(this.settings);
+    probe._materializer = materializer;
     return [new ProbeSinkLogic(this, probe), probe];
   }
 }

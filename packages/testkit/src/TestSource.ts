@@ -1,6 +1,7 @@
 import { Source } from '@tributary/core';
-import { type AsyncCallback, GraphStageLogic, GraphStageWithMaterializedValue, Outlet, SourceShape, type OutHandler } from '@tributary/core/stage';
+import { type AsyncCallback, type Attributes, GraphStageLogic, GraphStageWithMaterializedValue, Outlet, SourceShape, type OutHandler } from '@tributary/core/stage';
 import { AssertionFailed, EventQueue, show } from './Expectations.js';
+import { type IdleObservable, settle } from './Settle.js';
 import type { ProbeSettings } from './TestSink.js';
 
 export type PublisherEvent = { readonly kind: 'request'; readonly n: number } | { readonly kind: 'cancel'; readonly cause: unknown };
@@ -15,6 +16,7 @@ export class TestPublisherProbe<T> {
   /** @internal */ _send: AsyncCallback<{ kind: 'next'; value: T } | { kind: 'complete' } | { kind: 'error'; error: unknown }> | null = null;
   private readonly timeoutMs: number;
   private readonly noMessageMs: number;
+  /** @internal The materializer running the probe's stream. */ _materializer: IdleObservable | null = null;
   /** Requests received and not yet answered with an element. */
   pending = 0;
 
@@ -63,11 +65,30 @@ export class TestPublisherProbe<T> {
     }
   }
 
-  /** Expects no request and no cancellation during `ms` milliseconds. */
+  /**
+   * Expects no request and no cancellation during `ms` milliseconds (real time). For a stream whose
+   * pending work is in-process, `expectNoMessageWhenIdle()` says the same without waiting on the clock.
+   */
   async expectNoMessage(ms: number = this.noMessageMs): Promise<void> {
     const e = await this._events.poll(ms);
-    if (e !== undefined) throw new AssertionFailed(`expected no signal from downstream within ${ms} ms, got ${e.kind === 'request' ? 'a request' : 'cancellation'}`);
+    if (e !== undefined) throw new AssertionFailed(`expected no signal from downstream within ${ms} ms, got ${describe(e)}`);
   }
+
+  /**
+   * Expects no request and no cancellation once the stream has done all the work it can do on its own
+   * (see `settle`): fails if such a signal arrived before that or is waiting. No real-time window.
+   */
+  async expectNoMessageWhenIdle(): Promise<void> {
+    const fail = (): void => {
+      if (this._events.size !== 0) throw new AssertionFailed(`expected no signal from downstream once the stream is idle, got ${describe(this._events.peek()!)}`);
+    };
+    fail();
+    await settle(this._materializer ?? undefined, { timeoutMs: this.timeoutMs }, fail);
+  }
+}
+
+function describe(e: PublisherEvent): string {
+  return e.kind === 'request' ? 'a request' : 'cancellation';
 }
 
 class ProbeSourceStage<T> extends GraphStageWithMaterializedValue<SourceShape<T>, TestPublisherProbe<T>> {
@@ -79,8 +100,9 @@ class ProbeSourceStage<T> extends GraphStageWithMaterializedValue<SourceShape<T>
   override get defaultName(): string {
     return 'testSourceProbe';
   }
-  createLogicAndMaterializedValue(): [GraphStageLogic, TestPublisherProbe<T>] {
+  createLogicAndMaterializedValue(_attributes: Attributes, materializer: IdleObservable): [GraphStageLogic, TestPublisherProbe<T>] {
     const probe = new TestPublisherProbe<T>(this.settings);
+    probe._materializer = materializer;
     return [new ProbeSourceLogic(this, probe), probe];
   }
 }

@@ -7,5 +7,6 @@
 export { TestSink, TestSubscriberProbe, type SubscriberEvent, type ProbeSettings } from './TestSink.js';
 export { TestSource, TestPublisherProbe, type PublisherEvent } from './TestSource.js';
 export { VirtualScheduler, flushStreams } from './VirtualScheduler.js';
+export { settle, type SettleOptions, type IdleObservable } from './Settle.js';
 export { ProbeTimeoutError, AssertionFailed } from './Expectations.js';
 export * from './tck/index.js';

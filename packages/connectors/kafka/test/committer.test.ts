@@ -122,7 +122,7 @@ describe('Committer', () => {
     source.sendNext(c.offset(0, 2));
     await source.expectRequest();
     source.sendNext(c.offset(0, 3)); // a full batch, but both commit slots are taken
-    await source.expectNoMessage(50);
+    await source.expectNoMessageWhenIdle();
     expect(c.commits).toHaveLength(2);
     c.waiting[0]!.resolve();
     await sink.expectNext();
@@ -142,7 +142,7 @@ describe('Committer', () => {
     source.sendNext(c.offset(0, 1)).sendNext(c.offset(1, 1));
     await flushStreams();
     c.waiting[1]!.resolve();
-    await sink.expectNoMessage(30);
+    await sink.expectNoMessageWhenIdle();
     c.waiting[0]!.resolve();
     expect((await sink.expectNext()).offsets()[0]!.key.partition).toBe(0);
     expect((await sink.expectNext()).offsets()[0]!.key.partition).toBe(1);
@@ -194,7 +194,7 @@ describe('Committer', () => {
     sink.request(10);
     // Three elements carry offset 5 (one record fanned out); offset 5 is committed only when 6 shows up.
     source.sendNext(c.offset(0, 5)).sendNext(c.offset(0, 5)).sendNext(c.offset(1, 9)).sendNext(c.offset(0, 5));
-    await sink.expectNoMessage(30);
+    await sink.expectNoMessageWhenIdle();
     expect(c.commits).toEqual([]);
     source.sendNext(c.offset(0, 6));
     expect((await sink.expectNext()).offsets().map((o) => [o.key.partition, o.offset])).toEqual([[0, 5]]);
@@ -255,7 +255,7 @@ describe('Committer', () => {
     const { source, sink } = setup(CommitterSettings.create().withMaxBatch(1));
     sink.request(10);
     source.sendNext(c.offset(0, 1));
-    await sink.expectNoMessage(30);
+    await sink.expectNoMessageWhenIdle();
     c.waiting[0]!.resolve();
     expect((await sink.expectNext()).offsets()[0]!.offset).toBe(1);
   });

@@ -25,6 +25,17 @@ export class Executor {
 
   constructor(private readonly yieldAfterEvents: number) {}
 
+  /** How many times ready islands were run so far (a counter for observers: equal readings, nothing ran). */
+  drains = 0;
+
+  /**
+   * No island is queued and no drain is pending: nothing runs until something outside the executor
+   * (an async callback from a settled promise, a timer, I/O) wakes an island.
+   */
+  get idle(): boolean {
+    return !this.drainScheduled && this.ready.length === 0;
+  }
+
   schedule(r: Runnable): void {
     if (r._scheduled) return;
     r._scheduled = true;
@@ -55,6 +66,7 @@ export class Executor {
 
   private readonly drain = (): void => {
     this.drainScheduled = false;
+    this.drains++;
     // Islands woken while draining (e.g. the other side of an async boundary) run in the same drain,
     // without a microtask hop each, until the budget says the event loop must get its turn.
     while (this.ready.length !== 0) {

@@ -122,6 +122,24 @@ export class MaterializerImpl {
   }
 
   /**
+   * Whether every stream of this materializer is waiting: no island has work queued or running, so
+   * nothing happens until an outside event wakes one (a promise a stage awaits settles, a timer fires,
+   * I/O arrives, a test probe requests or sends). The testkit's `settle()` and
+   * `expectNoMessageWhenIdle()` wait for this instead of a real-time window.
+   */
+  get isIdle(): boolean {
+    return this.executor.idle;
+  }
+
+  /**
+   * How many times this materializer has run its ready islands so far (each time one or more island
+   * batches). A counter for observers: two equal readings mean no island ran in between.
+   */
+  get runCount(): number {
+    return this.executor.drains;
+  }
+
+  /**
    * Stops every stream of this materializer: every stage's postStop runs; pending results reject.
    * Streams run on it afterwards stop as soon as they start (see `materializeModule`).
    */

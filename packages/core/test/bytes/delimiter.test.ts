@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Framing, FramingError, Sink, Source } from '@tributary/core';
 import { probe } from '../operators/harness.js';
-import { b, boom, expectFramingError, expectRequests, probeText, QUIET_MS, runText, runToError } from './harness.js';
+import { b, boom, expectFramingError, expectRequests, probeText, runText, runToError } from './harness.js';
 
 describe('Framing.delimiter', () => {
   it('splits on a one-byte delimiter, which is not emitted (doc example)', async () => {
@@ -52,16 +52,16 @@ describe('Framing.delimiter', () => {
     await expectRequests(up, 1);
     up.sendNext(b('a,b,c,d'));
     await down.expectNext('a');
-    await down.expectNoMessage(QUIET_MS);
-    await up.expectNoMessage(QUIET_MS); // b and c are queued: no pull
+    await down.expectNoMessageWhenIdle();
+    await up.expectNoMessageWhenIdle(); // b and c are queued: no pull
     down.request(2);
     await down.expectNext('b');
     await down.expectNext('c');
-    await down.expectNoMessage(QUIET_MS);
-    await up.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
+    await up.expectNoMessageWhenIdle();
     down.request(1);
     await expectRequests(up, 1); // queue empty, 'd' is partial: pull
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     up.sendNext(b(','));
     await down.expectNext('d');
     down.cancel();
@@ -70,7 +70,7 @@ describe('Framing.delimiter', () => {
 
   it('does not pull upstream before downstream asks', async () => {
     const [up, down] = probeText(Framing.delimiter(',', 16));
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.request(1);
     await expectRequests(up, 1);
     down.cancel();
@@ -81,7 +81,7 @@ describe('Framing.delimiter', () => {
     down.request(1);
     up.sendNext(b('a,b,c,')).sendComplete();
     await down.expectNext('a');
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(5);
     await down.expectNext('b');
     await down.expectNext('c');
@@ -146,7 +146,7 @@ describe('Framing.delimiter', () => {
     down.request(1);
     up.sendNext(b('a,b,ccc,'));
     await down.expectNext('a');
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext('b');
     await expectFramingError(down, 'Framing.delimiter: a frame of 3 bytes exceeds maximumFrameLength 2');

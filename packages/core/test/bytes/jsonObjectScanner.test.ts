@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FramingError, JsonFraming, Sink, Source } from '@tributary/core';
-import { b, expectFramingError, expectRequests, probeText, QUIET_MS, runText, runToError } from './harness.js';
+import { b, expectFramingError, expectRequests, probeText, runText, runToError } from './harness.js';
 
 const scan = (max = 1024) => JsonFraming.objectScanner(max);
 
@@ -80,7 +80,7 @@ describe('JsonFraming.objectScanner', () => {
     await expectRequests(up, 1);
     up.sendNext(b('[{"a":1},{"b":2},{"c"'));
     await down.expectNext('{"a":1}');
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.request(2);
     await down.expectNext('{"b":2}');
     await expectRequests(up, 1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Framing, FramingError, Sink, Source } from '@tributary/core';
 import { probe } from '../operators/harness.js';
-import { boom, expectFramingError, expectRequests, QUIET_MS, runToError } from './harness.js';
+import { boom, expectFramingError, expectRequests, runToError } from './harness.js';
 
 /** A frame: `offsetBytes`, then `payload.length` in `n` bytes, then the payload. */
 function frame(n: 1 | 2 | 3 | 4, payload: number[], order: 'BE' | 'LE' = 'BE', offsetBytes: number[] = []): Buffer {
@@ -47,14 +47,14 @@ describe('Framing.lengthField', () => {
     await expectRequests(up, 1);
     up.sendNext(Buffer.from([1, 10, 1, 11, 3, 12]));
     await down.expectNext([1, 10]);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext([1, 11]);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.request(1);
     await expectRequests(up, 1); // the third frame is incomplete
     up.sendNext(Buffer.from([13]));
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 1);
     up.sendNext(Buffer.from([14])).sendComplete();
     await down.expectNext([3, 12, 13, 14]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, FramingError, Sink, Source, TextFlow } from '@tributary/core';
 import { probe } from '../operators/harness.js';
-import { b, boom, expectFramingError, expectRequests, QUIET_MS, runToError } from './harness.js';
+import { b, boom, expectFramingError, expectRequests, runToError } from './harness.js';
 
 const decodeAll = (chunks: Uint8Array[], encoding?: string) => Source.from(chunks).via(TextFlow.decode(encoding)).runWith(Sink.seq());
 const linesOf = (chunks: (string | Uint8Array)[], options?: Parameters<typeof TextFlow.lines>[0]) =>
@@ -45,10 +45,10 @@ describe('TextFlow.decode', () => {
     await expectRequests(up, 1);
     up.sendNext(Buffer.from([0xe2]));
     await expectRequests(up, 1);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     up.sendNext(Buffer.from([0x82, 0xac, 0x21]));
     await down.expectNext('€!');
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.cancel();
     await up.expectCancellation();
   });
@@ -58,7 +58,7 @@ describe('TextFlow.decode', () => {
     down.request(1);
     up.sendNext(Buffer.from([0x61, 0xe2])).sendComplete();
     await down.expectNext('a');
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext('\ufffd');
     await down.expectComplete();
@@ -155,7 +155,7 @@ describe('TextFlow.lines', () => {
     await expectRequests(up, 1);
     up.sendNext(b('one\ntwo\nthr'));
     await down.expectNext('one');
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.request(2);
     await down.expectNext('two');
     await expectRequests(up, 1);

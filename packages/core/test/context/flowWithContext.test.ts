@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, FlowWithContext, Keep, Materializer, Sink, Source, SourceWithContext, Supervision } from '@tributary/core';
 import { TestSink, TestSource } from '@tributary/testkit';
-import { boom, QUIET_MS } from '../operators/harness.js';
+import { boom } from '../operators/harness.js';
 
 const quiet = () => new Materializer({ logger: null });
 const pairsOf = <T, C>(ps: [T, C][]) => SourceWithContext.fromTuples(Source.from(ps));
@@ -96,12 +96,12 @@ describe('FlowWithContext', () => {
   it('keeps demand: the flow pulls only what downstream asks for', async () => {
     const f = FlowWithContext.create<number, string>().map((x) => x * 2).mapContext((c) => c.toUpperCase());
     const [up, down] = f.asFlow().runWith(TestSource.probe<readonly [number, string]>(), TestSink.probe<[number, string]>());
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.request(1);
     expect(await up.expectRequest()).toBe(1);
     up.sendNext([21, 'x']);
     await down.expectNext([42, 'X']);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.cancel();
     await up.expectCancellation();
   });

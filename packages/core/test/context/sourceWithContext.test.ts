@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, FlowWithContext, Keep, Materializer, Sink, Source, SourceWithContext, Supervision } from '@tributary/core';
 import { TestSink, TestSource } from '@tributary/testkit';
-import { boom, expectRequests, QUIET_MS } from '../operators/harness.js';
+import { boom, expectRequests } from '../operators/harness.js';
 import { ManualCalls, virtualTime } from '../operators/timeHarness.js';
 
 /** A record with its offset, as a Kafka consumer would deliver it. */
@@ -48,7 +48,7 @@ describe('SourceWithContext: creation and the pairs underneath', () => {
       .asSource()
       .toMat(TestSink.probe<[string, number]>(), Keep.both)
       .run();
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.request(2);
     await expectRequests(up, 1);
     up.sendNext(rec(7));
@@ -118,7 +118,7 @@ describe('SourceWithContext operators keep each context with its element', () =>
     await calls.waitForStarted(3);
     calls.resolve('c', 'C');
     calls.resolve('b', 'B');
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     calls.resolve('a', 'A');
     await down.expectNext(['A', 1]);
     await down.expectNext(['B', 2]);
@@ -247,7 +247,7 @@ describe('SourceWithContext operators keep each context with its element', () =>
       .runWith(TestSink.probe<[Rec, number]>(), mat);
     down.request(3);
     await down.expectNext([rec(0), 0]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(100);
     await down.expectNext([rec(1), 1]);
     await scheduler.advance(100);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Balance } from '@tributary/core';
-import { boom, probeJunction, QUIET_MS } from './harness.js';
+import { boom, probeJunction } from './harness.js';
 
 describe('Balance', () => {
   it('sends each element to one output, the first that signalled demand', async () => {
@@ -9,7 +9,7 @@ describe('Balance', () => {
     await up!.expectRequest();
     up!.sendNext(1);
     await d1!.expectNext(1);
-    await d0!.expectNoMessage(QUIET_MS);
+    await d0!.expectNoMessageWhenIdle();
     d0!.request(1);
     d1!.request(1);
     await up!.expectRequest();
@@ -24,7 +24,7 @@ describe('Balance', () => {
 
   it('back-pressures only when all outputs back-pressure', async () => {
     const { ups: [up], downs: [d0, d1] } = probeJunction<number, number>(Balance.create<number>(2));
-    await up!.expectNoMessage(QUIET_MS);
+    await up!.expectNoMessageWhenIdle();
     d0!.request(2);
     await up!.expectRequest();
     up!.sendNext(1);
@@ -37,7 +37,7 @@ describe('Balance', () => {
   it('with waitForAllDownstreams pulls nothing until every output has demanded once', async () => {
     const { ups: [up], downs: [d0, d1] } = probeJunction<number, number>(Balance.create<number>(2, { waitForAllDownstreams: true }));
     d0!.request(1);
-    await up!.expectNoMessage(QUIET_MS);
+    await up!.expectNoMessageWhenIdle();
     d1!.request(1);
     await up!.expectRequest();
     up!.sendNext(1);

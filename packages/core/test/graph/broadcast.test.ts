@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { Broadcast } from '@tributary/core';
-import { boom, probeJunction, QUIET_MS } from './harness.js';
+import { boom, probeJunction } from './harness.js';
 
 describe('Broadcast', () => {
   it('pulls upstream only once every output has demanded, then emits to all', async () => {
     const { ups: [up], downs: [d0, d1] } = probeJunction<number, number>(Broadcast.create<number>(2));
     d0!.request(1);
-    await up!.expectNoMessage(QUIET_MS);
+    await up!.expectNoMessageWhenIdle();
     d1!.request(1);
     await up!.expectRequest();
     up!.sendNext(1);
     await d0!.expectNext(1);
     await d1!.expectNext(1);
     d0!.request(5);
-    await up!.expectNoMessage(QUIET_MS); // the slowest output sets the pace
+    await up!.expectNoMessageWhenIdle(); // the slowest output sets the pace
     d1!.request(1);
     await up!.expectRequest();
     up!.sendNext(2);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Balance, Broadcast, Concat, Interleave, Merge, Sink, Source, ZipN } from '@tributary/core';
-import { TestSink } from '@tributary/testkit';
-import { QUIET_MS } from './harness.js';
+import { settle, TestSink } from '@tributary/testkit';
 
 describe('Source.combine / Sink.combine', () => {
   it('Source.combine joins sources with the given fan-in junction', async () => {
@@ -14,11 +13,11 @@ describe('Source.combine / Sink.combine', () => {
 
   it('Source.combine is demand-driven like its junction', async () => {
     const down = Source.combine([Source.repeat(1), Source.repeat(2)], (n) => Merge.create<number>(n)).runWith(TestSink.probe<number>());
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(2);
     await down.expectNext();
     await down.expectNext();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.cancel();
   });
 
@@ -36,13 +35,13 @@ describe('Source.combine / Sink.combine', () => {
         (n) => Broadcast.create<number>(n),
       ),
     );
-    await new Promise((r) => setTimeout(r, 10));
+    await settle();
     expect(a).toEqual([1, 2, 3, 4]);
     expect(b).toEqual([1, 2, 3, 4]);
 
     const seen: number[] = [];
     Source.range(1, 10).runWith(Sink.combine([Sink.foreach((x: number) => seen.push(x)), Sink.foreach((x: number) => seen.push(x))], (n) => Balance.create<number>(n)));
-    await new Promise((r) => setTimeout(r, 10));
+    await settle();
     expect(seen.sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Concat, Interleave, MergePreferred, Merge } from '@tributary/core';
-import { probeJunction, QUIET_MS } from './harness.js';
+import { settle } from '@tributary/testkit';
+import { probeJunction } from './harness.js';
 
 describe('fan-in junctions with n inputs', () => {
   it('Concat(3) emits the inputs one after the other (detached: all pulled at start)', async () => {
@@ -9,7 +10,7 @@ describe('fan-in junctions with n inputs', () => {
     ups[2]!.sendNext(3).sendComplete();
     ups[1]!.sendNext(2).sendComplete();
     down!.request(5);
-    await down!.expectNoMessage(QUIET_MS);
+    await down!.expectNoMessageWhenIdle();
     ups[0]!.sendNext(1).sendComplete();
     await down!.expectNextN([1, 2, 3]);
     await down!.expectComplete();
@@ -17,10 +18,10 @@ describe('fan-in junctions with n inputs', () => {
 
   it('Concat with detachedInputs: false pulls only the current input, on demand', async () => {
     const { ups, downs: [down] } = probeJunction<number, number>(Concat.create<number>(2, { detachedInputs: false }));
-    await ups[1]!.expectNoMessage(QUIET_MS);
+    await ups[1]!.expectNoMessageWhenIdle();
     down!.request(1);
     await ups[0]!.expectRequest();
-    await ups[1]!.expectNoMessage(QUIET_MS);
+    await ups[1]!.expectNoMessageWhenIdle();
     ups[0]!.sendComplete();
     await ups[1]!.expectRequest();
     down!.cancel();
@@ -41,10 +42,10 @@ describe('fan-in junctions with n inputs', () => {
     // inlets: in0, in1 (secondary), then preferred
     for (const up of ups) await up.expectRequest();
     ups[1]!.sendNext(11);
-    await new Promise((r) => setTimeout(r, 5));
+    await settle();
     ups[0]!.sendNext(10);
     ups[2]!.sendNext(99);
-    await down!.expectNoMessage(QUIET_MS);
+    await down!.expectNoMessageWhenIdle();
     down!.request(3);
     await down!.expectNextN([99, 11, 10]);
     down!.cancel();
@@ -56,7 +57,7 @@ describe('fan-in junctions with n inputs', () => {
     ups[0]!.sendComplete();
     ups[1]!.sendNext(1).sendComplete();
     await down!.expectNext(1);
-    await down!.expectNoMessage(QUIET_MS);
+    await down!.expectNoMessageWhenIdle();
     ups[2]!.sendComplete();
     await down!.expectComplete();
   });

@@ -21,8 +21,8 @@ import {
   SourceShape,
   ZipWith,
 } from '@tributary/core';
-import { TestSink } from '@tributary/testkit';
-import { eventually, QUIET_MS } from './harness.js';
+import { settle, TestSink } from '@tributary/testkit';
+import { eventually } from './harness.js';
 
 /** Source → merge → (seen) → broadcast → sink, with broadcast's second output fed back into merge. */
 function mergeBroadcastCycle(feedback: Flow<number, number>, seen: number[]): RunnableGraph<undefined> {
@@ -59,10 +59,10 @@ describe('cycles', () => {
     const mat = new Materializer({ logger: null });
     const seen: number[] = [];
     mergeBroadcastCycle(Flow.create<number>(), seen).run(mat);
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle(mat);
     const stalledAt = seen.length;
     expect(stalledAt).toBeLessThan(10);
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle(mat);
     expect(seen.length).toBe(stalledAt); // no progress: deadlocked
     mat.shutdown();
   });
@@ -109,7 +109,7 @@ describe('cycles', () => {
     const mat = new Materializer({ logger: null });
     const stuck = runningSum(false).runWith(TestSink.probe<number>(), mat);
     stuck.request(1);
-    await stuck.expectNoMessage(QUIET_MS); // zip waits for a feedback element that only zip could produce
+    await stuck.expectNoMessageWhenIdle(); // zip waits for a feedback element that only zip could produce
     mat.shutdown();
   });
 });

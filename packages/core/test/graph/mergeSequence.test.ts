@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClosedShape, Flow, GraphDSL, IllegalStateError, Materializer, MergeSequence, Partition, RunnableGraph, Sink, Source } from '@tributary/core';
 import { TestSink, TestSource, type TestPublisherProbe, type TestSubscriberProbe } from '@tributary/testkit';
-import { boom, probeJunction, QUIET_MS } from './harness.js';
+import { boom, probeJunction } from './harness.js';
 
 type Numbered = readonly [string, number];
 const seqOf = (x: Numbered): number => x[1];
@@ -25,7 +25,7 @@ describe('MergeSequence', () => {
     const { ups: [a, b], downs: [down] } = probeJunction<Numbered, Numbered>(MergeSequence.create<Numbered>(2, seqOf));
     down!.request(10);
     b!.sendNext(['b', 1]);
-    await down!.expectNoMessage(QUIET_MS); // 0 has not arrived
+    await down!.expectNoMessageWhenIdle(); // 0 has not arrived
     a!.sendNext(['a', 0]);
     await down!.expectNext(['a', 0]);
     await down!.expectNext(['b', 1]);
@@ -59,7 +59,7 @@ describe('MergeSequence', () => {
     expect(await a!.expectRequest()).toBe(1);
     expect(await b!.expectRequest()).toBe(1);
     a!.sendNext(['a', 1]);
-    await a!.expectNoMessage(QUIET_MS);
+    await a!.expectNoMessageWhenIdle();
     down.request(5);
     b!.sendNext(['b', 0]);
     await down.expectNextN([

@@ -18,7 +18,7 @@ describe('substreams', () => {
     const [prefix, tail] = await down.expectNext();
     expect(prefix).toEqual([1]);
     const tailDown = tail.runWith(TestSink.probe<number>(), other);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     tailDown.request(2);
     await up.expectRequest();
     up.sendNext(2);
@@ -26,7 +26,7 @@ describe('substreams', () => {
     await up.expectRequest();
     up.sendNext(3);
     await tailDown.expectNext(3);
-    await up.expectNoMessage(QUIET_MS); // demand used up
+    await up.expectNoMessageWhenIdle(); // demand used up
     tailDown.cancel();
     await up.expectCancellation();
     other.shutdown();
@@ -70,7 +70,7 @@ describe('substreams', () => {
     down.request(10);
     await down.expectNext(1);
     // the odd group never completes (upstream is held by the even element waiting for its turn)
-    await down.expectNoMessage(QUIET_MS * 2);
+    await down.expectNoMessageWhenIdle();
     mat.shutdown();
   });
 

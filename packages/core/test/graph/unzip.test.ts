@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, ClosedShape, GraphDSL, Keep, RunnableGraph, Sink, Source, Supervision, Unzip, UnzipWith } from '@tributary/core';
-import { boom, probeJunction, QUIET_MS } from './harness.js';
+import { boom, probeJunction } from './harness.js';
 
 describe('Unzip / UnzipWith', () => {
   it('Unzip sends the halves of each pair to the two outputs', async () => {
@@ -19,14 +19,14 @@ describe('Unzip / UnzipWith', () => {
   it('pulls upstream only when both outputs have demanded', async () => {
     const { ups: [up], downs: [d0, d1] } = probeJunction<readonly [number, number], number>(Unzip.create<number, number>());
     d0!.request(1);
-    await up!.expectNoMessage(QUIET_MS);
+    await up!.expectNoMessageWhenIdle();
     d1!.request(1);
     await up!.expectRequest();
     up!.sendNext([1, 2]);
     await d0!.expectNext(1);
     await d1!.expectNext(2);
     d0!.request(1);
-    await up!.expectNoMessage(QUIET_MS);
+    await up!.expectNoMessageWhenIdle();
     d0!.cancel();
     await up!.expectCancellation(); // cancels when any output cancels
     await d1!.expectComplete();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Source, Sink, ZipN, ZipWithN, Zip, ZipLatest, ZipWith, ZipLatestWith, MergeSorted, MergeLatest } from '@tributary/core';
-import { boom, probeJunction, QUIET_MS } from './harness.js';
+import { boom, probeJunction } from './harness.js';
 
 describe('ZipN / ZipWithN junctions, Source.zipN / Source.zipWithN', () => {
   it('Source.zipN zips any number of sources into arrays, truncated to the shortest', async () => {
@@ -22,7 +22,7 @@ describe('ZipN / ZipWithN junctions, Source.zipN / Source.zipWithN', () => {
     ups[0]!.sendNext(1);
     ups[1]!.sendNext(2);
     down!.request(1);
-    await down!.expectNoMessage(QUIET_MS);
+    await down!.expectNoMessageWhenIdle();
     ups[2]!.sendNext(3);
     await down!.expectNext([1, 2, 3]);
     ups[1]!.sendComplete();

@@ -182,14 +182,14 @@ describe('custom stage guide', () => {
     await up.expectRequest(); // rejected: the stage pulls again
     up.sendNext(2);
     await down.expectNext(2);
-    await up.expectNoMessage(30); // no demand, no pull
+    await up.expectNoMessageWhenIdle(); // no demand, no pull
   });
 
   it('step 3: Duplicator emits each element twice, respecting demand', async () => {
     const probe = Source.from([1, 2]).via(new Duplicator<number>()).runWith(TestSink.probe<number>());
     probe.request(3);
     await probe.expectNextN([1, 1, 2]);
-    await probe.expectNoMessage(30);
+    await probe.expectNoMessageWhenIdle();
     probe.request(1);
     await probe.expectNext(2);
     await probe.expectComplete();
@@ -202,7 +202,7 @@ describe('custom stage guide', () => {
     down.request(10);
     up.sendNext('a').sendNext('b');
     await down.expectNext('a');
-    await down.expectNoMessage(20); // 'b' fell into the silence
+    await down.expectNoMessageWhenIdle(); // 'b' fell into the silence
     await scheduler.advance(100);
     up.sendNext('c');
     await down.expectNext('c');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 import { probeOn, quiet, virtualTime } from './timeHarness.js';
 
 /** Aggregates into arrays, complete at `n` elements. */
@@ -40,12 +40,12 @@ describe('aggregateWithBoundary', () => {
 
   it('back-pressure: pulls only while downstream waits, holds a complete aggregate until demanded', async () => {
     const [up, down] = probe(Flow.create<number>().aggregateWithBoundary(newArray, upTo(2), asIs));
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.request(1);
     up.sendNextN([1, 2, 3, 4]);
     await down.expectNext([1, 2]);
     await expectRequests(up, 2);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext([3, 4]);
     up.sendComplete();
@@ -61,15 +61,15 @@ describe('aggregateWithBoundary', () => {
     down.request(10);
     up.sendNext(1);
     await scheduler.advance(1000);
-    await down.expectNoMessage(QUIET_MS); // one element: not ready
+    await down.expectNoMessageWhenIdle(); // one element: not ready
     up.sendNext(2);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(999);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(1);
     await down.expectNext([1, 2]);
     await scheduler.advance(1000);
-    await down.expectNoMessage(QUIET_MS); // nothing aggregated since: nothing emitted
+    await down.expectNoMessageWhenIdle(); // nothing aggregated since: nothing emitted
     up.sendNextN([3, 4, 5]);
     await scheduler.advance(1000);
     await down.expectNext([3, 4, 5]);
@@ -88,11 +88,11 @@ describe('aggregateWithBoundary', () => {
     await expectRequests(up, 2);
     up.sendNext(2);
     await scheduler.advance(100); // ready, but downstream has not asked
-    await down.expectNoMessage(QUIET_MS);
-    await up.expectNoMessage(QUIET_MS); // no pull while the aggregate waits
+    await down.expectNoMessageWhenIdle();
+    await up.expectNoMessageWhenIdle(); // no pull while the aggregate waits
     down.request(1);
     await down.expectNext([2]);
-    await up.expectNoMessage(QUIET_MS); // that demand is used up
+    await up.expectNoMessageWhenIdle(); // that demand is used up
     down.request(1);
     await up.expectRequest();
     down.cancel();

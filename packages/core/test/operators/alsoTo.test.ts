@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Keep, Sink, Source } from '@tributary/core';
 import { TestSink, type TestSubscriberProbe } from '@tributary/testkit';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { boom, probe } from './harness.js';
 
 function tapped(): [Flow<number, number>, () => TestSubscriberProbe<number>] {
   let side: TestSubscriberProbe<number> | undefined;
@@ -23,14 +23,14 @@ describe('alsoTo', () => {
     const [flow, side] = tapped();
     const [up, down] = probe(flow);
     down.request(1);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     side().request(1);
     await up.expectRequest();
     up.sendNext(1);
     await down.expectNext(1);
     await side().expectNext(1);
     down.request(1);
-    await up.expectNoMessage(QUIET_MS); // the sink has not asked again
+    await up.expectNoMessageWhenIdle(); // the sink has not asked again
     side().request(1);
     await up.expectRequest();
     down.cancel();

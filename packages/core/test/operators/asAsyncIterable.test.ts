@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { Sink, Source } from '@tributary/core';
 import { TestSource } from '@tributary/testkit';
-import { boom, QUIET_MS } from './harness.js';
+import { boom } from './harness.js';
 
 describe('Sink.asAsyncIterable and for await over a Source', () => {
   it('pulls exactly one element per next(), nothing ahead', async () => {
     const [up, it] = TestSource.probe<number>().toMat(Sink.asAsyncIterable<number>(), (a, b) => [a, b] as const).run();
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     const first = it.next();
     expect(await up.expectRequest()).toBe(1);
     up.sendNext(1);
     expect(await first).toEqual({ done: false, value: 1 });
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     const second = it.next();
     await up.expectRequest();
     up.sendComplete();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AbruptTerminationException, Attributes, Keep, Materializer, type Publisher, Sink, Source, type Subscription } from '@tributary/core';
 import { TestSource } from '@tributary/testkit';
-import { boom, eventually, QUIET_MS } from './harness.js';
+import { boom, eventually } from './harness.js';
 import { Recorder, tick } from '../interop/rsHelpers.js';
 
 describe('Sink.asPublisher', () => {
@@ -11,7 +11,7 @@ describe('Sink.asPublisher', () => {
 
   it('pulls nothing before the first subscriber, then only a buffer ahead of demand', async () => {
     const [up, pub] = TestSource.probe<number>().toMat(Sink.asPublisher(false), Keep.both).run();
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     const r = new Recorder<number>();
     pub.subscribe(r);
     await eventually(() => r.subscription !== undefined, 'onSubscribe');
@@ -84,7 +84,7 @@ describe('Sink.asPublisher', () => {
     await up.expectRequest();
     up.sendNext(2);
     // The buffer (2) is full: the slow subscriber has seen nothing, so no more is pulled.
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     expect(fast.elements).toEqual([1, 2]);
     slow.subscription!.request(1);
     await eventually(() => slow.elements.length === 1, 'slow got one');

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { Source, StreamConverters } from '@tributary/core';
 import { TestSource } from '@tributary/testkit';
-import { boom, eventually, QUIET_MS } from './harness.js';
+import { boom, eventually } from './harness.js';
 
 describe('StreamConverters.asReadable', () => {
   it('pulls only while the readable buffer is below highWaterMark', async () => {
     const [up, r] = TestSource.probe<Buffer>().toMat(StreamConverters.asReadable<Buffer>({ highWaterMark: 4 }), (a, b) => [a, b] as const).run();
-    await up.expectNoMessage(QUIET_MS); // Node asks for data only once someone reads
+    await up.expectNoMessageWhenIdle(); // Node asks for data only once someone reads
     expect(r.read(0)).toBe(null);
     // Node fills its buffer: one _read (= one pull) per push until 4 bytes are buffered.
     for (let i = 0; i < 4; i++) {
       expect(await up.expectRequest()).toBe(1);
       up.sendNext(Buffer.from([i]));
     }
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     expect(r.readableLength).toBe(4);
     expect(r.read(2)).toEqual(Buffer.from([0, 1]));
     await up.expectRequest(); // reading made room

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Materializer, Source, StreamConverters } from '@tributary/core';
 import { TestSource } from '@tributary/testkit';
-import { boom, QUIET_MS } from './harness.js';
+import { boom } from './harness.js';
 
 describe('StreamConverters.asReadableStream', () => {
   it('pulls only while desiredSize > 0', async () => {
@@ -10,7 +10,7 @@ describe('StreamConverters.asReadableStream', () => {
     up.sendNext(1);
     await up.expectRequest();
     up.sendNext(2);
-    await up.expectNoMessage(QUIET_MS); // queue full (2)
+    await up.expectNoMessageWhenIdle(); // queue full (2)
     const reader = stream.getReader();
     expect(await reader.read()).toEqual({ done: false, value: 1 });
     await up.expectRequest();

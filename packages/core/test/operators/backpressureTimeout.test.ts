@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BackpressureTimeoutError, Flow, Source, TimeoutError } from '@tributary/core';
-import { boom, QUIET_MS } from './harness.js';
+import { boom } from './harness.js';
 import { probeOn, virtualTime } from './timeHarness.js';
 
 describe('backpressureTimeout (virtual time)', () => {
@@ -11,7 +11,7 @@ describe('backpressureTimeout (virtual time)', () => {
     up.sendNext(1);
     await down.expectNext(1);
     await scheduler.advance(99);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(1);
     const e = await down.expectError();
     expect(e).toBeInstanceOf(BackpressureTimeoutError);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Source, Supervision } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { settle } from '@tributary/testkit';
+import { boom, expectRequests, probe } from './harness.js';
 
 const toArray = (x: number): number[] => [x];
 const append = (acc: number[], x: number): number[] => [...acc, x];
@@ -30,7 +31,7 @@ describe('batch', () => {
   it('emits the last batch and the waiting element before completing', async () => {
     const [up, down] = probe(Flow.create<number>().batch(2, toArray, append));
     up.sendNextN([1, 2, 3]).sendComplete();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(await down.toArray()).toEqual([[1, 2], [3]]);
   });
 
@@ -45,11 +46,11 @@ describe('batch', () => {
     expect(await down.expectError()).toBe(e);
     const [up2, down2] = probe(Flow.create<number>().batch(5, toArray, agg).withAttributes(Attributes.supervisionStrategy(Supervision.resume)));
     up2.sendNextN([1, 2, 3]).sendComplete();
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     expect(await down2.toArray()).toEqual([[1, 3]]);
     const [up3, down3] = probe(Flow.create<number>().batch(5, toArray, agg).withAttributes(Attributes.supervisionStrategy(Supervision.restart)));
     up3.sendNextN([1, 2, 3]).sendComplete();
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     expect(await down3.toArray()).toEqual([[3]]);
   });
 

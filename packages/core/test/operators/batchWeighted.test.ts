@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Source } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 
 const toArray = (x: string): string[] => [x];
 const append = (acc: string[], x: string): string[] => [...acc, x];
@@ -22,14 +22,14 @@ describe('batchWeighted', () => {
   it('an element heavier than max forms a batch of its own', async () => {
     const [up, down] = probe(Flow.create<string>().batchWeighted(3, len, toArray, append));
     up.sendNextN(['toolong', 'a']).sendComplete();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(await down.toArray()).toEqual([['toolong'], ['a']]);
   });
 
   it('zero-cost elements never fill a batch', async () => {
     const [up, down] = probe(Flow.create<string>().batchWeighted(1, () => 0, toArray, append));
     up.sendNextN(['a', 'b', 'c']).sendComplete();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(await down.toArray()).toEqual([['a', 'b', 'c']]);
   });
 

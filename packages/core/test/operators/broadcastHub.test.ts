@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AbruptTerminationException, BroadcastHub, Keep, Materializer, Sink, Source } from '@tributary/core';
-import { TestSink, TestSource } from '@tributary/testkit';
+import { settle, TestSink, TestSource } from '@tributary/testkit';
 import { boom, eventually, QUIET_MS } from './harness.js';
 
 const quiet = new Materializer({ logger: null });
@@ -12,7 +12,7 @@ describe('BroadcastHub.sink', () => {
     const b = fromHub.runWith(TestSink.probe<number>());
     a.request(10);
     b.request(10);
-    await new Promise((r) => setTimeout(r, QUIET_MS)); // both attached
+    await settle(); // both attached
     for (const x of [1, 2, 3]) {
       await up.expectRequest();
       up.sendNext(x);
@@ -29,19 +29,19 @@ describe('BroadcastHub.sink', () => {
     const slow = fromHub.runWith(TestSink.probe<number>());
     const fast = fromHub.runWith(TestSink.probe<number>());
     fast.request(10);
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     await up.expectRequest();
     up.sendNext(1);
     await up.expectRequest();
     up.sendNext(2);
     await fast.expectNextN([1, 2]);
-    await up.expectNoMessage(QUIET_MS); // slow has read nothing: the buffer of 2 is full
+    await up.expectNoMessageWhenIdle(); // slow has read nothing: the buffer of 2 is full
     slow.request(1);
     await slow.expectNext(1);
     await up.expectRequest();
     up.sendNext(3);
     await fast.expectNext(3);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     slow.cancel(); // the slowest leaving unblocks the producer too
     await up.expectRequest();
     fast.cancel();
@@ -53,7 +53,7 @@ describe('BroadcastHub.sink', () => {
       await up.expectRequest();
       up.sendNext(i);
     }
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     const c = fromHub.runWith(TestSink.probe<number>());
     c.request(5);
     await c.expectNextN([1, 2, 3, 4]);
@@ -65,14 +65,14 @@ describe('BroadcastHub.sink', () => {
     const [up, fromHub] = TestSource.probe<number>().toMat(BroadcastHub.sink<number>(8), Keep.both).run();
     const first = fromHub.runWith(TestSink.probe<number>());
     first.request(2);
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     for (const x of [1, 2, 3]) {
       await up.expectRequest();
       up.sendNext(x);
     }
     await first.expectNextN([1, 2]);
     first.cancel(); // read 1 and 2; 3 is still kept
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     const second = fromHub.runWith(TestSink.probe<number>());
     second.request(1);
     await second.expectNext(3);
@@ -81,7 +81,7 @@ describe('BroadcastHub.sink', () => {
 
   it('completion is remembered: late consumers read what is left, then complete', async () => {
     const fromHub = Source.from([1, 2]).runWith(BroadcastHub.sink<number>(4));
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     expect(await fromHub.runWith(Sink.seq())).toEqual([1, 2]);
     expect(await fromHub.runWith(Sink.seq())).toEqual([]);
   });

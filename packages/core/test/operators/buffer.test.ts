@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BufferOverflowError, Flow, OverflowStrategy, Sink, Source } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 
 /** Sends 1..n into `buffer(size, strategy)` with no downstream demand, then drains what is left. */
 async function overflow(size: number, strategy: OverflowStrategy, n: number): Promise<number[]> {
@@ -65,7 +65,7 @@ describe('buffer', () => {
   it('delivers the buffered elements after upstream completes', async () => {
     const [up, down] = probe(Flow.create<number>().buffer(4, OverflowStrategy.backpressure));
     up.sendNextN([1, 2, 3]).sendComplete();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(1);
     down.request(5);

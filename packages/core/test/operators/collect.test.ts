@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 
 const parse = (s: string): number | undefined => (/^\d+$/.test(s) ? Number(s) : undefined);
 
@@ -10,11 +10,11 @@ describe('collect', () => {
     down.request(1);
     up.sendNextN(['x', 'y', '7', '8']);
     await down.expectNext(7);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 3);
     down.request(1);
     await down.expectNext(8);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 1);
     down.cancel();
   });

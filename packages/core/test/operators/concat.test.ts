@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Sink, Source } from '@tributary/core';
-import { boom, probe2, QUIET_MS } from '../graph/harness.js';
+import { boom, probe2 } from '../graph/harness.js';
 
 describe('concat', () => {
   it('emits this stream, then the other', async () => {
@@ -14,12 +14,12 @@ describe('concat', () => {
     await b.expectRequest(); // pulled before its turn (Akka's concat)
     b.sendNext(10);
     a.sendNext(1);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(1);
     await a.expectRequest(); // refilled right away
     down.request(1);
-    await down.expectNoMessage(QUIET_MS); // b's element waits for a to complete
+    await down.expectNoMessageWhenIdle(); // b's element waits for a to complete
     a.sendComplete();
     await down.expectNext(10);
     await b.expectRequest();

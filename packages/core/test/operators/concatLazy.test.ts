@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Sink, Source } from '@tributary/core';
-import { boom, probe2, QUIET_MS } from '../graph/harness.js';
+import { boom, probe2 } from '../graph/harness.js';
 
 describe('concatLazy', () => {
   it('emits this stream, then the other', async () => {
@@ -9,14 +9,14 @@ describe('concatLazy', () => {
 
   it('pulls the other input only after this one completed, and only on demand', async () => {
     const { a, b, down } = probe2<number, number, number>((x, y) => x.concatLazy(y));
-    await b.expectNoMessage(QUIET_MS);
-    await a.expectNoMessage(QUIET_MS); // nothing pulled before demand
+    await b.expectNoMessageWhenIdle();
+    await a.expectNoMessageWhenIdle(); // nothing pulled before demand
     down.request(1);
     await a.expectRequest();
     a.sendNext(1);
     await down.expectNext(1);
     a.sendComplete();
-    await b.expectNoMessage(QUIET_MS); // no demand yet
+    await b.expectNoMessageWhenIdle(); // no demand yet
     down.request(1);
     await b.expectRequest();
     b.sendNext(2).sendComplete();
@@ -28,7 +28,7 @@ describe('concatLazy', () => {
     let materialized = 0;
     const other = Source.single(2).mapMaterializedValue(() => materialized++);
     const { down } = probe2<number, number, number>((x) => x.concatLazy(other));
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(materialized).toBe(1);
     down.cancel();
   });

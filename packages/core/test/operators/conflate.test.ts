@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { settle } from '@tributary/testkit';
+import { boom, probe } from './harness.js';
 
 describe('conflate', () => {
   it('never backpressures: folds what downstream has not taken into one element', async () => {
@@ -11,7 +12,7 @@ describe('conflate', () => {
     down.request(1);
     await down.expectNext(10);
     up.sendNextN([5, 6]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(11);
     down.cancel();
@@ -38,7 +39,7 @@ describe('conflate', () => {
   it('emits the pending conflated element before completing', async () => {
     const [up, down] = probe(Flow.create<number>().conflate((a, b) => Math.max(a, b)));
     up.sendNextN([3, 9, 4]).sendComplete();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(9);
     await down.expectComplete();
@@ -69,10 +70,10 @@ describe('conflate', () => {
     };
     expect(await run().expectError()).toBe(e);
     const resumed = run(Attributes.supervisionStrategy(Supervision.resume));
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     expect(await resumed.toArray()).toEqual([7]);
     const restarted = run(Attributes.supervisionStrategy(Supervision.restart));
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     expect(await restarted.toArray()).toEqual([4]);
   });
 

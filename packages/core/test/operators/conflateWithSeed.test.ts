@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Source, Supervision } from '@tributary/core';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { settle } from '@tributary/testkit';
+import { boom, probe } from './harness.js';
 
 describe('conflateWithSeed', () => {
   it('starts a summary with seed and extends it with aggregate while downstream is busy', async () => {
@@ -19,7 +20,7 @@ describe('conflateWithSeed', () => {
   it('emits the last summary before completing', async () => {
     const [up, down] = probe(Flow.create<string>().conflateWithSeed((x) => x.length, (n: number, x) => n + x.length));
     up.sendNextN(['ab', 'cde']).sendComplete();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(await down.toArray()).toEqual([5]);
   });
 
@@ -38,7 +39,7 @@ describe('conflateWithSeed', () => {
         .withAttributes(Attributes.supervisionStrategy(Supervision.resume)),
     );
     up2.sendNextN([1, 2, 3]).sendComplete();
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     expect(await down2.toArray()).toEqual([5]);
   });
 

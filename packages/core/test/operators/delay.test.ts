@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, BufferOverflowError, DelayOverflowStrategy, Flow, Source } from '@tributary/core';
-import { boom, expectRequests, QUIET_MS } from './harness.js';
+import { settle } from '@tributary/testkit';
+import { boom, expectRequests } from './harness.js';
 import { probeOn, virtualTime } from './timeHarness.js';
 
 const buffer2 = Attributes.inputBuffer(2, 2);
@@ -11,7 +12,7 @@ async function overflow(strategy: DelayOverflowStrategy, n: number) {
   const [up, down] = probeOn(Flow.create<number>().delay(100, strategy).withAttributes(buffer2), mat);
   down.request(10);
   for (let i = 1; i <= n; i++) up.sendNext(i);
-  await new Promise((r) => setTimeout(r, QUIET_MS));
+  await settle(mat);
   return { scheduler, up, down };
 }
 
@@ -24,11 +25,11 @@ describe('delay (virtual time)', () => {
     await scheduler.advance(40);
     up.sendNext(2);
     await scheduler.advance(59);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(1);
     await down.expectNext(1);
     await scheduler.advance(39);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(1);
     await down.expectNext(2);
     up.sendComplete();
@@ -40,7 +41,7 @@ describe('delay (virtual time)', () => {
     const [up, down] = probeOn(Flow.create<number>().delay(10), mat);
     up.sendNext(1);
     await scheduler.advance(100);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(1);
     down.cancel();
@@ -51,7 +52,7 @@ describe('delay (virtual time)', () => {
     const [up, down] = probeOn(Flow.create<number>().delay(50), mat);
     down.request(10);
     up.sendNextN([1, 2]).sendComplete();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(50);
     await down.expectNextN([1, 2]);
     await down.expectComplete();
@@ -77,7 +78,7 @@ describe('delay (virtual time)', () => {
     const [up, down] = probeOn(Flow.create<number>().delay(100).withAttributes(buffer2), mat);
     down.request(10);
     up.sendNextN([1, 2, 3]);
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle(mat);
     await scheduler.advance(100);
     await down.expectNextN([1, 3]);
   });
@@ -86,7 +87,7 @@ describe('delay (virtual time)', () => {
     const { scheduler, down } = await overflow(DelayOverflowStrategy.dropBuffer, 3);
     await scheduler.advance(100);
     await down.expectNext(3);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
   });
 
   it('dropNew drops the arriving element', async () => {
@@ -94,7 +95,7 @@ describe('delay (virtual time)', () => {
     await scheduler.advance(100);
     await down.expectNextN([1, 2]);
     await scheduler.advance(100);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
   });
 
   it('emitEarly emits the oldest element before its time to make room', async () => {
@@ -118,7 +119,7 @@ describe('delay (virtual time)', () => {
     const [up, down] = probeOn(Flow.create<number>().delay(100), mat);
     down.request(1);
     up.sendNext(1);
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle(mat);
     up.sendError(e);
     expect(await down.expectError()).toBe(e);
     expect(scheduler.pendingTimers).toBe(0);

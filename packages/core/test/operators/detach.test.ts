@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 
 describe('detach', () => {
   it('asks upstream for one element before downstream asks, and no more', async () => {
     const [up, down] = probe(Flow.create<number>().detach());
     await expectRequests(up, 1);
     up.sendNext(1);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(1);
     await expectRequests(up, 1);
@@ -26,7 +26,7 @@ describe('detach', () => {
     const [up, down] = probe(Flow.create<number>().detach());
     await up.expectRequest();
     up.sendNext(7).sendComplete();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(7);
     await down.expectComplete();

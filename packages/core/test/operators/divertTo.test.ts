@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
 import { TestSink, type TestSubscriberProbe } from '@tributary/testkit';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { boom, probe } from './harness.js';
 
 function diverted(when: (x: number) => boolean): [Flow<number, number>, () => TestSubscriberProbe<number>] {
   let side: TestSubscriberProbe<number> | undefined;
@@ -25,8 +25,8 @@ describe('divertTo', () => {
     down.request(1);
     await up.expectRequest();
     up.sendNext(-1); // for the sink, which has not asked
-    await down.expectNoMessage(QUIET_MS);
-    await up.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
+    await up.expectNoMessageWhenIdle();
     side().request(1);
     await side().expectNext(-1);
     await up.expectRequest();

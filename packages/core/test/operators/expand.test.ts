@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { settle } from '@tributary/testkit';
+import { boom, expectRequests, probe } from './harness.js';
 
 function* repeat<T>(x: T): Generator<T> {
   for (;;) yield x;
@@ -14,7 +15,7 @@ describe('expand', () => {
     down.request(3);
     await down.expectNextN([1, 1, 1]);
     up.sendNext(2);
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     down.request(2);
     await down.expectNextN([2, 2]);
     down.cancel();
@@ -28,7 +29,7 @@ describe('expand', () => {
     await down.expectNext(1);
     await up.expectRequest(); // pulled as soon as the first value went out
     up.sendNext(2);
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     down.request(2);
     await down.expectNextN([2, 20]);
     down.cancel();
@@ -40,7 +41,7 @@ describe('expand', () => {
     up.sendNext(3);
     down.request(5);
     await down.expectNextN([3, -3]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     up.sendNext(4);
     await down.expectNextN([4, -4]);
     down.cancel();
@@ -68,7 +69,7 @@ describe('expand', () => {
     down.request(2);
     await down.expectNextN([1, 1]);
     up.sendNext(2);
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     expect(closed).toBe(1);
     down.request(1);
     await down.expectNext(2);
@@ -80,7 +81,7 @@ describe('expand', () => {
   it('completes when upstream completes after the first value of the last iterator went out', async () => {
     const [up, down] = probe(Flow.create<number>().expand((x) => repeat(x)));
     up.sendNext(1).sendComplete();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(5);
     await down.expectNext(1);
     await down.expectComplete();
@@ -116,7 +117,7 @@ describe('expand', () => {
       down.request(1);
       await down.expectNext(1);
       up.sendNext(2); // f throws: 2 is dropped
-      await new Promise((r) => setTimeout(r, QUIET_MS));
+      await settle();
       down.request(1);
       await down.expectNext(10); // the iterator of 1 goes on
       down.cancel();
@@ -128,9 +129,9 @@ describe('expand', () => {
       down.request(1);
       await down.expectNext(1);
       up.sendNext(2); // f throws: 2 is dropped and 1's iterator (10, 11) with it
-      await new Promise((r) => setTimeout(r, QUIET_MS));
+      await settle();
       down.request(1);
-      await down.expectNoMessage(QUIET_MS);
+      await down.expectNoMessageWhenIdle();
       up.sendNext(3);
       await down.expectNext(3);
       down.cancel();
@@ -157,7 +158,7 @@ describe('expand', () => {
       down.request(2);
       await down.expectNextN([1, 1]);
       up.sendNext(2);
-      await new Promise((r) => setTimeout(r, QUIET_MS));
+      await settle();
       expect(closed).toBe(1);
       down.cancel();
     });
@@ -193,7 +194,7 @@ describe('expand', () => {
       );
       up.sendNext(7);
       up.sendComplete();
-      await new Promise((r) => setTimeout(r, QUIET_MS));
+      await settle();
       down.request(1);
       await down.expectNext(7); // its first value went out; reading ahead for the second throws
       down.request(1);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Source } from '@tributary/core';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { settle } from '@tributary/testkit';
+import { boom, probe } from './harness.js';
 
 function* countFrom(x: number): Generator<number> {
   for (let i = x + 1; ; i++) yield i;
@@ -13,7 +14,7 @@ describe('extrapolate', () => {
     down.request(3);
     await down.expectNextN([10, 11, 12]);
     up.sendNext(20);
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     down.request(2);
     await down.expectNextN([20, 21]);
     down.cancel();
@@ -31,7 +32,7 @@ describe('extrapolate', () => {
     up.sendNext(1);
     await down.expectNext(1);
     up.sendNext(2); // arrives before downstream asks again: 1 is never extrapolated
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     down.request(1);
     await down.expectNext(2);
     expect(called).toEqual([]);
@@ -43,7 +44,7 @@ describe('extrapolate', () => {
 
   it('with initial: emits it (and its extrapolation) before upstream has produced anything', async () => {
     const [up, down] = probe(Flow.create<number>().extrapolate((x) => [x], 0));
-    await up.expectNoMessage(QUIET_MS); // upstream is asked only once initial went out
+    await up.expectNoMessageWhenIdle(); // upstream is asked only once initial went out
     down.request(2);
     await down.expectNextN([0, 0]);
     await up.expectRequest();
@@ -56,7 +57,7 @@ describe('extrapolate', () => {
   it('completes after its last element when upstream completes', async () => {
     const [up, down] = probe(Flow.create<number>().extrapolate((x) => countFrom(x)));
     up.sendNext(1).sendComplete();
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     down.request(5);
     await down.expectNext(1);
     await down.expectComplete();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 
 const even = (x: number): boolean => x % 2 === 0;
 
@@ -11,13 +11,13 @@ describe('filter', () => {
     down.request(1);
     up.sendNextN([1, 2, 3, 4, 5, 6]);
     await down.expectNext(2);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     // one pull for 1 (rejected), one for 2 (passed) — nothing beyond the demand
     await expectRequests(up, 2);
     down.request(2);
     await down.expectNext(4);
     await down.expectNext(6);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 4);
     down.cancel();
   });
@@ -80,7 +80,7 @@ describe('filter', () => {
     down.request(2);
     await down.expectNext(20);
     await down.expectNext(40);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(calls).toEqual(['p1', 'p2', 'f2', 'p3', 'p4', 'f4']);
     down.cancel();
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 
 const even = (x: number): boolean => x % 2 === 0;
 
@@ -10,11 +10,11 @@ describe('filterNot', () => {
     down.request(1);
     up.sendNextN([2, 4, 5, 6, 7]);
     await down.expectNext(5);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 3);
     down.request(1);
     await down.expectNext(7);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 2);
     down.cancel();
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Materializer, Sink, Source, Supervision } from '@tributary/core';
-import { TestSink, TestSource, type TestPublisherProbe } from '@tributary/testkit';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { settle, type TestPublisherProbe, TestSink, TestSource } from '@tributary/testkit';
+import { boom, probe } from './harness.js';
 
 describe('flatMapConcat', () => {
   it('emits each inner source’s elements, one source after the other, in order', async () => {
@@ -13,14 +13,14 @@ describe('flatMapConcat', () => {
     const [up, down] = probe(Flow.create<number>().flatMapConcat(() => TestSource.probe<number>().mapMaterializedValue((p) => inners.push(p))));
     await up.expectRequest(); // one upstream element is pulled ahead (as Akka)
     up.sendNext(1);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     expect(inners.length).toBe(1);
     await inners[0]!.expectRequest(); // the inner source is pulled for its first element right away
     down.request(1);
     inners[0]!.sendNext(10);
     await down.expectNext(10);
     up.sendNext(2);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(inners.length).toBe(1);
     inners[0]!.sendComplete();
     await up.expectRequest();
@@ -56,7 +56,7 @@ describe('flatMapConcat', () => {
     const [up, down] = probe(Flow.create<number>().flatMapConcat(() => TestSource.probe<number>().mapMaterializedValue((p) => (inner = p))));
     down.request(1);
     up.sendNext(1);
-    await new Promise((r) => setTimeout(r, 10));
+    await settle();
     up.sendError(e);
     expect(await down.expectError()).toBe(e);
     await inner!.expectCancellation();
@@ -97,7 +97,7 @@ describe('flatMapConcat', () => {
     up.sendNext(3);
     down.request(2);
     await down.expectNextN([1, 2]);
-    await up.expectNoMessage(QUIET_MS); // the inner range is not finished: no next upstream element yet
+    await up.expectNoMessageWhenIdle(); // the inner range is not finished: no next upstream element yet
     down.request(1);
     await down.expectNext(3);
     await up.expectRequest(); // finished with its last element: the next upstream element is pulled at once

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
-import { TestSource, type TestPublisherProbe } from '@tributary/testkit';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { settle, type TestPublisherProbe, TestSource } from '@tributary/testkit';
+import { boom, probe } from './harness.js';
 
 describe('flatMapMerge', () => {
   it('runs up to breadth inner sources at a time and emits all their elements', async () => {
@@ -23,7 +23,7 @@ describe('flatMapMerge', () => {
     up.sendNext(1);
     await up.expectRequest();
     up.sendNext(2);
-    await up.expectNoMessage(QUIET_MS); // two running: no third pull
+    await up.expectNoMessageWhenIdle(); // two running: no third pull
     expect(inners.length).toBe(2);
     inners[0]!.sendComplete();
     await up.expectRequest();
@@ -38,11 +38,11 @@ describe('flatMapMerge', () => {
     const inners: TestPublisherProbe<number>[] = [];
     const [up, down] = probe(Flow.create<number>().flatMapMerge(3, () => TestSource.probe<number>().mapMaterializedValue((p) => inners.push(p))));
     up.sendNextN([1, 2]);
-    await new Promise((r) => setTimeout(r, 20));
+    await settle();
     inners[1]!.sendNext(20);
-    await new Promise((r) => setTimeout(r, 5));
+    await settle();
     inners[0]!.sendNext(10);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(2);
     await down.expectNextN([20, 10]);
     down.cancel();

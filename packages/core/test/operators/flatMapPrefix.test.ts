@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { boom, probe } from './harness.js';
 
 describe('flatMapPrefix', () => {
   it('builds a flow from the first n elements and runs the rest through it', async () => {
@@ -31,7 +31,7 @@ describe('flatMapPrefix', () => {
 
   it('collects the prefix only on demand, then lets the flow drive demand', async () => {
     const [up, down] = probe(Flow.create<number>().flatMapPrefix(2, (p) => Flow.create<number>().map((x) => x + p[0]! + p[1]!)));
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.request(1);
     await up.expectRequest();
     up.sendNext(1);
@@ -40,7 +40,7 @@ describe('flatMapPrefix', () => {
     await up.expectRequest();
     up.sendNext(10);
     await down.expectNext(13);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.request(1);
     await up.expectRequest();
     up.sendComplete();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { boom, probe } from './harness.js';
 
 const sum = () => Flow.create<number>().fold(0, (a, x) => a + x);
 
@@ -8,9 +8,9 @@ describe('fold', () => {
   it('emits nothing before upstream completes, and the result only when demanded', async () => {
     const [up, down] = probe(sum());
     up.sendNextN([1, 2, 3]);
-    await up.expectNoMessage(QUIET_MS); // no demand yet: fold does not pull
+    await up.expectNoMessageWhenIdle(); // no demand yet: fold does not pull
     down.request(1);
-    await down.expectNoMessage(QUIET_MS); // consuming, but not complete yet
+    await down.expectNoMessageWhenIdle(); // consuming, but not complete yet
     up.sendComplete();
     await down.expectNext(6);
     await down.expectComplete();
@@ -25,7 +25,7 @@ describe('fold', () => {
 
     const [up2, down2] = probe(sum());
     up2.sendComplete();
-    await down2.expectNoMessage(QUIET_MS);
+    await down2.expectNoMessageWhenIdle();
     down2.request(1);
     await down2.expectNext(0);
     await down2.expectComplete();

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 import { ManualCalls, quiet } from './timeHarness.js';
 
 describe('foldAsync', () => {
   it('folds one call at a time and emits the result when upstream completes', async () => {
     const calls = new ManualCalls<number, number>();
     const [up, down] = probe(Flow.create<number>().foldAsync(0, (acc, x) => calls.f(acc * 10 + x)));
-    await up.expectNoMessage(QUIET_MS); // nothing before downstream asks
+    await up.expectNoMessageWhenIdle(); // nothing before downstream asks
     down.request(1);
     up.sendNextN([1, 2]);
     await calls.waitForStarted(1);
@@ -15,7 +15,7 @@ describe('foldAsync', () => {
     calls.resolve(1, 1);
     await calls.waitForStarted(2);
     calls.resolve(12, 12);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     up.sendComplete();
     await down.expectNext(12);
     await down.expectComplete();
@@ -32,7 +32,7 @@ describe('foldAsync', () => {
     down.request(1);
     up.sendNext(9).sendComplete();
     await calls.waitForStarted(1);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     calls.resolve(9, 99);
     await down.expectNext(99);
     await down.expectComplete();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AbruptTerminationException, Attributes, Materializer, Sink, Source, Supervision } from '@tributary/core';
-import { TestSource } from '@tributary/testkit';
-import { boom, expectRequests, QUIET_MS } from './harness.js';
+import { settle, TestSource } from '@tributary/testkit';
+import { boom, expectRequests } from './harness.js';
 import { ManualCalls, quiet } from './timeHarness.js';
 
 describe('Sink.foreachAsync', () => {
@@ -20,7 +20,7 @@ describe('Sink.foreachAsync', () => {
     up.sendComplete();
     let settled = false;
     void done.then(() => (settled = true));
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     expect(settled).toBe(false); // a call is still running
     calls.resolve(4, undefined);
     await done;

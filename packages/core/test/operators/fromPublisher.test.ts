@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Attributes, Keep, Sink, Source } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
 import { ManualPub } from '../interop/rsHelpers.js';
-import { boom, eventually, QUIET_MS } from './harness.js';
+import { boom, eventually } from './harness.js';
 
 describe('Source.fromPublisher', () => {
   it('rejects something that is not a publisher at build time', () => {
@@ -16,10 +16,10 @@ describe('Source.fromPublisher', () => {
     await eventually(() => pub.requests.length === 1, 'first request');
     expect(pub.requests).toEqual([4]);
     for (let i = 1; i <= 4; i++) pub.subscriber!.onNext(i);
-    await down.expectNoMessage(QUIET_MS); // nothing without downstream demand
+    await down.expectNoMessageWhenIdle(); // nothing without downstream demand
     down.request(1);
     await down.expectNext(1);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(pub.requests).toEqual([4]);
     down.request(1);
     await down.expectNext(2);

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Sink, StreamConverters } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
-import { boom, eventually, QUIET_MS } from './harness.js';
+import { boom, eventually } from './harness.js';
 
 /** An object-mode readable of 0..n-1 that counts how often Node asked it for data. */
 function counting(n: number, highWaterMark = 4): Readable & { reads: number } {
@@ -29,7 +29,7 @@ describe('StreamConverters.fromReadable', () => {
     const down = StreamConverters.fromReadable<number>(() => r).runWith(TestSink.probe<number>());
     down.request(2);
     await down.expectNextN([0, 1]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(r.readableLength).toBeLessThanOrEqual(4);
     expect(r.reads).toBeLessThanOrEqual(2 + 4 + 1);
     down.cancel();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Sink, StreamConverters } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
-import { boom, eventually, QUIET_MS } from './harness.js';
+import { boom, eventually } from './harness.js';
 
 function counting(n: number, highWaterMark = 2): { stream: ReadableStream<number>; pulls: () => number; cancelled: () => unknown } {
   let i = 0;
@@ -29,7 +29,7 @@ describe('StreamConverters.fromReadableStream', () => {
     const down = StreamConverters.fromReadableStream(() => s.stream).runWith(TestSink.probe<number>());
     down.request(3);
     await down.expectNextN([0, 1, 2]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(s.pulls()).toBeLessThanOrEqual(3 + 2);
     down.cancel();
     await eventually(() => s.cancelled() !== undefined, 'cancel reached the source');

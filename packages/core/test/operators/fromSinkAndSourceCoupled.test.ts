@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Keep, Materializer, NotUsed, Sink, Source } from '@tributary/core';
 import { TestSink, TestSource, type TestPublisherProbe, type TestSubscriberProbe } from '@tributary/testkit';
-import { boom, QUIET_MS } from './harness.js';
+import { boom } from './harness.js';
 
 interface Rig {
   /** Feeds the coupled flow from outside. */
@@ -32,14 +32,14 @@ describe('Flow.fromSinkAndSourceCoupled', () => {
     expect(await up.expectRequest()).toBe(1);
     up.sendNext(2);
     await sink.expectNext(2);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
 
-    await source.expectNoMessage(QUIET_MS);
+    await source.expectNoMessageWhenIdle();
     down.request(1);
     expect(await source.expectRequest()).toBe(1);
     source.sendNext('a');
     await down.expectNext('a');
-    await source.expectNoMessage(QUIET_MS);
+    await source.expectNoMessageWhenIdle();
     down.cancel();
   });
 

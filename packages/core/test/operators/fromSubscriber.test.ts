@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Source, Sink } from '@tributary/core';
 import { TestSource } from '@tributary/testkit';
 import { Recorder } from '../interop/rsHelpers.js';
-import { boom, eventually, QUIET_MS } from './harness.js';
+import { boom, eventually } from './harness.js';
 
 describe('Sink.fromSubscriber', () => {
   it('rejects a missing subscriber at build time (rule 1.9)', () => {
@@ -13,13 +13,13 @@ describe('Sink.fromSubscriber', () => {
     const r = new Recorder<number>();
     const up = TestSource.probe<number>().to(Sink.fromSubscriber(r)).run();
     await eventually(() => r.subscription !== undefined, 'onSubscribe');
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     r.subscription!.request(2);
     expect(await up.expectRequest()).toBe(1);
     up.sendNext(1);
     expect(await up.expectRequest()).toBe(1);
     up.sendNext(2);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     await eventually(() => r.elements.length === 2, 'elements');
     expect(r.elements).toEqual([1, 2]);
     up.sendComplete();

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Source, StreamConverters } from '@tributary/core';
 import { TestSource } from '@tributary/testkit';
-import { boom, eventually, QUIET_MS } from './harness.js';
+import { boom, eventually } from './harness.js';
 
 /** An object-mode writable whose writes complete only when the test says so. */
 function manual(highWaterMark: number): Writable & { pending: Array<() => void>; got: unknown[] } {
@@ -27,7 +27,7 @@ describe('StreamConverters.fromWritable', () => {
     up.sendNext(1);
     await up.expectRequest();
     up.sendNext(2); // the buffer reached highWaterMark: write() returned false
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     w.pending.shift()!();
     w.pending.shift()!();
     await up.expectRequest(); // 'drain'

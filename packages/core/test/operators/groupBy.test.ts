@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Keep, Materializer, OverflowStrategy, Sink, Source, Supervision, TooManySubstreamsOpenException } from '@tributary/core';
-import { TestSink, TestSource, type TestSubscriberProbe } from '@tributary/testkit';
-import { boom, eventually, probe, QUIET_MS } from './harness.js';
+import { settle, TestSink, TestSource, type TestSubscriberProbe } from '@tributary/testkit';
+import { boom, eventually, probe } from './harness.js';
 
 describe('groupBy', () => {
   it('runs the SubFlow’s operators on each group and merges the results', async () => {
@@ -122,8 +122,8 @@ describe('groupBy', () => {
     await odd.expectNext(3);
     await up.expectRequest();
     up.sendNext(4); // a second element for the stalled even substream: now everything waits
-    await up.expectNoMessage(QUIET_MS);
-    await odd.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
+    await odd.expectNoMessageWhenIdle();
     even.request(2);
     await even.expectNextN([2, 4]);
     await up.expectRequest(); // unblocked
@@ -141,7 +141,7 @@ describe('groupBy', () => {
       .to(Sink.seq<number>().mapMaterializedValue((p) => p.then((xs) => groups.push(xs))))
       .run();
     expect(done).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 20));
+    await settle();
     expect(groups.sort((a, b) => a[0]! - b[0]!)).toEqual([
       [1, 4],
       [2, 5],

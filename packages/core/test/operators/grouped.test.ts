@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 
 describe('grouped', () => {
   it('emits a group only on demand, pulling n elements for it', async () => {
@@ -8,11 +8,11 @@ describe('grouped', () => {
     down.request(1);
     up.sendNextN([1, 2, 3, 4, 5, 6, 7]);
     await down.expectNext([1, 2, 3]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 3);
     down.request(1);
     await down.expectNext([4, 5, 6]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 3);
     down.cancel();
   });
@@ -47,7 +47,7 @@ describe('grouped', () => {
     down.request(1);
     up.sendNextN([1, 2, 3]).sendComplete();
     await down.expectNext([1, 2]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext([3]);
     await down.expectComplete();
@@ -57,7 +57,7 @@ describe('grouped', () => {
     const [up, down] = probe(Flow.create<number>().grouped(5));
     down.request(1);
     up.sendNextN([1, 2]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     up.sendComplete();
     await down.expectNext([1, 2]);
     await down.expectComplete();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Materializer, Sink, Source, Supervision } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 
 const quiet = () => new Materializer({ logger: null });
 const id = <T>(x: T): T => x;
@@ -22,7 +22,7 @@ describe('groupedAdjacentBy', () => {
     down.request(1);
     up.sendNextN(['a1', 'a2', 'b1', 'b2', 'c1']);
     await down.expectNext(['a1', 'a2']);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 3);
     down.request(1);
     await down.expectNext(['b1', 'b2']);

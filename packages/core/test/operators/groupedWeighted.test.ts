@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Materializer, Sink, Source, Supervision } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 
 const len = (s: string): number => s.length;
 const quiet = () => new Materializer({ logger: null });
@@ -23,7 +23,7 @@ describe('groupedWeighted', () => {
     down.request(1);
     up.sendNextN([1, 3, 2, 2, 9]);
     await down.expectNext([1, 3]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 2);
     down.request(1);
     await down.expectNext([2, 2]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Source, Supervision } from '@tributary/core';
-import { boom, QUIET_MS } from './harness.js';
+import { settle } from '@tributary/testkit';
+import { boom } from './harness.js';
 import { probeOn, virtualTime } from './timeHarness.js';
 
 const len = (s: string): number => s.length;
@@ -12,7 +13,7 @@ describe('groupedWeightedWithin (virtual time)', () => {
     down.request(5);
     up.sendNextN(['ab', 'cd', 'e']);
     await down.expectNext(['ab', 'cd']);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.cancel();
   });
 
@@ -41,7 +42,7 @@ describe('groupedWeightedWithin (virtual time)', () => {
     const [up, down] = probeOn(Flow.create<string>().groupedWeightedWithin(10, len, 50), mat);
     down.request(5);
     up.sendNext('abc');
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(50);
     await down.expectNext(['abc']);
     down.cancel();
@@ -51,7 +52,7 @@ describe('groupedWeightedWithin (virtual time)', () => {
     const { mat } = virtualTime();
     const [up, down] = probeOn(Flow.create<string>().groupedWeightedWithin(3, len, 1000), mat);
     up.sendNextN(['ab', 'cd']).sendComplete();
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle(mat);
     expect(await down.toArray()).toEqual([['ab'], ['cd']]);
   });
 
@@ -88,7 +89,7 @@ describe('groupedWeightedWithin (virtual time)', () => {
     up.sendNext('x'); // restart at t=60: 'a' and 'b' are dropped, the window now ends at t=160
     up.sendNext('c');
     await scheduler.advance(50); // t=110: the old window would have closed here
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(50); // t=160
     await down.expectNext(['c']);
     up.sendComplete();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Source } from '@tributary/core';
-import { boom, QUIET_MS } from './harness.js';
+import { boom } from './harness.js';
 import { probeOn, virtualTime } from './timeHarness.js';
 
 describe('groupedWithin (virtual time)', () => {
@@ -10,7 +10,7 @@ describe('groupedWithin (virtual time)', () => {
     down.request(5);
     up.sendNextN([1, 2, 3, 4]);
     await down.expectNext([1, 2, 3]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.cancel();
   });
 
@@ -19,13 +19,13 @@ describe('groupedWithin (virtual time)', () => {
     const [up, down] = probeOn(Flow.create<number>().groupedWithin(10, 100), mat);
     down.request(5);
     up.sendNextN([1, 2]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(99);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(1);
     await down.expectNext([1, 2]);
     await scheduler.advance(300);
-    await down.expectNoMessage(QUIET_MS); // nothing arrived: nothing emitted
+    await down.expectNoMessageWhenIdle(); // nothing arrived: nothing emitted
     up.sendNext(3);
     await scheduler.advance(100);
     await down.expectNext([3]);
@@ -40,7 +40,7 @@ describe('groupedWithin (virtual time)', () => {
     up.sendNextN([1, 2, 3]);
     await down.expectNext([1, 2]); // full at t=60: the next group gets a full interval
     await scheduler.advance(60);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(40);
     await down.expectNext([3]);
     down.cancel();
@@ -51,7 +51,7 @@ describe('groupedWithin (virtual time)', () => {
     const [up, down] = probeOn(Flow.create<number>().groupedWithin(2, 100), mat);
     up.sendNextN([1, 2, 3, 4, 5]);
     await scheduler.advance(500);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext([1, 2]);
     down.request(1);

@@ -16,7 +16,7 @@ export function probe<I, O>(flow: Flow<I, O, unknown>): [TestPublisherProbe<I>, 
 /** Expects exactly `n` pulls (requests of 1) from the stage under test, and then silence. */
 export async function expectRequests(up: TestPublisherProbe<unknown>, n: number): Promise<void> {
   for (let i = 0; i < n; i++) expect(await up.expectRequest()).toBe(1);
-  await up.expectNoMessage(QUIET_MS);
+  await up.expectNoMessageWhenIdle();
 }
 
 /** A distinct error object per test, so identity checks (`toBe`) mean something. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, IdleTimeoutError, Source, TimeoutError } from '@tributary/core';
-import { boom, QUIET_MS } from './harness.js';
+import { boom } from './harness.js';
 import { probeOn, virtualTime } from './timeHarness.js';
 
 describe('idleTimeout (virtual time)', () => {
@@ -15,7 +15,7 @@ describe('idleTimeout (virtual time)', () => {
     up.sendNext(2); // every gap is below 100 ms
     await down.expectNext(2);
     await scheduler.advance(99);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(1);
     const e = await down.expectError();
     expect(e).toBeInstanceOf(IdleTimeoutError);

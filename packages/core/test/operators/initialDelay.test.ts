@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
-import { boom, QUIET_MS } from './harness.js';
+import { boom } from './harness.js';
 import { probeOn, virtualTime } from './timeHarness.js';
 
 describe('initialDelay (virtual time)', () => {
@@ -8,9 +8,9 @@ describe('initialDelay (virtual time)', () => {
     const { scheduler, mat } = virtualTime();
     const [up, down] = probeOn(Flow.create<number>().initialDelay(100), mat);
     down.request(3);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     await scheduler.advance(99);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     await scheduler.advance(1);
     await up.expectRequest();
     up.sendNextN([1, 2]);

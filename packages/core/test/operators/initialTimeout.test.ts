@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, InitialTimeoutError, Source, TimeoutError } from '@tributary/core';
-import { boom, QUIET_MS } from './harness.js';
+import { boom } from './harness.js';
 import { probeOn, virtualTime } from './timeHarness.js';
 
 describe('initialTimeout (virtual time)', () => {
@@ -9,7 +9,7 @@ describe('initialTimeout (virtual time)', () => {
     const [up, down] = probeOn(Flow.create<number>().initialTimeout(100), mat);
     down.request(1);
     await scheduler.advance(99);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(1);
     const e = await down.expectError();
     expect(e).toBeInstanceOf(InitialTimeoutError);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Interleave, Sink, Source } from '@tributary/core';
-import { boom, probe2, QUIET_MS } from '../graph/harness.js';
+import { boom, probe2 } from '../graph/harness.js';
 
 describe('interleave', () => {
   it('alternates segments of segmentSize, then the rest of the longer input', async () => {
@@ -10,11 +10,11 @@ describe('interleave', () => {
 
   it('pulls only the current input, only on demand', async () => {
     const { a, b, down } = probe2<number, number, number>((x, y) => x.interleave(y, 1));
-    await a.expectNoMessage(QUIET_MS);
-    await b.expectNoMessage(QUIET_MS);
+    await a.expectNoMessageWhenIdle();
+    await b.expectNoMessageWhenIdle();
     down.request(1);
     await a.expectRequest();
-    await b.expectNoMessage(QUIET_MS);
+    await b.expectNoMessageWhenIdle();
     a.sendNext(1);
     await down.expectNext(1);
     down.request(1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 
 describe('intersperse', () => {
   it('emits one element per demand, separators included', async () => {
@@ -8,16 +8,16 @@ describe('intersperse', () => {
     down.request(1);
     up.sendNextN(['a', 'b']);
     await down.expectNext('[');
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext('a');
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(',');
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext('b');
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 2);
     down.cancel();
   });
@@ -46,10 +46,10 @@ describe('intersperse', () => {
   it('an empty stream: start and end are emitted on demand, then completion', async () => {
     const [up, down] = probe(Flow.create<string>().intersperse('[', ',', ']'));
     up.sendComplete();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext('[');
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(']');
     await down.expectComplete();
@@ -60,7 +60,7 @@ describe('intersperse', () => {
     down.request(2);
     up.sendNext('a').sendComplete();
     await down.expectNextN(['[', 'a']);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(']');
     await down.expectComplete();

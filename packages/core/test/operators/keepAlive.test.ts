@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Source, Supervision } from '@tributary/core';
-import { boom, QUIET_MS } from './harness.js';
+import { settle } from '@tributary/testkit';
+import { boom } from './harness.js';
 import { probeOn, virtualTime } from './timeHarness.js';
 
 describe('keepAlive (virtual time)', () => {
@@ -9,7 +10,7 @@ describe('keepAlive (virtual time)', () => {
     const [up, down] = probeOn(Flow.create<string>().keepAlive(100, () => 'ping'), mat);
     down.request(1);
     await scheduler.advance(99);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(1);
     await down.expectNext('ping');
     down.request(1);
@@ -18,7 +19,7 @@ describe('keepAlive (virtual time)', () => {
     await down.expectNext('data');
     down.request(1);
     await scheduler.advance(99);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(1);
     await down.expectNext('ping');
     down.cancel();
@@ -28,7 +29,7 @@ describe('keepAlive (virtual time)', () => {
     const { scheduler, mat } = virtualTime();
     const [, down] = probeOn(Flow.create<string>().keepAlive(10, () => 'ping'), mat);
     await scheduler.advance(1000);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext('ping'); // long overdue: injected at once
     down.cancel();
@@ -49,7 +50,7 @@ describe('keepAlive (virtual time)', () => {
     const { mat } = virtualTime();
     const [up, down] = probeOn(Flow.create<string>().keepAlive(100, () => 'ping'), mat);
     up.sendNext('a').sendComplete();
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle(mat);
     down.request(2);
     await down.expectNext('a');
     await down.expectComplete();
@@ -71,7 +72,7 @@ describe('keepAlive (virtual time)', () => {
     const [, down2] = probeOn(Flow.create<string>().keepAlive(100, inject).withAttributes(Attributes.supervisionStrategy(Supervision.resume)), mat);
     down2.request(1);
     await scheduler.advance(100);
-    await down2.expectNoMessage(QUIET_MS);
+    await down2.expectNoMessageWhenIdle();
     await scheduler.advance(100);
     await down2.expectNext('ping');
     down2.cancel();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BidiFlow, Flow, Keep, KillSwitches, Materializer, Sink, Source, type UniqueKillSwitch } from '@tributary/core';
-import { TestSink, TestSource } from '@tributary/testkit';
-import { boom, eventually, QUIET_MS } from './harness.js';
+import { settle, TestSink, TestSource } from '@tributary/testkit';
+import { boom, eventually } from './harness.js';
 
 const quiet = new Materializer({ logger: null });
 
@@ -12,7 +12,7 @@ describe('KillSwitches.single', () => {
     await up.expectRequest();
     up.sendNext(1);
     await down.expectNext(1);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     sw.shutdown();
     await down.expectComplete();
     await up.expectCancellation();
@@ -51,7 +51,7 @@ describe('KillSwitches.single', () => {
     await doneA;
     let bDone = false;
     void doneB.then(() => (bDone = true));
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     expect(bDone).toBe(false);
     b.shutdown();
     await doneB;

@@ -49,7 +49,7 @@ describe('Flow.lazyFlow', () => {
 
   it('does not pull upstream before downstream asks', async () => {
     const [up, , down] = rig(Flow.lazyFlow(() => Flow.create<number>()));
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.request(1);
     expect(await up.expectRequest()).toBe(1);
     down.cancel();
@@ -165,8 +165,8 @@ describe('Flow.lazyPromiseFlow', () => {
     down.request(3);
     expect(await up.expectRequest()).toBe(1);
     up.sendNext(1);
-    await up.expectNoMessage(QUIET_MS);
-    await down.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
+    await down.expectNoMessageWhenIdle();
     pending.resolve(Flow.create<number>().map((x) => `#${x}`).mapMaterializedValue(() => 'm'));
     await down.expectNext('#1');
     expect(await mat).toBe('m');
@@ -181,7 +181,7 @@ describe('Flow.lazyPromiseFlow', () => {
     const [up, , down] = rig(Flow.lazyPromiseFlow(() => pending.promise));
     down.request(2);
     up.sendNext(4).sendComplete();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     pending.resolve(Flow.create<number>().map((x) => -x));
     await down.expectNext(-4);
     await down.expectComplete();
@@ -209,7 +209,7 @@ describe('Flow.lazyPromiseFlow', () => {
     const [up, mat, down] = rig(Flow.lazyPromiseFlow(() => pending.promise));
     down.request(1);
     up.sendNext(1);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.cancel();
     await up.expectCancellation();
     await expect(mat).rejects.toBeInstanceOf(NeverMaterializedException);

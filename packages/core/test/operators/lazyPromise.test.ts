@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Materializer, Sink, Source } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
-import { boom, QUIET_MS } from './harness.js';
+import { boom } from './harness.js';
 
 const quiet = () => new Materializer({ logger: null });
 
@@ -9,7 +9,7 @@ describe('Source.lazyPromise', () => {
   it('calls create on the first pull and emits what its promise resolves to', async () => {
     let calls = 0;
     const down = Source.lazyPromise(async () => `v${++calls}`).runWith(TestSink.probe<string>());
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(calls).toBe(0);
     down.request(1);
     await down.expectNext('v1');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Keep, Materializer, NeverMaterializedException, Sink, Source } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
-import { boom, QUIET_MS } from './harness.js';
+import { boom } from './harness.js';
 
 const quiet = () => new Materializer({ logger: null });
 
@@ -14,7 +14,7 @@ describe('Source.lazyPromiseSource', () => {
     })
       .toMat(TestSink.probe<number>(), Keep.both)
       .run();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(calls).toBe(0);
     down.request(1);
     await down.expectNext(1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Materializer, Sink, Source } from '@tributary/core';
-import { TestSink } from '@tributary/testkit';
-import { boom, QUIET_MS } from './harness.js';
+import { settle, TestSink } from '@tributary/testkit';
+import { boom } from './harness.js';
 
 const quiet = () => new Materializer({ logger: null });
 
@@ -9,7 +9,7 @@ describe('Source.lazySingle', () => {
   it('calls create on the first pull, not at materialization, emits its result and completes', async () => {
     let calls = 0;
     const down = Source.lazySingle(() => ++calls).runWith(TestSink.probe<number>());
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(calls).toBe(0);
     down.request(1);
     await down.expectNext(1);
@@ -34,7 +34,7 @@ describe('Source.lazySingle', () => {
     let calls = 0;
     const down = Source.lazySingle(() => ++calls).runWith(TestSink.probe<number>());
     down.cancel();
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     expect(calls).toBe(0);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Keep, Materializer, NeverMaterializedException, Sink, Source } from '@tributary/core';
-import { TestSink, TestSource, type TestSubscriberProbe } from '@tributary/testkit';
-import { boom, eventually, QUIET_MS } from './harness.js';
+import { settle, TestSink, TestSource, type TestSubscriberProbe } from '@tributary/testkit';
+import { boom, eventually } from './harness.js';
 
 const quiet = () => new Materializer({ logger: null });
 
@@ -18,7 +18,7 @@ describe('Sink.lazySink', () => {
       )
       .run();
     expect(await up.expectRequest()).toBe(1); // one element is requested to find out whether there is one
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     expect(created).toBe(0);
     up.sendNext(1);
     await eventually(() => created === 1, 'the inner sink to be created');
@@ -33,13 +33,13 @@ describe('Sink.lazySink', () => {
     await up.expectRequest();
     up.sendNext('a');
     const inner: TestSubscriberProbe<string> = await mat;
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     inner.request(2);
     await inner.expectNext('a');
     expect(await up.expectRequest()).toBe(1);
     up.sendNext('b');
     await inner.expectNext('b');
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     inner.cancel();
     await up.expectCancellation();
   });
@@ -113,7 +113,7 @@ describe('Sink.lazyPromiseSink', () => {
       .run();
     await up.expectRequest();
     up.sendNext(1).sendComplete(); // completes while the promise is pending
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     resolve(Sink.seq<number>());
     expect(await mat).toEqual([1]);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, type StreamLogger, Supervision } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 
 interface Entry {
   readonly level: 'debug' | 'info' | 'warn' | 'error';
@@ -25,7 +25,7 @@ describe('log', () => {
     down.request(2);
     up.sendNextN([1, 2, 3]);
     await down.expectNextN([1, 2]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 2);
     expect(logger.entries).toHaveLength(2);
     for (const [i, e] of logger.entries.entries()) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 
 describe('map', () => {
   it('emits only on demand and pulls upstream once per requested element', async () => {
@@ -10,11 +10,11 @@ describe('map', () => {
     up.sendNextN([1, 2, 3, 4]);
     await down.expectNext(10);
     await down.expectNext(20);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 2);
     down.request(1);
     await down.expectNext(30);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 1);
     down.cancel();
   });
@@ -34,11 +34,11 @@ describe('map', () => {
         return x;
       })
       .runWith(TestSink.probe<number>());
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(seen).toEqual([]);
     down.request(3);
     await down.expectNextN([1, 2, 3]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(seen).toEqual([1, 2, 3]);
     down.cancel();
   });

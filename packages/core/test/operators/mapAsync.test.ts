@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 import { ManualCalls, quiet } from './timeHarness.js';
 
 const RESUME = Attributes.supervisionStrategy(Supervision.resume);
@@ -9,7 +9,7 @@ describe('mapAsync', () => {
   it('asks upstream for nothing before downstream does, then for up to parallelism elements', async () => {
     const calls = new ManualCalls<number, number>();
     const [up, down] = probe(Flow.create<number>().mapAsync(3, calls.f));
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.request(1);
     up.sendNextN([1, 2, 3, 4, 5]);
     await calls.waitForStarted(3);
@@ -32,7 +32,7 @@ describe('mapAsync', () => {
     calls.resolve(3, 'c');
     calls.resolve(2, 'b');
     calls.resolve(4, 'd');
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     calls.resolve(1, 'a');
     await down.expectNextN(['a', 'b', 'c', 'd']);
     up.sendComplete();
@@ -83,7 +83,7 @@ describe('mapAsync', () => {
     down.request(5);
     up.sendNextN([1, 2]).sendComplete();
     await calls.waitForStarted(2);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     calls.resolve(2, 20);
     calls.resolve(1, 10);
     await down.expectNextN([10, 20]);
@@ -132,7 +132,7 @@ describe('mapAsync', () => {
     calls.resolve(4, 40);
     calls.resolve(1, 10);
     await down.expectNext(10);
-    await down.expectNoMessage(QUIET_MS); // 2 still running: order is kept
+    await down.expectNoMessageWhenIdle(); // 2 still running: order is kept
     calls.reject(2, boom());
     await down.expectNextN([30, 40]);
     up.sendComplete();
@@ -170,7 +170,7 @@ describe('mapAsync', () => {
     down.cancel();
     await up.expectCancellation();
     calls.resolve(1, 1); // a late resolution reaches a stopped stage: ignored
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
   });
 
   it('validates its arguments at build time', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { boom, probe } from './harness.js';
 import { ManualCalls, quiet } from './timeHarness.js';
 
 const RESUME = Attributes.supervisionStrategy(Supervision.resume);
@@ -13,10 +13,10 @@ describe('mapAsyncPartitioned', () => {
     down.request(10);
     up.sendNextN(['a1', 'a2', 'b1', 'a3']);
     await calls.waitForStarted(2);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(calls.started).toEqual(['a1', 'b1']); // a2, a3 wait for a1
     calls.resolve('b1', 'B1');
-    await down.expectNoMessage(QUIET_MS); // output keeps element order: a1 first
+    await down.expectNoMessageWhenIdle(); // output keeps element order: a1 first
     calls.resolve('a1', 'A1');
     await calls.waitForStarted(3);
     expect(calls.started).toEqual(['a1', 'b1', 'a2']);
@@ -45,7 +45,7 @@ describe('mapAsyncPartitioned', () => {
     await calls.waitForStarted(1);
     expect(await up.expectRequest()).toBe(1);
     expect(await up.expectRequest()).toBe(1);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     calls.resolve('a1', 'x');
     await down.expectNext('x');
     await up.expectRequest();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { boom, probe } from './harness.js';
 import { ManualCalls, quiet } from './timeHarness.js';
 
 const RESUME = Attributes.supervisionStrategy(Supervision.resume);
@@ -13,7 +13,7 @@ describe('mapAsyncPartitionedUnordered', () => {
     down.request(10);
     up.sendNextN(['a1', 'a2', 'b1', 'a3']);
     await calls.waitForStarted(2);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(calls.started).toEqual(['a1', 'b1']); // a2 and a3 wait for a1
     calls.resolve('b1', 'B1');
     await down.expectNext('B1'); // no head-of-line blocking: b1 goes out before a1
@@ -43,14 +43,14 @@ describe('mapAsyncPartitionedUnordered', () => {
     down.request(1);
     up.sendNextN(['a1', 'a2', 'b1', 'c1', 'd1']);
     for (let i = 0; i < 3; i++) expect(await up.expectRequest()).toBe(1);
-    await up.expectNoMessage(QUIET_MS); // a1 running, a2 queued behind it, b1 running: 3 taken in
+    await up.expectNoMessageWhenIdle(); // a1 running, a2 queued behind it, b1 running: 3 taken in
     calls.resolve('b1', 'B1');
     await down.expectNext('B1'); // emitted: no longer counts
     expect(await up.expectRequest()).toBe(1);
     await calls.waitForStarted(3);
     expect(calls.started).toEqual(['a1', 'b1', 'c1']);
     calls.resolve('c1', 'C1'); // finished, but downstream has not asked: still counts
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext('C1');
     expect(await up.expectRequest()).toBe(1);
@@ -119,11 +119,11 @@ describe('mapAsyncPartitionedUnordered', () => {
     down.request(5);
     up.sendNextN(['a1', 'a2']).sendComplete();
     await calls.waitForStarted(1);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     calls.resolve('a1', 'A1');
     await down.expectNext('A1');
     await calls.waitForStarted(2);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     calls.resolve('a2', 'A2');
     await down.expectNext('A2');
     await down.expectComplete();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 import { ManualCalls, quiet } from './timeHarness.js';
 
 const RESUME = Attributes.supervisionStrategy(Supervision.resume);
@@ -9,7 +9,7 @@ describe('mapAsyncUnordered', () => {
   it('asks upstream only after downstream demand, then for up to parallelism elements', async () => {
     const calls = new ManualCalls<number, number>();
     const [up, down] = probe(Flow.create<number>().mapAsyncUnordered(2, calls.f));
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.request(1);
     up.sendNextN([1, 2, 3]);
     await calls.waitForStarted(2);
@@ -48,7 +48,7 @@ describe('mapAsyncUnordered', () => {
     await calls.waitForStarted(3);
     calls.resolve(1, 1);
     calls.resolve(3, 3);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(calls.started).toEqual([1, 2, 3]); // two results are waiting: nothing more is taken in
     down.request(2);
     expect([await down.expectNext(), await down.expectNext()].sort()).toEqual([1, 3]);
@@ -81,7 +81,7 @@ describe('mapAsyncUnordered', () => {
     await calls.waitForStarted(2);
     calls.resolve(2, 2);
     await down.expectNext(2);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     calls.resolve(1, 1);
     await down.expectNext(1);
     await down.expectComplete();

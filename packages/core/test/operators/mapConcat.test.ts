@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 
 describe('mapConcat', () => {
   it('emits the iterable one element per demand, pulling upstream only when it is used up', async () => {
@@ -9,12 +9,12 @@ describe('mapConcat', () => {
     down.request(2);
     up.sendNextN([1, 2]);
     await down.expectNextN([1, 1]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 1);
     down.request(2);
     await down.expectNext(1);
     await down.expectNext(2);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 1);
     down.cancel();
   });
@@ -28,7 +28,7 @@ describe('mapConcat', () => {
     down.request(1);
     up.sendNextN([1, 3, 4, 5]);
     await down.expectNext(4);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 3);
     down.cancel();
   });
@@ -68,7 +68,7 @@ describe('mapConcat', () => {
     const down = Source.single(0).mapConcat(naturals).runWith(TestSink.probe<number>());
     down.request(3);
     await down.expectNextN([0, 1, 2]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     // at most one element of look-ahead is acceptable; reading ahead without bound is not
     expect(produced).toBeGreaterThanOrEqual(3);
     expect(produced).toBeLessThanOrEqual(4);
@@ -80,7 +80,7 @@ describe('mapConcat', () => {
     down.request(1);
     up.sendNext(10).sendComplete();
     await down.expectNext(10);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(5);
     await down.expectNextN([11, 12]);
     await down.expectComplete();
@@ -135,7 +135,7 @@ describe('mapConcat', () => {
     down.request(2);
     await down.expectNextN([0, 1]);
     down.cancel();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(finalized).toBe(true);
   });
 

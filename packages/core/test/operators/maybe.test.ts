@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Keep, Materializer, Sink, Source } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
-import { boom, eventually, QUIET_MS } from './harness.js';
+import { boom, eventually } from './harness.js';
 
 function probeMaybe<T>(mat?: Materializer) {
   return Source.maybe<T>().toMat(TestSink.probe<T>(), Keep.both).run(mat);
@@ -10,11 +10,11 @@ function probeMaybe<T>(mat?: Materializer) {
 describe('Source.maybe', () => {
   it('emits the value given to complete(value) when downstream asks, then completes', async () => {
     const [handle, down] = probeMaybe<number>();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(handle.isCompleted).toBe(false);
     expect(handle.complete(7)).toBe(true);
     expect(handle.isCompleted).toBe(true);
-    await down.expectNoMessage(QUIET_MS); // no demand yet
+    await down.expectNoMessageWhenIdle(); // no demand yet
     down.request(1);
     await down.expectNext(7);
     await down.expectComplete();

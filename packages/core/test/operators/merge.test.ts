@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Source, Sink } from '@tributary/core';
-import { boom, probe2, QUIET_MS } from '../graph/harness.js';
+import { settle } from '@tributary/testkit';
+import { boom, probe2 } from '../graph/harness.js';
 
 describe('merge', () => {
   it('pulls both inputs at start (one element each) and emits only on demand', async () => {
@@ -9,12 +10,12 @@ describe('merge', () => {
     expect(await b.expectRequest()).toBe(1);
     a.sendNext(1);
     b.sendNext(2);
-    await down.expectNoMessage(QUIET_MS);
-    await a.expectNoMessage(QUIET_MS); // its element waits: no second pull
+    await down.expectNoMessageWhenIdle();
+    await a.expectNoMessageWhenIdle(); // its element waits: no second pull
     down.request(1);
     await down.expectNext(1);
     await a.expectRequest(); // pulled again once its element went out
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(2);
     await b.expectRequest();
@@ -24,9 +25,9 @@ describe('merge', () => {
   it('serves inputs in the order their elements arrived', async () => {
     const { a, b, down } = probe2<number, number, number>((x, y) => x.merge(y));
     b.sendNext(10);
-    await new Promise((r) => setTimeout(r, 5));
+    await settle();
     a.sendNext(1);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(2);
     await down.expectNextN([10, 1]);
     down.cancel();
@@ -37,7 +38,7 @@ describe('merge', () => {
     down.request(10);
     a.sendNext(1).sendComplete();
     await down.expectNext(1);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     b.sendNextN([2, 3]).sendComplete();
     await down.expectNextN([2, 3]);
     await down.expectComplete();
@@ -57,9 +58,9 @@ describe('merge', () => {
     await a.expectRequest();
     await b.expectRequest();
     b.sendNext(2);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     a.sendComplete();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(2);
     await down.expectComplete();

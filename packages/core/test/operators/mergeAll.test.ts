@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
 import { TestSink, TestSource, type TestPublisherProbe } from '@tributary/testkit';
-import { QUIET_MS } from '../graph/harness.js';
 
 describe('mergeAll', () => {
   it('merges every source with this one; completes when all completed', async () => {
@@ -22,7 +21,7 @@ describe('mergeAll', () => {
     for (const up of ups) await up.expectRequest();
     ups[0]!.sendNext(1);
     ups[1]!.sendNext(2);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(3);
     expect([await down.expectNext(), await down.expectNext(), await down.expectNext()].sort()).toEqual([0, 1, 2]);
     down.cancel();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Keep, Materializer, MergeHub, Sink, Source } from '@tributary/core';
 import { TestSink, TestSource } from '@tributary/testkit';
-import { boom, eventually, QUIET_MS } from './harness.js';
+import { boom, eventually } from './harness.js';
 
 const quiet = new Materializer({ logger: null });
 
@@ -15,7 +15,7 @@ describe('MergeHub.source', () => {
     const got: number[] = [];
     for (let i = 0; i < 5; i++) got.push(await down.expectNext());
     expect(got.sort((a, b) => a - b)).toEqual([1, 2, 3, 10, 20]);
-    await down.expectNoMessage(QUIET_MS); // the hub does not complete when producers do
+    await down.expectNoMessageWhenIdle(); // the hub does not complete when producers do
     Source.single(99).runWith(toHub);
     await down.expectNext(99);
     down.cancel();
@@ -35,10 +35,10 @@ describe('MergeHub.source', () => {
       expect(await producer.expectRequest()).toBe(1);
       producer.sendNext(i);
     }
-    await producer.expectNoMessage(QUIET_MS); // 4 elements waiting in the hub: no more credit
+    await producer.expectNoMessageWhenIdle(); // 4 elements waiting in the hub: no more credit
     down.request(1);
     await down.expectNext(0);
-    await producer.expectNoMessage(QUIET_MS); // credit comes back in batches of half the buffer
+    await producer.expectNoMessageWhenIdle(); // credit comes back in batches of half the buffer
     down.request(1);
     await down.expectNext(1);
     // two elements of credit came back: two more pulls (one per element sent), then silence
@@ -46,7 +46,7 @@ describe('MergeHub.source', () => {
     producer.sendNext(4);
     expect(await producer.expectRequest()).toBe(1);
     producer.sendNext(5);
-    await producer.expectNoMessage(QUIET_MS);
+    await producer.expectNoMessageWhenIdle();
     down.cancel();
   });
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Keep, MergeHub, Sink, Source } from '@tributary/core';
 import { TestSink, TestSource } from '@tributary/testkit';
-import { QUIET_MS } from './harness.js';
 
 describe('MergeHub.sourceWithDraining', () => {
   it('works like MergeHub.source until drained', async () => {
@@ -9,7 +8,7 @@ describe('MergeHub.sourceWithDraining', () => {
     down.request(10);
     Source.from([1, 2]).runWith(toHub);
     await down.expectNextN([1, 2]);
-    await down.expectNoMessage(QUIET_MS); // producers completing do not complete the hub
+    await down.expectNoMessageWhenIdle(); // producers completing do not complete the hub
     down.cancel();
   });
 
@@ -21,10 +20,10 @@ describe('MergeHub.sourceWithDraining', () => {
     down.request(1);
     await down.expectNext('a');
     control.drainAndComplete();
-    await down.expectNoMessage(QUIET_MS); // the attached producer is still running
+    await down.expectNoMessageWhenIdle(); // the attached producer is still running
     producer.sendNext('b');
     producer.sendComplete();
-    await down.expectNoMessage(QUIET_MS); // 'b' waits for demand; the hub completes after it
+    await down.expectNoMessageWhenIdle(); // 'b' waits for demand; the hub completes after it
     down.request(1);
     await down.expectNext('b');
     await down.expectComplete();

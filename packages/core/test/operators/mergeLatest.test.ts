@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Sink, Source } from '@tributary/core';
-import { boom, probe2, QUIET_MS } from '../graph/harness.js';
+import { boom, probe2 } from '../graph/harness.js';
 
 describe('mergeLatest', () => {
   it('emits nothing until both inputs produced, then the latest of each on every new element', async () => {
     const { a, b, down } = probe2<number, number, number[]>((x, y) => x.mergeLatest(y));
     down.request(10);
     a.sendNext(1);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     a.sendNext(2); // replaces 1: nothing can go out yet
     await a.expectRequest();
     b.sendNext(10);
@@ -26,8 +26,8 @@ describe('mergeLatest', () => {
     a.sendNext(1);
     await a.expectRequest(); // nothing can go out before b produced: a newer element of a may replace 1
     b.sendNext(2);
-    await down.expectNoMessage(QUIET_MS);
-    await b.expectNoMessage(QUIET_MS); // [1, 2] waits for demand: b is not pulled again
+    await down.expectNoMessageWhenIdle();
+    await b.expectNoMessageWhenIdle(); // [1, 2] waits for demand: b is not pulled again
     down.request(1);
     await down.expectNext([1, 2]);
     await b.expectRequest();
@@ -45,7 +45,7 @@ describe('mergeLatest', () => {
     a.sendNext(1).sendComplete();
     b.sendNext(2);
     await down.expectNext([1, 2]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     b.sendComplete();
     await down.expectComplete();
 

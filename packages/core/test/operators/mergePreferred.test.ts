@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Sink, Source } from '@tributary/core';
-import { boom, probe2, QUIET_MS } from '../graph/harness.js';
+import { boom, probe2 } from '../graph/harness.js';
 
 describe('mergePreferred', () => {
   it('when both sides have an element, the preferred side (this, with priority=true) goes first', async () => {
@@ -9,7 +9,7 @@ describe('mergePreferred', () => {
     await b.expectRequest();
     b.sendNext(100);
     a.sendNext(1);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(1);
     await a.expectRequest();
@@ -25,7 +25,7 @@ describe('mergePreferred', () => {
     const { a, b, down } = probe2<number, number, number>((x, y) => x.mergePreferred(y, false));
     a.sendNext(1);
     b.sendNext(100);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(2);
     await down.expectNextN([100, 1]);
     down.cancel();

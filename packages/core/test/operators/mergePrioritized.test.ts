@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MergePrioritized, Sink, Source } from '@tributary/core';
-import { boom, probe2, QUIET_MS } from '../graph/harness.js';
+import { boom, probe2 } from '../graph/harness.js';
 
 describe('mergePrioritized', () => {
   it('emits from whichever side has an element when only one has', async () => {
@@ -28,8 +28,8 @@ describe('mergePrioritized', () => {
     await b.expectRequest();
     a.sendNext(1);
     b.sendNext(2);
-    await down.expectNoMessage(QUIET_MS);
-    await a.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
+    await a.expectNoMessageWhenIdle();
     down.request(2);
     expect([await down.expectNext(), await down.expectNext()].sort()).toEqual([1, 2]);
     down.cancel();

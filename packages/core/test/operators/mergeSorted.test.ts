@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Sink, Source, Supervision, Attributes } from '@tributary/core';
-import { boom, probe2, QUIET_MS } from '../graph/harness.js';
+import { boom, probe2 } from '../graph/harness.js';
 
 describe('mergeSorted', () => {
   it('merges two sorted streams into one sorted stream', async () => {
@@ -18,7 +18,7 @@ describe('mergeSorted', () => {
     await b.expectRequest();
     down.request(5);
     a.sendNext(1);
-    await down.expectNoMessage(QUIET_MS); // 1 might not be the smallest: wait for the other side
+    await down.expectNoMessageWhenIdle(); // 1 might not be the smallest: wait for the other side
     b.sendNext(2);
     await down.expectNext(1);
     await a.expectRequest();

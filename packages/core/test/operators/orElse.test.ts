@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Sink, Source } from '@tributary/core';
-import { boom, probe2, QUIET_MS } from '../graph/harness.js';
+import { boom, probe2 } from '../graph/harness.js';
 
 describe('orElse', () => {
   it('passes this stream and ignores the secondary if this stream emits', async () => {
@@ -15,7 +15,7 @@ describe('orElse', () => {
     const { a, b, down } = probe2<number, number, number>((x, y) => x.orElse(y));
     down.request(1);
     await a.expectRequest();
-    await b.expectNoMessage(QUIET_MS); // not pulled before the switch
+    await b.expectNoMessageWhenIdle(); // not pulled before the switch
     a.sendNext(1);
     await down.expectNext(1);
     await b.expectCancellation();
@@ -26,7 +26,7 @@ describe('orElse', () => {
   it('pulls the secondary only on demand after the switch', async () => {
     const { a, b, down } = probe2<number, number, number>((x, y) => x.orElse(y));
     a.sendComplete();
-    await b.expectNoMessage(QUIET_MS);
+    await b.expectNoMessageWhenIdle();
     down.request(1);
     await b.expectRequest();
     b.sendNext(5).sendComplete();

@@ -11,7 +11,7 @@ describe('PartitionHub.sink', () => {
     const [up, fromHub] = TestSource.probe<number>().toMat(PartitionHub.sink<number>((size, x) => x % size, 2, 16), Keep.both).run();
     const a = fromHub.runWith(TestSink.probe<number>());
     a.request(10);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     const b = fromHub.runWith(TestSink.probe<number>());
     b.request(10);
     for (const x of [0, 1, 2, 3]) {
@@ -32,7 +32,7 @@ describe('PartitionHub.sink', () => {
       await up.expectRequest();
       up.sendNext(x);
     }
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     c.request(1);
     await c.expectNext(1);
     await up.expectRequest();

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Keep, OverflowStrategy, QueueOfferResult, Sink, Source } from '@tributary/core';
-import { TestSink, TestSource } from '@tributary/testkit';
-import { QUIET_MS } from './harness.js';
+import { settle, TestSink, TestSource } from '@tributary/testkit';
 
 describe('Source.preMaterialize', () => {
   it('materializes now: the materialized value is usable before any consumer runs', async () => {
@@ -13,7 +12,7 @@ describe('Source.preMaterialize', () => {
 
   it('pulls nothing until the returned source runs, then only on demand', async () => {
     const [up, source] = TestSource.probe<number>().preMaterialize();
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     const down = source.runWith(TestSink.probe<number>());
     down.request(1);
     expect(await up.expectRequest()).toBeGreaterThanOrEqual(1);
@@ -51,7 +50,7 @@ describe('Sink.preMaterialize', () => {
     const [all, sink] = Sink.seq<number>().preMaterialize();
     let settled = false;
     void all.then(() => (settled = true));
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     expect(settled).toBe(false);
     Source.range(1, 3).runWith(sink);
     expect(await all).toEqual([1, 2, 3]);

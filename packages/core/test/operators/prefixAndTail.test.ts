@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Materializer, Sink, Source, SubscriptionTimeoutException, subscriptionTimeout } from '@tributary/core';
 import { TestSink, TestSource, VirtualScheduler } from '@tributary/testkit';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { boom, probe } from './harness.js';
 
 describe('prefixAndTail', () => {
   it('emits the first n elements and a source of the rest', async () => {
@@ -24,7 +24,7 @@ describe('prefixAndTail', () => {
 
   it('pulls the prefix only on demand, and the tail only as the tail’s consumer demands', async () => {
     const [up, down] = probe(Flow.create<number>().prefixAndTail(2));
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.request(1);
     await up.expectRequest();
     up.sendNext(1);
@@ -33,9 +33,9 @@ describe('prefixAndTail', () => {
     const [prefix, tail] = await down.expectNext();
     expect(prefix).toEqual([1, 2]);
     await down.expectComplete();
-    await up.expectNoMessage(QUIET_MS); // the tail has not been run yet
+    await up.expectNoMessageWhenIdle(); // the tail has not been run yet
     const tailProbe = tail.runWith(TestSink.probe<number>());
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     tailProbe.request(1);
     await up.expectRequest();
     up.sendNext(3);
@@ -102,7 +102,7 @@ describe('prefixAndTail', () => {
     up.sendNext(1);
     const [, tail] = await down.expectNext();
     await scheduler.advance(999);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     await scheduler.advance(1);
     await up.expectCancellation();
     const late = tail.runWith(TestSink.probe<number>(), mat);

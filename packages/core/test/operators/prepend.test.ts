@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Sink, Source } from '@tributary/core';
-import { boom, probe2, QUIET_MS } from '../graph/harness.js';
+import { boom, probe2 } from '../graph/harness.js';
 
 describe('prepend', () => {
   it('emits the other stream first, then this one', async () => {
@@ -13,7 +13,7 @@ describe('prepend', () => {
     await b.expectRequest();
     a.sendNext(3);
     down.request(1);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     b.sendNext(1);
     await down.expectNext(1);
     b.sendComplete();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Materializer, Sink, Source, Supervision } from '@tributary/core';
-import { TestSource } from '@tributary/testkit';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { settle, TestSource } from '@tributary/testkit';
+import { boom, probe } from './harness.js';
 
 const quiet = new Materializer({ logger: null });
 
@@ -21,10 +21,10 @@ describe('recoverWithRetries', () => {
     up.sendNext(1);
     await down.expectNext(1);
     up.sendError(boom());
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(2);
     await down.expectNextN([10, 11]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(12);
     await down.expectComplete();
@@ -72,7 +72,7 @@ describe('recoverWithRetries', () => {
     down.request(1);
     await up.expectRequest();
     up.sendError(boom());
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     expect(recovery).toHaveLength(1);
     await recovery[0]!.expectRequest();
     recovery[0]!.sendNext(5);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, NoSuchElementError, Sink, Source } from '@tributary/core';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { boom, probe } from './harness.js';
 
 const sum = () => Flow.create<number>().reduce((a, x) => a + x);
 
@@ -8,7 +8,7 @@ describe('reduce', () => {
   it('emits the reduction only after upstream completes, and only when demanded', async () => {
     const [up, down] = probe(sum());
     up.sendNextN([1, 2, 3]).sendComplete();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(6);
     await down.expectComplete();
@@ -18,7 +18,7 @@ describe('reduce', () => {
     const [up, down] = probe(sum());
     down.request(1);
     up.sendNextN([1, 2]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     up.sendComplete();
     await down.expectNext(3);
     await down.expectComplete();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Keep, Materializer, RestartFlow, RestartSettings, Sink, Source } from '@tributary/core';
 import { TestSink, TestSource, VirtualScheduler } from '@tributary/testkit';
-import { boom, QUIET_MS } from './harness.js';
+import { boom } from './harness.js';
 
 function virtual() {
   const scheduler = new VirtualScheduler();
@@ -31,7 +31,7 @@ describe('RestartFlow.withBackoff', () => {
     await up.expectRequest();
     up.sendNext(1);
     await down.expectNext('1:1');
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.request(3);
     await up.expectRequest();
     up.sendNext(2);
@@ -39,7 +39,7 @@ describe('RestartFlow.withBackoff', () => {
     await up.expectRequest();
     up.sendNext(3); // fails the first inner flow
     await scheduler.advance(50);
-    await up.expectNoMessage(QUIET_MS); // backing off: nothing is pulled
+    await up.expectNoMessageWhenIdle(); // backing off: nothing is pulled
     expect(m.materializations).toBe(1);
     await scheduler.advance(50);
     expect(m.materializations).toBe(2);

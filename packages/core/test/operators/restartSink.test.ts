@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Keep, Materializer, RestartSettings, RestartSink, Sink } from '@tributary/core';
 import { type TestSubscriberProbe, TestSink, TestSource, VirtualScheduler } from '@tributary/testkit';
-import { boom, QUIET_MS } from './harness.js';
+import { boom } from './harness.js';
 
 function virtual() {
   const scheduler = new VirtualScheduler();
@@ -19,12 +19,12 @@ describe('RestartSink.withBackoff', () => {
     const { scheduler, mat } = virtual();
     const { up, inner } = run(RestartSettings.create(100, 100, 0), mat);
     await scheduler.advance(0);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     inner().request(1);
     await up.expectRequest();
     up.sendNext(1);
     await inner().expectNext(1);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     mat.shutdown();
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Keep, Materializer, type RestartHandle, RestartSettings, RestartSource, Source } from '@tributary/core';
 import { StreamDetachedException } from '@tributary/core/stage';
 import { type TestPublisherProbe, TestSink, TestSource, VirtualScheduler } from '@tributary/testkit';
-import { boom, QUIET_MS } from './harness.js';
+import { boom } from './harness.js';
 
 function virtual(logged: unknown[] = []) {
   const scheduler = new VirtualScheduler();
@@ -117,12 +117,12 @@ describe('RestartSource.withBackoff', () => {
     const { scheduler, mat } = virtual();
     const { down, inner } = runProbes(RestartSettings.create(50, 50, 0), mat);
     await scheduler.advance(0);
-    await inner().expectNoMessage(QUIET_MS);
+    await inner().expectNoMessageWhenIdle();
     down.request(1);
     expect(await inner().expectRequest()).toBe(1);
     inner().sendNext(1);
     await down.expectNext(1);
-    await inner().expectNoMessage(QUIET_MS);
+    await inner().expectNoMessageWhenIdle();
     down.request(1);
     await inner().expectRequest();
     inner().sendComplete();

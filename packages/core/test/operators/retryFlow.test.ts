@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Keep, Materializer, RetryFlow, Sink, Source, Supervision } from '@tributary/core';
 import { TestSink, TestSource, VirtualScheduler } from '@tributary/testkit';
-import { boom, QUIET_MS } from './harness.js';
+import { boom } from './harness.js';
 
 function virtual() {
   const scheduler = new VirtualScheduler();
@@ -33,7 +33,7 @@ describe('RetryFlow.withBackoff', () => {
     await up.expectRequest();
     up.sendNext({ id: 'a', attempt: 0 });
     await down.expectNext({ id: 'a', ok: true, attempt: 0 });
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.request(1);
     await up.expectRequest();
     up.sendNext({ id: 'b', attempt: 0 }).sendComplete();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 
 const sum = () => Flow.create<number>().scan(0, (a, x) => a + x);
 
@@ -9,12 +9,12 @@ describe('scan', () => {
     const [up, down] = probe(sum());
     down.request(1);
     await down.expectNext(0);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     up.sendNextN([1, 2, 3]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(2);
     await down.expectNextN([1, 3]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 2);
     down.request(1);
     await down.expectNext(6);
@@ -39,7 +39,7 @@ describe('scan', () => {
   it('on an empty stream the zero waits for demand', async () => {
     const [up, down] = probe(Flow.create<number>().scan(42, (a, x) => a + x));
     up.sendComplete();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(42);
     await down.expectComplete();
@@ -99,7 +99,7 @@ describe('scan', () => {
       up.sendNextN([1, 3]);
       await down.expectNextN([0, 1, 4]);
       up.sendNext(-1);
-      await down.expectNoMessage(QUIET_MS); // the seed waits for demand like any element
+      await down.expectNoMessageWhenIdle(); // the seed waits for demand like any element
       down.request(1);
       await down.expectNext(0);
       down.request(2);

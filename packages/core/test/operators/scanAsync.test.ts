@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 import { ManualCalls, quiet } from './timeHarness.js';
 
 describe('scanAsync', () => {
@@ -9,7 +9,7 @@ describe('scanAsync', () => {
     const [up, down] = probe(Flow.create<number>().scanAsync(0, (acc, x) => calls.f(`${acc}+${x}`)));
     down.request(1);
     await down.expectNext(0);
-    await up.expectNoMessage(QUIET_MS);
+    await up.expectNoMessageWhenIdle();
     down.request(2);
     up.sendNextN([1, 2]);
     await calls.waitForStarted(1);
@@ -38,7 +38,7 @@ describe('scanAsync', () => {
     await down.expectNext(0);
     up.sendNext(5).sendComplete();
     await calls.waitForStarted(1);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     calls.resolve(5, 5);
     await down.expectNext(5);
     await down.expectComplete();

@@ -23,7 +23,7 @@ describe('Sink.queue', () => {
     up.sendNext(1);
     await up.expectRequest();
     up.sendNext(2);
-    await up.expectNoMessage(QUIET_MS); // buffer full
+    await up.expectNoMessageWhenIdle(); // buffer full
     expect(await q.pull()).toBe(1);
     await up.expectRequest();
     up.sendNext(3).sendComplete();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 
 const windows = (src: Source<number[]>) => src.runWith(Sink.seq());
 
@@ -10,11 +10,11 @@ describe('sliding', () => {
     down.request(1);
     up.sendNextN([1, 2, 3, 4, 5]);
     await down.expectNext([1, 2, 3]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 3);
     down.request(1);
     await down.expectNext([2, 3, 4]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 1);
     down.cancel();
   });
@@ -81,7 +81,7 @@ describe('sliding', () => {
       [1, 2, 3],
       [3, 4, 5],
     ]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext([5, 6]);
     await down.expectComplete();

@@ -25,7 +25,7 @@ describe('Source.queue', () => {
     const [q, down] = queueProbe<number>(4, OverflowStrategy.backpressure);
     expect(await q.offer(1)).toBe(Enqueued);
     expect(await q.offer(2)).toBe(Enqueued);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(3);
     await down.expectNextN([1, 2]);
     expect(await q.offer(3)).toBe(Enqueued);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { boom, probe } from './harness.js';
 
 const collect = <T>(acc: T[], x: T): T[] => [...acc, x];
 
@@ -29,7 +29,7 @@ describe('splitAfter', () => {
     await up.expectRequest();
     up.sendNextN([1, 0, 5]);
     await down.expectNext(3);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     up.sendComplete();
     await down.expectNext(6);
     await down.expectComplete();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
 import { NonFailureCancellation } from '@tributary/core/stage';
 import { TestSink, TestSource } from '@tributary/testkit';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { boom, probe } from './harness.js';
 
 const collect = <T>(acc: T[], x: T): T[] => [...acc, x];
 
@@ -43,13 +43,13 @@ describe('splitWhen', () => {
     );
     await up.expectRequest(); // concatSubstreams pulls ahead: for the first substream, then one element of it
     up.sendNext(1);
-    await down.expectNoMessage(QUIET_MS);
-    await up.expectNoMessage(QUIET_MS); // and no further
+    await down.expectNoMessageWhenIdle();
+    await up.expectNoMessageWhenIdle(); // and no further
     down.request(1);
     await down.expectNext(10);
     await up.expectRequest();
     up.sendNext(2);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(2);
     await down.expectNext(20);
     await up.expectRequest();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Materializer, Sink, Source, Supervision } from '@tributary/core';
-import { TestSink, TestSource } from '@tributary/testkit';
-import { boom, eventually, expectRequests, probe, QUIET_MS } from './harness.js';
+import { settle, TestSink, TestSource } from '@tributary/testkit';
+import { boom, eventually, expectRequests, probe } from './harness.js';
 
 const runningSum = () => Flow.create<number>().statefulMap(() => 0, (sum, x) => [sum + x, sum + x] as const);
 
@@ -11,7 +11,7 @@ describe('statefulMap', () => {
     down.request(2);
     up.sendNextN([1, 2, 3]);
     await down.expectNextN([1, 3]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 2);
     down.request(1);
     await down.expectNext(6);
@@ -45,7 +45,7 @@ describe('statefulMap', () => {
     down.request(3);
     up.sendNextN([1, 2, 3]).sendComplete();
     await down.expectNextN([1, 3, 6]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(-6);
     await down.expectComplete();
@@ -138,7 +138,7 @@ describe('statefulMap: onComplete runs on every termination, exactly once (Pekko
     up.sendNextN([1, 2]);
     await down.expectNextN([1, 3]);
     up.sendError(e);
-    await down.expectNoMessage(QUIET_MS); // the final element waits for demand
+    await down.expectNoMessageWhenIdle(); // the final element waits for demand
     down.request(1);
     await down.expectNext(-3);
     expect(await down.expectError()).toBe(e);
@@ -190,7 +190,7 @@ describe('statefulMap: onComplete runs on every termination, exactly once (Pekko
     down.request(2);
     up.sendNextN([1, 2, 3]);
     await down.expectNextN([1, -1]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(3);
     down.cancel();
@@ -237,7 +237,7 @@ describe('statefulMap: onComplete runs on every termination, exactly once (Pekko
     expect(calls.onComplete).toBe(0);
     mat.shutdown();
     expect(calls.onComplete).toBe(1);
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle(mat);
     expect(calls.onComplete).toBe(1);
   });
 
@@ -331,7 +331,7 @@ describe('statefulMap: onComplete runs on every termination, exactly once (Pekko
     up.sendError(e);
     await eventually(() => calls.onComplete === 1, 'onComplete after the upstream failure');
     down.cancel();
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     expect(calls.onComplete).toBe(1);
   });
 });

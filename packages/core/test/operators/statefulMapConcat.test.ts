@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Materializer, Sink, Source, Supervision } from '@tributary/core';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { boom, probe } from './harness.js';
 
 const quiet = () => new Materializer({ logger: null });
 
@@ -36,9 +36,9 @@ describe('statefulMapConcat', () => {
     down.request(2);
     up.sendNext(3);
     await down.expectNextN([0, 1]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     up.sendComplete();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(2);
     await down.expectComplete();

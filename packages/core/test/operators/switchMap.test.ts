@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
-import { TestSource, type TestPublisherProbe } from '@tributary/testkit';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { settle, type TestPublisherProbe, TestSource } from '@tributary/testkit';
+import { boom, probe } from './harness.js';
 
 describe('switchMap', () => {
   it('switches to the source of the newest element, cancelling the previous one', async () => {
@@ -18,7 +18,7 @@ describe('switchMap', () => {
     inners[1]!.sendNext('b1');
     await down.expectNext('b1');
     up.sendComplete();
-    await down.expectNoMessage(QUIET_MS); // the current source is still running
+    await down.expectNoMessageWhenIdle(); // the current source is still running
     inners[1]!.sendComplete();
     await down.expectComplete();
   });
@@ -27,9 +27,9 @@ describe('switchMap', () => {
     const inners: TestPublisherProbe<string>[] = [];
     const [up, down] = probe(Flow.create<number>().switchMap(() => TestSource.probe<string>().mapMaterializedValue((p) => inners.push(p))));
     up.sendNext(1);
-    await new Promise((r) => setTimeout(r, 10));
+    await settle();
     inners[0]!.sendNext('stale');
-    await new Promise((r) => setTimeout(r, 10));
+    await settle();
     up.sendNext(2);
     await inners[0]!.expectCancellation();
     down.request(1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 
 describe('take', () => {
   it('emits only on demand', async () => {
@@ -9,7 +9,7 @@ describe('take', () => {
     down.request(2);
     up.sendNextN([1, 2, 3]);
     await down.expectNextN([1, 2]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 2);
     down.request(1);
     await down.expectNext(3);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Materializer, Sink, Source, Supervision } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 
 const isEnd = (s: string): boolean => s === 'END';
 
@@ -24,7 +24,7 @@ describe('takeUntil', () => {
     down.request(2);
     up.sendNextN([1, 2, 3]);
     await down.expectNextN([1, 2]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 2);
     down.request(1);
     await down.expectNext(3);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 
 const lt3 = (x: number): boolean => x < 3;
 
@@ -10,7 +10,7 @@ describe('takeWhile', () => {
     down.request(2);
     up.sendNextN([1, 2, 3]);
     await down.expectNextN([1, 2]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 2);
     down.request(1);
     await down.expectNext(3);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, RateExceededError, Supervision, ThrottleMode, Source } from '@tributary/core';
-import { boom, expectRequests, QUIET_MS } from './harness.js';
+import { boom, expectRequests } from './harness.js';
 import { probeOn, virtualTime } from './timeHarness.js';
 
 describe('throttle (virtual time)', () => {
@@ -10,9 +10,9 @@ describe('throttle (virtual time)', () => {
     down.request(10);
     up.sendNextN([1, 2, 3]);
     await down.expectNext(1); // the bucket starts full (automatic burst: 1)
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(99);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(1);
     await down.expectNext(2);
     await scheduler.advance(100);
@@ -25,13 +25,13 @@ describe('throttle (virtual time)', () => {
     down.request(10);
     up.sendNextN([1, 2, 3, 4]);
     await down.expectNextN([1, 2, 3]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(100);
     await down.expectNext(4);
     await scheduler.advance(1000); // the bucket refills, up to 3 tokens
     up.sendNextN([5, 6, 7, 8]);
     await down.expectNextN([5, 6, 7]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(100);
     await down.expectNext(8);
   });
@@ -42,7 +42,7 @@ describe('throttle (virtual time)', () => {
     down.request(10);
     up.sendNextN([1, 2, 3, 4, 5, 6]);
     await down.expectNextN([1, 2, 3, 4, 5]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(20);
     await down.expectNext(6);
   });
@@ -53,9 +53,9 @@ describe('throttle (virtual time)', () => {
     down.request(10);
     up.sendNextN([5, 5, 5, 0]);
     await down.expectNextN([5, 5]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(49);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(1);
     await down.expectNext(5);
     await down.expectNext(0); // costs nothing
@@ -93,7 +93,7 @@ describe('throttle (virtual time)', () => {
     down.request(10);
     up.sendNextN([1, 2]).sendComplete();
     await down.expectNext(1);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(100);
     await down.expectNext(2);
     await down.expectComplete();

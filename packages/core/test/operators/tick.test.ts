@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Source } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
-import { QUIET_MS } from './harness.js';
 import { virtualTime } from './timeHarness.js';
 
 describe('Source.tick (virtual time)', () => {
@@ -10,11 +9,11 @@ describe('Source.tick (virtual time)', () => {
     const down = Source.tick(50, 100, 'tick').runWith(TestSink.probe<string>(), mat);
     down.request(10);
     await scheduler.advance(49);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(1);
     await down.expectNext('tick');
     await scheduler.advance(99);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(1);
     await down.expectNext('tick');
     await scheduler.advance(200);
@@ -27,10 +26,10 @@ describe('Source.tick (virtual time)', () => {
     const down = Source.tick(0, 100, 1).runWith(TestSink.probe<number>(), mat);
     await scheduler.advance(1000);
     down.request(5);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await scheduler.advance(100);
     await down.expectNext(1);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.cancel();
   });
 
@@ -75,7 +74,7 @@ describe('Source.tick (virtual time)', () => {
     await scheduler.advance(50);
     await a.expectNext('t');
     await a.expectComplete();
-    await b.expectNoMessage(QUIET_MS);
+    await b.expectNoMessageWhenIdle();
     b.cancel();
   });
 

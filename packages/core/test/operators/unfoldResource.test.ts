@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Materializer, Sink, Source, Supervision } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
-import { boom, QUIET_MS } from './harness.js';
+import { boom } from './harness.js';
 
 const quiet = new Materializer({ logger: null });
 
@@ -44,11 +44,11 @@ describe('Source.unfoldResource', () => {
   it('reads on demand only, then closes the resource and completes', async () => {
     const reg = new Registry();
     const down = lines(reg, ['a', 'b', 'c']).runWith(TestSink.probe<string>());
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(reg.reads).toBe(0);
     down.request(2);
     await down.expectNextN(['a', 'b']);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     expect(reg.reads).toBe(2);
     down.request(2);
     await down.expectNext('c');
@@ -61,7 +61,7 @@ describe('Source.unfoldResource', () => {
     expect(await lines(reg, ['a', 'b', 'c']).take(1).runWith(Sink.seq())).toEqual(['a']);
     const mat = new Materializer({ logger: null });
     const probe = lines(reg, ['x']).runWith(TestSink.probe<string>(), mat);
-    await probe.expectNoMessage(10);
+    await probe.expectNoMessageWhenIdle();
     mat.shutdown();
     expect([reg.open, reg.closed, reg.live.size]).toEqual([2, 2, 0]);
   });

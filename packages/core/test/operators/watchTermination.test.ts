@@ -1,7 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { AbruptTerminationException, Flow, Keep, Materializer, type NotUsed, Sink, Source } from '@tributary/core';
-import { TestSink, TestSource } from '@tributary/testkit';
-import { boom, QUIET_MS } from './harness.js';
+import { settle, TestSink, TestSource } from '@tributary/testkit';
+import { boom } from './harness.js';
 
 const quiet = new Materializer({ logger: null });
 
@@ -14,7 +14,7 @@ describe('watchTermination', () => {
     await up.expectRequest();
     up.sendNext(1);
     await down.expectNext(1);
-    await new Promise((r) => setTimeout(r, QUIET_MS));
+    await settle();
     expect(settled).toBe(false);
     up.sendComplete();
     await down.expectComplete();
@@ -52,7 +52,7 @@ describe('watchTermination', () => {
   it('rejects with AbruptTerminationException on materializer shutdown', async () => {
     const mat = new Materializer({ logger: null });
     const done = Source.never<number>().watchTermination().to(Sink.onComplete(() => {})).run(mat);
-    await new Promise((r) => setTimeout(r, 10));
+    await settle(mat);
     mat.shutdown();
     await expect(done).rejects.toBeInstanceOf(AbruptTerminationException);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
 import { TestSink, type TestSubscriberProbe } from '@tributary/testkit';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { boom, probe } from './harness.js';
 
 function tapped(): [Flow<number, number>, () => TestSubscriberProbe<number>] {
   let tap: TestSubscriberProbe<number> | undefined;
@@ -22,10 +22,10 @@ describe('wireTap', () => {
     down.request(3);
     up.sendNextN([1, 2, 3]);
     await down.expectNextN([1, 2, 3]);
-    await tap().expectNoMessage(QUIET_MS);
+    await tap().expectNoMessageWhenIdle();
     tap().request(5);
     await tap().expectNext(3); // only the latest element waited for the tap; 1 and 2 were overwritten
-    await tap().expectNoMessage(QUIET_MS);
+    await tap().expectNoMessageWhenIdle();
     up.sendNext(4);
     down.request(1);
     await down.expectNext(4);

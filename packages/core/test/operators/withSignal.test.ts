@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Materializer, Sink, Source } from '@tributary/core';
-import { boom, probe, QUIET_MS } from './harness.js';
+import { boom, probe } from './harness.js';
 
 const quiet = new Materializer({ logger: null });
 
@@ -12,7 +12,7 @@ describe('withSignal', () => {
     await up.expectRequest();
     up.sendNext(1);
     await down.expectNext(1);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     const reason = boom('stop now');
     ac.abort(reason);
     expect(await down.expectError()).toBe(reason);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Sink, Source } from '@tributary/core';
-import { boom, probe2, QUIET_MS } from '../graph/harness.js';
+import { boom, probe2 } from '../graph/harness.js';
 
 describe('zip', () => {
   it('pairs elements and truncates to the shorter input', async () => {
@@ -15,16 +15,16 @@ describe('zip', () => {
     await a.expectRequest();
     await b.expectRequest();
     a.sendNext(1);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
-    await down.expectNoMessage(QUIET_MS); // b has nothing yet
+    await down.expectNoMessageWhenIdle(); // b has nothing yet
     b.sendNext('a');
     await down.expectNext([1, 'a']);
     await a.expectRequest();
     await b.expectRequest();
     a.sendNext(2);
     b.sendNext('b');
-    await down.expectNoMessage(QUIET_MS); // no demand
+    await down.expectNoMessageWhenIdle(); // no demand
     down.request(1);
     await down.expectNext([2, 'b']);
     down.cancel();
@@ -44,7 +44,7 @@ describe('zip', () => {
     const { a, b, down } = probe2<number, string, [number, string]>((x, y) => x.zip(y));
     down.request(5);
     a.sendNext(1).sendComplete();
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     b.sendNext('x');
     await down.expectNext([1, 'x']);
     await down.expectComplete();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Sink, Source } from '@tributary/core';
-import { boom, probe2, QUIET_MS } from '../graph/harness.js';
+import { boom, probe2 } from '../graph/harness.js';
 
 describe('zipAll', () => {
   it('pads the shorter side with its fill element until both completed', async () => {
@@ -23,12 +23,12 @@ describe('zipAll', () => {
     const { a, b, down } = probe2<number, string, [number, string]>((x, y) => x.zipAll(y, -1, '?'));
     a.sendNext(1);
     down.request(2);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     b.sendComplete();
     await down.expectNext([1, '?']);
     a.sendNext(2);
     await down.expectNext([2, '?']);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     a.sendComplete();
     await down.expectComplete();
   });

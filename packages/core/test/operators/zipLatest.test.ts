@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Sink, Source } from '@tributary/core';
-import { boom, probe2, QUIET_MS } from '../graph/harness.js';
+import { boom, probe2 } from '../graph/harness.js';
 
 describe('zipLatest', () => {
   it('emits once both sides produced, then on every new element of either side (latest values)', async () => {
     const { a, b, down } = probe2<number, string, [number, string]>((x, y) => x.zipLatest(y));
     down.request(10);
     a.sendNext(1);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     b.sendNext('a');
     await down.expectNext([1, 'a']);
     a.sendNext(2);
@@ -24,7 +24,7 @@ describe('zipLatest', () => {
     down.request(1);
     await down.expectNext([1, 'a']);
     down.request(1);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     b.sendNext('b');
     await down.expectNext([1, 'b']);
     down.cancel();
@@ -37,7 +37,7 @@ describe('zipLatest', () => {
     down.request(1);
     await down.expectNext([1, 'a']);
     a.sendNext(2); // taken in (both sides were pulled again after the emission) and held until downstream asks
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext([2, 'a']);
     down.cancel();

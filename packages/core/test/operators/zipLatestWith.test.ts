@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Supervision } from '@tributary/core';
-import { boom, probe2, QUIET_MS } from '../graph/harness.js';
+import { boom, probe2 } from '../graph/harness.js';
 
 describe('zipLatestWith', () => {
   it('combines the latest elements of both sides with f', async () => {
@@ -11,7 +11,7 @@ describe('zipLatestWith', () => {
     await down.expectNext(102);
     b.sendNext(3);
     await down.expectNext(103);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.cancel();
   });
 
@@ -31,7 +31,7 @@ describe('zipLatestWith', () => {
     resumed.down.request(5);
     resumed.a.sendNext(1);
     resumed.b.sendNext(2);
-    await resumed.down.expectNoMessage(QUIET_MS);
+    await resumed.down.expectNoMessageWhenIdle();
     resumed.b.sendNext(3);
     await resumed.down.expectNext(4);
     resumed.down.cancel();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Attributes, Sink, Source, Supervision } from '@tributary/core';
-import { boom, probe2, QUIET_MS } from '../graph/harness.js';
+import { boom, probe2 } from '../graph/harness.js';
 
 describe('zipWith', () => {
   it('combines one element of each side with f', async () => {
@@ -11,7 +11,7 @@ describe('zipWith', () => {
     const { a, b, down } = probe2<number, number, number>((x, y) => x.zipWith(y, (p, q) => p * q));
     a.sendNext(2);
     b.sendNext(3);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     down.request(1);
     await down.expectNext(6);
     down.cancel();

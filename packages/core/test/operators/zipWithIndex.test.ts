@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
-import { boom, expectRequests, probe, QUIET_MS } from './harness.js';
+import { boom, expectRequests, probe } from './harness.js';
 
 describe('zipWithIndex', () => {
   it('emits only on demand', async () => {
@@ -9,7 +9,7 @@ describe('zipWithIndex', () => {
     up.sendNextN(['a', 'b', 'c']);
     await down.expectNext(['a', 0]);
     await down.expectNext(['b', 1]);
-    await down.expectNoMessage(QUIET_MS);
+    await down.expectNoMessageWhenIdle();
     await expectRequests(up, 2);
     down.request(1);
     await down.expectNext(['c', 2]);
