@@ -53,6 +53,24 @@ export class RecordReader<K, V> {
     } catch (e) {
       throw new KafkaDeserializationError(stage, topic, partition, Number(m.offset), 'value', e);
     }
-    return new ConsumerRecordImpl(topic, partition, Number(m.offset), Number(m.timestamp), key, value, headers);
+    return new ConsumerRecordImpl(topic, partition, decimal(m.offset), decimal(m.timestamp), key, value, headers);
   }
+}
+
+/**
+ * `Number(s)` for kafkajs' offsets and timestamps (decimal strings, fresh per record): digit strings of up
+ * to 15 characters (exact below 2^53) are read with a loop, about twice as fast as `Number` on strings
+ * it has not seen; anything else (`"-1"`, longer strings) goes to `Number`.
+ */
+export function decimal(s: string): number {
+  if (typeof s !== 'string') return Number(s);
+  const n = s.length;
+  if (n === 0 || n > 15) return Number(s);
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number(s);
+    v = v * 10 + d;
+  }
+  return v;
 }
