@@ -25,7 +25,7 @@
  */
 import type { Attributes } from '@tributary/core';
 import { FlowShape, GraphStage, type GraphStageLogic, type InHandler, Inlet, type OutHandler, Outlet, TimerGraphStageLogic } from '@tributary/core/stage';
-import { type Kafka, type Message as KafkaJsMessage, type Producer as KafkaJsProducer, type Transaction } from 'kafkajs';
+import type { Message as KafkaJsMessage, Producer as KafkaJsProducer, Transaction } from 'kafkajs';
 import type { PartitionOffset } from '../ConsumerMessage.js';
 import type { ProducerSettings } from '../ProducerSettings.js';
 import type { Envelope, MultiResultPart, ProducerRecord, RecordMetadata, Results } from '../ProducerMessage.js';
@@ -120,7 +120,6 @@ const CommitTimer = 'eos-commit';
 
 class ProducerLogic<K, V, P> extends TimerGraphStageLogic implements InHandler, OutHandler {
   private readonly recordsIn: boolean;
-  private kafka: Kafka | null = null;
   private producer: KafkaJsProducer | null = null;
   private connected = false;
   // Accepted envelopes in order, consumed from `head` (Array#shift is O(n) on long arrays).
@@ -155,7 +154,7 @@ class ProducerLogic<K, V, P> extends TimerGraphStageLogic implements InHandler, 
 
   override preStart(): void {
     const s = this.settings;
-    const kafka = (this.kafka = createKafka(s));
+    const kafka = createKafka(s);
     this.producer = createProducer(kafka, s as ProducerSettings<unknown, unknown>, this.transactional);
     const producer = this.producer;
     producer.connect().then(

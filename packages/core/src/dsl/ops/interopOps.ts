@@ -5,7 +5,7 @@
  */
 import type { HKT } from '../FlowOps.js';
 
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
-export interface InteropOps<Out, F extends HKT> {}
+// biome-ignore lint/suspicious/noEmptyInterface: no interop operator yet; the parameters match the other tables
+export interface InteropOps<_Out, _F extends HKT> {}
 
 export const interopOpsImpl: Record<string, (this: { via(stage: unknown): unknown }, ...args: any[]) => unknown> = {};
