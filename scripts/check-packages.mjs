@@ -2,7 +2,8 @@
 // - `pnpm pack` (not `npm pack`: npm leaves `workspace:^` in the packed manifest, so the tarball would
 //   not install outside this repository; pnpm replaces it with the version range);
 // - our own rules: no build info (`.tsbuildinfo`) in the tarball, a README.md whose links stay inside the
-//   package (or are repository-rooted `/docs/…` links to files that exist, or URLs), and full metadata;
+//   package (or are repository-rooted `/docs/…` links to files that exist, or URLs), the repository's
+//   LICENSE (Apache-2.0, the same text as at the root), and full metadata pointing at the same repository;
 // - `publint --strict` and `@arethetypeswrong/cli --profile esm-only` on the tarball. attw's analysis
 //   runs in this process (its CLI would load TypeScript once per package: most of the run's time), with
 //   the CLI's own exit rule and the esm-only profile; a package that fails is run through the CLI too,
@@ -25,6 +26,11 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 /** What `attw --profile esm-only` ignores: ESM-only packages are not for `node10` or `require()`. */
 const EsmOnlyIgnoredResolutions = ['node10', 'node16-cjs'];
 const RequiredFields = ['description', 'license', 'repository', 'homepage', 'keywords', 'engines'];
+/** Every package says the same about where it comes from (the repository URL is a placeholder for now). */
+const Repository = { type: 'git', url: 'git+https://github.com/tributary/tributary.git' };
+const Bugs = 'https://github.com/tributary/tributary/issues';
+const HomepagePrefix = 'https://github.com/tributary/tributary';
+const License = readFileSync(join(root, 'LICENSE'), 'utf8');
 
 function publishablePackages() {
   const found = [];
@@ -77,7 +83,7 @@ function tarballFiles(tgz) {
 }
 
 /** Problems our own rules find in a packed tarball. */
-function ownProblems(files) {
+function ownProblems(files, where) {
   const problems = [];
   for (const path of files.keys()) if (path.endsWith('.tsbuildinfo')) problems.push(`build info in the tarball: ${path}`);
   const manifest = files.get('package.json');
@@ -86,6 +92,18 @@ function ownProblems(files) {
   for (const field of RequiredFields) if (pkg[field] === undefined) problems.push(`package.json has no "${field}"`);
   if (pkg.engines !== undefined && pkg.engines.node !== '>=20') problems.push(`engines.node must be ">=20", got ${JSON.stringify(pkg.engines.node)}`);
   if (Array.isArray(pkg.keywords) && pkg.keywords.length === 0) problems.push('package.json has no keywords');
+  if (pkg.license !== 'Apache-2.0') problems.push(`license must be "Apache-2.0", got ${JSON.stringify(pkg.license)}`);
+  const license = files.get('LICENSE');
+  if (license === undefined) problems.push('no LICENSE in the tarball (pnpm pack adds the root LICENSE to a package that has none)');
+  else if (license.toString('utf8') !== License) problems.push('LICENSE differs from the repository root LICENSE');
+  const repo = pkg.repository ?? {};
+  if (repo.type !== Repository.type || repo.url !== Repository.url || repo.directory !== where) {
+    problems.push(`repository must be ${JSON.stringify({ ...Repository, directory: where })}, got ${JSON.stringify(pkg.repository)}`);
+  }
+  if (pkg.bugs !== Bugs) problems.push(`bugs must be ${JSON.stringify(Bugs)}, got ${JSON.stringify(pkg.bugs)}`);
+  if (typeof pkg.homepage !== 'string' || !(pkg.homepage === HomepagePrefix || /^[#/]/.test(pkg.homepage.slice(HomepagePrefix.length)))) {
+    problems.push(`homepage must be on ${HomepagePrefix}, got ${JSON.stringify(pkg.homepage)}`);
+  }
   const ranges = ['dependencies', 'peerDependencies', 'optionalDependencies'].flatMap((k) => Object.entries(pkg[k] ?? {}));
   for (const [dep, range] of ranges) if (String(range).startsWith('workspace:')) problems.push(`${dep} is still "${range}" (packed with npm instead of pnpm?)`);
   const readme = files.get('README.md');
@@ -118,7 +136,7 @@ async function check(pkg, dest, pnpm) {
   if (packed.code !== 0) return { where, problems: [`pnpm pack failed (exit ${packed.code}):\n${packed.output}`] };
   const tgz = join(dest, `${pkg.name.replace(/^@/, '').replace('/', '-')}-${JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8')).version}.tgz`);
   if (!existsSync(tgz)) return { where, problems: [`pnpm pack did not write ${tgz}:\n${packed.output}`] };
-  const problems = ownProblems(tarballFiles(tgz));
+  const problems = ownProblems(tarballFiles(tgz), where.split('\\').join('/'));
   const publint = await run(bin('publint'), ['--strict', tgz], root);
   if (publint.spawnError !== null) problems.push(`publint could not be run (${publint.spawnError.message}); run \`node scripts/setup.mjs\` to install it`);
   else if (publint.code !== 0) problems.push(`publint --strict failed (exit ${publint.code}):\n${publint.output}`);
@@ -135,7 +153,7 @@ async function check(pkg, dest, pnpm) {
 const packages = publishablePackages();
 const started = Date.now();
 process.stdout.write(
-  `[check-packages] packing ${packages.length} packages with pnpm pack and checking each tarball (no build info, README, metadata, publint --strict, attw --profile esm-only)… `,
+  `[check-packages] packing ${packages.length} packages with pnpm pack and checking each tarball (no build info, README, LICENSE, metadata, publint --strict, attw --profile esm-only)… `,
 );
 const dest = mkdtempSync(join(tmpdir(), 'tributary-pack-'));
 let failed = 0;

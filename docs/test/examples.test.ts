@@ -58,6 +58,9 @@ function writeExamples(): void {
       sourceMap: false,
       incremental: true,
       tsBuildInfoFile: './tsconfig.tsbuildinfo',
+      // An example may import names only to show where they come from, and declare what it does not use.
+      noUnusedLocals: false,
+      noUnusedParameters: false,
       paths,
     },
     files: examples.map((example) => path.basename(fileOf(example))),

@@ -3,7 +3,7 @@
  *
  *   Source.range(1, n) ──scan(1n, ×)──▶ factorials ──▶ Sink.foreach(print)
  */
-import { Keep, Materializer, Sink, Source } from '@tributary/core';
+import { Keep, type Materializer, Sink, Source } from '@tributary/core';
 
 /** 0!, 1!, 2!, … n! as BigInts (scan emits its zero first). */
 export function factorials(n: number): Source<bigint> {

@@ -2,7 +2,7 @@
  * Wiring for the ModelScoringStage probe tests (not a test file itself): a TestSource probe on each
  * inlet and a TestSink probe on the outlet, plus a logger that records what the stage reported.
  */
-import { ClosedShape, GraphDSL, RunnableGraph, Materializer, type StreamLogger } from '@tributary/core';
+import { ClosedShape, GraphDSL, RunnableGraph, type Materializer, type StreamLogger } from '@tributary/core';
 import type { Attributes } from '@tributary/core/stage';
 import { TestSink, TestSource, type TestPublisherProbe, type TestSubscriberProbe } from '@tributary/testkit';
 import type { ScoredRecord } from '../src/domain/ScoredRecord.js';

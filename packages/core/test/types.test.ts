@@ -2,7 +2,7 @@
  * Type-level tests: these fail *compilation* (npm test type-checks the tests) if inference breaks.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import { Flow, Keep, type NotUsed, RunnableGraph, Sink, Source } from '@tributary/core';
+import { Flow, Keep, type NotUsed, type RunnableGraph, Sink, Source } from '@tributary/core';
 
 describe('materialized value types', () => {
   it('follow Keep.left / right / both / none', () => {

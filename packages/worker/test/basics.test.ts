@@ -2,7 +2,7 @@
  * WorkerFlow end to end: elements through a flow on worker threads, in order, with the handle.
  */
 import { describe, expect, it } from 'vitest';
-import { Keep, Sink, Source } from '@tributary/core';
+import { Sink } from '@tributary/core';
 import { WorkerFlow } from '@tributary/worker';
 import { behaviour, doubleJs, recordingMaterializer, runThrough } from './helpers.js';
 

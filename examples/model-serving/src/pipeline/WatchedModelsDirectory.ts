@@ -2,7 +2,7 @@ import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { StreamLogger } from '@tributary/core';
-import { Source } from '@tributary/core';
+import type { Source } from '@tributary/core';
 import { DirectoryChangesSource, FileIO } from '@tributary/file';
 
 /** A model document file as read from the watched directory. */

@@ -3,10 +3,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AbruptTerminationException, Keep, Materializer, Sink, Source } from '@tributary/core';
+import { AbruptTerminationException, Keep, Materializer, type Sink, Source } from '@tributary/core';
 import { TestSource } from '@tributary/testkit';
 import { FileIO } from '@tributary/file';
-import { eventually, expectSameBytes, openDescriptorsUnder, patternBytes, quietMaterializer, sleep, useTempDir } from './helpers.js';
+import { eventually, expectSameBytes, openDescriptorsUnder, patternBytes, quietMaterializer, useTempDir } from './helpers.js';
 
 describe('FileIO.toPath', () => {
   const tmp = useTempDir();

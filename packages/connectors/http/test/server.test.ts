@@ -5,7 +5,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
-import { Http, HttpEntity, HttpRequest, HttpResponse, type IncomingConnection, type ServerBinding, ServerSettings } from '@tributary/http';
+import { Http, HttpEntity, type HttpRequest, HttpResponse, type IncomingConnection, type ServerBinding, ServerSettings } from '@tributary/http';
 import { activeResources, curl, expectNoLeaks, sleep } from './helpers.js';
 
 const quiet = { warn: () => {}, error: () => {} };

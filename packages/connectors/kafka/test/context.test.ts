@@ -12,7 +12,7 @@ import {
   Committer,
   CommitterSettings,
   Consumer,
-  ConsumerSettings,
+  type ConsumerSettings,
   DrainingControl,
   Producer,
   ProducerMessage,

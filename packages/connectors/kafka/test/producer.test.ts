@@ -4,7 +4,7 @@
  * (topic → topic, at-least-once), and serialization failures.
  */
 import { describe, expect, it } from 'vitest';
-import { Keep, Materializer, Sink, Source } from '@tributary/core';
+import { Materializer, Sink, Source } from '@tributary/core';
 import {
   CommitterSettings,
   Consumer,

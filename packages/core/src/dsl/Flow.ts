@@ -14,7 +14,7 @@ import { Keep } from './Keep.js';
 import { Materializer } from './Materializer.js';
 import { Sink } from './Sink.js';
 import { Source } from './Source.js';
-import { RunnableGraph } from './RunnableGraph.js';
+import type { RunnableGraph } from './RunnableGraph.js';
 import { FlowProcessor } from '../operators/toProcessor.js';
 import type { Processor } from '../reactiveStreams.js';
 import { toMermaid } from './Mermaid.js';

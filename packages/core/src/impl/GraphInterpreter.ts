@@ -377,7 +377,7 @@ export class GraphInterpreter implements Runnable {
     let events = 0;
     try {
       if (!this.initialized) this.init();
-      let budget = this.eventLimit;
+      const budget = this.eventLimit;
       do {
         if (this.asyncInputs.length !== 0) events += this.runAsyncInputs();
         events += this.execute(budget - events);
@@ -468,7 +468,7 @@ export class GraphInterpreter implements Runnable {
         this.queue[this.head] = undefined;
         this.head = (this.head + 1) & this.mask;
         this.remaining = remaining - 1;
-        this.chaseCounter = remaining - 1 < ChaseLimit ? remaining - 1 : ChaseLimit;
+        this.chaseCounter = Math.min(remaining - 1, ChaseLimit);
         this.processEvent(c);
       }
       if (this.closedStages.length !== 0) this.finalizeClosedStages();

@@ -10,7 +10,6 @@ import { type AsyncCallback, GraphStageLogic, type OutHandler } from '../stage/G
 import type { Outlet } from '../stage/Ports.js';
 import type { SourceShape } from '../stage/Shape.js';
 import { type Cursor, Done } from './cursor.js';
-import { decide } from './FlowStage.js';
 import { CREATE_CURSOR, type FusedFn, type FusedInstance, fusedFailure, MaxSkipsPerPull, SKIP, type SyncSourceHost } from './fusion.js';
 
 export interface CursorSourceStage<T> extends SyncSourceHost {

@@ -1,7 +1,7 @@
 import { NonFailureCancellation } from '../impl/GraphInterpreter.js';
 import { linear } from '../impl/Module.js';
 import { GraphStageWithMaterializedValue, type Graph } from '../stage/GraphStage.js';
-import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import type { GraphStageLogic, InHandler, OutHandler } from '../stage/GraphStageLogic.js';
 import { Inlet, Outlet } from '../stage/Ports.js';
 import { FlowShape } from '../stage/Shape.js';
 import { SubSinkInlet } from '../stage/SubSinkInlet.js';

@@ -1,7 +1,7 @@
 import { NonFailureCancellation } from '../impl/GraphInterpreter.js';
 import { linear } from '../impl/Module.js';
 import { GraphStageWithMaterializedValue, type Graph } from '../stage/GraphStage.js';
-import { GraphStageLogic, type InHandler } from '../stage/GraphStageLogic.js';
+import type { GraphStageLogic, InHandler } from '../stage/GraphStageLogic.js';
 import { Inlet } from '../stage/Ports.js';
 import { SinkShape } from '../stage/Shape.js';
 import { materializeIntoParent, SubSourceOutlet } from '../stage/SubSourceOutlet.js';

@@ -1,5 +1,5 @@
 import type { Graph } from '../stage/GraphStage.js';
-import { GraphStageLogic, type OutHandler } from '../stage/GraphStageLogic.js';
+import type { GraphStageLogic, OutHandler } from '../stage/GraphStageLogic.js';
 import type { SourceShape } from '../stage/Shape.js';
 import { materializeSubStream, SubSinkInlet } from '../stage/SubSinkInlet.js';
 import { RestartHandleImpl, type RestartHandle, RestartWithBackoffLogic, requireSettings } from './restartInternals.js';

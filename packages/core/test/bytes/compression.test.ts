@@ -2,7 +2,7 @@ import zlib from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import type { Transform } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
-import { Compression, Flow, Materializer, Sink, Source } from '@tributary/core';
+import { Compression, type Flow, Materializer, Sink, Source } from '@tributary/core';
 import { TestSink, TestSource } from '@tributary/testkit';
 import { probe } from '../operators/harness.js';
 import { b, boom, expectSameBytes, QUIET_MS } from './harness.js';

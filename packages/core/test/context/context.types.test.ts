@@ -3,7 +3,7 @@
  * breaks.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import { Attributes, Flow, FlowWithContext, Keep, type NotUsed, RunnableGraph, Sink, Source, SourceWithContext } from '@tributary/core';
+import { Attributes, Flow, FlowWithContext, Keep, type NotUsed, type RunnableGraph, Sink, Source, SourceWithContext } from '@tributary/core';
 
 interface Rec {
   readonly value: string;

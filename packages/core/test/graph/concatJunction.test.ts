@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { Concat, Interleave, MergePreferred, Merge } from '@tributary/core';
 import { settle } from '@tributary/testkit';
 import { probeJunction } from './harness.js';

@@ -20,7 +20,7 @@ import {
   Zip,
   type GraphDSLBuilder,
 } from '@tributary/core';
-import { Inlet, Outlet, Inlet as StageInlet, Outlet as StageOutlet } from '@tributary/core/stage';
+import { type Inlet, Outlet, Inlet as StageInlet, type Outlet as StageOutlet } from '@tributary/core/stage';
 
 describe('GraphDSL', () => {
   it('builds a closed graph with fan-out and fan-in, wired with from(…).via(…).viaFanOut(…).viaFanIn(…).to(…)', async () => {

@@ -3,7 +3,7 @@
  * inference breaks.
  */
 import { describe, expectTypeOf, it } from 'vitest';
-import { BidiFlow, Flow, Keep, type NotUsed, RunnableGraph, Sink, Source, type SourceF, type SubFlow } from '@tributary/core';
+import { BidiFlow, Flow, Keep, type NotUsed, type RunnableGraph, Sink, Source, type SourceF, type SubFlow } from '@tributary/core';
 
 describe('graph operator types', () => {
   it('fan-in operators widen or pair the element type and keep the receiver kind', () => {

@@ -55,6 +55,6 @@ describe('conflateWithSeed', () => {
   });
 
   it('validates its arguments at build time', () => {
-    expect(() => Source.single(1).conflateWithSeed(1 as never, (a, b) => a)).toThrow(new TypeError('conflateWithSeed: seed must be a function, got 1'));
+    expect(() => Source.single(1).conflateWithSeed(1 as never, (a, _b) => a)).toThrow(new TypeError('conflateWithSeed: seed must be a function, got 1'));
   });
 });

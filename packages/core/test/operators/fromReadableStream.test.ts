@@ -6,7 +6,7 @@ import { boom, eventually } from './harness.js';
 function counting(n: number, highWaterMark = 2): { stream: ReadableStream<number>; pulls: () => number; cancelled: () => unknown } {
   let i = 0;
   let pulls = 0;
-  let cancelled: unknown = undefined;
+  let cancelled: unknown;
   const stream = new ReadableStream<number>(
     {
       pull(c) {

@@ -100,6 +100,7 @@ describe('RestartFlow.withBackoff', () => {
       const g = ++gen;
       return Flow.create<number>().map((x) => {
         throw g === 2 ? e : boom();
+        // biome-ignore lint/correctness/noUnreachable: gives the map its element type
         return x;
       });
     });

@@ -5,7 +5,7 @@
  * the thread goes: once the worker reports that its stream stopped, or `terminateTimeoutMs` after it
  * was asked to stop, it is terminated.
  */
-import { type ResourceLimits, SHARE_ENV, Worker } from 'node:worker_threads';
+import { type ResourceLimits, type SHARE_ENV, Worker } from 'node:worker_threads';
 import { WorkerDiedError } from '../errors.js';
 import { deserializeError } from './errorTransport.js';
 import { Outbox } from './Outbox.js';

@@ -355,7 +355,7 @@ export class ConsumerHandle implements KafkaCommitter {
       const deadline = this.scheduler.now() + timeoutMs;
       let pending = offsets;
       let rebalanced = false;
-      let lastError: unknown = undefined;
+      let lastError: unknown;
       let delay = 50;
       for (;;) {
         if (this.closing && this.consumer === null) throw new ConsumerClosedError(this.description);

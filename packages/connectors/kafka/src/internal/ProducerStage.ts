@@ -115,7 +115,6 @@ export type BatchSender = Pick<KafkaJsProducer, 'sendBatch'>;
 
 export class ProducerLogic<K, V, P> extends TimerGraphStageLogic implements InHandler, OutHandler {
   private readonly recordsIn: boolean;
-  private kafka: Kafka | null = null;
   protected producer: KafkaJsProducer | null = null;
   protected connected = false;
   // Accepted envelopes in order, consumed from `head` (Array#shift is O(n) on long arrays).
@@ -139,7 +138,7 @@ export class ProducerLogic<K, V, P> extends TimerGraphStageLogic implements InHa
   }
 
   override preStart(): void {
-    const kafka = (this.kafka = createKafka(this.settings));
+    const kafka = createKafka(this.settings);
     const producer = (this.producer = this.newProducer(kafka));
     producer.connect().then(
       () => this.onConnected.invoke(undefined),
