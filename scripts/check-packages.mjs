@@ -17,8 +17,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, posix, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { checkPackage, createPackageFromTarballData } from '@arethetypeswrong/core';
 import { getExitCode } from '@arethetypeswrong/cli/internal/getExitCode';
+import { checkPackage, createPackageFromTarballData } from '@arethetypeswrong/core';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -68,7 +68,11 @@ function tarballFiles(tgz) {
   for (let offset = 0; offset + 512 <= tar.length; ) {
     const header = tar.subarray(offset, offset + 512);
     if (header.every((b) => b === 0)) break;
-    const field = (start, length) => header.subarray(start, start + length).toString('utf8').replace(/\0.*$/s, '');
+    const field = (start, length) =>
+      header
+        .subarray(start, start + length)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const size = parseInt(field(124, 12).trim() || '0', 8);
     const type = field(156, 1);
     const prefix = field(345, 155);
@@ -117,7 +121,8 @@ function ownProblems(files, where) {
     }
     const inside = posix.normalize(path);
     if (inside.startsWith('../')) problems.push(`README.md links outside the package: ${target} (link /docs/… from the repository root instead)`);
-    else if (![...files.keys()].some((f) => f === inside || f.startsWith(`${inside.replace(/\/$/, '')}/`))) problems.push(`README.md links to ${target}, which is not in the tarball`);
+    else if (![...files.keys()].some((f) => f === inside || f.startsWith(`${inside.replace(/\/$/, '')}/`)))
+      problems.push(`README.md links to ${target}, which is not in the tarball`);
   }
   return problems;
 }
@@ -126,7 +131,8 @@ function ownProblems(files, where) {
 async function pinnedPnpm() {
   const found = await run('npx', ['-y', '-p', packageManager, '-c', 'command -v pnpm'], root);
   const path = found.output.split('\n').pop()?.trim() ?? '';
-  if (found.code !== 0 || !path.startsWith('/')) throw new Error(`check-packages: could not get ${packageManager} through npx (exit ${found.code}):\n${found.output}`);
+  if (found.code !== 0 || !path.startsWith('/'))
+    throw new Error(`check-packages: could not get ${packageManager} through npx (exit ${found.code}):\n${found.output}`);
   return path;
 }
 

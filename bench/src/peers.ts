@@ -8,9 +8,10 @@
  * - a `reduce` for @most/core (which has none): a plain sink, like most 1.x's `reduce`;
  * - one-stage Node `Transform`s / WHATWG `TransformStream`s and folding sinks.
  */
+
+import { Readable, Transform, Writable } from 'node:stream';
 import { newStream } from '@most/core';
 import { asap, newDefaultScheduler } from '@most/scheduler';
-import { Readable, Transform, Writable } from 'node:stream';
 
 // ---------------------------------------------------------------------------------------------------
 // A counting iterable (no generator): what a hand-written `range` iterator costs.

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { allEntries, examplesOf, markdownPages, type Example } from './markdown.js';
+import { allEntries, type Example, examplesOf, markdownPages } from './markdown.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const docsDir = path.join(root, 'docs');
@@ -23,8 +23,7 @@ const workDir = path.join(root, '.doc-examples');
 
 const examples = markdownPages(root, docsDir).flatMap((page) => examplesOf(root, page));
 const where = (example: Example): string => `${example.page}:${example.line}`;
-const fileOf = (example: Example): string =>
-  path.join(workDir, `${example.page.replace(/^docs\//, '').replace(/[^A-Za-z0-9]+/g, '_')}_L${example.line}.ts`);
+const fileOf = (example: Example): string => path.join(workDir, `${example.page.replace(/^docs\//, '').replace(/[^A-Za-z0-9]+/g, '_')}_L${example.line}.ts`);
 
 /** Writes the examples as modules (same line numbers as on the page) and the tsconfig that checks them. */
 function writeExamples(): void {

@@ -183,8 +183,7 @@ export async function ensureKafkaJars(opts = {}) {
   };
 
   if (!complete()) {
-    const mvnMissing = () =>
-      toolMissing('mvn', `Maven is needed to download the Kafka ${KAFKA_VERSION} broker jars into ${libs}`);
+    const mvnMissing = () => toolMissing('mvn', `Maven is needed to download the Kafka ${KAFKA_VERSION} broker jars into ${libs}`);
     if (spawnSync('mvn', ['-v'], { stdio: 'ignore' }).error?.code === 'ENOENT') throw mvnMissing();
 
     await fsp.mkdir(home, { recursive: true });
@@ -192,11 +191,10 @@ export async function ensureKafkaJars(opts = {}) {
     log(opts, `fetching Kafka ${KAFKA_VERSION} jars with Maven into ${libs} ...`);
     const t0 = Date.now();
     try {
-      await run(
-        'mvn',
-        ['-q', '-B', '-f', POM, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${tmp}`],
-        { cwd: os.tmpdir(), missing: mvnMissing },
-      );
+      await run('mvn', ['-q', '-B', '-f', POM, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${tmp}`], {
+        cwd: os.tmpdir(),
+        missing: mvnMissing,
+      });
       const jar = `kafka_2.13-${KAFKA_VERSION}.jar`;
       if (!fs.existsSync(path.join(tmp, jar))) throw new Error(`Maven finished but ${jar} is not in ${tmp}`);
       fs.writeFileSync(path.join(tmp, '.tributary-complete'), `${stamp}\n`);
@@ -761,8 +759,7 @@ export async function startKafka(options = {}) {
     while (Date.now() < deadline) {
       if (proc.exitCode !== null || proc.signalCode !== null) {
         const err = new Error(
-          `Kafka broker exited during start-up (${proc.signalCode ?? `exit code ${proc.exitCode}`}).\n` +
-            failureReport(logFile, stdoutFile),
+          `Kafka broker exited during start-up (${proc.signalCode ?? `exit code ${proc.exitCode}`}).\n` + failureReport(logFile, stdoutFile),
         );
         err.bindFailure = /BindException|Address already in use/.test(`${logErrors(logFile, 50)}\n${readTail(stdoutFile, 50)}`);
         await terminate('SIGKILL', 0);

@@ -156,7 +156,15 @@ async function main() {
         await tx.send({ topic: OUT, messages: Array.from({ length: 10 }, (_, i) => ({ key: `t${i}`, value: `committed-${i}` })) });
         await tx.sendOffsets({
           consumerGroupId: 'selftest-tx-group',
-          topics: [{ topic: TOPIC, partitions: [{ partition: 0, offset: '5' }, { partition: 1, offset: '7' }] }],
+          topics: [
+            {
+              topic: TOPIC,
+              partitions: [
+                { partition: 0, offset: '5' },
+                { partition: 1, offset: '7' },
+              ],
+            },
+          ],
         });
         await tx.commit();
         // aborted transaction: must be invisible to read_committed consumers, offsets not committed

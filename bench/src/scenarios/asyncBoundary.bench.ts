@@ -8,9 +8,10 @@
  * schedules every element as its own task, without back-pressure (about 40 µs per element here, so a
  * run of 1e6 takes most of a minute).
  */
-import { Attributes, Sink, Source } from '@tributary/core';
+
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { Attributes, Sink, Source } from '@tributary/core';
 import type { Scenario } from '../harness.js';
 import { nodeFold, nodeRange, WEB_HWM, webFold, webRange } from '../peers.js';
 
@@ -61,7 +62,18 @@ export function asyncBoundary(n: number): Scenario {
       {
         name: 'web-streams',
         note: `counting ReadableStream → identity TransformStream → WritableStream, highWaterMark ${WEB_HWM}`,
-        run: () => webFold(webRange(1, n).pipeThrough(new TransformStream<number, number>(undefined, new CountQueuingStrategy({ highWaterMark: WEB_HWM }), new CountQueuingStrategy({ highWaterMark: WEB_HWM }))), 0, add),
+        run: () =>
+          webFold(
+            webRange(1, n).pipeThrough(
+              new TransformStream<number, number>(
+                undefined,
+                new CountQueuingStrategy({ highWaterMark: WEB_HWM }),
+                new CountQueuingStrategy({ highWaterMark: WEB_HWM }),
+              ),
+            ),
+            0,
+            add,
+          ),
       },
     ],
   };

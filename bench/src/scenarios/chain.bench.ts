@@ -8,8 +8,9 @@
  * Measures the merging flatten: every inner stream is a live substream at once (unbounded breadth, as
  * most's `chain`), and the fan-in among them is under back-pressure for Tributary only.
  */
-import { Source, Sink } from '@tributary/core';
+
 import { chain as mostChain } from '@most/core';
+import { Sink, Source } from '@tributary/core';
 import { lastValueFrom, mergeMap as rxMergeMap, range as rxRange, reduce as rxReduce } from 'rxjs';
 import type { Scenario } from '../harness.js';
 import { mostRange, mostReduce } from '../peers.js';
@@ -45,12 +46,23 @@ export function chain(elements: number): Scenario {
       {
         name: 'rxjs',
         note: 'range → mergeMap(i => range) → reduce, lastValueFrom (synchronous: each inner runs to its end when subscribed)',
-        run: () => lastValueFrom(rxRange(1, outer).pipe(rxMergeMap((i) => rxRange(i, inner)), rxReduce(add, 0))),
+        run: () =>
+          lastValueFrom(
+            rxRange(1, outer).pipe(
+              rxMergeMap((i) => rxRange(i, inner)),
+              rxReduce(add, 0),
+            ),
+          ),
       },
       {
         name: 'most',
         note: '@most/core: counting source → chain(i => counting source) → folding sink',
-        run: () => mostReduce(add, 0, mostChain((i: number) => mostRange(i, i + inner - 1), mostRange(1, outer))),
+        run: () =>
+          mostReduce(
+            add,
+            0,
+            mostChain((i: number) => mostRange(i, i + inner - 1), mostRange(1, outer)),
+          ),
       },
     ],
   };

@@ -8,9 +8,10 @@
  * per-element cost of passing elements out of a nested stream. Tributary materializes each inner
  * source into the running island (sub-fusing: no event-loop hop, no extra buffer).
  */
-import { Source, Sink } from '@tributary/core';
+
 import { concatMap as mostConcatMap } from '@most/core';
-import { concatMap as rxConcatMap, lastValueFrom, range as rxRange, reduce as rxReduce } from 'rxjs';
+import { Sink, Source } from '@tributary/core';
+import { lastValueFrom, concatMap as rxConcatMap, range as rxRange, reduce as rxReduce } from 'rxjs';
 import type { Scenario } from '../harness.js';
 import { mostRange, mostReduce } from '../peers.js';
 
@@ -54,12 +55,23 @@ export function concatMap(elements: number): Scenario {
       {
         name: 'rxjs',
         note: 'range → concatMap(i => range) → reduce, lastValueFrom (synchronous)',
-        run: () => lastValueFrom(rxRange(1, outer).pipe(rxConcatMap((i) => rxRange(i, inner)), rxReduce(add, 0))),
+        run: () =>
+          lastValueFrom(
+            rxRange(1, outer).pipe(
+              rxConcatMap((i) => rxRange(i, inner)),
+              rxReduce(add, 0),
+            ),
+          ),
       },
       {
         name: 'most',
         note: '@most/core: counting source → concatMap(i => counting source) → folding sink',
-        run: () => mostReduce(add, 0, mostConcatMap((i: number) => mostRange(i, i + inner - 1), mostRange(1, outer))),
+        run: () =>
+          mostReduce(
+            add,
+            0,
+            mostConcatMap((i: number) => mostRange(i, i + inner - 1), mostRange(1, outer)),
+          ),
       },
     ],
   };

@@ -213,9 +213,21 @@ function writeScenario(name: string, size: number, chunkSize: number): Scenario 
     elements: count * chunkSize,
     contenders: [
       contender({ name: 'loop', note: `fs.write callback loop, one ${kib} write at a time`, run: () => writeLoop(current, chunk, count) }),
-      contender({ name: 'node-stream', note: "fs.createWriteStream (highWaterMark 16 KiB), writing until write() returns false, then waiting for 'drain'", run: () => writeStream(current, chunk, count) }),
-      contender({ name: 'node-stream-256k', note: 'the same with highWaterMark 256 KiB: as much buffered as FileIO.toPath gathers', run: () => writeStream(current, chunk, count, 256 * KiB) }),
-      contender({ name: 'tributary', note: `Source.repeat(chunk).take(n) → FileIO.toPath (one write in flight, up to 256 KiB gathered per writev)`, run: () => writeTributary(current, chunk, count) }),
+      contender({
+        name: 'node-stream',
+        note: "fs.createWriteStream (highWaterMark 16 KiB), writing until write() returns false, then waiting for 'drain'",
+        run: () => writeStream(current, chunk, count),
+      }),
+      contender({
+        name: 'node-stream-256k',
+        note: 'the same with highWaterMark 256 KiB: as much buffered as FileIO.toPath gathers',
+        run: () => writeStream(current, chunk, count, 256 * KiB),
+      }),
+      contender({
+        name: 'tributary',
+        note: `Source.repeat(chunk).take(n) → FileIO.toPath (one write in flight, up to 256 KiB gathered per writev)`,
+        run: () => writeTributary(current, chunk, count),
+      }),
     ],
   };
 }

@@ -82,11 +82,30 @@ export function fileLines(bytes: number): Scenario {
     description: `read a ${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MiB log file as lines → count them (elements = lines)`,
     elements: lines,
     contenders: [
-      { name: 'loop', note: 'fs.read loop, 64 KiB at a time, Buffer.indexOf(0x0a): counts line feeds, makes no strings (the floor)', run: () => countLineFeeds(file) },
-      { name: 'readline', note: "readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity }), counting 'line' events", run: () => readlineEvents(file) },
+      {
+        name: 'loop',
+        note: 'fs.read loop, 64 KiB at a time, Buffer.indexOf(0x0a): counts line feeds, makes no strings (the floor)',
+        run: () => countLineFeeds(file),
+      },
+      {
+        name: 'readline',
+        note: "readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity }), counting 'line' events",
+        run: () => readlineEvents(file),
+      },
       { name: 'readline-iter', note: 'for await (const line of readline.createInterface(…)): the async-iterator style', run: () => readlineIterator(file) },
-      { name: 'tributary', note: 'FileIO.fromPath(file).via(TextFlow.lines()) → Sink.fold(count): FileIO defaults (8 KiB chunks, 16 read ahead)', run: () => FileIO.fromPath(file).via(TextFlow.lines()).runWith(countLines) },
-      { name: 'tributary-64k', note: 'the same with FileIO.fromPath(file, { chunkSize: 64 KiB })', run: () => FileIO.fromPath(file, { chunkSize: 64 * KiB }).via(TextFlow.lines()).runWith(countLines) },
+      {
+        name: 'tributary',
+        note: 'FileIO.fromPath(file).via(TextFlow.lines()) → Sink.fold(count): FileIO defaults (8 KiB chunks, 16 read ahead)',
+        run: () => FileIO.fromPath(file).via(TextFlow.lines()).runWith(countLines),
+      },
+      {
+        name: 'tributary-64k',
+        note: 'the same with FileIO.fromPath(file, { chunkSize: 64 KiB })',
+        run: () =>
+          FileIO.fromPath(file, { chunkSize: 64 * KiB })
+            .via(TextFlow.lines())
+            .runWith(countLines),
+      },
     ],
   };
 }

@@ -2,14 +2,15 @@
  * filterMapReduce: the integers 1..N, keep the even ones, add 1, sum.
  * A pure per-element overhead test: three trivial stages, no asynchrony in the user code.
  */
-import { Source, Sink } from '@tributary/core';
-import { filter as mostFilter, map as mostMap } from '@most/core';
-import { Effect, Stream } from 'effect';
-import { lastValueFrom, range as rxRange, filter as rxFilter, map as rxMap, reduce as rxReduce } from 'rxjs';
-import { filter as siFilter, map as siMap, reduce as siReduce } from 'streaming-iterables';
+
 import { pipeline } from 'node:stream/promises';
+import { filter as mostFilter, map as mostMap } from '@most/core';
+import { Sink, Source } from '@tributary/core';
+import { Effect, Stream } from 'effect';
+import { lastValueFrom, filter as rxFilter, map as rxMap, range as rxRange, reduce as rxReduce } from 'rxjs';
+import { filter as siFilter, map as siMap, reduce as siReduce } from 'streaming-iterables';
 import type { Scenario } from '../harness.js';
-import { countingIterable, mostRange, mostReduce, nodeFilter, nodeFold, nodeMap, nodeRange, webFilter, webFold, webMap, webRange, WEB_HWM } from '../peers.js';
+import { countingIterable, mostRange, mostReduce, nodeFilter, nodeFold, nodeMap, nodeRange, WEB_HWM, webFilter, webFold, webMap, webRange } from '../peers.js';
 
 // The same three functions for every contender (the loop inlines them by hand).
 const isEven = (x: number): boolean => x % 2 === 0;

@@ -13,7 +13,7 @@
  *
  * Elements: requests for the first two, MiB for the transfers (elements/s is MiB/s there).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Sink, Source } from '@tributary/core';

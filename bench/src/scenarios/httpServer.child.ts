@@ -59,7 +59,12 @@ async function tributary(): Promise<number> {
         const total = Number(req.url.slice('/download/'.length));
         const full = Math.floor(total / Chunk.length);
         const rest = total - full * Chunk.length;
-        const chunks = rest === 0 ? Source.repeat(Chunk).take(full) : Source.repeat(Chunk).take(full).concat(Source.single(Chunk.subarray(0, rest)));
+        const chunks =
+          rest === 0
+            ? Source.repeat(Chunk).take(full)
+            : Source.repeat(Chunk)
+                .take(full)
+                .concat(Source.single(Chunk.subarray(0, rest)));
         return HttpResponse.ok(HttpEntity.streamed(chunks));
       }
       return HttpResponse.status(404);

@@ -20,8 +20,8 @@
  * it when the process is about to exit; the input topics are filled once, untimed.
  */
 import { Keep, Sink } from '@tributary/core';
-import * as kafkajs from 'kafkajs';
 import { Consumer, ConsumerSettings, Deserializers, Producer, ProducerSettings, Serializers, Subscriptions } from '@tributary/kafka';
+import * as kafkajs from 'kafkajs';
 import { type KafkaBroker, startKafka } from '../../../infra/kafka/broker.mjs';
 import { KafkaTools, runKafkaTool } from '../../../infra/kafka/tools.mjs';
 import { type Contender, type Scenario, SelfTimed } from '../harness.js';
@@ -184,12 +184,16 @@ async function kafkajsConsume(bootstrap: string, topic: string, n: number, copyT
 async function javaConsume(bootstrap: string, topic: string, n: number): Promise<SelfTimed> {
   const { stdout } = await runKafkaTool(
     KafkaTools.ConsumerPerformance,
-    ['--bootstrap-server', bootstrap, '--topic', topic, '--messages', String(n), '--group', `bench-java-${++runs}`, '--timeout', '60000',
-    ],
+    ['--bootstrap-server', bootstrap, '--topic', topic, '--messages', String(n), '--group', `bench-java-${++runs}`, '--timeout', '60000'],
     { heapMb: 512 },
   );
   // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, …
-  const row = stdout.trim().split('\n').pop()!.split(',').map((x) => x.trim());
+  const row = stdout
+    .trim()
+    .split('\n')
+    .pop()!
+    .split(',')
+    .map((x) => x.trim());
   const records = Number(row[4]);
   const perSec = Number(row[5]);
   if (!(records >= n) || !(perSec > 0)) throw new Error(`ConsumerPerformance read ${records} of ${n} records:\n${stdout}`);
@@ -229,7 +233,10 @@ async function tributaryConsume(bootstrap: string, topic: string, n: number): Pr
 async function tributaryCopy(bootstrap: string, topic: string, n: number, copyTo: string): Promise<Counted> {
   let records = 0;
   let bytes = 0;
-  const producer = ProducerSettings.create(Serializers.buffer, Serializers.string).withBootstrapServers(bootstrap).withClientId('bench').withKafkaLogLevel('nothing');
+  const producer = ProducerSettings.create(Serializers.buffer, Serializers.string)
+    .withBootstrapServers(bootstrap)
+    .withClientId('bench')
+    .withKafkaLogLevel('nothing');
   const [control, done] = Consumer.plainSource(consumerSettings(bootstrap), Subscriptions.topics(topic))
     .take(n)
     .map((r) => {
@@ -253,7 +260,13 @@ function consumeScenario(n: number, partitions: number): Scenario {
     topic = await input(n, partitions);
   };
   const contenders: Contender[] = [
-    { name: 'kafkajs', note: 'consumer.run({ eachBatch }), counting records and bytes', setup, teardown: closeRun, run: () => kafkajsConsume(bootstrap, topic, n) },
+    {
+      name: 'kafkajs',
+      note: 'consumer.run({ eachBatch }), counting records and bytes',
+      setup,
+      teardown: closeRun,
+      run: () => kafkajsConsume(bootstrap, topic, n),
+    },
     {
       name: 'tributary',
       note: 'Consumer.plainSource → take(N) → Sink.foreach, counting records and bytes',

@@ -36,7 +36,7 @@ export function lines(totalBytes: number): Scenario {
     contenders: [
       {
         name: 'loop',
-        note: "Buffer.indexOf(0x0a) over the chunks: counts line feeds, makes no strings (the floor)",
+        note: 'Buffer.indexOf(0x0a) over the chunks: counts line feeds, makes no strings (the floor)',
         run: () => {
           let n = 0;
           let partial = false;

@@ -8,7 +8,7 @@
  * result is the plain sum. What is measured is the machinery around a promise per element: the call,
  * the bounded window of 4, the hand-back into the stream, ordering.
  */
-import { Source, Sink } from '@tributary/core';
+import { Sink, Source } from '@tributary/core';
 import { Effect, Stream } from 'effect';
 import { lastValueFrom, mergeMap, Observable, type OperatorFunction, range as rxRange, reduce as rxReduce } from 'rxjs';
 import { parallelMap, reduce as siReduce, transform } from 'streaming-iterables';

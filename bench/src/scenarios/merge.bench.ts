@@ -8,8 +8,9 @@
  * come, first served, under back-pressure; rxjs and most have no back-pressure (rxjs subscribes to
  * each synchronous source in turn, most interleaves its scheduled tasks).
  */
-import { Source, Sink } from '@tributary/core';
+
 import { mergeArray as mostMergeArray } from '@most/core';
+import { Sink, Source } from '@tributary/core';
 import { lastValueFrom, merge as rxMerge, range as rxRange, reduce as rxReduce } from 'rxjs';
 import type { Scenario } from '../harness.js';
 import { mostRange, mostReduce } from '../peers.js';

@@ -7,9 +7,10 @@
  * Measures a chain of fan-in junctions: an element of the first range crosses every one of the
  * `depth` merges. Registered twice, as in most's suite: `mergeNested2` and `mergeNested100`.
  */
-import { Source, Sink } from '@tributary/core';
+
 import { merge as mostMerge } from '@most/core';
-import { lastValueFrom, merge as rxMerge, range as rxRange, reduce as rxReduce, type Observable } from 'rxjs';
+import { Sink, Source } from '@tributary/core';
+import { lastValueFrom, type Observable, merge as rxMerge, range as rxRange, reduce as rxReduce } from 'rxjs';
 import type { Scenario } from '../harness.js';
 import { type MostStream, mostRange, mostReduce } from '../peers.js';
 

@@ -20,7 +20,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sink, Source } from '@tributary/core';
-import { sensorRecords, serializeModel, startEmbedded, trainCpuHeavyModel, type EmbeddedRun, type ScoredRecord, type ScoringStats } from '@tributary/example-model-serving';
+import {
+  type EmbeddedRun,
+  type ScoredRecord,
+  type ScoringStats,
+  sensorRecords,
+  serializeModel,
+  startEmbedded,
+  trainCpuHeavyModel,
+} from '@tributary/example-model-serving';
 import { WebSocket } from '@tributary/ws';
 import type { Contender, Scenario } from '../harness.js';
 
@@ -80,7 +88,9 @@ export function modelServingWorkers(n: number): Scenario {
 function printLatency(name: string, stats: ScoringStats | null): void {
   if (stats === null) return;
   const ms = (v: number | null) => (v === null ? '-' : `${v.toFixed(3)} ms`);
-  console.log(`  ${name}: ${stats.scored.toLocaleString('en-US')} scored · latency creation → scored p50 ${ms(stats.latency.p50Ms)}, p99 ${ms(stats.latency.p99Ms)}`);
+  console.log(
+    `  ${name}: ${stats.scored.toLocaleString('en-US')} scored · latency creation → scored p50 ${ms(stats.latency.p50Ms)}, p99 ${ms(stats.latency.p99Ms)}`,
+  );
 }
 
 function embeddedContender(name: string, n: number, note: string, options: { readonly endpoints: boolean }): Contender {
@@ -112,7 +122,15 @@ function directWebSocketContender(n: number): Contender {
     name: 'direct-ws',
     note: 'startEmbedded({ ingest: "ws" }) (set up untimed: server, models) ← WebSocket.clientFlow sending sensorRecords as JSON messages, N replies taken',
     setup: async () => {
-      service = await startEmbedded({ records: 1, seed: 1, ingest: 'ws', http: { host: '127.0.0.1', port: 0 }, print: () => {}, logger: quiet, progressIntervalMs: 60_000 });
+      service = await startEmbedded({
+        records: 1,
+        seed: 1,
+        ingest: 'ws',
+        http: { host: '127.0.0.1', port: 0 },
+        print: () => {},
+        logger: quiet,
+        progressIntervalMs: 60_000,
+      });
       while (service.scoring.current()?.name !== 'boosted-trees') await new Promise((r) => setTimeout(r, 5));
     },
     run: async () => {
@@ -138,13 +156,19 @@ function directWebSocketContender(n: number): Contender {
 export function modelServingModes(n: number): Scenario {
   return {
     name: 'modelServingModes',
-    description: 'N generated sensor records scored end to end (3 shipped models; the last does most): embedded, embedded with the npm-start plumbing, direct WebSocket ingest',
+    description:
+      'N generated sensor records scored end to end (3 shipped models; the last does most): embedded, embedded with the npm-start plumbing, direct WebSocket ingest',
     elements: n,
     baseline: 'embedded',
     subject: 'embedded',
     contenders: [
       embeddedContender('embedded', n, 'startEmbedded, models delivered in-process, no endpoints (the scoring path alone)', { endpoints: false }),
-      embeddedContender('embedded-npm-start', n, 'startEmbedded as `npm start` runs it, unthrottled: models through the watched directory, endpoints bound, BroadcastHub on the scored path', { endpoints: true }),
+      embeddedContender(
+        'embedded-npm-start',
+        n,
+        'startEmbedded as `npm start` runs it, unthrottled: models through the watched directory, endpoints bound, BroadcastHub on the scored path',
+        { endpoints: true },
+      ),
       directWebSocketContender(n),
     ],
   };

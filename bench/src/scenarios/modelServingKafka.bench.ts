@@ -17,24 +17,25 @@
  * has committed the offsets of all N. The report gives each contender's latency from record creation to
  * scored (p50/p99, the median over its runs, warmups included).
  */
-import * as kafkajs from 'kafkajs';
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { StreamLogger } from '@tributary/core';
 import {
-  epochNow,
   ensureKafkaTopics,
+  epochNow,
+  type KafkaServiceRun,
+  type KafkaTopicNames,
   kafkaTopicNames,
   LatencyHistogram,
+  type Model,
   ModelFactory,
   parseSensorRecord,
   SensorGenerator,
   shippedModelsDir,
   startKafkaService,
-  type KafkaServiceRun,
-  type KafkaTopicNames,
-  type Model,
 } from '@tributary/example-model-serving';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import * as kafkajs from 'kafkajs';
 import type { Contender, Scenario } from '../harness.js';
 import { broker } from './kafka.bench.js';
 
@@ -182,7 +183,10 @@ async function startTributaryService(bootstrap: string, topics: KafkaTopicNames,
     // 1 s), or the last partial batch would wait up to a second before the timed part could end.
     commitIntervalMs: 100,
   });
-  await until('the Tributary service holds all partitions', () => run.metrics().assignedPartitions.filter((tp) => tp.topic === topics.data).length === PARTITIONS);
+  await until(
+    'the Tributary service holds all partitions',
+    () => run.metrics().assignedPartitions.filter((tp) => tp.topic === topics.data).length === PARTITIONS,
+  );
   return {
     committed: () => run.metrics().partitions.reduce((sum, p) => sum + Math.max(0, p.committedOffset), 0),
     latency: () => {
@@ -234,12 +238,21 @@ export function modelServingKafka(n: number): Scenario {
     elements: n,
     baseline: 'kafkajs',
     contenders: [
-      contender('kafkajs', 'hand-written: eachBatch → parse/score → producer.send (≤ 2000 per request, acks -1) → commitOffsets per batch', (b, t) => startRawService(b, t)),
-      contender('tributary', "the example's startKafkaService: sourceWithOffsetContext → ModelScoringStage → Producer.flowWithContext → Committer.sinkWithOffsetContext (commits every 100 ms / 1000 records)", startTributaryService),
+      contender('kafkajs', 'hand-written: eachBatch → parse/score → producer.send (≤ 2000 per request, acks -1) → commitOffsets per batch', (b, t) =>
+        startRawService(b, t),
+      ),
+      contender(
+        'tributary',
+        "the example's startKafkaService: sourceWithOffsetContext → ModelScoringStage → Producer.flowWithContext → Committer.sinkWithOffsetContext (commits every 100 ms / 1000 records)",
+        startTributaryService,
+      ),
     ],
     report: () =>
       [...latencies]
-        .map(([name, l]) => `  latency creation → scored, ${name}: p50 ${median(l.p50).toFixed(1)} ms, p99 ${median(l.p99).toFixed(1)} ms (median of ${l.p50.length} runs, warmups included)`)
+        .map(
+          ([name, l]) =>
+            `  latency creation → scored, ${name}: p50 ${median(l.p50).toFixed(1)} ms, p99 ${median(l.p99).toFixed(1)} ms (median of ${l.p50.length} runs, warmups included)`,
+        )
         .join('\n'),
   };
 }

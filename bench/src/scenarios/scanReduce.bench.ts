@@ -8,13 +8,14 @@
  * so the rxjs pipeline adds `startWith(1)`; the Node / WHATWG scans push the seed when they start.
  * All products stay below 2^53, so the arithmetic is exact everywhere.
  */
-import { Source, Sink } from '@tributary/core';
+
+import { pipeline } from 'node:stream/promises';
 import { scan as mostScan } from '@most/core';
+import { Sink, Source } from '@tributary/core';
 import { Effect, Stream } from 'effect';
 import { lastValueFrom, range as rxRange, reduce as rxReduce, scan as rxScan, startWith as rxStartWith } from 'rxjs';
-import { pipeline } from 'node:stream/promises';
 import type { Scenario } from '../harness.js';
-import { mostRange, mostReduce, nodeFold, nodeRange, nodeScan, webFold, webRange, webScan, WEB_HWM } from '../peers.js';
+import { mostRange, mostReduce, nodeFold, nodeRange, nodeScan, WEB_HWM, webFold, webRange, webScan } from '../peers.js';
 
 const P = 1_000_003;
 const SEED = 1;

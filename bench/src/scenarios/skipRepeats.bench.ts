@@ -6,10 +6,11 @@
  * previous element in a closure made per run (each run builds its pipeline afresh, so the state is
  * never shared between runs). It fuses like any filter.
  */
-import { Source, Sink } from '@tributary/core';
+
 import { map as mostMap, skipRepeats as mostSkipRepeats } from '@most/core';
+import { Sink, Source } from '@tributary/core';
 import { Effect, Stream } from 'effect';
-import { distinctUntilChanged as rxDistinctUntilChanged, lastValueFrom, map as rxMap, range as rxRange, reduce as rxReduce } from 'rxjs';
+import { lastValueFrom, distinctUntilChanged as rxDistinctUntilChanged, map as rxMap, range as rxRange, reduce as rxReduce } from 'rxjs';
 import type { Scenario } from '../harness.js';
 import { mostRange, mostReduce, nodeRange } from '../peers.js';
 

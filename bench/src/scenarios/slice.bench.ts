@@ -3,8 +3,9 @@
  * `slice`). A test of the stateful operators' per-element cost and of early completion: every
  * contender must stop its source after element 3N/4 instead of running to N.
  */
-import { Source, Sink } from '@tributary/core';
+
 import { skip as mostSkip, take as mostTake } from '@most/core';
+import { Sink, Source } from '@tributary/core';
 import { Effect, Stream } from 'effect';
 import { lastValueFrom, range as rxRange, reduce as rxReduce, skip as rxSkip, take as rxTake } from 'rxjs';
 import type { Scenario } from '../harness.js';

@@ -4,12 +4,13 @@
  * the producer is; a pipeline without back-pressure buffers what the consumer has not taken yet. The
  * time is dominated by the N / 100 sleeps (timer resolution), so the heap column is the point here.
  */
-import { Sink, Source } from '@tributary/core';
-import { Effect, Stream } from 'effect';
-import { concatMap, from as rxFrom, lastValueFrom, of as rxOf, range as rxRange, reduce as rxReduce } from 'rxjs';
-import { consume, map as siMap } from 'streaming-iterables';
+
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { Sink, Source } from '@tributary/core';
+import { Effect, Stream } from 'effect';
+import { concatMap, lastValueFrom, from as rxFrom, of as rxOf, range as rxRange, reduce as rxReduce } from 'rxjs';
+import { consume, map as siMap } from 'streaming-iterables';
 import type { Scenario } from '../harness.js';
 import { countingIterable, nodeRange, WEB_HWM, webRange } from '../peers.js';
 
@@ -120,10 +121,13 @@ export function slowConsumer(n: number): Scenario {
         run: async () => {
           let sum = 0;
           await consume(
-            siMap(async (x: number) => {
-              sum += x;
-              if (x % EVERY === 0) await sleep(1);
-            }, countingIterable(1, n)),
+            siMap(
+              async (x: number) => {
+                sum += x;
+                if (x % EVERY === 0) await sleep(1);
+              },
+              countingIterable(1, n),
+            ),
           );
           return sum;
         },

@@ -14,8 +14,9 @@
  * for all, since the last inner stream always runs to its end), and the report gives the number of
  * elements each contender delivered.
  */
-import { Source, Sink } from '@tributary/core';
+
 import { map as mostMap, switchLatest as mostSwitchLatest } from '@most/core';
+import { Sink, Source } from '@tributary/core';
 import { lastValueFrom, range as rxRange, switchMap as rxSwitchMap, tap as rxTap } from 'rxjs';
 import type { Scenario } from '../harness.js';
 import { type MostStream, mostRange, mostReduce } from '../peers.js';
@@ -57,7 +58,12 @@ export function switchScenario(elements: number): Scenario {
         run: () => {
           const f = count('rxjs');
           let last = -1;
-          return lastValueFrom(rxRange(0, outer).pipe(rxSwitchMap((i) => rxRange(first(i), inner)), rxTap((x) => (last = f(last, x))))).then(() => last);
+          return lastValueFrom(
+            rxRange(0, outer).pipe(
+              rxSwitchMap((i) => rxRange(first(i), inner)),
+              rxTap((x) => (last = f(last, x))),
+            ),
+          ).then(() => last);
         },
       },
       {
@@ -69,6 +75,9 @@ export function switchScenario(elements: number): Scenario {
         },
       },
     ],
-    report: () => `elements delivered in the last run (of ${outer * inner} if every inner stream ran to its end): ${Object.entries(delivered).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    report: () =>
+      `elements delivered in the last run (of ${outer * inner} if every inner stream ran to its end): ${Object.entries(delivered)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
   };
 }

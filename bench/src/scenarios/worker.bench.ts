@@ -83,12 +83,18 @@ export function workerCpu(n: number): Scenario {
       {
         name: 'workerflow-1',
         note: 'Source.range → WorkerFlow.create(heavyFlow, { threads: 1 }) → Sink.fold (thread start included)',
-        run: () => Source.range(1, n).via(WorkerFlow.create<number, number>(heavyFlow, { threads: 1 })).runWith(Sink.fold(0, checksum)),
+        run: () =>
+          Source.range(1, n)
+            .via(WorkerFlow.create<number, number>(heavyFlow, { threads: 1 }))
+            .runWith(Sink.fold(0, checksum)),
       },
       {
         name: 'workerflow-2',
         note: 'the same with { threads: 2 }, ordered',
-        run: () => Source.range(1, n).via(WorkerFlow.create<number, number>(heavyFlow, { threads: 2 })).runWith(Sink.fold(0, checksum)),
+        run: () =>
+          Source.range(1, n)
+            .via(WorkerFlow.create<number, number>(heavyFlow, { threads: 2 }))
+            .runWith(Sink.fold(0, checksum)),
       },
       {
         name: 'piscina-2',
@@ -119,13 +125,19 @@ export function workerThroughput(n: number): Scenario {
       {
         name: 'tributary',
         note: 'Source.range → map → Sink.fold in one process (no boundary)',
-        run: () => Source.range(1, n).map((x) => x * 2).runWith(Sink.fold(0, checksum)),
+        run: () =>
+          Source.range(1, n)
+            .map((x) => x * 2)
+            .runWith(Sink.fold(0, checksum)),
       },
       trivialWorkerFlow(n),
       {
         name: 'workerflow-4k',
         note: 'the same with bufferSize 4096, batchSize 1024',
-        run: () => Source.range(1, n).via(WorkerFlow.create<number, number>(trivialFlow, { bufferSize: 4096, batchSize: 1024 })).runWith(Sink.fold(0, checksum)),
+        run: () =>
+          Source.range(1, n)
+            .via(WorkerFlow.create<number, number>(trivialFlow, { bufferSize: 4096, batchSize: 1024 }))
+            .runWith(Sink.fold(0, checksum)),
       },
     ],
   };

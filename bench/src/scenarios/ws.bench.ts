@@ -22,7 +22,10 @@ const MiB = 1024 * 1024;
 const LIMIT = MiB;
 const SMALL = 'hello websocket 012345';
 const CHUNK = Buffer.alloc(64 * 1024, 42);
-const settings = WebSocketSettings.default.withKeepAliveMs(0).withMaxBufferedBytes(LIMIT).withMaxPayload(4 * MiB);
+const settings = WebSocketSettings.default
+  .withKeepAliveMs(0)
+  .withMaxBufferedBytes(LIMIT)
+  .withMaxPayload(4 * MiB);
 
 /** A raw ws server on a free port; `onConnection` serves each client. */
 async function rawServer(onConnection: (ws: RawWebSocket) => void): Promise<{ url: string; close: () => Promise<void> }> {

@@ -6,8 +6,9 @@
  * Measures the two-input fan-in junction: Tributary pulls one element ahead on each side and emits a
  * pair when both have one and downstream asked. Σ k² stays below 2^53 for N ≤ 200,000.
  */
-import { Source, Sink } from '@tributary/core';
+
 import { zip as mostZip } from '@most/core';
+import { Sink, Source } from '@tributary/core';
 import { lastValueFrom, range as rxRange, reduce as rxReduce, zip as rxZip } from 'rxjs';
 import type { Scenario } from '../harness.js';
 import { mostRange, mostReduce } from '../peers.js';
@@ -43,7 +44,12 @@ export function zip(elements: number): Scenario {
       {
         name: 'most',
         note: '@most/core: zip((a, b) => [a, b], counting source, counting source) → folding sink',
-        run: () => mostReduce(addProduct, 0, mostZip((a: number, b: number): [number, number] => [a, b], mostRange(1, n), mostRange(1, n))),
+        run: () =>
+          mostReduce(
+            addProduct,
+            0,
+            mostZip((a: number, b: number): [number, number] => [a, b], mostRange(1, n), mostRange(1, n)),
+          ),
       },
     ],
   };

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Sink } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { factorials, printFactorials } from '../src/factorial.js';
 
 describe('factorial example', () => {

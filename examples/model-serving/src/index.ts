@@ -36,7 +36,14 @@ export { LatencyHistogram } from './scoring/LatencyHistogram.js';
 // ── Pipeline ──
 export { modelServingGraph, type ModelServingEnds, type ModelServingMat } from './pipeline/modelServingGraph.js';
 export { ModelDropSchedule } from './pipeline/ModelDropSchedule.js';
-export { startEmbedded, type EmbeddedOptions, type EmbeddedRun, type EmbeddedSummary, type ModelDelivery, type EndpointAddress } from './pipeline/runEmbedded.js';
+export {
+  startEmbedded,
+  type EmbeddedOptions,
+  type EmbeddedRun,
+  type EmbeddedSummary,
+  type ModelDelivery,
+  type EndpointAddress,
+} from './pipeline/runEmbedded.js';
 export { WatchedModelsDirectory, type ModelFile } from './pipeline/WatchedModelsDirectory.js';
 export { summaryTable } from './pipeline/summaryTable.js';
 export { ProgressReporter, type ProgressDetails } from './pipeline/ProgressReporter.js';
@@ -44,7 +51,14 @@ export { parseCliArgs, UsageError, USAGE, type CliOptions } from './cli/parseCli
 export { runCli, type CliIo } from './cli/runCli.js';
 
 // ── Endpoints, direct ingest, workers ──
-export { bindModelServingEndpoints, ENDPOINT_ROUTES, INSPECTOR_PATH, MAX_POSTED_MODEL_BYTES, type ModelServingEndpointsOptions, type IngestTransport } from './http/ModelServingEndpoints.js';
+export {
+  bindModelServingEndpoints,
+  ENDPOINT_ROUTES,
+  INSPECTOR_PATH,
+  MAX_POSTED_MODEL_BYTES,
+  type ModelServingEndpointsOptions,
+  type IngestTransport,
+} from './http/ModelServingEndpoints.js';
 export { scoredEventStream, LIVE_SUBSCRIBER_BACKLOG, type LiveScoredItem } from './http/scoredEventStream.js';
 export { IngestRouter, INGEST_PARALLELISM, type IngestReply } from './ingest/IngestRouter.js';
 export { workerScoringGraph, type WorkerScoringMat } from './workers/workerScoringGraph.js';

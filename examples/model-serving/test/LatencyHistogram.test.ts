@@ -25,13 +25,17 @@ describe('LatencyHistogram', () => {
 
   it('law: every percentile is within 1.6% (or 1 µs) of the exact one, for any values', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 3_600_000, noNaN: true }), { minLength: 1, maxLength: 300 }), fc.double({ min: 0, max: 1, noNaN: true }), (values, q) => {
-        const h = new LatencyHistogram();
-        for (const v of values) h.record(v);
-        const exact = Math.round(exactPercentile(values, q) * 1000) / 1000;
-        const approx = h.percentile(q)!;
-        expect(Math.abs(approx - exact)).toBeLessThanOrEqual(Math.max(exact / 64, 0.001) + 1e-9);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 3_600_000, noNaN: true }), { minLength: 1, maxLength: 300 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (values, q) => {
+          const h = new LatencyHistogram();
+          for (const v of values) h.record(v);
+          const exact = Math.round(exactPercentile(values, q) * 1000) / 1000;
+          const approx = h.percentile(q)!;
+          expect(Math.abs(approx - exact)).toBeLessThanOrEqual(Math.max(exact / 64, 0.001) + 1e-9);
+        },
+      ),
     );
   });
 

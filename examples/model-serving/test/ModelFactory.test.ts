@@ -33,10 +33,7 @@ const ensemble = {
   name: 'trees',
   version: 1,
   bias: -1,
-  trees: [
-    { nodes: [{ feature: 'rpm', threshold: 1900, left: 1, right: 2 }, { value: -0.5 }, { value: 1.5 }] },
-    { nodes: [{ value: 0.25 }] },
-  ],
+  trees: [{ nodes: [{ feature: 'rpm', threshold: 1900, left: 1, right: 2 }, { value: -0.5 }, { value: 1.5 }] }, { nodes: [{ value: 0.25 }] }],
 };
 
 function rejection(doc: unknown, factory = ModelFactory.standard): InvalidModelError {
@@ -111,18 +108,37 @@ describe('ModelFactory', () => {
     it('text that is not JSON', () => expectRejected('{"type": ', 'unparseable', /not valid JSON/));
     it('a document that is not an object', () => expectRejected([logistic], 'not-an-object', /must be an object, got an array/));
     it('no name', () => expectRejected({ ...logistic, name: undefined }, 'missing-field', /no "name"/));
-    it('no type', () => expectRejected({ ...logistic, type: undefined }, 'missing-field', /model "lr" has no "type" \(known types: logistic-regression, decision-tree, tree-ensemble\)/));
+    it('no type', () =>
+      expectRejected(
+        { ...logistic, type: undefined },
+        'missing-field',
+        /model "lr" has no "type" \(known types: logistic-regression, decision-tree, tree-ensemble\)/,
+      ));
     it('an unknown type', () => expectRejected({ ...logistic, type: 'svm' }, 'unknown-type', /model "lr" has the unknown type "svm" \(known types: /));
     it('no version', () => expectRejected({ ...logistic, version: undefined }, 'missing-field', /model "lr" \(logistic-regression\) has no "version"/));
-    it('a threshold outside (0, 1)', () => expectRejected({ ...logistic, threshold: 1 }, 'malformed-parameters', /"threshold" must be a number strictly between 0 and 1, got 1/));
-    it('a missing type-specific field', () => expectRejected({ ...logistic, bias: undefined }, 'missing-field', /model "lr" v3 \(logistic-regression\): field "bias" is missing/));
-    it('an unknown feature', () => expectRejected({ ...logistic, features: ['temperature', 'humidity'] }, 'wrong-features', /features\[1\] is "humidity", not a known feature \(temperature, vibration, pressure, rpm\)/));
-    it('a feature listed twice', () => expectRejected({ ...logistic, features: ['rpm', 'rpm'] }, 'wrong-features', /features\[1\]: feature "rpm" is listed twice/));
+    it('a threshold outside (0, 1)', () =>
+      expectRejected({ ...logistic, threshold: 1 }, 'malformed-parameters', /"threshold" must be a number strictly between 0 and 1, got 1/));
+    it('a missing type-specific field', () =>
+      expectRejected({ ...logistic, bias: undefined }, 'missing-field', /model "lr" v3 \(logistic-regression\): field "bias" is missing/));
+    it('an unknown feature', () =>
+      expectRejected(
+        { ...logistic, features: ['temperature', 'humidity'] },
+        'wrong-features',
+        /features\[1\] is "humidity", not a known feature \(temperature, vibration, pressure, rpm\)/,
+      ));
+    it('a feature listed twice', () =>
+      expectRejected({ ...logistic, features: ['rpm', 'rpm'] }, 'wrong-features', /features\[1\]: feature "rpm" is listed twice/));
     it('no features', () => expectRejected({ ...logistic, features: [] }, 'wrong-features', /features must be a non-empty array of feature names/));
-    it('weights that do not match the features', () => expectRejected({ ...logistic, weights: [1] }, 'malformed-parameters', /weights has 1 entries, but there are 2 features/));
-    it('a weight that is not a number', () => expectRejected({ ...logistic, weights: [1, 'x'] }, 'malformed-parameters', /weights\[1\] must be a finite number, got "x"/));
+    it('weights that do not match the features', () =>
+      expectRejected({ ...logistic, weights: [1] }, 'malformed-parameters', /weights has 1 entries, but there are 2 features/));
+    it('a weight that is not a number', () =>
+      expectRejected({ ...logistic, weights: [1, 'x'] }, 'malformed-parameters', /weights\[1\] must be a finite number, got "x"/));
     it('a non-positive standard deviation', () =>
-      expectRejected({ ...logistic, standardization: { mean: [0, 0], std: [1, 0] } }, 'malformed-parameters', /standardization.std\[1\] must be positive, got 0/));
+      expectRejected(
+        { ...logistic, standardization: { mean: [0, 0], std: [1, 0] } },
+        'malformed-parameters',
+        /standardization.std\[1\] must be positive, got 0/,
+      ));
     it('a split on an unknown feature', () => {
       const nodes = [{ feature: 'humidity', threshold: 1, left: 1, right: 2 }, { value: 0 }, { value: 1 }];
       expectRejected({ ...tree, nodes }, 'wrong-features', /nodes\[0\].feature is "humidity", not a known feature/);
@@ -140,17 +156,23 @@ describe('ModelFactory', () => {
       expectRejected({ ...tree, nodes }, 'malformed-nodes', /nodes\[1\].left is 2, but node 2 is already the child of node 0/);
     });
     it('an unreachable node', () => expectRejected({ ...tree, nodes: [{ value: 0.5 }, { value: 0.2 }] }, 'malformed-nodes', /nodes\[1\] is not reachable/));
-    it('a node that is neither leaf nor split', () => expectRejected({ ...tree, nodes: [{ threshold: 3 }] }, 'malformed-nodes', /nodes\[0\] is neither a leaf/));
+    it('a node that is neither leaf nor split', () =>
+      expectRejected({ ...tree, nodes: [{ threshold: 3 }] }, 'malformed-nodes', /nodes\[0\] is neither a leaf/));
     it('a node with a missing threshold', () => {
       const nodes = [{ feature: 'rpm', left: 1, right: 2 }, { value: 0 }, { value: 1 }];
       expectRejected({ ...tree, nodes }, 'malformed-nodes', /nodes\[0\].threshold must be a finite number, got undefined/);
     });
-    it('a decision-tree leaf that is not a probability', () => expectRejected({ ...tree, nodes: [{ value: 1.5 }] }, 'malformed-nodes', /nodes\[0\].value must be within \[0, 1\], got 1.5/));
+    it('a decision-tree leaf that is not a probability', () =>
+      expectRejected({ ...tree, nodes: [{ value: 1.5 }] }, 'malformed-nodes', /nodes\[0\].value must be within \[0, 1\], got 1.5/));
     it('empty nodes', () => expectRejected({ ...tree, nodes: [] }, 'malformed-nodes', /nodes must be a non-empty array of nodes/));
     it('an ensemble without trees', () => expectRejected({ ...ensemble, trees: [] }, 'malformed-nodes', /trees must be a non-empty array/));
     it('a malformed node deep in an ensemble', () => {
       const trees = [ensemble.trees[0], { nodes: [{ value: 'big' }] }];
-      expectRejected({ ...ensemble, trees }, 'malformed-nodes', /model "trees" v1 \(tree-ensemble\): trees\[1\].nodes\[0\].value must be a finite number, got "big"/);
+      expectRejected(
+        { ...ensemble, trees },
+        'malformed-nodes',
+        /model "trees" v1 \(tree-ensemble\): trees\[1\].nodes\[0\].value must be a finite number, got "big"/,
+      );
     });
   });
 });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Supervision } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { BadRecordError } from '../src/domain/BadRecordError.js';
 import { record, runScoringProbes, temperatureModel } from './scoringProbes.js';
 
@@ -114,7 +114,9 @@ describe('ModelScoringStage', () => {
     expect(state.stats()).toMatchObject({ scored: 1, badRecords: 4, badRecordsByKind: { 'missing-field': 2, unparseable: 1, 'wrong-type': 1 } });
     const warnings = log.warnings();
     expect(warnings).toHaveLength(3);
-    expect(warnings[0]).toMatch(/skipped a bad record \(missing-field\): record: field "temperature" is missing; further missing-field records are counted, not logged/);
+    expect(warnings[0]).toMatch(
+      /skipped a bad record \(missing-field\): record: field "temperature" is missing; further missing-field records are counted, not logged/,
+    );
     expect(warnings[1]).toMatch(/\(unparseable\)/);
     expect(warnings[2]).toMatch(/\(wrong-type\): record: field "rpm" must be a finite number, got "fast"/);
     // Skipping pulled the next records on its own: the one outstanding demand is still there.

@@ -1,7 +1,7 @@
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { parseCliArgs, UsageError, USAGE, DEFAULT_RATE, DEFAULT_RECORDS, DEFAULT_SEED } from '../src/cli/parseCliArgs.js';
-import { runCli, type CliIo } from '../src/cli/runCli.js';
+import { DEFAULT_RATE, DEFAULT_RECORDS, DEFAULT_SEED, parseCliArgs, USAGE, UsageError } from '../src/cli/parseCliArgs.js';
+import { type CliIo, runCli } from '../src/cli/runCli.js';
 import type { EmbeddedRun } from '../src/pipeline/runEmbedded.js';
 import { RecordingLogger } from './scoringProbes.js';
 
@@ -17,12 +17,30 @@ function usageError(argv: string[]): string {
 
 describe('parseCliArgs', () => {
   it('defaults: 20,000 records at 5,000 a second, seed 42, not serving', () => {
-    expect(parseCliArgs([])).toEqual({ records: DEFAULT_RECORDS, rate: DEFAULT_RATE, seed: DEFAULT_SEED, serve: false, port: null, ingest: null, workers: null, help: false });
+    expect(parseCliArgs([])).toEqual({
+      records: DEFAULT_RECORDS,
+      rate: DEFAULT_RATE,
+      seed: DEFAULT_SEED,
+      serve: false,
+      port: null,
+      ingest: null,
+      workers: null,
+      help: false,
+    });
     expect(DEFAULT_RECORDS).toBe(20_000);
   });
 
   it('reads every option, as "--flag value" or "--flag=value"', () => {
-    expect(parseCliArgs(['--records', '500', '--rate=250', '--seed', '-7', '--serve', '--port', '0'])).toEqual({ records: 500, rate: 250, seed: -7, serve: true, port: 0, ingest: null, workers: null, help: false });
+    expect(parseCliArgs(['--records', '500', '--rate=250', '--seed', '-7', '--serve', '--port', '0'])).toEqual({
+      records: 500,
+      rate: 250,
+      seed: -7,
+      serve: true,
+      port: 0,
+      ingest: null,
+      workers: null,
+      help: false,
+    });
     expect(parseCliArgs(['--port=8081']).port).toBe(8081);
     expect(parseCliArgs(['--workers', '2']).workers).toBe(2);
     expect(parseCliArgs(['--ingest', 'ws', '--port', '9000'])).toMatchObject({ ingest: 'ws', port: 9000 });
@@ -35,7 +53,9 @@ describe('parseCliArgs', () => {
     expect(usageError(['--kafka', 'localhost:9092'])).toBe('unknown option --kafka');
     expect(usageError(['--workers=0'])).toBe('--workers must be a positive integer, got "0"');
     expect(usageError(['--ingest', 'kafka'])).toBe('--ingest must be "http" or "ws", got "kafka"');
-    expect(usageError(['--ingest', 'http', '--records', '10'])).toBe('--records is for generated records; with --ingest the clients send the records (and the run serves until Ctrl-C)');
+    expect(usageError(['--ingest', 'http', '--records', '10'])).toBe(
+      '--records is for generated records; with --ingest the clients send the records (and the run serves until Ctrl-C)',
+    );
     expect(usageError(['--ingest', 'ws', '--workers', '2'])).toMatch(/^--workers cannot be combined with --ingest/);
     expect(usageError(['20000'])).toBe('unexpected argument "20000" (options start with --)');
     expect(usageError(['--records'])).toBe('--records needs a value');
@@ -69,7 +89,14 @@ function io(argv: string[]) {
       };
     },
   };
-  return { run: () => runCli(argv, cliIo), out, err, stop: () => stopHandler?.(), unregistered: () => unregistered, scored: () => run?.scoring.stats().scored ?? 0 };
+  return {
+    run: () => runCli(argv, cliIo),
+    out,
+    err,
+    stop: () => stopHandler?.(),
+    unregistered: () => unregistered,
+    scored: () => run?.scoring.stats().scored ?? 0,
+  };
 }
 
 describe('runCli', () => {
@@ -90,7 +117,9 @@ describe('runCli', () => {
     const cli = io(['--records', '1200', '--rate', '100000', '--seed', '3', '--port', '0']);
     expect(await cli.run()).toBe(0);
     expect(cli.out[0]).toBe('model-serving (embedded): 1,200 records, seed 3, 100,000 records/s');
-    expect(cli.out[1]).toMatch(/^endpoints: GET http:\/\/127\.0\.0\.1:\d+\/state · GET http:\/\/127\.0\.0\.1:\d+\/scored \(server-sent events\) · ws:\/\/127\.0\.0\.1:\d+\/scored \(WebSocket\) · POST http:\/\/127\.0\.0\.1:\d+\/models · GET http:\/\/127\.0\.0\.1:\d+\/inspect\/ \(live inspector\)$/);
+    expect(cli.out[1]).toMatch(
+      /^endpoints: GET http:\/\/127\.0\.0\.1:\d+\/state · GET http:\/\/127\.0\.0\.1:\d+\/scored \(server-sent events\) · ws:\/\/127\.0\.0\.1:\d+\/scored \(WebSocket\) · POST http:\/\/127\.0\.0\.1:\d+\/models · GET http:\/\/127\.0\.0\.1:\d+\/inspect\/ \(live inspector\)$/,
+    );
     expect(cli.out.at(-1)).toMatch(/1,200 records out in .*: 1,200 scored, 0 unscored/);
     expect(cli.err).toEqual([]);
     expect(cli.unregistered()).toBe(true);

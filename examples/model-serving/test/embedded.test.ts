@@ -1,12 +1,12 @@
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Cancellable, Materializer, type Scheduler, SystemScheduler } from '@tributary/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Materializer, SystemScheduler, type Cancellable, type Scheduler } from '@tributary/core';
 import type { ScoredRecord } from '../src/domain/ScoredRecord.js';
 import type { SensorRecord } from '../src/domain/SensorRecord.js';
 import { SensorGenerator } from '../src/generator/SensorGenerator.js';
-import { startEmbedded, type EmbeddedOptions } from '../src/pipeline/runEmbedded.js';
+import { type EmbeddedOptions, startEmbedded } from '../src/pipeline/runEmbedded.js';
 import { shippedModelsDir } from '../src/shippedModelsDir.js';
 import { RecordingLogger } from './scoringProbes.js';
 
@@ -133,6 +133,8 @@ describe('embedded model-serving run', () => {
   it('fails clearly when the models directory has no model documents', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'model-serving-'));
     tempDirs.push(dir);
-    await expect(startEmbedded({ records: 10, seed: 1, modelsDir: dir, print: () => {} })).rejects.toThrow(`ModelDropSchedule: no model documents (*.json) in ${dir}`);
+    await expect(startEmbedded({ records: 10, seed: 1, modelsDir: dir, print: () => {} })).rejects.toThrow(
+      `ModelDropSchedule: no model documents (*.json) in ${dir}`,
+    );
   });
 });

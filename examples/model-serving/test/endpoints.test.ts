@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScoredRecord } from '../src/domain/ScoredRecord.js';
 import type { SensorRecord } from '../src/domain/SensorRecord.js';
 import { SensorGenerator } from '../src/generator/SensorGenerator.js';
-import { startEmbedded, type EmbeddedOptions } from '../src/pipeline/runEmbedded.js';
+import { type EmbeddedOptions, startEmbedded } from '../src/pipeline/runEmbedded.js';
 import { shippedModelsDir } from '../src/shippedModelsDir.js';
 import { activeResources, curl, curlStream, expectNoLeaks, fetchStream, scoredRecordsOf, wsConnect } from './realClients.js';
 import { RecordingLogger } from './scoringProbes.js';
@@ -87,13 +87,30 @@ describe('the embedded run with its endpoints, against real clients', () => {
     expect(viaCurlState.status).toBe(200);
     expect(JSON.parse(viaCurlState.body)).toMatchObject({ stats: { badRecords: 0, modelsRejected: 0 } });
 
-    const badModel = await curl(['-X', 'POST', '-H', 'content-type: application/json', '--data-binary', '{"type":"random-forest","name":"x","version":1}', `${base}/models`]);
+    const badModel = await curl([
+      '-X',
+      'POST',
+      '-H',
+      'content-type: application/json',
+      '--data-binary',
+      '{"type":"random-forest","name":"x","version":1}',
+      `${base}/models`,
+    ]);
     expect(badModel.status).toBe(400);
     expect(JSON.parse(badModel.body)).toMatchObject({ reason: 'unknown-type', error: expect.stringContaining('random-forest') });
     expect((await curl(['-X', 'DELETE', `${base}/state`])).status).toBe(405);
     const missing = await fetch(`${base}/nothing-here`);
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toMatchObject({ endpoints: ['GET /state', 'GET /scored (server-sent events)', 'ws://…/scored (WebSocket)', 'POST /models', 'GET /inspect/ (live inspector)', 'GET /inspect/metrics'] });
+    expect(await missing.json()).toMatchObject({
+      endpoints: [
+        'GET /state',
+        'GET /scored (server-sent events)',
+        'ws://…/scored (WebSocket)',
+        'POST /models',
+        'GET /inspect/ (live inspector)',
+        'GET /inspect/metrics',
+      ],
+    });
     // A WebSocket upgrade on any other path is refused.
     const refused = wsConnect(`${base.replace('http:', 'ws:')}/state`);
     await expect(refused.done).rejects.toThrow(/404/);
@@ -138,7 +155,11 @@ describe('the embedded run with its endpoints, against real clients', () => {
     await until('the shipped models are in', () => out.length >= 400);
 
     const document = JSON.parse(await readFile(join(shippedModelsDir, '2-full-logistic.json'), 'utf8')) as Record<string, unknown>;
-    const posted = await fetch(`${base}/models`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...document, name: 'hand-pushed' }) });
+    const posted = await fetch(`${base}/models`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...document, name: 'hand-pushed' }),
+    });
     expect(posted.status).toBe(202);
     const answer = (await posted.json()) as { accepted: { name: string; version: string; type: string }; file: string };
     expect(answer.accepted).toEqual({ name: 'hand-pushed', version: '1', type: 'logistic-regression' });

@@ -6,7 +6,7 @@ import type { ScoredRecord } from '../src/domain/ScoredRecord.js';
 import type { SensorRecord } from '../src/domain/SensorRecord.js';
 import { SensorGenerator } from '../src/generator/SensorGenerator.js';
 import type { IngestReply } from '../src/ingest/IngestRouter.js';
-import { startEmbedded, type EmbeddedRun } from '../src/pipeline/runEmbedded.js';
+import { type EmbeddedRun, startEmbedded } from '../src/pipeline/runEmbedded.js';
 import { activeResources, curl, expectNoLeaks, wsConnect } from './realClients.js';
 import { RecordingLogger } from './scoringProbes.js';
 
@@ -39,7 +39,12 @@ function withBadLines(records: readonly SensorRecord[], bad: ReadonlyMap<number,
 }
 
 /** Every reply answers its line, in order: bad lines with their error, the others scored by the current model. */
-function expectReplies(replies: readonly IngestReply[], lines: readonly string[], bad: ReadonlyMap<number, string>, badKinds: ReadonlyMap<number, string>): void {
+function expectReplies(
+  replies: readonly IngestReply[],
+  lines: readonly string[],
+  bad: ReadonlyMap<number, string>,
+  badKinds: ReadonlyMap<number, string>,
+): void {
   expect(replies).toHaveLength(lines.length);
   replies.forEach((reply, i) => {
     if (bad.has(i)) {
@@ -84,9 +89,15 @@ describe('--ingest: clients send records and get them back scored on the same co
       ]);
       expect(viaFetch.status).toBe(200);
       expect(viaFetch.headers.get('content-type')).toBe('application/x-ndjson');
-      const repliesA = (await viaFetch.text()).trimEnd().split('\n').map((l) => JSON.parse(l) as IngestReply);
+      const repliesA = (await viaFetch.text())
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as IngestReply);
       expect(viaCurl.status).toBe(200);
-      const repliesB = viaCurl.body.trimEnd().split('\n').map((l) => JSON.parse(l) as IngestReply);
+      const repliesB = viaCurl.body
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as IngestReply);
       expectReplies(repliesA, linesA, bad, badKinds);
       expectReplies(repliesB, linesB, bad, badKinds);
     } finally {
@@ -124,7 +135,9 @@ describe('--ingest: clients send records and get them back scored on the same co
   }, 60_000);
 
   it('refuses what cannot work: ingest without endpoints, ingest with workers', async () => {
-    await expect(startEmbedded({ records: 1, seed: 1, ingest: 'http', print: () => {} })).rejects.toThrow('startEmbedded: direct ingest needs the endpoints (http)');
+    await expect(startEmbedded({ records: 1, seed: 1, ingest: 'http', print: () => {} })).rejects.toThrow(
+      'startEmbedded: direct ingest needs the endpoints (http)',
+    );
     await expect(startEmbedded({ records: 1, seed: 1, ingest: 'ws', workers: 2, http: { host: '127.0.0.1', port: 0 }, print: () => {} })).rejects.toThrow(
       /direct ingest and workers cannot be combined/,
     );

@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/cli/parseCliArgs.js';
-import { runCli, type CliIo } from '../src/cli/runCli.js';
-import { KAFKA_USAGE, parseDemoArgs, parseKafkaServiceArgs, parsePublishArgs } from '../src/kafka/parseKafkaArgs.js';
+import { type CliIo, runCli } from '../src/cli/runCli.js';
 import { kafkaTopicNames } from '../src/kafka/kafkaTopics.js';
+import { KAFKA_USAGE, parseDemoArgs, parseKafkaServiceArgs, parsePublishArgs } from '../src/kafka/parseKafkaArgs.js';
 import { RecordingLogger } from './scoringProbes.js';
 
 function refused(parse: () => unknown): string {
@@ -41,8 +41,21 @@ describe('the Kafka mode command line', () => {
   });
 
   it('publish options with their defaults; --rate 0 is as fast as Kafka takes them', () => {
-    expect(parsePublishArgs(['--kafka', 'h:1'])).toEqual({ bootstrap: 'h:1', records: 20_000, seed: 42, rate: 5000, models: true, partitions: 6, topicPrefix: '' });
-    expect(parsePublishArgs(['--kafka', 'h:1', '--records', '0', '--rate', '0', '--seed', '-3', '--no-models'])).toMatchObject({ records: 0, rate: undefined, seed: -3, models: false });
+    expect(parsePublishArgs(['--kafka', 'h:1'])).toEqual({
+      bootstrap: 'h:1',
+      records: 20_000,
+      seed: 42,
+      rate: 5000,
+      models: true,
+      partitions: 6,
+      topicPrefix: '',
+    });
+    expect(parsePublishArgs(['--kafka', 'h:1', '--records', '0', '--rate', '0', '--seed', '-3', '--no-models'])).toMatchObject({
+      records: 0,
+      rate: undefined,
+      seed: -3,
+      models: false,
+    });
   });
 
   it('demo options with their defaults', () => {
@@ -53,11 +66,15 @@ describe('the Kafka mode command line', () => {
   });
 
   it('refuses bad command lines, naming the option and what arrived', () => {
-    expect(refused(() => parseKafkaServiceArgs(['--kafka', 'localhost']))).toBe('--kafka must be host:port (or a comma-separated list of them), got "localhost"');
+    expect(refused(() => parseKafkaServiceArgs(['--kafka', 'localhost']))).toBe(
+      '--kafka must be host:port (or a comma-separated list of them), got "localhost"',
+    );
     expect(refused(() => parseKafkaServiceArgs(['--kafka']))).toBe('--kafka needs a value');
     expect(refused(() => parseKafkaServiceArgs(['--kafka', 'h:1', '--records', '5']))).toBe('unknown option --records (with --kafka)');
     expect(refused(() => parseKafkaServiceArgs(['--kafka', 'h:1', '--partitions', '0']))).toBe('--partitions must be a positive integer, got "0"');
-    expect(refused(() => parseKafkaServiceArgs(['--kafka', 'h:1', '--topic-prefix', 'a b']))).toBe(`--topic-prefix may only contain letters, digits, '.', '_' and '-', got "a b"`);
+    expect(refused(() => parseKafkaServiceArgs(['--kafka', 'h:1', '--topic-prefix', 'a b']))).toBe(
+      `--topic-prefix may only contain letters, digits, '.', '_' and '-', got "a b"`,
+    );
     expect(refused(() => parseKafkaServiceArgs(['--kafka', 'h:1', '--group', 'a', '--group', 'b']))).toBe('--group is given more than once');
     expect(refused(() => parsePublishArgs(['--records', '5']))).toBe('publish: --kafka <bootstrap> is required');
     expect(refused(() => parsePublishArgs(['--kafka', 'h:1', '--records', '-1']))).toBe('--records must be a non-negative integer, got "-1"');

@@ -8,7 +8,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AssignerProtocol, Kafka, logLevel, type Admin } from 'kafkajs';
+import { type Admin, AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import { inject } from 'vitest';
 
 const EXAMPLE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -93,7 +93,10 @@ export const recordCount = async (topic: string): Promise<number> => [...(await 
 /** Every value of `topic`, read from the beginning with a plain kafkajs consumer. */
 export async function readValues(topic: string, timeoutMs = 60_000): Promise<string[]> {
   const expected = await recordCount(topic);
-  const consumer = new Kafka({ clientId: 'model-serving-test', brokers: [bootstrap()], logLevel: logLevel.NOTHING }).consumer({ groupId: unique('reader'), maxWaitTimeInMs: 100 });
+  const consumer = new Kafka({ clientId: 'model-serving-test', brokers: [bootstrap()], logLevel: logLevel.NOTHING }).consumer({
+    groupId: unique('reader'),
+    maxWaitTimeInMs: 100,
+  });
   const values: string[] = [];
   await consumer.connect();
   try {
@@ -120,7 +123,10 @@ export async function groupAssignment(group: string, topic: string): Promise<Map
     const result = new Map<string, number[]>();
     for (const member of groups[0]?.members ?? []) {
       const decoded = AssignerProtocol.MemberAssignment.decode(member.memberAssignment);
-      result.set(member.clientId, [...(decoded?.assignment[topic] ?? [])].sort((a, b) => a - b));
+      result.set(
+        member.clientId,
+        [...(decoded?.assignment[topic] ?? [])].sort((a, b) => a - b),
+      );
     }
     return result;
   });

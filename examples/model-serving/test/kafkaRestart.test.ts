@@ -37,7 +37,12 @@ describe('model serving on Kafka: crash and restart', () => {
 
     const first = start();
     const publishing = publishToKafka({ bootstrap: bootstrap(), records: N, seed: 7, rate: RATE, models: false, topicPrefix: prefix });
-    await eventually(`the first instance scored ${KILL_AFTER} records`, async () => (await recordCount(topics.scored)) >= KILL_AFTER, 60_000, () => first.output());
+    await eventually(
+      `the first instance scored ${KILL_AFTER} records`,
+      async () => (await recordCount(topics.scored)) >= KILL_AFTER,
+      60_000,
+      () => first.output(),
+    );
     first.kill('SIGKILL');
     expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
     const scoredAtKill = await recordCount(topics.scored);
@@ -46,7 +51,12 @@ describe('model serving on Kafka: crash and restart', () => {
     const second = start();
     await publishing;
     const ends = await endOffsets(topics.data);
-    await eventually('the committed offsets reached the end of sensor-data', async () => sameOffsets(await committedOffsets(group, topics.data), ends), 90_000, () => second.output());
+    await eventually(
+      'the committed offsets reached the end of sensor-data',
+      async () => sameOffsets(await committedOffsets(group, topics.data), ends),
+      90_000,
+      () => second.output(),
+    );
     second.kill('SIGTERM');
     expect(await second.exited).toEqual({ code: 0, signal: null });
     expect(second.output()).toMatch(/stopping: draining in-flight records/);
@@ -60,7 +70,9 @@ describe('model serving on Kafka: crash and restart', () => {
     expect(inputs.filter((v) => !scoredSet.has(v))).toEqual([]);
     const duplicates = scored.length - scoredSet.size;
     expect(duplicates).toBeLessThanOrEqual(UNCOMMITTED_WINDOW);
-    console.log(`kafka restart: ${N} records; SIGKILLed at ${scoredAtKill} scored; ${scored.length} scored records, ${duplicates} duplicates (bound ${UNCOMMITTED_WINDOW})`);
+    console.log(
+      `kafka restart: ${N} records; SIGKILLed at ${scoredAtKill} scored; ${scored.length} scored records, ${duplicates} duplicates (bound ${UNCOMMITTED_WINDOW})`,
+    );
   });
 });
 

@@ -6,10 +6,10 @@
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import type { ScoredRecord } from '../src/domain/ScoredRecord.js';
 import { kafkaTopicNames } from '../src/kafka/kafkaTopics.js';
 import { publishToKafka } from '../src/kafka/publishToKafka.js';
 import { startKafkaService } from '../src/kafka/startKafkaService.js';
-import type { ScoredRecord } from '../src/domain/ScoredRecord.js';
 import { bootstrap, committedOffsets, endOffsets, eventually, readValues, unique } from './kafkaHarness.js';
 import { RecordingLogger } from './scoringProbes.js';
 
@@ -32,12 +32,23 @@ describe('model serving on Kafka: the service in process', () => {
     const producer = new Kafka({ clientId: 'model-serving-test', brokers: [bootstrap()], logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
     const good = JSON.stringify({ deviceId: 'extra', ts: Date.now(), temperature: 70, vibration: 0.3, pressure: 30, rpm: 1500, label: 0 });
-    await producer.send({ topic: topics.data, messages: ['{"deviceId": oops', good, '[1,2]', good, JSON.stringify({ deviceId: 'x' }), good].map((value) => ({ value, partition: 0 })) });
+    await producer.send({
+      topic: topics.data,
+      messages: ['{"deviceId": oops', good, '[1,2]', good, JSON.stringify({ deviceId: 'x' }), good].map((value) => ({ value, partition: 0 })),
+    });
     await producer.disconnect();
 
     const lines: string[] = [];
     const logger = new RecordingLogger();
-    const run = await startKafkaService({ bootstrap: bootstrap(), group, topicPrefix: prefix, sessionTimeoutMs: 6000, print: (l) => lines.push(l), logger, progressIntervalMs: 200 });
+    const run = await startKafkaService({
+      bootstrap: bootstrap(),
+      group,
+      topicPrefix: prefix,
+      sessionTimeoutMs: 6000,
+      print: (l) => lines.push(l),
+      logger,
+      progressIntervalMs: 200,
+    });
     const ends = await endOffsets(topics.data);
     await eventually('every offset committed', async () => {
       const committed = await committedOffsets(group, topics.data);
@@ -63,9 +74,14 @@ describe('model serving on Kafka: the service in process', () => {
     expect(run.scoring.current()?.name).toBe('boosted-trees');
 
     // Every client the service opened is closed: no more sockets or timers than before it started.
-    await eventually('the service released its sockets and timers', () => {
-      const after = handles();
-      return ['TCPSocketWrap', 'Timeout'].every((kind) => (after.get(kind) ?? 0) <= (before.get(kind) ?? 0));
-    }, 10_000, () => JSON.stringify([...handles()]));
+    await eventually(
+      'the service released its sockets and timers',
+      () => {
+        const after = handles();
+        return ['TCPSocketWrap', 'Timeout'].every((kind) => (after.get(kind) ?? 0) <= (before.get(kind) ?? 0));
+      },
+      10_000,
+      () => JSON.stringify([...handles()]),
+    );
   });
 });

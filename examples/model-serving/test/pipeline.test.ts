@@ -1,14 +1,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
 import { Materializer, Sink, Source } from '@tributary/core';
 import { TestSink, VirtualScheduler } from '@tributary/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ScoredRecord } from '../src/domain/ScoredRecord.js';
 import { sensorRecords } from '../src/generator/sensorRecords.js';
 import { ModelDropSchedule } from '../src/pipeline/ModelDropSchedule.js';
 import { modelServingGraph } from '../src/pipeline/modelServingGraph.js';
-import { record, RecordingLogger, temperatureModel } from './scoringProbes.js';
+import { RecordingLogger, record, temperatureModel } from './scoringProbes.js';
 
 const tempDirs: string[] = [];
 afterEach(async () => {
@@ -47,7 +47,9 @@ describe('ModelDropSchedule', () => {
     expect(schedule.files.map((f) => f.slice(f.lastIndexOf('/') + 1))).toEqual(['1-model.json', '2-model.json', '3-model.json']);
     const log: (string | number)[] = [];
     const models = schedule.source().runWith(Sink.foreach((text: string) => log.push(JSON.parse(text).name)));
-    const records = Source.from([1, 2, 3, 4, 5, 6, 7]).via(schedule.tap<number>()).runWith(Sink.foreach((n: number) => log.push(n)));
+    const records = Source.from([1, 2, 3, 4, 5, 6, 7])
+      .via(schedule.tap<number>())
+      .runWith(Sink.foreach((n: number) => log.push(n)));
     await Promise.all([models, records]);
     expect(log).toEqual(['model-1', 1, 2, 3, 'model-2', 4, 5, 6, 'model-3', 7]);
   });
@@ -93,7 +95,11 @@ describe('sensorRecords', () => {
   });
 
   it('an endless source without count', async () => {
-    expect(await sensorRecords({ seed: 2 }).take(2500).runWith(Sink.fold(0, (n) => n + 1))).toBe(2500);
+    expect(
+      await sensorRecords({ seed: 2 })
+        .take(2500)
+        .runWith(Sink.fold(0, (n) => n + 1)),
+    ).toBe(2500);
   });
 
   it('refuses bad options with the option named', () => {

@@ -30,11 +30,16 @@ export function curl(args: readonly string[]): Promise<CurlResult> {
   requireCurl();
   const marker = '\n--curl-status:';
   return new Promise((resolve, reject) => {
-    execFile('curl', ['-sS', '--max-time', '60', '-w', `${marker}%{http_code}`, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`curl ${args.join(' ')} failed: ${error.message}\n${stderr}`));
-      const at = stdout.lastIndexOf(marker);
-      resolve({ status: Number(stdout.slice(at + marker.length)), body: stdout.slice(0, at) });
-    });
+    execFile(
+      'curl',
+      ['-sS', '--max-time', '60', '-w', `${marker}%{http_code}`, ...args],
+      { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`curl ${args.join(' ')} failed: ${error.message}\n${stderr}`));
+        const at = stdout.lastIndexOf(marker);
+        resolve({ status: Number(stdout.slice(at + marker.length)), body: stdout.slice(0, at) });
+      },
+    );
   });
 }
 
@@ -117,10 +122,16 @@ export function curlStream(url: string): StreamingClient {
     });
   });
   done.catch(() => {});
-  return { firstData: Promise.race([firstData, done.then(
-      () => undefined,
-      () => undefined,
-    )]), done };
+  return {
+    firstData: Promise.race([
+      firstData,
+      done.then(
+        () => undefined,
+        () => undefined,
+      ),
+    ]),
+    done,
+  };
 }
 
 /** `fetch(url)` of a streamed body, read as it arrives. */
@@ -142,10 +153,17 @@ export function fetchStream(url: string): StreamingClient & { readonly contentTy
     return body + decoder.decode();
   })();
   done.catch(() => {});
-  return { firstData: Promise.race([firstData, done.then(
-      () => undefined,
-      () => undefined,
-    )]), done, contentType };
+  return {
+    firstData: Promise.race([
+      firstData,
+      done.then(
+        () => undefined,
+        () => undefined,
+      ),
+    ]),
+    done,
+    contentType,
+  };
 }
 
 export interface WebSocketSubscriber extends StreamingClient {
@@ -181,10 +199,13 @@ export function wsConnect(url: string): WebSocketSubscriber {
   done.catch(() => {});
   opened.catch(() => {});
   return {
-    firstData: Promise.race([firstData, done.then(
-      () => undefined,
-      () => undefined,
-    )]),
+    firstData: Promise.race([
+      firstData,
+      done.then(
+        () => undefined,
+        () => undefined,
+      ),
+    ]),
     done,
     closeCode,
     messages,

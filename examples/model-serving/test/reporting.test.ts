@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { VirtualScheduler } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { ProgressReporter } from '../src/pipeline/ProgressReporter.js';
 import { summaryTable } from '../src/pipeline/summaryTable.js';
 import type { CurrentModel, ScoringState, ScoringStats } from '../src/scoring/ScoringState.js';
@@ -65,8 +65,28 @@ describe('summaryTable', () => {
       modelsRejected: 1,
       latency: { count: 13_061, p50Ms: 0.0123, p99Ms: 4.5, maxMs: 9 },
       models: [
-        { name: 'basic-logistic', version: '1', type: 'logistic-regression', since: 0, scored: 6500, labelled: 6500, correct: 4745, accuracy: 0.73, latency: { count: 6500, p50Ms: 0.0123, p99Ms: 0.5, maxMs: 1 } },
-        { name: 'boosted-trees', version: '7', type: 'tree-ensemble', since: 0, scored: 6500, labelled: 0, correct: 0, accuracy: null, latency: { count: 6500, p50Ms: 12.34, p99Ms: 130.55, maxMs: 200 } },
+        {
+          name: 'basic-logistic',
+          version: '1',
+          type: 'logistic-regression',
+          since: 0,
+          scored: 6500,
+          labelled: 6500,
+          correct: 4745,
+          accuracy: 0.73,
+          latency: { count: 6500, p50Ms: 0.0123, p99Ms: 0.5, maxMs: 1 },
+        },
+        {
+          name: 'boosted-trees',
+          version: '7',
+          type: 'tree-ensemble',
+          since: 0,
+          scored: 6500,
+          labelled: 0,
+          correct: 0,
+          accuracy: null,
+          latency: { count: 6500, p50Ms: 12.34, p99Ms: 130.55, maxMs: 200 },
+        },
       ],
     };
     expect(summaryTable(stats, 2000).split('\n')).toEqual([

@@ -2,12 +2,12 @@
  * Wiring for the ModelScoringStage probe tests (not a test file itself): a TestSource probe on each
  * inlet and a TestSink probe on the outlet, plus a logger that records what the stage reported.
  */
-import { ClosedShape, GraphDSL, RunnableGraph, type Materializer, type StreamLogger } from '@tributary/core';
+import { ClosedShape, GraphDSL, type Materializer, RunnableGraph, type StreamLogger } from '@tributary/core';
 import type { Attributes } from '@tributary/core/stage';
-import { TestSink, TestSource, type TestPublisherProbe, type TestSubscriberProbe } from '@tributary/testkit';
+import { type TestPublisherProbe, TestSink, TestSource, type TestSubscriberProbe } from '@tributary/testkit';
 import type { ScoredRecord } from '../src/domain/ScoredRecord.js';
 import type { SensorRecord } from '../src/domain/SensorRecord.js';
-import { ModelScoringStage, type ModelScoringOptions } from '../src/scoring/ModelScoringStage.js';
+import { type ModelScoringOptions, ModelScoringStage } from '../src/scoring/ModelScoringStage.js';
 import type { ScoringState } from '../src/scoring/ScoringState.js';
 
 export interface ScoringProbes {
@@ -41,7 +41,12 @@ export function runScoringProbes(options: Omit<ModelScoringOptions, 'logger'> = 
   const log = new RecordingLogger();
   const scoring = new ModelScoringStage({ ...options, logger: log });
   const graph = GraphDSL.createWith(
-    [TestSource.probe<unknown>(), TestSource.probe<unknown>(), attributes === undefined ? scoring : GraphDSL.create(scoring, (_b, s) => s).withAttributes(attributes), TestSink.probe<ScoredRecord>()],
+    [
+      TestSource.probe<unknown>(),
+      TestSource.probe<unknown>(),
+      attributes === undefined ? scoring : GraphDSL.create(scoring, (_b, s) => s).withAttributes(attributes),
+      TestSink.probe<ScoredRecord>(),
+    ],
     (data, models, state, out) => ({ data, models, state, out, log }),
     (b, data, models, s, out) => {
       b.from(data).to(s.in0);

@@ -1,8 +1,8 @@
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
 import { Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import type { ScoredRecord } from '../src/domain/ScoredRecord.js';
 import type { SensorRecord } from '../src/domain/SensorRecord.js';
 import { SensorGenerator } from '../src/generator/SensorGenerator.js';
@@ -49,7 +49,12 @@ describe('--workers: scoring on worker threads', () => {
     // The record's model is the one current when it was generated: the k-th record by its third.
     const modelOfRecord = new Map(out.map((r) => [JSON.stringify(withoutTs(r.record)), r.model?.name]));
     const expected = expectedReadings(21, 3000);
-    for (const [i, name] of [[999, 'basic-logistic'], [1000, 'full-logistic'], [1999, 'full-logistic'], [2000, 'boosted-trees']] as const) {
+    for (const [i, name] of [
+      [999, 'basic-logistic'],
+      [1000, 'full-logistic'],
+      [1999, 'full-logistic'],
+      [2000, 'boosted-trees'],
+    ] as const) {
       expect(modelOfRecord.get(JSON.stringify(expected[i]))).toBe(name);
     }
     const [first, second, third] = stats.models.map((m) => m.accuracy!);
@@ -67,11 +72,23 @@ describe('--workers: scoring on worker threads', () => {
     const dir = await mkdtemp(join(tmpdir(), 'model-serving-workers-'));
     try {
       await copyFile(join(shippedModelsDir, '1-basic-logistic.json'), join(dir, '1-basic-logistic.json'));
-      await writeFile(join(dir, '2-broken.json'), '{"type": "logistic-regression", "name": "broken", "version": 1, "features": ["humidity"], "weights": [1], "bias": 0}');
+      await writeFile(
+        join(dir, '2-broken.json'),
+        '{"type": "logistic-regression", "name": "broken", "version": 1, "features": ["humidity"], "weights": [1], "bias": 0}',
+      );
       await copyFile(join(shippedModelsDir, '3-boosted-trees.json'), join(dir, '3-boosted-trees.json'));
       const out: ScoredRecord[] = [];
       const logger = new RecordingLogger();
-      const run = await startEmbedded({ records: 1200, seed: 3, rate: 50_000, workers: 3, modelsDir: dir, print: () => {}, logger, onScored: (r) => out.push(r) });
+      const run = await startEmbedded({
+        records: 1200,
+        seed: 3,
+        rate: 50_000,
+        workers: 3,
+        modelsDir: dir,
+        print: () => {},
+        logger,
+        onScored: (r) => out.push(r),
+      });
       const { stats } = await run.done;
       expect(out).toHaveLength(1200);
       expect(stats).toMatchObject({ modelsAccepted: 2, modelsRejected: 1, modelsRejectedByReason: { 'wrong-features': 1 } });

@@ -1,8 +1,9 @@
 /**
  * Errors a newcomer meets first say what to do instead, not only what went wrong.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Broadcast, ClosedShape, GraphDSL, IllegalGraphError, Materializer, NoSuchElementError, Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 
 const quiet = new Materializer({ logger: null });
 
@@ -10,7 +11,11 @@ describe('errors that say what to do', () => {
   it('head of an empty stream suggests headOption, fused or not', async () => {
     const message = 'head: head of an empty stream (use Sink.headOption() to get undefined instead)';
     await expect(Source.empty<number>().runWith(Sink.head(), quiet)).rejects.toThrow(new NoSuchElementError(message));
-    await expect(Source.range(1, 3).filter(() => false).runWith(Sink.head(), quiet)).rejects.toThrow(new NoSuchElementError(message)); // fused into one loop
+    await expect(
+      Source.range(1, 3)
+        .filter(() => false)
+        .runWith(Sink.head(), quiet),
+    ).rejects.toThrow(new NoSuchElementError(message)); // fused into one loop
     await expect(Source.empty<number>().async().runWith(Sink.head(), quiet)).rejects.toBeInstanceOf(NoSuchElementError);
     expect(await Source.empty<number>().runWith(Sink.headOption(), quiet)).toBeUndefined();
   });
@@ -18,7 +23,11 @@ describe('errors that say what to do', () => {
   it('last of an empty stream suggests lastOption', async () => {
     const message = 'last: last of an empty stream (use Sink.lastOption() to get undefined instead)';
     await expect(Source.empty<number>().runWith(Sink.last(), quiet)).rejects.toThrow(new NoSuchElementError(message));
-    await expect(Source.from([1, 2]).filter(() => false).runWith(Sink.last(), quiet)).rejects.toThrow(new NoSuchElementError(message));
+    await expect(
+      Source.from([1, 2])
+        .filter(() => false)
+        .runWith(Sink.last(), quiet),
+    ).rejects.toThrow(new NoSuchElementError(message));
   });
 
   it('Source.from(promise) suggests Source.fromPromise', () => {

@@ -5,7 +5,7 @@
  * inner streams of RestartSource/Flow/Sink — inherits the attributes of the stage that runs it (its
  * supervision, subscription timeout, custom entries; not its name), under the inner graph's own.
  */
-import { describe, expect, it } from 'vitest';
+
 import {
   Attributes,
   Flow,
@@ -17,11 +17,12 @@ import {
   Sink,
   Source,
   SubscriptionTimeoutException,
-  subscriptionTimeout,
   Supervision,
+  subscriptionTimeout,
 } from '@tributary/core';
 import { GraphStage, GraphStageLogic, type OutHandler, Outlet, SourceShape } from '@tributary/core/stage';
 import { VirtualScheduler } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom } from './operators/harness.js';
 
 const RESUME = Attributes.supervisionStrategy(Supervision.resume);
@@ -61,7 +62,11 @@ const attributeProbe = () => Source.fromGraph(new AttributeProbe());
 
 describe('substreams inherit the enclosing stream’s attributes', () => {
   it('groupBy(...).map(throwing).mergeSubstreams().withAttributes(resume) resumes inside the substreams', async () => {
-    const graph = () => Source.range(1, 6).groupBy(2, (x) => x % 2).map(failOn3).mergeSubstreams();
+    const graph = () =>
+      Source.range(1, 6)
+        .groupBy(2, (x) => x % 2)
+        .map(failOn3)
+        .mergeSubstreams();
     await expect(graph().runWith(Sink.seq(), quiet())).rejects.toBe(bad);
     expect(sorted(await graph().withAttributes(RESUME).runWith(Sink.seq()))).toEqual([1, 2, 4, 5, 6]);
   });
@@ -79,10 +84,20 @@ describe('substreams inherit the enclosing stream’s attributes', () => {
 
   it('splitWhen and splitAfter substreams inherit supervision', async () => {
     const input = [1, 2, 0, 3, 4, 0, 5];
-    const when = () => Source.from(input).splitWhen((x) => x === 0).map(failOn3).fold(0, (a, x) => a + x).concatSubstreams();
+    const when = () =>
+      Source.from(input)
+        .splitWhen((x) => x === 0)
+        .map(failOn3)
+        .fold(0, (a, x) => a + x)
+        .concatSubstreams();
     await expect(when().runWith(Sink.seq(), quiet())).rejects.toBe(bad);
     expect(await when().withAttributes(RESUME).runWith(Sink.seq())).toEqual([3, 4, 5]);
-    const after = () => Source.from(input).splitAfter((x) => x === 0).map(failOn3).fold(0, (a, x) => a + x).concatSubstreams();
+    const after = () =>
+      Source.from(input)
+        .splitAfter((x) => x === 0)
+        .map(failOn3)
+        .fold(0, (a, x) => a + x)
+        .concatSubstreams();
     await expect(after().runWith(Sink.seq(), quiet())).rejects.toBe(bad);
     expect(await after().withAttributes(RESUME).runWith(Sink.seq())).toEqual([3, 4, 5]);
   });

@@ -1,15 +1,24 @@
 /** `Materializer.detailedSnapshot()` and `onStreamFinished()`: what a tool drawing running streams reads. */
-import { describe, expect, it } from 'vitest';
+
 import { type DetailedStreamSnapshot, Flow, Keep, Materializer, RestartSettings, RestartSource, Sink, Source } from '@tributary/core';
 import { TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, eventually } from './operators/harness.js';
 
 describe('Materializer.detailedSnapshot', () => {
   it('gives stages stable ids and connections the ids of both ends, even when names repeat', async () => {
     const mat = new Materializer({ logger: null });
     const [up, down] = TestSource.probe<number>()
-      .via(Flow.create<number>().map((x) => x + 1).named('step'))
-      .via(Flow.create<number>().map((x) => x * 2).named('step'))
+      .via(
+        Flow.create<number>()
+          .map((x) => x + 1)
+          .named('step'),
+      )
+      .via(
+        Flow.create<number>()
+          .map((x) => x * 2)
+          .named('step'),
+      )
       .toMat(TestSink.probe<number>(), Keep.both)
       .run(mat);
     await eventually(() => mat.detailedSnapshot().length === 1, 'the stream to show');
@@ -72,7 +81,11 @@ describe('Materializer.detailedSnapshot', () => {
         return x;
       })
       .named('picky')
-      .via(Flow.create<number>().map((x) => x).named('after'))
+      .via(
+        Flow.create<number>()
+          .map((x) => x)
+          .named('after'),
+      )
       .runWith(Sink.seq(), mat);
     await expect(result).rejects.toThrow('no threes');
     await eventually(() => finished.length === 1, 'the finished stream to be reported');

@@ -2,16 +2,18 @@
  * Error messages from illegal stage usage and from operator failures name the stage: its `named()`
  * name if it has one, else its operator name.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Flow, Keep, Materializer, PartitionHub, RestartSettings, RestartSource, RetryFlow, Sink, Source } from '@tributary/core';
-import { GraphStage, GraphStageLogic, type InHandler, Inlet, type OutHandler, Outlet, FlowShape } from '@tributary/core/stage';
+import { FlowShape, GraphStage, GraphStageLogic, type InHandler, Inlet, type OutHandler, Outlet } from '@tributary/core/stage';
 import { TestSink } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 
 const quiet = new Materializer({ logger: null });
-const failureOf = (p: Promise<unknown>): Promise<string> => p.then(
-  () => 'no failure',
-  (e: unknown) => String(e),
-);
+const failureOf = (p: Promise<unknown>): Promise<string> =>
+  p.then(
+    () => 'no failure',
+    (e: unknown) => String(e),
+  );
 
 /** A flow stage that pushes twice per element (illegal). */
 class DoublePush extends GraphStage<FlowShape<number, number>> {
@@ -42,7 +44,9 @@ class DoublePush extends GraphStage<FlowShape<number, number>> {
 
 describe('illegal stage usage names the stage', () => {
   it('by its default name, or by its named() name', async () => {
-    expect(await failureOf(Source.single(1).via(new DoublePush()).runWith(Sink.seq(), quiet))).toBe('IllegalStageUsageError: Cannot push port doublePush.DoublePush.out twice, or before it being pulled');
+    expect(await failureOf(Source.single(1).via(new DoublePush()).runWith(Sink.seq(), quiet))).toBe(
+      'IllegalStageUsageError: Cannot push port doublePush.DoublePush.out twice, or before it being pulled',
+    );
     expect(await failureOf(Source.single(1).via(Flow.fromGraph(new DoublePush()).named('dup')).runWith(Sink.seq(), quiet))).toBe(
       'IllegalStageUsageError: Cannot push port dup.DoublePush.out twice, or before it being pulled',
     );
@@ -51,22 +55,60 @@ describe('illegal stage usage names the stage', () => {
 
 describe('operator failures name the stage', () => {
   const cases: [string, () => Promise<unknown>, RegExp][] = [
-    ['reduce', () => Source.empty<number>().reduce((a, b) => a + b).runWith(Sink.seq(), quiet), /^NoSuchElementError: reduce/],
-    ['reduce, named', () => Source.empty<number>().reduce((a, b) => a + b).named('total').runWith(Sink.seq(), quiet), /^NoSuchElementError: total/],
+    [
+      'reduce',
+      () =>
+        Source.empty<number>()
+          .reduce((a, b) => a + b)
+          .runWith(Sink.seq(), quiet),
+      /^NoSuchElementError: reduce/,
+    ],
+    [
+      'reduce, named',
+      () =>
+        Source.empty<number>()
+          .reduce((a, b) => a + b)
+          .named('total')
+          .runWith(Sink.seq(), quiet),
+      /^NoSuchElementError: total/,
+    ],
     ['Sink.head', () => Source.empty<number>().runWith(Sink.head(), quiet), /^NoSuchElementError: head/],
     ['Sink.head, named', () => Source.empty<number>().runWith(Sink.head<number>().named('firstOrder'), quiet), /^NoSuchElementError: firstOrder/],
     [
       'RetryFlow',
-      () => Source.single(1).via(RetryFlow.withBackoff(1, 1, 0, 1, Flow.create<number>().mapConcat((x) => [x, x]), () => undefined).named('payments')).runWith(Sink.seq(), quiet),
+      () =>
+        Source.single(1)
+          .via(
+            RetryFlow.withBackoff(
+              1,
+              1,
+              0,
+              1,
+              Flow.create<number>().mapConcat((x) => [x, x]),
+              () => undefined,
+            ).named('payments'),
+          )
+          .runWith(Sink.seq(), quiet),
       /^Error: payments: the wrapped flow emitted an element nobody sent it/,
     ],
     [
       'PartitionHub',
-      () => Source.single(1).runWith(PartitionHub.statefulSink(() => () => 7, 1, 4).named('router'), quiet).runWith(Sink.seq(), quiet),
+      () =>
+        Source.single(1)
+          .runWith(PartitionHub.statefulSink(() => () => 7, 1, 4).named('router'), quiet)
+          .runWith(Sink.seq(), quiet),
       /^RangeError: router: the partitioner returned 7/,
     ],
-    ['watchTermination', () => stopped((s) => s.watchTermination(Keep.right).named('watcher')), /^AbruptTerminationException: watcher: the stream was stopped before it terminated/],
-    ['Sink.seq on shutdown', () => stopped((s) => s.toMat(Sink.seq<number>().named('collector'), Keep.right)), /^AbruptTerminationException: collector: the stream was stopped before it completed/],
+    [
+      'watchTermination',
+      () => stopped((s) => s.watchTermination(Keep.right).named('watcher')),
+      /^AbruptTerminationException: watcher: the stream was stopped before it terminated/,
+    ],
+    [
+      'Sink.seq on shutdown',
+      () => stopped((s) => s.toMat(Sink.seq<number>().named('collector'), Keep.right)),
+      /^AbruptTerminationException: collector: the stream was stopped before it completed/,
+    ],
   ];
   for (const [name, run, expected] of cases) {
     it(name, async () => {
@@ -88,7 +130,10 @@ describe('operator failures name the stage', () => {
   it('the log of a failure nobody observed names the operator where the error started', async () => {
     const messages: string[] = [];
     const mat = new Materializer({ logger: (m) => messages.push(m) });
-    Source.empty<number>().reduce((a, b) => a + b).map((x) => x).runWith(Sink.ignore(), mat);
+    Source.empty<number>()
+      .reduce((a, b) => a + b)
+      .map((x) => x)
+      .runWith(Sink.ignore(), mat);
     await new Promise((r) => setTimeout(r, 10));
     expect(messages).toEqual([expect.stringMatching(/failed in stage "reduce" and reached sink "ignore"; nothing awaited or caught the failure$/)]);
   });
@@ -103,5 +148,3 @@ async function stopped<M>(build: (s: Source<number>) => { run(m: Materializer): 
   mat.shutdown();
   return p;
 }
-
-

@@ -5,10 +5,22 @@
  * failure there and gets no log line. The check runs one event-loop turn after the sink failed.
  * The completion promise always rejects with the very error. Handled failures are not logged.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Flow, Keep, Materializer, RestartSettings, RestartSink, Sink, Source, StreamConverters } from '@tributary/core';
-import { GraphStage, GraphStageLogic, GraphStageWithMaterializedValue, type InHandler, Inlet, type OutHandler, Outlet, FlowShape, SinkShape, type Attributes } from '@tributary/core/stage';
+import {
+  type Attributes,
+  FlowShape,
+  GraphStage,
+  GraphStageLogic,
+  GraphStageWithMaterializedValue,
+  type InHandler,
+  Inlet,
+  type OutHandler,
+  Outlet,
+  SinkShape,
+} from '@tributary/core/stage';
 import { TestSink, VirtualScheduler } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, eventually } from './operators/harness.js';
 
 function recording() {
@@ -35,7 +47,11 @@ describe('failures nobody observed', () => {
   it('are logged once, one turn later, naming the stage where the error started and the sink it reached', async () => {
     const { mat, entries } = recording();
     const e = boom();
-    const done = Source.range(1, 5).via(Flow.create<number>().map(failOn(3, e)).named('parse')).map((x) => x * 2).filter(() => true).runWith(Sink.seq(), mat);
+    const done = Source.range(1, 5)
+      .via(Flow.create<number>().map(failOn(3, e)).named('parse'))
+      .map((x) => x * 2)
+      .filter(() => true)
+      .runWith(Sink.seq(), mat);
     await settled(mat);
     expect(entries).toHaveLength(1);
     expect(entries[0]!.message).toMatch(/^stream \d+ failed in stage "parse" and reached sink "seq"; nothing awaited or caught the failure$/);
@@ -46,7 +62,9 @@ describe('failures nobody observed', () => {
   it('pass the origin stage and the sink as structured details, so that a program can tell where a failure started', async () => {
     const details: unknown[] = [];
     const mat = new Materializer({ logger: (_message, _error, d) => details.push(d) });
-    Source.range(1, 5).via(Flow.create<number>().map(failOn(2, boom())).named('parse')).runWith(Sink.seq(), mat);
+    Source.range(1, 5)
+      .via(Flow.create<number>().map(failOn(2, boom())).named('parse'))
+      .runWith(Sink.seq(), mat);
     await settled(mat);
     expect(details).toEqual([{ streamId: expect.any(Number), stage: 'parse', sink: 'seq' }]);
   });
@@ -54,7 +72,9 @@ describe('failures nobody observed', () => {
   it('name the operator when the stage has no name, and the sink itself when it failed there', async () => {
     const { mat, entries } = recording();
     const e1 = boom('in map');
-    Source.single(1).via(Flow.create<number>().map(failOn(1, e1))).runWith(Sink.ignore(), mat);
+    Source.single(1)
+      .via(Flow.create<number>().map(failOn(1, e1)))
+      .runWith(Sink.ignore(), mat);
     await settled(mat);
     const e2 = boom('in sink');
     Source.single(1).runWith(Sink.foreach(failOn(1, e2)), mat);
@@ -69,7 +89,13 @@ describe('failures nobody observed', () => {
   it('are logged once even when the failure crosses async boundaries and cancels upstream islands', async () => {
     const { mat, entries } = recording();
     const e = boom();
-    Source.range(1, 100).async().via(Flow.create<number>().map(failOn(50, e)).named('midstream')).async().map((x) => x).async().runWith(Sink.ignore(), mat);
+    Source.range(1, 100)
+      .async()
+      .via(Flow.create<number>().map(failOn(50, e)).named('midstream'))
+      .async()
+      .map((x) => x)
+      .async()
+      .runWith(Sink.ignore(), mat);
     await settled(mat);
     expect(entries).toHaveLength(1);
     expect(entries[0]!.message).toContain('failed in stage "midstream"');
@@ -105,9 +131,20 @@ describe('failures nobody observed', () => {
 
   it('name a fused stage by its parts, in order', async () => {
     const { mat, entries } = recording();
-    Source.range(1, 5).filter(() => true).map(failOn(2, boom())).runWith(Sink.seq(), mat);
+    Source.range(1, 5)
+      .filter(() => true)
+      .map(failOn(2, boom()))
+      .runWith(Sink.seq(), mat);
     await settled(mat);
-    Source.range(1, 5).filter(() => true).map(failOn(2, boom())).via(Flow.create<number>().scan(0, (a, x) => a + x).named('scan')).runWith(Sink.ignore(), mat);
+    Source.range(1, 5)
+      .filter(() => true)
+      .map(failOn(2, boom()))
+      .via(
+        Flow.create<number>()
+          .scan(0, (a, x) => a + x)
+          .named('scan'),
+      )
+      .runWith(Sink.ignore(), mat);
     await settled(mat);
     expect(entries.map((x) => x.message.replace(/stream \d+/, 'stream #'))).toEqual([
       'stream # failed in stage "range → filter → map → seq (fused)"; nothing awaited or caught the failure',
@@ -145,7 +182,9 @@ describe('failures nobody observed', () => {
     Source.failed<number>(e).named('origin').runWith(Sink.fromGraph(new Recorder()), mat);
     await settled(mat);
     expect(seenWhileFailing).toEqual([1]);
-    expect(entries.map((x) => x.message.replace(/stream \d+/, 'stream #'))).toEqual(['stream # failed in stage "origin" and reached sink "Recorder"; nothing awaited or caught the failure']);
+    expect(entries.map((x) => x.message.replace(/stream \d+/, 'stream #'))).toEqual([
+      'stream # failed in stage "origin" and reached sink "Recorder"; nothing awaited or caught the failure',
+    ]);
   });
 
   it('each stream logs its own failure', async () => {
@@ -179,7 +218,9 @@ describe('failures the program observes are not logged', () => {
 
   it('catching it with .catch, or observing it through Promise.allSettled', async () => {
     const { mat, entries } = recording();
-    const caught = await Source.failed(boom('a')).runWith(Sink.seq(), mat).catch((err: Error) => err.message);
+    const caught = await Source.failed(boom('a'))
+      .runWith(Sink.seq(), mat)
+      .catch((err: Error) => err.message);
     const results = await Promise.allSettled([Source.failed(boom('b')).runWith(Sink.ignore(), mat)]);
     await settled(mat);
     expect([caught, results[0]!.status]).toEqual(['a', 'rejected']);
@@ -189,9 +230,12 @@ describe('failures the program observes are not logged', () => {
   it('a promise awaited before the stream failed (a failure that comes later, from a timer)', async () => {
     const { mat, entries } = recording();
     const e = boom();
-    const done = Source.tick(1, 1, 'x').take(3).map(() => {
-      throw e;
-    }).runWith(Sink.ignore(), mat);
+    const done = Source.tick(1, 1, 'x')
+      .take(3)
+      .map(() => {
+        throw e;
+      })
+      .runWith(Sink.ignore(), mat);
     await expect(done).rejects.toBe(e);
     await settled(mat);
     expect(entries).toEqual([]);
@@ -310,9 +354,13 @@ describe('failures the program observes are not logged', () => {
 describe('failures handled inside the stream', () => {
   it('are not logged when something handles them', async () => {
     const { mat, entries } = recording();
-    await Source.failed<number>(boom()).recover(() => 0).runWith(Sink.seq(), mat);
+    await Source.failed<number>(boom())
+      .recover(() => 0)
+      .runWith(Sink.seq(), mat);
     await Source.failed<number>(boom()).onErrorComplete().runWith(Sink.seq(), mat);
-    await Source.failed<number>(boom()).recoverWithRetries(1, () => Source.single(1)).runWith(Sink.seq(), mat);
+    await Source.failed<number>(boom())
+      .recoverWithRetries(1, () => Source.single(1))
+      .runWith(Sink.seq(), mat);
     const probe = Source.failed<number>(boom()).runWith(TestSink.probe<number>(), mat); // the probe records it
     await probe.expectError();
     expect(entries).toEqual([]);
@@ -331,7 +379,6 @@ describe('failures handled inside the stream', () => {
     expect(entries).toEqual(['restartSink: restarting the inner stream in 10 ms after failure #1']);
     mat.shutdown();
   });
-
 });
 
 describe('the logger', () => {

@@ -3,9 +3,21 @@
  * materialized values as the unfused stages. Each case runs the fused form and, as the reference, the
  * same pipeline with fusion prevented (an attribute-carrying stage in between).
  */
-import { describe, expect, it } from 'vitest';
+
 import { AbruptTerminationException, Attributes, Flow, Keep, Materializer, NoSuchElementError, Sink, Source, Supervision } from '@tributary/core';
-import { FlowShape, GraphStage, GraphStageLogic, GraphStageWithMaterializedValue, type InHandler, Inlet, type OutHandler, Outlet, SinkShape, SourceShape } from '@tributary/core/stage';
+import {
+  FlowShape,
+  GraphStage,
+  GraphStageLogic,
+  GraphStageWithMaterializedValue,
+  type InHandler,
+  Inlet,
+  type OutHandler,
+  Outlet,
+  SinkShape,
+  SourceShape,
+} from '@tributary/core/stage';
+import { describe, expect, it } from 'vitest';
 
 /** The same map, but carrying an attribute, which blocks fusion with its neighbours. */
 const unfusedMap = <T, U>(f: (x: T) => U) => Flow.create<T>().map(f).named('unfused');
@@ -38,8 +50,12 @@ describe('build-time fusion', () => {
       () => Sink.last<number>(),
       () => Sink.lastOption<number>(),
     ]) {
-      const fused = await Source.from(xs).map((x) => x + 1).runWith(make() as Sink<number, Promise<unknown>>);
-      const reference = await Source.from(xs).via(unfusedMap((x: number) => x + 1)).runWith(make() as Sink<number, Promise<unknown>>);
+      const fused = await Source.from(xs)
+        .map((x) => x + 1)
+        .runWith(make() as Sink<number, Promise<unknown>>);
+      const reference = await Source.from(xs)
+        .via(unfusedMap((x: number) => x + 1))
+        .runWith(make() as Sink<number, Promise<unknown>>);
       expect(fused).toEqual(reference);
     }
   });
@@ -49,7 +65,11 @@ describe('build-time fusion', () => {
     await expect(Source.range(1, 0).runWith(Sink.reduce((a: number, b: number) => a + b))).rejects.toBeInstanceOf(NoSuchElementError);
     await expect(Source.from<number>([]).runWith(Sink.last())).rejects.toBeInstanceOf(NoSuchElementError);
     expect(await Source.from<number>([]).runWith(Sink.headOption())).toBeUndefined();
-    expect(await Source.range(1, 0).map((x) => x).runWith(Sink.seq())).toEqual([]);
+    expect(
+      await Source.range(1, 0)
+        .map((x) => x)
+        .runWith(Sink.seq()),
+    ).toEqual([]);
   });
 
   it('head stops the iteration and lets a generator clean up', async () => {
@@ -62,7 +82,11 @@ describe('build-time fusion', () => {
         closed = true;
       }
     }
-    expect(await Source.from(gen()).map((x) => x * 10).runWith(Sink.head())).toBe(10);
+    expect(
+      await Source.from(gen())
+        .map((x) => x * 10)
+        .runWith(Sink.head()),
+    ).toBe(10);
     expect(produced).toBe(1);
     expect(closed).toBe(true);
   });
@@ -89,7 +113,11 @@ describe('build-time fusion', () => {
       },
     };
     await expect(Source.from(iterable).runWith(Sink.seq())).rejects.toBe(broken);
-    await expect(Source.from(iterable).map((x) => x).runWith(Sink.fold(0, (a: number, x: number) => a + x))).rejects.toBe(broken);
+    await expect(
+      Source.from(iterable)
+        .map((x) => x)
+        .runWith(Sink.fold(0, (a: number, x: number) => a + x)),
+    ).rejects.toBe(broken);
   });
 
   it('fuses across via(flow) and after Flow.create(), with identical results', async () => {
@@ -169,8 +197,17 @@ describe('build-time fusion', () => {
     expect(fused).toEqual(reference);
     expect(fused.length).toBe(40);
     // A scan over nothing still emits its seed, fused into the sink or not.
-    expect(await Source.from<number>([]).scan(7, (a, x) => a + x).runWith(Sink.seq())).toEqual([7]);
-    expect(await Source.from<number>([]).scan(7, (a, x) => a + x).via(unfusedMap((x: number) => x)).runWith(Sink.seq())).toEqual([7]);
+    expect(
+      await Source.from<number>([])
+        .scan(7, (a, x) => a + x)
+        .runWith(Sink.seq()),
+    ).toEqual([7]);
+    expect(
+      await Source.from<number>([])
+        .scan(7, (a, x) => a + x)
+        .via(unfusedMap((x: number) => x))
+        .runWith(Sink.seq()),
+    ).toEqual([7]);
   });
 
   it('a fused take stops pulling the source after its last element and lets a generator clean up', async () => {
@@ -206,8 +243,19 @@ describe('build-time fusion', () => {
     ] as const) {
       const strategy = Attributes.supervisionStrategy(decider);
       const fused = await Source.range(1, 5).scan(0, f).toMat(Sink.seq(), Keep.right).withAttributes(strategy).run();
-      const midFlow = await Source.range(1, 5).via(unfusedMap((x: number) => x)).scan(0, f).map((x) => x).toMat(Sink.seq(), Keep.right).withAttributes(strategy).run();
-      const reference = await Source.range(1, 5).via(unfusedMap((x: number) => x)).via(Flow.create<number>().scan(0, f).named('unfused')).toMat(Sink.seq(), Keep.right).withAttributes(strategy).run();
+      const midFlow = await Source.range(1, 5)
+        .via(unfusedMap((x: number) => x))
+        .scan(0, f)
+        .map((x) => x)
+        .toMat(Sink.seq(), Keep.right)
+        .withAttributes(strategy)
+        .run();
+      const reference = await Source.range(1, 5)
+        .via(unfusedMap((x: number) => x))
+        .via(Flow.create<number>().scan(0, f).named('unfused'))
+        .toMat(Sink.seq(), Keep.right)
+        .withAttributes(strategy)
+        .run();
       expect(fused).toEqual(expected);
       expect(midFlow).toEqual(expected);
       expect(reference).toEqual(expected);
@@ -297,11 +345,18 @@ describe('build-time fusion', () => {
         return [logic, promise];
       }
     }
-    const viaUserFlow = await Source.range(1, 3).via(Flow.fromGraph(new UserFlow())).map((x) => x + 1).runWith(Sink.seq());
+    const viaUserFlow = await Source.range(1, 3)
+      .via(Flow.fromGraph(new UserFlow()))
+      .map((x) => x + 1)
+      .runWith(Sink.seq());
     expect(viaUserFlow).toEqual([11, 21, 31]);
-    const fromUserSource = await Source.fromGraph(new UserSource()).map((x) => x * 2).runWith(Sink.seq());
+    const fromUserSource = await Source.fromGraph(new UserSource())
+      .map((x) => x * 2)
+      .runWith(Sink.seq());
     expect(fromUserSource).toEqual([2, 4, 6]);
-    const intoUserSink = await Source.range(1, 4).map((x) => x * 2).runWith(Sink.fromGraph(new UserSink()));
+    const intoUserSink = await Source.range(1, 4)
+      .map((x) => x * 2)
+      .runWith(Sink.fromGraph(new UserSink()));
     expect(intoUserSink).toBe(20);
     expect(calls).toEqual([]);
   });

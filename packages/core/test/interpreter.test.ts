@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
 import { AbruptTerminationException, Attributes, Flow, Keep, Materializer, Sink, Source } from '@tributary/core';
-import { GraphStage, GraphStageLogic, type InHandler, Inlet, type OutHandler, Outlet, FlowShape, SourceShape, SinkShape } from '@tributary/core/stage';
+import { FlowShape, GraphStage, GraphStageLogic, type InHandler, Inlet, type OutHandler, Outlet, SinkShape, SourceShape } from '@tributary/core/stage';
 import { TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 
 /** A pass-through stage that records its lifecycle. */
 class Spy<T> extends GraphStage<FlowShape<T, T>> {
@@ -94,7 +94,9 @@ describe('illegal stage usage names the stage and the port', () => {
         })(this.shape);
       }
     }
-    const probe = TestSource.probe<number>().to(Sink.fromGraph(new Grabby())).run(new Materializer({ logger: null })); // the failure is expected
+    const probe = TestSource.probe<number>()
+      .to(Sink.fromGraph(new Grabby()))
+      .run(new Materializer({ logger: null })); // the failure is expected
     const cause = (await probe.expectCancellation()) as Error;
     expect(cause.message).toBe('Cannot grab element from port Grabby.Grabby.in when data have not yet arrived');
   });
@@ -117,7 +119,9 @@ describe('illegal stage usage names the stage and the port', () => {
         })(this.shape);
       }
     }
-    const probe = TestSource.probe<number>().to(Sink.fromGraph(new PullTwice()).named('puller')).run(new Materializer({ logger: null })); // the failure is expected
+    const probe = TestSource.probe<number>()
+      .to(Sink.fromGraph(new PullTwice()).named('puller'))
+      .run(new Materializer({ logger: null })); // the failure is expected
     const cause = (await probe.expectCancellation()) as Error;
     expect(cause.message).toBe('Cannot pull port puller.PullTwice.in twice');
   });
@@ -138,7 +142,10 @@ describe('lifecycle', () => {
     const spy1 = new Spy<number>();
     await Source.range(1, 3).via(spy1).runWith(Sink.seq());
     const spy2 = new Spy<number>();
-    await Source.failed<number>(new Error('x')).via(spy2).runWith(Sink.seq()).catch(() => {});
+    await Source.failed<number>(new Error('x'))
+      .via(spy2)
+      .runWith(Sink.seq())
+      .catch(() => {});
     const spy3 = new Spy<number>();
     await Source.repeat(1).via(spy3).take(3).runWith(Sink.seq());
     for (const s of [spy1, spy2, spy3]) {
@@ -149,7 +156,10 @@ describe('lifecycle', () => {
 
   it('a blueprint runs any number of times, sharing nothing', async () => {
     const spy = new Spy<number>();
-    const graph = Source.from([1, 2, 3]).via(spy).scan(0, (a, x) => a + x).toMat(Sink.seq(), Keep.right);
+    const graph = Source.from([1, 2, 3])
+      .via(spy)
+      .scan(0, (a, x) => a + x)
+      .toMat(Sink.seq(), Keep.right);
     const [a, b] = await Promise.all([graph.run(), graph.run()]);
     expect(a).toEqual([0, 1, 3, 6]);
     expect(b).toEqual([0, 1, 3, 6]);
@@ -194,7 +204,9 @@ describe('lifecycle', () => {
     expect(mat.runningIslands).toBe(0);
     expect(spy.postStops).toBe(1); // preStart and postStop ran once, as for any stopped stream
     await expect(seq).rejects.toThrow(new AbruptTerminationException('seq: the stream was stopped before it completed (its materializer was shut down)'));
-    const fused = Source.range(1, 3).map((x) => x).runWith(Sink.seq(), mat);
+    const fused = Source.range(1, 3)
+      .map((x) => x)
+      .runWith(Sink.seq(), mat);
     await expect(fused).rejects.toBeInstanceOf(AbruptTerminationException);
     const probe = Source.repeat(1).async().runWith(TestSink.probe<number>(), mat);
     expect(await probe.expectError()).toBeInstanceOf(AbruptTerminationException);
@@ -204,7 +216,11 @@ describe('lifecycle', () => {
 
   it('islands finish when the stream ends', async () => {
     const mat = new Materializer();
-    await Source.range(1, 100).async().map((x) => x).async().runWith(Sink.ignore(), mat);
+    await Source.range(1, 100)
+      .async()
+      .map((x) => x)
+      .async()
+      .runWith(Sink.ignore(), mat);
     await new Promise((r) => setImmediate(r));
     expect(mat.runningIslands).toBe(0);
   });
@@ -238,16 +254,17 @@ describe('scheduling', () => {
 
 describe('async boundaries', () => {
   it('keep order and complete', async () => {
-    const out = await Source.range(1, 1000).async().map((x) => x * 2).async().filter((x) => x % 3 === 0).runWith(Sink.seq());
+    const out = await Source.range(1, 1000)
+      .async()
+      .map((x) => x * 2)
+      .async()
+      .filter((x) => x % 3 === 0)
+      .runWith(Sink.seq());
     expect(out).toEqual(Array.from({ length: 1000 }, (_, i) => (i + 1) * 2).filter((x) => x % 3 === 0));
   });
 
   it('request at most the input buffer ahead of downstream demand', async () => {
-    const [up, down] = TestSource.probe<number>()
-      .async()
-      .withAttributes(Attributes.inputBuffer(4, 4))
-      .toMat(TestSink.probe<number>(), Keep.both)
-      .run();
+    const [up, down] = TestSource.probe<number>().async().withAttributes(Attributes.inputBuffer(4, 4)).toMat(TestSink.probe<number>(), Keep.both).run();
     up.sendNextN([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     for (let i = 0; i < 4; i++) await up.expectRequest();
     await up.expectNoMessageWhenIdle(); // buffer full: no more pulls without downstream demand
@@ -261,11 +278,7 @@ describe('async boundaries', () => {
   });
 
   it('an input buffer that is not a power of two (3) bounds the read-ahead to exactly 3', async () => {
-    const [up, down] = TestSource.probe<number>()
-      .async()
-      .withAttributes(Attributes.inputBuffer(3, 3))
-      .toMat(TestSink.probe<number>(), Keep.both)
-      .run();
+    const [up, down] = TestSource.probe<number>().async().withAttributes(Attributes.inputBuffer(3, 3)).toMat(TestSink.probe<number>(), Keep.both).run();
     up.sendNextN([1, 2, 3, 4, 5, 6, 7]);
     for (let i = 0; i < 3; i++) await up.expectRequest();
     await up.expectNoMessageWhenIdle(); // never more than 3 ahead, although the ring's storage is rounded up to 4

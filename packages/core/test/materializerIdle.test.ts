@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Materializer, Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 
 const turn = (): Promise<void> => new Promise<void>((r) => setImmediate(r));
 
@@ -25,7 +25,9 @@ describe('Materializer.isIdle and runCount', () => {
     const mat = new Materializer();
     let resolve!: (n: number) => void;
     const pending = new Promise<number>((r) => (resolve = r));
-    const done = Source.single(0).mapAsync(1, () => pending).runWith(Sink.seq(), mat);
+    const done = Source.single(0)
+      .mapAsync(1, () => pending)
+      .runWith(Sink.seq(), mat);
     await turn();
     expect(mat.isIdle).toBe(true);
     const before = mat.runCount;

@@ -1,10 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { Source, Sink, Flow } from '@tributary/core';
+import { Flow, Sink, Source } from '@tributary/core';
 import { TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 
 describe('probes drive demand', () => {
   it('map emits only what was requested', async () => {
-    const probe = Source.range(1, 10).map((x) => x * 2).runWith(TestSink.probe<number>());
+    const probe = Source.range(1, 10)
+      .map((x) => x * 2)
+      .runWith(TestSink.probe<number>());
     probe.request(2);
     await probe.expectNext(2);
     await probe.expectNext(4);
@@ -15,7 +17,9 @@ describe('probes drive demand', () => {
   });
 
   it('a flow between two probes passes demand up and elements down', async () => {
-    const [up, down] = Flow.create<number>().map((x) => x + 1).runWith(TestSource.probe<number>(), TestSink.probe<number>());
+    const [up, down] = Flow.create<number>()
+      .map((x) => x + 1)
+      .runWith(TestSource.probe<number>(), TestSink.probe<number>());
     down.request(1);
     expect(await up.expectRequest()).toBe(1);
     up.sendNext(1);
@@ -37,7 +41,9 @@ describe('probes drive demand', () => {
 
   it('errors travel downstream', async () => {
     const boom = new Error('boom');
-    const [up, down] = Flow.create<number>().map((x) => x).runWith(TestSource.probe<number>(), TestSink.probe<number>());
+    const [up, down] = Flow.create<number>()
+      .map((x) => x)
+      .runWith(TestSource.probe<number>(), TestSink.probe<number>());
     down.request(1);
     up.sendError(boom);
     expect(await down.expectError()).toBe(boom);

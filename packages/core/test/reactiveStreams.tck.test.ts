@@ -23,7 +23,7 @@
  * `createSubscriber()` cannot get hold of it; it is the same subscriber implementation as
  * `Source.asSubscriber` (subscriberInternals.ts), verified here with both subscriber verifications.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Flow, Keep, Materializer, type Publisher, Sink, Source, type Subscriber } from '@tributary/core';
 import { GraphStage, GraphStageLogic, type InHandler, Inlet, SinkShape } from '@tributary/core/stage';
 import {
@@ -35,6 +35,7 @@ import {
   type TestEnvironmentOptions,
   type WhiteboxSubscriberProbe,
 } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 
 const env: TestEnvironmentOptions = { defaultTimeoutMs: 1000, defaultNoSignalsTimeoutMs: 50 };
 /** Every TCK test that skipped itself, as `suite: test`, with the TCK's reason. */
@@ -83,7 +84,11 @@ publisherVerification<number>(
     createFailedPublisher: () => viaFromSubscriber(() => Source.fromPublisher<number>(Source.failed<number>(failure()).runWith(Sink.asPublisher(false), mat))),
   },
   { describe, it },
-  { env, suiteName: 'PublisherVerification(Source.fromPublisher → Sink.fromSubscriber)', onSkip: onSkipIn('PublisherVerification(Source.fromPublisher → Sink.fromSubscriber)') },
+  {
+    env,
+    suiteName: 'PublisherVerification(Source.fromPublisher → Sink.fromSubscriber)',
+    onSkip: onSkipIn('PublisherVerification(Source.fromPublisher → Sink.fromSubscriber)'),
+  },
 );
 
 subscriberBlackboxVerification<number>(
@@ -165,7 +170,11 @@ for (const fanout of [false, true]) {
       ...(fanout ? {} : { maxSupportedSubscribers: () => 1 }),
     },
     { describe, it },
-    { env, suiteName: `IdentityProcessorVerification(Flow.toProcessor({ fanout: ${fanout} }))`, onSkip: onSkipIn(`IdentityProcessorVerification(Flow.toProcessor({ fanout: ${fanout} }))`) },
+    {
+      env,
+      suiteName: `IdentityProcessorVerification(Flow.toProcessor({ fanout: ${fanout} }))`,
+      onSkip: onSkipIn(`IdentityProcessorVerification(Flow.toProcessor({ fanout: ${fanout} }))`),
+    },
   );
 }
 
@@ -181,9 +190,11 @@ describe('the skipped TCK tests', () => {
   it('are exactly the 12 that need a second subscriber, on the two single-subscriber boundaries', () => {
     const expected = [
       ...multiSubscriberTests.map((t) => `PublisherVerification(Sink.asPublisher(false)): ${t}`),
-      ...[...multiSubscriberTests, 'required_spec104_mustCallOnErrorOnAllItsSubscribersIfItEncountersANonRecoverableError', 'required_mustRequestFromUpstreamForElementsThatHaveBeenRequestedLongAgo'].map(
-        (t) => `IdentityProcessorVerification(Flow.toProcessor({ fanout: false })): ${t}`,
-      ),
+      ...[
+        ...multiSubscriberTests,
+        'required_spec104_mustCallOnErrorOnAllItsSubscribersIfItEncountersANonRecoverableError',
+        'required_mustRequestFromUpstreamForElementsThatHaveBeenRequestedLongAgo',
+      ].map((t) => `IdentityProcessorVerification(Flow.toProcessor({ fanout: false })): ${t}`),
     ];
     expect([...skipped.keys()].sort()).toEqual(expected.sort());
   });

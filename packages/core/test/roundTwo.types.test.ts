@@ -1,8 +1,21 @@
 /**
  * Type-level tests for the round-two operators and factories: these fail *compilation* if inference breaks.
  */
+
+import {
+  type DrainingControl,
+  Flow,
+  type Graph,
+  Keep,
+  type MaybeHandle,
+  MergeHub,
+  MergeSequence,
+  type NotUsed,
+  Sink,
+  Source,
+  type UniformFanInShape,
+} from '@tributary/core';
 import { describe, expectTypeOf, it } from 'vitest';
-import { type DrainingControl, Flow, type Graph, Keep, type MaybeHandle, MergeHub, MergeSequence, type NotUsed, Sink, Source, type UniformFanInShape } from '@tributary/core';
 
 describe('round-two types', () => {
   it('operators keep the receiver kind and infer their outputs', () => {
@@ -12,7 +25,13 @@ describe('round-two types', () => {
     expectTypeOf(s.groupedAdjacentBy((x) => x.length)).toEqualTypeOf<Source<string[], NotUsed>>();
     expectTypeOf(Flow.create<number>().groupedAdjacentByWeighted((x) => x > 0, 10, Math.abs)).toEqualTypeOf<Flow<number, number[], NotUsed>>();
     expectTypeOf(s.statefulMapConcat(() => (x) => [x.length])).toEqualTypeOf<Source<number, NotUsed>>();
-    expectTypeOf(s.mapAsyncPartitionedUnordered(2, (x) => x.length, async (x, p) => `${x}${p}`)).toEqualTypeOf<Source<string, NotUsed>>();
+    expectTypeOf(
+      s.mapAsyncPartitionedUnordered(
+        2,
+        (x) => x.length,
+        async (x, p) => `${x}${p}`,
+      ),
+    ).toEqualTypeOf<Source<string, NotUsed>>();
     const agg = s.aggregateWithBoundary(
       () => new Set<string>(),
       (set, x) => [set.add(x), set.size > 2] as const,
@@ -42,8 +61,12 @@ describe('round-two types', () => {
     // @ts-expect-error the value must be an element
     handle.complete('one');
     expectTypeOf(Flow.fromSinkAndSourceCoupled(Sink.ignore<number>(), Source.single('a'))).toEqualTypeOf<Flow<number, string, NotUsed>>();
-    expectTypeOf(Flow.fromSinkAndSourceCoupledMat(Sink.seq<number>(), Source.single('a'), Keep.both)).toEqualTypeOf<Flow<number, string, [Promise<number[]>, NotUsed]>>();
-    expectTypeOf(MergeSequence.create<[string, number]>(2, ([, i]) => i)).toEqualTypeOf<Graph<UniformFanInShape<[string, number], [string, number]>, NotUsed>>();
+    expectTypeOf(Flow.fromSinkAndSourceCoupledMat(Sink.seq<number>(), Source.single('a'), Keep.both)).toEqualTypeOf<
+      Flow<number, string, [Promise<number[]>, NotUsed]>
+    >();
+    expectTypeOf(MergeSequence.create<[string, number]>(2, ([, i]) => i)).toEqualTypeOf<
+      Graph<UniformFanInShape<[string, number], [string, number]>, NotUsed>
+    >();
     expectTypeOf(MergeHub.sourceWithDraining<number>()).toEqualTypeOf<Source<number, [Sink<number, NotUsed>, DrainingControl]>>();
   });
 });

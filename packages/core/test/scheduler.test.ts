@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { Materializer, Sink, Source, SystemScheduler, type Scheduler } from '@tributary/core';
+import { Materializer, type Scheduler, Sink, Source, SystemScheduler } from '@tributary/core';
 import { TestSink, VirtualScheduler } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { QUIET_MS } from './operators/harness.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -68,7 +68,9 @@ describe('SystemScheduler: long delays', () => {
   });
 
   it('rejects a NaN delay, and bad settings, with clear errors', () => {
-    expect(() => new SystemScheduler().scheduleOnce(Number.NaN, () => {})).toThrow(/SystemScheduler.scheduleOnce: delayMs must be a number of milliseconds, got NaN/);
+    expect(() => new SystemScheduler().scheduleOnce(Number.NaN, () => {})).toThrow(
+      /SystemScheduler.scheduleOnce: delayMs must be a number of milliseconds, got NaN/,
+    );
     expect(() => new SystemScheduler({ maxTimerDelayMs: 0 })).toThrow(/SystemScheduler: maxTimerDelayMs must be an integer in 1\.\.2147483647, got 0/);
     expect(() => new SystemScheduler({ maxTimerDelayMs: 2 ** 31 })).toThrow(/maxTimerDelayMs/);
   });
@@ -128,7 +130,9 @@ describe('VirtualScheduler: long delays', () => {
   it('a delayed element in a long-delay stream arrives on time, not at once', async () => {
     const scheduler = new VirtualScheduler();
     const mat = new Materializer({ scheduler, logger: null });
-    const done = Source.single('late').initialDelay(30 * DAY).runWith(Sink.seq(), mat);
+    const done = Source.single('late')
+      .initialDelay(30 * DAY)
+      .runWith(Sink.seq(), mat);
     let result: string[] | undefined;
     void done.then((r) => (result = r));
     await scheduler.advance(29 * DAY);
@@ -138,6 +142,8 @@ describe('VirtualScheduler: long delays', () => {
   });
 
   it('rejects a NaN delay', () => {
-    expect(() => new VirtualScheduler().scheduleOnce(Number.NaN, () => {})).toThrow(/VirtualScheduler.scheduleOnce: delayMs must be a number of milliseconds, got NaN/);
+    expect(() => new VirtualScheduler().scheduleOnce(Number.NaN, () => {})).toThrow(
+      /VirtualScheduler.scheduleOnce: delayMs must be a number of milliseconds, got NaN/,
+    );
   });
 });

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { NoSuchElementError, Sink, Source } from '@tributary/core';
 import { settle, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom } from './operators/harness.js';
 
 describe('Sink.foreach', () => {
@@ -14,7 +14,10 @@ describe('Sink.foreach', () => {
   it('requests one element at a time from upstream', async () => {
     const seen: number[] = [];
     const [up, done] = TestSource.probe<number>()
-      .toMat(Sink.foreach((x: number) => seen.push(x)), (l, r) => [l, r] as const)
+      .toMat(
+        Sink.foreach((x: number) => seen.push(x)),
+        (l, r) => [l, r] as const,
+      )
       .run();
     expect(await up.expectRequest()).toBe(1);
     await up.expectNoMessageWhenIdle();
@@ -29,7 +32,10 @@ describe('Sink.foreach', () => {
     const e = boom();
     const seen: number[] = [];
     const [up, done] = TestSource.probe<number>()
-      .toMat(Sink.foreach((x: number) => seen.push(x)), (l, r) => [l, r] as const)
+      .toMat(
+        Sink.foreach((x: number) => seen.push(x)),
+        (l, r) => [l, r] as const,
+      )
       .run();
     up.sendNext(1).sendError(e);
     await expect(done).rejects.toBe(e);

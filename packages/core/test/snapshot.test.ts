@@ -1,7 +1,8 @@
 /** `Materializer.snapshot()`: every running stream, each stage's name, state and elements in/out. */
-import { describe, expect, it } from 'vitest';
+
 import { Flow, Keep, Materializer, Sink, Source, type StreamSnapshot } from '@tributary/core';
 import { TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, eventually } from './operators/harness.js';
 
 const stagesOf = (s: StreamSnapshot) => s.stages.map((x) => [x.name, x.state, x.elementsIn, x.elementsOut]);
@@ -10,7 +11,11 @@ describe('Materializer.snapshot', () => {
   it('lists each stage with its state and elements in/out, following demand', async () => {
     const mat = new Materializer({ logger: null });
     const [up, down] = TestSource.probe<number>()
-      .via(Flow.create<number>().map((x) => x * 2).named('double'))
+      .via(
+        Flow.create<number>()
+          .map((x) => x * 2)
+          .named('double'),
+      )
       .toMat(TestSink.probe<number>(), Keep.both)
       .run(mat);
     await eventually(() => mat.snapshot().length === 1, 'the stream to show');
@@ -86,7 +91,11 @@ describe('Materializer.snapshot', () => {
     const seen: StreamSnapshot[] = [];
     await Source.range(1, 1000)
       .named('numbers')
-      .via(Flow.create<number>().filter((x) => x % 2 === 0).named('evens'))
+      .via(
+        Flow.create<number>()
+          .filter((x) => x % 2 === 0)
+          .named('evens'),
+      )
       .map((x) => {
         if (x === 1000) seen.push(...mat.snapshot());
         return x;

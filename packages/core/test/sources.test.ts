@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Keep, Materializer, Sink, Source } from '@tributary/core';
-import { TestSink, TestSource, type TestPublisherProbe } from '@tributary/testkit';
+import { type TestPublisherProbe, TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, eventually } from './operators/harness.js';
 
 const probeOf = <T>(src: Source<T, unknown>) => src.runWith(TestSink.probe<T>());

@@ -1,7 +1,8 @@
 /** Opt-in stall detection: a report when a stream made no progress for N ms, naming the stage that holds it up. */
-import { describe, expect, it } from 'vitest';
+
 import { Flow, Materializer, Sink, Source, type StallReport } from '@tributary/core';
 import { TestSink, TestSource, VirtualScheduler } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 
 function detecting(afterMs: number) {
   const scheduler = new VirtualScheduler();
@@ -13,7 +14,11 @@ function detecting(afterMs: number) {
 describe('stall detection', () => {
   it('names the stage that was asked for an element and has none to push', async () => {
     const { scheduler, mat, reports } = detecting(1000);
-    Source.never<number>().named('upstream-api').map((x) => x).to(Sink.onComplete(() => {})).run(mat);
+    Source.never<number>()
+      .named('upstream-api')
+      .map((x) => x)
+      .to(Sink.onComplete(() => {}))
+      .run(mat);
     await scheduler.advance(999);
     expect(reports).toEqual([]);
     await scheduler.advance(600);
@@ -28,7 +33,9 @@ describe('stall detection', () => {
 
   it('names the stage that does not ask for elements (no demand)', async () => {
     const { scheduler, mat, reports } = detecting(500);
-    const probe = Source.repeat(1).map((x) => x).runWith(TestSink.probe<number>(), mat);
+    const probe = Source.repeat(1)
+      .map((x) => x)
+      .runWith(TestSink.probe<number>(), mat);
     probe.request(3);
     await probe.expectNextN([1, 1, 1]);
     await scheduler.advance(2000);
@@ -38,7 +45,13 @@ describe('stall detection', () => {
 
   it('looks through async boundaries', async () => {
     const { scheduler, mat, reports } = detecting(500);
-    Source.never<number>().named('slow-source').async().via(Flow.create<number>().map((x) => x)).async().to(Sink.onComplete(() => {})).run(mat);
+    Source.never<number>()
+      .named('slow-source')
+      .async()
+      .via(Flow.create<number>().map((x) => x))
+      .async()
+      .to(Sink.onComplete(() => {}))
+      .run(mat);
     await scheduler.advance(2000);
     expect(reports.map((r) => r.stage)).toEqual(['slow-source']);
     mat.shutdown();
@@ -52,7 +65,8 @@ describe('stall detection', () => {
       async () => {},
     )
       .named('db-cursor')
-      .to(Sink.onComplete(() => {})).run(mat);
+      .to(Sink.onComplete(() => {}))
+      .run(mat);
     await scheduler.advance(2000);
     expect(reports.map((r) => r.stage)).toEqual(['db-cursor']);
     mat.shutdown();
@@ -80,7 +94,10 @@ describe('stall detection', () => {
   it('a fused source-to-sink loop (no connections) counts as progress', async () => {
     const { scheduler, mat, reports } = detecting(2);
     let finished = false;
-    const done = Source.range(1, 300_000).runWith(Sink.fold(0, (a: number, x: number) => a + x), mat);
+    const done = Source.range(1, 300_000).runWith(
+      Sink.fold(0, (a: number, x: number) => a + x),
+      mat,
+    );
     void done.then(() => (finished = true));
     expect(mat.snapshot()[0]!.stages.map((s) => s.state)).toEqual(['running']);
     while (!finished) await scheduler.advance(1);
@@ -113,12 +130,16 @@ describe('stall detection', () => {
     try {
       const scheduler = new VirtualScheduler();
       const mat = new Materializer({ scheduler, stallDetection: { afterMs: 100 } });
-      Source.never<number>().to(Sink.onComplete(() => {})).run(mat);
+      Source.never<number>()
+        .to(Sink.onComplete(() => {}))
+        .run(mat);
       await scheduler.advance(500);
       expect(lines).toEqual([expect.stringMatching(/^\[tributary\] stream \d+ made no progress for \d+ ms; held up by stage "never"/)]);
       mat.shutdown();
       const silent = new Materializer({ scheduler, logger: null, stallDetection: { afterMs: 100 } });
-      Source.never<number>().to(Sink.onComplete(() => {})).run(silent);
+      Source.never<number>()
+        .to(Sink.onComplete(() => {}))
+        .run(silent);
       await scheduler.advance(500);
       expect(lines).toHaveLength(1);
       silent.shutdown();
@@ -128,7 +149,9 @@ describe('stall detection', () => {
   });
 
   it('validates its settings', () => {
-    expect(() => new Materializer({ stallDetection: { afterMs: 0 } })).toThrow(/Materializer: stallDetection.afterMs must be a positive finite number of milliseconds, got 0/);
+    expect(() => new Materializer({ stallDetection: { afterMs: 0 } })).toThrow(
+      /Materializer: stallDetection.afterMs must be a positive finite number of milliseconds, got 0/,
+    );
     expect(() => new Materializer({ stallDetection: { afterMs: 10, onStall: 1 as never } })).toThrow(/onStall must be a function/);
   });
 });

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, Materializer, Sink, Source } from '@tributary/core';
 import { FlowShape, GraphStage, type GraphStageLogic, Inlet, Outlet } from '@tributary/core/stage';
+import { describe, expect, it } from 'vitest';
 
 /** A flow whose logic cannot be created: materialization fails after the stages before it exist. */
 class Exploding extends GraphStage<FlowShape<number, number>> {

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, type Decider, Flow, Sink, Source, Supervision } from '@tributary/core';
 import { TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './operators/harness.js';
 
 const strategy = (d: Decider) => Attributes.supervisionStrategy(d);
@@ -290,7 +290,10 @@ describe('supervision of fused chains', () => {
 
   it('range → filter → map, filter throws: stop fails, resume drops the element', async () => {
     const e = boom();
-    const chain = () => Source.range(1, 10).filter(failOn(4, e, even)).map((x) => x * 10);
+    const chain = () =>
+      Source.range(1, 10)
+        .filter(failOn(4, e, even))
+        .map((x) => x * 10);
     await expect(chain().runWith(Sink.seq())).rejects.toBe(e);
     expect(await chain().withAttributes(RESUME).runWith(Sink.seq())).toEqual([20, 60, 80, 100]);
   });
@@ -365,7 +368,10 @@ describe('supervision attributes: scope and deciders', () => {
 
   it('the attribute closest to the stage wins', async () => {
     const e = boom();
-    const inner = (attrs: Attributes) => Flow.create<number>().map(failOn(2, e, (x) => x)).withAttributes(attrs);
+    const inner = (attrs: Attributes) =>
+      Flow.create<number>()
+        .map(failOn(2, e, (x) => x))
+        .withAttributes(attrs);
     expect(await Source.from([1, 2, 3]).via(inner(RESUME)).withAttributes(STOP).runWith(Sink.seq())).toEqual([1, 3]);
     await expect(Source.from([1, 2, 3]).via(inner(STOP)).withAttributes(RESUME).runWith(Sink.seq())).rejects.toBe(e);
   });
@@ -402,7 +408,17 @@ describe('supervision attributes: scope and deciders', () => {
   it('Akka-named deciders behave like their short names', async () => {
     const run = (d: Decider) =>
       Source.from(input)
-        .via(Flow.create<number>().fold(0, (a, x) => (x === 3 ? (() => { throw boom(); })() : a + x)).withAttributes(strategy(d)))
+        .via(
+          Flow.create<number>()
+            .fold(0, (a, x) =>
+              x === 3
+                ? (() => {
+                    throw boom();
+                  })()
+                : a + x,
+            )
+            .withAttributes(strategy(d)),
+        )
         .runWith(Sink.seq());
     expect(await run(Supervision.resumingDecider)).toEqual([12]);
     expect(await run(Supervision.restartingDecider)).toEqual([9]);

@@ -1,8 +1,9 @@
 /**
  * Type-level tests: these fail *compilation* (npm test type-checks the tests) if inference breaks.
  */
-import { describe, expectTypeOf, it } from 'vitest';
+
 import { Flow, Keep, type NotUsed, type RunnableGraph, Sink, Source } from '@tributary/core';
+import { describe, expectTypeOf, it } from 'vitest';
 
 describe('materialized value types', () => {
   it('follow Keep.left / right / both / none', () => {
@@ -17,9 +18,16 @@ describe('materialized value types', () => {
   });
 
   it('flow through viaMat and mapMaterializedValue', () => {
-    const flow = Flow.create<number>().map(String).mapMaterializedValue(() => 42 as const);
+    const flow = Flow.create<number>()
+      .map(String)
+      .mapMaterializedValue(() => 42 as const);
     expectTypeOf(flow).toEqualTypeOf<Flow<number, string, 42>>();
-    const g = Source.single(1).viaMat(flow, Keep.right).toMat(Sink.fold('', (a: string, b: string) => a + b), Keep.both);
+    const g = Source.single(1)
+      .viaMat(flow, Keep.right)
+      .toMat(
+        Sink.fold('', (a: string, b: string) => a + b),
+        Keep.both,
+      );
     expectTypeOf(g.run()).toEqualTypeOf<[42, Promise<string>]>();
     expectTypeOf(flow.to(Sink.ignore())).toEqualTypeOf<Sink<number, 42>>();
     expectTypeOf(flow.toMat(Sink.ignore(), Keep.right)).toEqualTypeOf<Sink<number, Promise<void>>>();

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, type StreamLogger } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 
 type ErrorClass = typeof RangeError | typeof TypeError;
 
@@ -92,7 +92,16 @@ describe('function arguments of operators fail when the operator is added', () =
     ['mapConcat', 'f', () => flow().mapConcat(any('x'))],
     ['statefulMap', 'create', () => flow().statefulMap(any(0), (s, x) => [s, x] as const)],
     ['statefulMap', 'f', () => flow().statefulMap(() => 0, any('f'))],
-    ['statefulMap', 'onComplete', () => flow().statefulMap(() => 0, (s, x) => [s, x] as const, any(null))],
+    [
+      'statefulMap',
+      'onComplete',
+      () =>
+        flow().statefulMap(
+          () => 0,
+          (s, x) => [s, x] as const,
+          any(null),
+        ),
+    ],
     ['scan', 'f', () => flow().scan(0, any(undefined))],
     ['fold', 'f', () => flow().fold(0, any('+'))],
     ['reduce', 'f', () => flow().reduce(any(1))],

@@ -77,9 +77,15 @@ function renderList(streams, view) {
   list.replaceChildren();
   $('no-streams').hidden = streams.length !== 0;
   for (const s of streams) {
-    const button = el('button', { type: 'button', id: `stream-${s.id}`, 'data-status': s.status, 'aria-current': view !== null && view.id === s.id ? 'true' : 'false' });
+    const button = el('button', {
+      type: 'button',
+      id: `stream-${s.id}`,
+      'data-status': s.status,
+      'aria-current': view !== null && view.id === s.id ? 'true' : 'false',
+    });
     button.append(el('span', {}, `stream ${s.id} `), el('span', { class: `chip ${chipClass(s.status)}` }, s.status));
-    const meta = s.holdUp !== undefined ? `held up by ${s.holdUp}` : s.failures > 0 ? `${s.failures} failed stage(s)` : `${formatRate(s.deliveriesPerSecond)} deliveries`;
+    const meta =
+      s.holdUp !== undefined ? `held up by ${s.holdUp}` : s.failures > 0 ? `${s.failures} failed stage(s)` : `${formatRate(s.deliveriesPerSecond)} deliveries`;
     button.append(el('span', { class: 'meta' }, `${s.stages} stages · ${meta}`));
     button.addEventListener('click', () => select(s.id));
     const item = el('li');
@@ -110,17 +116,29 @@ function renderDetail(view) {
     el('strong', {}, `stream ${view.id}`),
     document.createTextNode(' '),
     el('span', { id: 'stream-status', class: `chip ${chipClass(view.status)}` }, view.status),
-    el('span', { class: 'muted' }, ` · ${view.islands} island(s) · ${formatRate(view.deliveriesPerSecond)} deliveries` + (view.idleMs >= 1000 ? ` · no progress for ${(view.idleMs / 1000).toFixed(0)} s` : '')),
+    el(
+      'span',
+      { class: 'muted' },
+      ` · ${view.islands} island(s) · ${formatRate(view.deliveriesPerSecond)} deliveries` +
+        (view.idleMs >= 1000 ? ` · no progress for ${(view.idleMs / 1000).toFixed(0)} s` : ''),
+    ),
   );
   if (view.holdUp !== undefined) {
-    const why = view.holdUp.reason === 'demand without element' ? 'it is asked for elements and has none to push yet' : 'it does not ask for elements, so everything upstream of it waits';
+    const why =
+      view.holdUp.reason === 'demand without element'
+        ? 'it is asked for elements and has none to push yet'
+        : 'it does not ask for elements, so everything upstream of it waits';
     const share = view.status === 'stalled' ? 'the stream is stalled' : `in ${Math.round(view.holdUp.share * 100)}% of the recent samples`;
     holdup.textContent = `Holding the stream up: "${view.holdUp.name}" — ${why} (${share}).`;
     holdup.hidden = false;
   } else {
     holdup.hidden = true;
   }
-  failures.replaceChildren(...view.failures.map((f) => el('li', { 'data-stage-id': f.stage }, f.origin === f.name ? `${f.name}: ${f.message}` : `${f.name}: ${f.message} (started in "${f.origin}")`)));
+  failures.replaceChildren(
+    ...view.failures.map((f) =>
+      el('li', { 'data-stage-id': f.stage }, f.origin === f.name ? `${f.name}: ${f.message}` : `${f.name}: ${f.message} (started in "${f.origin}")`),
+    ),
+  );
   drawGraph(svg, view);
   body.replaceChildren(...view.stages.map((s) => stageRow(s)));
 }

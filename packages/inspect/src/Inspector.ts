@@ -70,7 +70,8 @@ const SecurityHeaders = {
   'x-content-type-options': 'nosniff',
   // The token may be in the page's URL: never send it elsewhere.
   'referrer-policy': 'no-referrer',
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'",
 };
 
 const LoopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -84,7 +85,8 @@ function describe(value: unknown): string {
 
 function positiveMillis(where: string, name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new RangeError(`${where}: ${name} must be a positive number of milliseconds, got ${describe(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new RangeError(`${where}: ${name} must be a positive number of milliseconds, got ${describe(value)}`);
   return value;
 }
 
@@ -106,10 +108,13 @@ function resolve(where: string, materializer: unknown, options: InspectorOptions
   }
   const token = options.token;
   if (token !== undefined && (typeof token !== 'string' || token.length === 0 || /\s/.test(token))) {
-    throw new TypeError(`${where}: token must be a non-empty string without whitespace, got ${typeof token === 'string' ? 'a string with whitespace or an empty one' : describe(token)}`);
+    throw new TypeError(
+      `${where}: token must be a non-empty string without whitespace, got ${typeof token === 'string' ? 'a string with whitespace or an empty one' : describe(token)}`,
+    );
   }
   const keepFinished = options.keepFinished ?? 20;
-  if (!Number.isInteger(keepFinished) || keepFinished < 0) throw new RangeError(`${where}: keepFinished must be a non-negative integer, got ${describe(keepFinished)}`);
+  if (!Number.isInteger(keepFinished) || keepFinished < 0)
+    throw new RangeError(`${where}: keepFinished must be a non-negative integer, got ${describe(keepFinished)}`);
   return {
     base: path.endsWith('/') ? path : `${path}/`,
     token: token === undefined ? undefined : Buffer.from(token, 'utf8'),
@@ -139,7 +144,8 @@ function streamParam(url: URL): number | undefined | 'invalid' {
 
 function createHandler(where: string, materializer: Materializer, options: HandlerOptions, alsoMetricsAtRoot: boolean): InspectorHandler {
   const settings = resolve(where, materializer, options);
-  if (options.fallback !== undefined && typeof options.fallback !== 'function') throw new TypeError(`${where}: fallback must be a request handler function, got ${describe(options.fallback)}`);
+  if (options.fallback !== undefined && typeof options.fallback !== 'function')
+    throw new TypeError(`${where}: fallback must be a request handler function, got ${describe(options.fallback)}`);
   const session = new InspectorSession(materializer, settings.intervalMs, settings.stallAfterMs, settings.keepFinished);
   const page = asset('index.html');
   const script = asset('inspector.js');
@@ -162,7 +168,8 @@ function createHandler(where: string, materializer: Materializer, options: Handl
     const url = urlOf(request);
     const route = routeOf(url);
     if (route === undefined) return options.fallback !== undefined ? options.fallback(request) : HttpResponse.status(404);
-    if (request.method !== 'GET' && request.method !== 'HEAD') return HttpResponse.status(405, `${where}: only GET and HEAD are served`, { allow: 'GET, HEAD' });
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return HttpResponse.status(405, `${where}: only GET and HEAD are served`, { allow: 'GET, HEAD' });
     if (!authorized(settings.token, request, url)) {
       return HttpResponse.status(401, 'This inspector needs its token: open the page as ?token=<token>, or send Authorization: Bearer <token>', {
         'www-authenticate': 'Bearer realm="tributary-inspector"',
@@ -185,12 +192,20 @@ function createHandler(where: string, materializer: Materializer, options: Handl
       }
       case 'api/streams': {
         const stream = streamParam(url);
-        if (stream === 'invalid') return HttpResponse.status(400, `${where}: stream must be a stream id (a non-negative integer), got ${JSON.stringify(url.searchParams.get('stream'))}`);
+        if (stream === 'invalid')
+          return HttpResponse.status(
+            400,
+            `${where}: stream must be a stream id (a non-negative integer), got ${JSON.stringify(url.searchParams.get('stream'))}`,
+          );
         return json(session.update(stream));
       }
       case 'api/events': {
         const stream = streamParam(url);
-        if (stream === 'invalid') return HttpResponse.status(400, `${where}: stream must be a stream id (a non-negative integer), got ${JSON.stringify(url.searchParams.get('stream'))}`);
+        if (stream === 'invalid')
+          return HttpResponse.status(
+            400,
+            `${where}: stream must be a stream id (a non-negative integer), got ${JSON.stringify(url.searchParams.get('stream'))}`,
+          );
         const events = Source.tick(0, settings.intervalMs, 0)
           .named(OwnStreamMarker)
           .map(() => ({ event: 'update', data: JSON.stringify(session.update(stream)) }));
@@ -223,7 +238,9 @@ export const Inspector = {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`${where}: port must be an integer from 0 to 65535, got ${describe(port)}`);
     const handler = createHandler(where, materializer, options, true);
     if (!LoopbackHosts.has(host) && options.token === undefined) {
-      console.warn(`[tributary] ${where}: serving on ${host} without a token; anyone who can reach port ${port === 0 ? '(picked)' : port} sees your streams' stage names and counts. Pass { token } to require one.`);
+      console.warn(
+        `[tributary] ${where}: serving on ${host} without a token; anyone who can reach port ${port === 0 ? '(picked)' : port} sees your streams' stage names and counts. Pass { token } to require one.`,
+      );
     }
     const own = new Materializer({ logger: null });
     try {

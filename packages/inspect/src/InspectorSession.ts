@@ -5,7 +5,7 @@
  */
 import type { DetailedStreamSnapshot, Materializer } from '@tributary/core';
 import { StreamTracker } from './StreamTracker.js';
-import { type StreamSummary, summaryOf, type StreamView } from './StreamView.js';
+import { type StreamSummary, type StreamView, summaryOf } from './StreamView.js';
 
 /** Stage name of the inspector's own event streams, which it leaves out of what it shows. */
 export const OwnStreamMarker = 'tributary-inspector';
@@ -58,7 +58,9 @@ export class InspectorSession {
 
   update(streamId: number | undefined): Update {
     const views = this.views();
-    const selected = (streamId === undefined ? (views.find((v) => v.status === 'running' || v.status === 'stalled') ?? views[0]) : views.find((v) => v.id === streamId)) ?? null;
+    const selected =
+      (streamId === undefined ? (views.find((v) => v.status === 'running' || v.status === 'stalled') ?? views[0]) : views.find((v) => v.id === streamId)) ??
+      null;
     return { at: this.materializer.scheduler.now(), streams: views.map(summaryOf), selected };
   }
 

@@ -5,7 +5,7 @@
  * a virtual-time scheduler drives it in tests.
  */
 import type { DetailedStreamSnapshot } from '@tributary/core';
-import { streamView, type StreamView } from './StreamView.js';
+import { type StreamView, streamView } from './StreamView.js';
 
 /** How many samples the "holding the stream up" vote looks at. */
 export const HoldUpWindow = 5;

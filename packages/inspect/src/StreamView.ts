@@ -26,7 +26,15 @@
  * before the boundary to the stage after it, carrying the boundary's buffer fill. Stages are grouped by
  * island (the regions between boundaries).
  */
-import type { ConnectionState, DetailedConnectionSnapshot, DetailedStageSnapshot, DetailedStreamSnapshot, HoldUp, StageFailure, StageState } from '@tributary/core';
+import type {
+  ConnectionState,
+  DetailedConnectionSnapshot,
+  DetailedStageSnapshot,
+  DetailedStreamSnapshot,
+  HoldUp,
+  StageFailure,
+  StageState,
+} from '@tributary/core';
 
 export type StageStatus = 'running' | 'pulling' | 'back-pressured' | 'finished' | 'failed';
 export type StreamStatus = 'running' | 'stalled' | 'completed' | 'failed';
@@ -249,7 +257,9 @@ export function streamView(input: ViewInput): StreamView {
     return view;
   });
   const edges: EdgeView[] = rawEdges.map((e) => ({ ...e, rate: rate(e.elements, beforeEdges.get(edgeKey(e.from, e.to, e.fromPort, e.toPort)), elapsedMs) }));
-  const failures: FailureView[] = stages.filter((s) => s.failure !== undefined).map((s) => ({ stage: s.id, name: s.name, message: s.failure!.message, origin: s.failure!.origin }));
+  const failures: FailureView[] = stages
+    .filter((s) => s.failure !== undefined)
+    .map((s) => ({ stage: s.id, name: s.name, message: s.failure!.message, origin: s.failure!.origin }));
 
   // A stream failed when the failure reached one of its ends: a stage of the main graph with no way out.
   const hasOut = new Set(rawEdges.map((e) => e.from));
@@ -267,7 +277,12 @@ export function streamView(input: ViewInput): StreamView {
     holdUp:
       holdStage === undefined || hold === undefined
         ? undefined
-        : { stage: holdStage.id, name: holdStage.name, reason: snapshot.holdUp?.stage === holdStage.id ? snapshot.holdUp.reason : reasonFromState(holdStage), share: hold.share },
+        : {
+            stage: holdStage.id,
+            name: holdStage.name,
+            reason: snapshot.holdUp?.stage === holdStage.id ? snapshot.holdUp.reason : reasonFromState(holdStage),
+            share: hold.share,
+          },
     failures,
     idleMs: snapshot.finished ? 0 : idleMs,
     deliveriesPerSecond,

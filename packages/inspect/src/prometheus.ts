@@ -7,8 +7,9 @@
  * (unique within the stream: names repeat). Counters of a stream disappear when it ends; the totals of
  * ended streams are kept by a served inspector only (it watches streams end).
  */
-import { Counter, Gauge, Registry } from 'prom-client';
+
 import type { DetailedStreamSnapshot } from '@tributary/core';
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { FinishedTotals } from './StreamTracker.js';
 
 /** What the inspector needs of a Kafka consumer's `Control` (its `metrics()`), to report consumer lag. */
@@ -28,13 +29,17 @@ export const PrometheusContentType = Registry.PROMETHEUS_CONTENT_TYPE;
 
 export function validateMetricsOptions(where: string, options: MetricsOptions | undefined): void {
   if (options === undefined) return;
-  if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  if (options === null || typeof options !== 'object')
+    throw new TypeError(`${where}: options must be an object, got ${options === null ? 'null' : typeof options}`);
   const consumers = options.kafkaConsumers;
   if (consumers === undefined) return;
-  if (consumers === null || typeof consumers !== 'object') throw new TypeError(`${where}: kafkaConsumers must be an object of name → consumer Control, got ${consumers === null ? 'null' : typeof consumers}`);
+  if (consumers === null || typeof consumers !== 'object')
+    throw new TypeError(`${where}: kafkaConsumers must be an object of name → consumer Control, got ${consumers === null ? 'null' : typeof consumers}`);
   for (const [name, control] of Object.entries(consumers)) {
     if (control === null || typeof control !== 'object' || typeof (control as { metrics?: unknown }).metrics !== 'function') {
-      throw new TypeError(`${where}: kafkaConsumers["${name}"] must be a consumer Control (an object with metrics()), got ${control === null ? 'null' : typeof control}`);
+      throw new TypeError(
+        `${where}: kafkaConsumers["${name}"] must be a consumer Control (an object with metrics()), got ${control === null ? 'null' : typeof control}`,
+      );
     }
   }
 }
@@ -43,18 +48,43 @@ export async function renderMetrics(snapshots: readonly DetailedStreamSnapshot[]
   const registry = new Registry();
   const stageLabels = ['stream', 'stage', 'stage_id'] as const;
   const running = new Gauge({ name: 'tributary_streams_running', help: 'Streams of the materializer that are running', registers: [registry] });
-  const elementsIn = new Counter({ name: 'tributary_stage_elements_in_total', help: 'Elements delivered to the stage', labelNames: stageLabels, registers: [registry] });
-  const elementsOut = new Counter({ name: 'tributary_stage_elements_out_total', help: 'Elements the stage pushed that were delivered downstream', labelNames: stageLabels, registers: [registry] });
+  const elementsIn = new Counter({
+    name: 'tributary_stage_elements_in_total',
+    help: 'Elements delivered to the stage',
+    labelNames: stageLabels,
+    registers: [registry],
+  });
+  const elementsOut = new Counter({
+    name: 'tributary_stage_elements_out_total',
+    help: 'Elements the stage pushed that were delivered downstream',
+    labelNames: stageLabels,
+    registers: [registry],
+  });
   const failures = new Counter({
     name: 'tributary_stage_failures_total',
     help: 'Stages of running streams that failed (1 per failed stage); origin is the stage where the error started',
     labelNames: [...stageLabels, 'origin'],
     registers: [registry],
   });
-  const restarts = new Counter({ name: 'tributary_stage_restarts_total', help: 'Inner streams restarted by a restart stage', labelNames: stageLabels, registers: [registry] });
+  const restarts = new Counter({
+    name: 'tributary_stage_restarts_total',
+    help: 'Inner streams restarted by a restart stage',
+    labelNames: stageLabels,
+    registers: [registry],
+  });
   const boundaryLabels = ['stream', 'from', 'to'] as const;
-  const buffered = new Gauge({ name: 'tributary_async_boundary_buffered', help: 'Elements in the buffer of an async boundary', labelNames: boundaryLabels, registers: [registry] });
-  const capacity = new Gauge({ name: 'tributary_async_boundary_capacity', help: 'Size of the buffer of an async boundary', labelNames: boundaryLabels, registers: [registry] });
+  const buffered = new Gauge({
+    name: 'tributary_async_boundary_buffered',
+    help: 'Elements in the buffer of an async boundary',
+    labelNames: boundaryLabels,
+    registers: [registry],
+  });
+  const capacity = new Gauge({
+    name: 'tributary_async_boundary_capacity',
+    help: 'Size of the buffer of an async boundary',
+    labelNames: boundaryLabels,
+    registers: [registry],
+  });
 
   running.set(snapshots.length);
   for (const s of snapshots) {
@@ -84,16 +114,31 @@ export async function renderMetrics(snapshots: readonly DetailedStreamSnapshot[]
   }
 
   if (totals !== undefined) {
-    const finished = new Counter({ name: 'tributary_streams_finished_total', help: 'Streams that ended while the inspector was serving, by outcome', labelNames: ['outcome'], registers: [registry] });
+    const finished = new Counter({
+      name: 'tributary_streams_finished_total',
+      help: 'Streams that ended while the inspector was serving, by outcome',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
     finished.inc({ outcome: 'completed' }, totals.completed);
     finished.inc({ outcome: 'failed' }, totals.failed);
-    const failedBy = new Counter({ name: 'tributary_stream_failures_total', help: 'Streams that ended with a failure, by the stage where it started', labelNames: ['origin'], registers: [registry] });
+    const failedBy = new Counter({
+      name: 'tributary_stream_failures_total',
+      help: 'Streams that ended with a failure, by the stage where it started',
+      labelNames: ['origin'],
+      registers: [registry],
+    });
     for (const [origin, n] of totals.failuresByOrigin) failedBy.inc({ origin }, n);
   }
 
   const consumers = options.kafkaConsumers;
   if (consumers !== undefined) {
-    const lag = new Gauge({ name: 'tributary_kafka_consumer_lag', help: 'Records in the partition the consumer source has not emitted yet (-1: unknown)', labelNames: ['consumer', 'topic', 'partition'], registers: [registry] });
+    const lag = new Gauge({
+      name: 'tributary_kafka_consumer_lag',
+      help: 'Records in the partition the consumer source has not emitted yet (-1: unknown)',
+      labelNames: ['consumer', 'topic', 'partition'],
+      registers: [registry],
+    });
     for (const [name, control] of Object.entries(consumers)) {
       for (const p of control.metrics().partitions) lag.set({ consumer: name, topic: p.topic, partition: String(p.partition) }, p.lag);
     }

@@ -10,11 +10,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Flow, Materializer, Sink, Source } from '@tributary/core';
 import type { ServerBinding } from '@tributary/http';
 import { Inspector } from '@tributary/inspect';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const Candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
@@ -31,7 +31,8 @@ function ensureChromium(): string {
   const found = findChromium();
   if (found !== undefined) return found;
   process.stderr.write("[inspect] the browser test is installing Debian's chromium with apt-get (first run only)…\n");
-  const run = (args: string[]) => execFileSync('apt-get', args, { stdio: 'pipe', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 600_000 });
+  const run = (args: string[]) =>
+    execFileSync('apt-get', args, { stdio: 'pipe', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 600_000 });
   try {
     try {
       run(['install', '-y', 'chromium']);
@@ -41,7 +42,9 @@ function ensureChromium(): string {
     }
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
-    throw new Error(`The browser test needs Debian's chromium (looked for ${Candidates.join(', ')}) and could not install it with "apt-get install -y chromium": ${detail}`);
+    throw new Error(
+      `The browser test needs Debian's chromium (looked for ${Candidates.join(', ')}) and could not install it with "apt-get install -y chromium": ${detail}`,
+    );
   }
   const installed = findChromium();
   if (installed === undefined) throw new Error(`"apt-get install -y chromium" ran but none of ${Candidates.join(', ')} exists`);
@@ -59,10 +62,22 @@ beforeAll(async () => {
   // A source that always has elements, a fast parse, an async boundary, then one slow stage and a sink.
   pipeline = Source.repeat('{"order":1}')
     .named('orders')
-    .via(Flow.create<string>().map((s) => s.length).named('parse'))
+    .via(
+      Flow.create<string>()
+        .map((s) => s.length)
+        .named('parse'),
+    )
     .async()
-    .via(Flow.create<number>().mapAsync(1, (n) => new Promise<number>((resolve) => setTimeout(() => resolve(n * 2), 150))).named('slow-enrich'))
-    .via(Flow.create<number>().map((n) => `${n}`).named('format'))
+    .via(
+      Flow.create<number>()
+        .mapAsync(1, (n) => new Promise<number>((resolve) => setTimeout(() => resolve(n * 2), 150)))
+        .named('slow-enrich'),
+    )
+    .via(
+      Flow.create<number>()
+        .map((n) => `${n}`)
+        .named('format'),
+    )
     .runWith(Sink.ignore().named('store'), mat);
   void pipeline.catch(() => {});
   binding = await Inspector.serve(mat);
@@ -130,7 +145,7 @@ describe('the inspector page in chromium', () => {
     await page.screenshot({ path: file, fullPage: true });
     expect(existsSync(file)).toBe(true);
     console.log(`inspector screenshot: ${file}`);
-    expect(errors, errors.join("\n")).toEqual([]);
+    expect(errors, errors.join('\n')).toEqual([]);
     await page.close();
   });
 });

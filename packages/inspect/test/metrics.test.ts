@@ -1,8 +1,9 @@
 /** Inspector.metrics: the Prometheus exposition, read back by a strict text-format reader. */
-import { describe, expect, it } from 'vitest';
+
 import { Flow, Keep, Materializer, RestartSettings, RestartSource, Source } from '@tributary/core';
-import { TestSink, TestSource } from '@tributary/testkit';
 import { Inspector } from '@tributary/inspect';
+import { TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { parseExposition, valueOf } from './exposition.js';
 
 async function eventually(cond: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
@@ -20,7 +21,11 @@ describe('Inspector.metrics', () => {
     const [up, down] = TestSource.probe<number>()
       .named('source')
       .async()
-      .via(Flow.create<number>().map((x) => x + 1).named(awkward))
+      .via(
+        Flow.create<number>()
+          .map((x) => x + 1)
+          .named(awkward),
+      )
       .toMat(TestSink.probe<number>().named('sink'), Keep.both)
       .run(mat);
     let starts = 0;

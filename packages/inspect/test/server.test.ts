@@ -3,10 +3,11 @@
  * page and its assets, the JSON and SSE feeds, /metrics, the token, mounting under a path on an
  * application's server, options errors, and no socket or timer left behind.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+
 import { Flow, Materializer, Sink, Source } from '@tributary/core';
 import { Http, HttpResponse, type ServerBinding } from '@tributary/http';
 import { Inspector, type Update } from '@tributary/inspect';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parseExposition, valueOf } from './exposition.js';
 
 const Secret = 'SECRET-ELEMENT-CONTENT';
@@ -35,7 +36,11 @@ function runSecretStream(mat: Materializer): Promise<unknown> {
     .named('secrets')
     .mapAsync(1, (s) => new Promise<string>((resolve) => setTimeout(() => resolve(s), 10)))
     .named('slow')
-    .via(Flow.create<string>().map((s) => s.length).named('measure'))
+    .via(
+      Flow.create<string>()
+        .map((s) => s.length)
+        .named('measure'),
+    )
     .runWith(Sink.ignore(), mat);
 }
 
@@ -46,7 +51,11 @@ async function serve(mat: Materializer, options: Parameters<typeof Inspector.ser
 }
 
 /** Reads `count` `update` events from the SSE feed, then disconnects. */
-async function readUpdates(url: string, count: number, headers: Record<string, string> = {}): Promise<{ updates: Update[]; raw: string; contentType: string | null }> {
+async function readUpdates(
+  url: string,
+  count: number,
+  headers: Record<string, string> = {},
+): Promise<{ updates: Update[]; raw: string; contentType: string | null }> {
   const abort = new AbortController();
   const response = await fetch(url, { signal: abort.signal, headers });
   expect(response.status).toBe(200);
@@ -64,7 +73,14 @@ async function readUpdates(url: string, count: number, headers: Record<string, s
       for (const block of blocks.slice(0, -1)) {
         const lines = block.split('\n');
         if (!lines.includes('event: update')) continue;
-        updates.push(JSON.parse(lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n')) as Update);
+        updates.push(
+          JSON.parse(
+            lines
+              .filter((l) => l.startsWith('data: '))
+              .map((l) => l.slice(6))
+              .join('\n'),
+          ) as Update,
+        );
       }
     }
   } finally {
@@ -98,7 +114,10 @@ describe('Inspector.serve', () => {
     expect((await fetch(`${base}/api/streams`, { method: 'POST', body: 'x' })).status).toBe(405);
     expect((await fetch(`${base}/api/streams?stream=abc`)).status).toBe(400);
 
-    await eventually(async () => ((await (await fetch(`${base}/api/streams`)).json()) as Update).selected?.stages.some((s) => s.elementsOut > 0) === true, 'elements to flow');
+    await eventually(
+      async () => ((await (await fetch(`${base}/api/streams`)).json()) as Update).selected?.stages.some((s) => s.elementsOut > 0) === true,
+      'elements to flow',
+    );
     const json = await (await fetch(`${base}/api/streams`)).text();
     const update = JSON.parse(json) as Update;
     expect(update.streams).toHaveLength(1);
@@ -114,7 +133,10 @@ describe('Inspector.serve', () => {
     await binding.terminate(500);
     await eventually(() => mat.detailedSnapshot().length === 1, 'only the inspected stream to remain');
     mat.shutdown();
-    await eventually(() => JSON.stringify(handles()) === JSON.stringify(before), `no handle left open (before ${JSON.stringify(before)}, now ${JSON.stringify(handles())})`);
+    await eventually(
+      () => JSON.stringify(handles()) === JSON.stringify(before),
+      `no handle left open (before ${JSON.stringify(before)}, now ${JSON.stringify(handles())})`,
+    );
   });
 
   it('keeps ended streams with their failures, and counts them in /metrics', async () => {
@@ -138,7 +160,12 @@ describe('Inspector.serve', () => {
     expect(update.streams.map((s) => s.status)).toEqual(['completed', 'failed']);
     const view = ((await (await fetch(`${base}/api/streams?stream=${update.streams[1]!.id}`)).json()) as Update).selected!;
     expect(view.status).toBe('failed');
-    expect(view.failures.find((f) => f.name === 'validate')).toEqual({ stage: 1, name: 'validate', message: 'RangeError: two is out of range', origin: 'validate' });
+    expect(view.failures.find((f) => f.name === 'validate')).toEqual({
+      stage: 1,
+      name: 'validate',
+      message: 'RangeError: two is out of range',
+      origin: 'validate',
+    });
     const metrics = await fetch(`${base}/metrics`);
     expect(metrics.headers.get('content-type')).toBe(Inspector.metricsContentType);
     const families = parseExposition(await metrics.text());
@@ -152,7 +179,11 @@ describe('Inspector.serve', () => {
     const mat = new Materializer({ logger: null });
     Source.never<number>()
       .named('silent-source')
-      .via(Flow.create<number>().map((x) => x + 1).named('work'))
+      .via(
+        Flow.create<number>()
+          .map((x) => x + 1)
+          .named('work'),
+      )
       .runWith(Sink.ignore(), mat);
     const binding = await serve(mat, { intervalMs: 50, stallAfterMs: 150 });
     const get = async () => ((await (await fetch(`http://127.0.0.1:${binding.port}/api/streams`)).json()) as Update).selected!;

@@ -1,7 +1,8 @@
 /** StreamTracker: successive samples → rates, stall timing, hold-up vote, ended streams and their totals. */
-import { describe, expect, it } from 'vitest';
+
 import type { DetailedStreamSnapshot } from '@tributary/core';
 import { HoldUpWindow, StreamTracker } from '@tributary/inspect';
+import { describe, expect, it } from 'vitest';
 
 function snap(id: number, elements: number, opts: { holdUp?: number; finished?: boolean; failedSink?: boolean } = {}): DetailedStreamSnapshot {
   const failure = opts.failedSink === true ? { message: 'Error: sink broke', origin: 'work' } : undefined;
@@ -10,8 +11,24 @@ function snap(id: number, elements: number, opts: { holdUp?: number; finished?: 
     islands: opts.finished === true ? 0 : 1,
     stages: [
       { id: 0, name: 'source', state: opts.finished === true ? 'completed' : 'waiting for demand', elementsIn: 0, elementsOut: elements, substream: false },
-      { id: 1, name: 'work', state: opts.finished === true ? 'completed' : 'waiting for element', elementsIn: elements, elementsOut: elements, substream: false, ...(failure === undefined ? {} : { failure }) },
-      { id: 2, name: 'sink', state: opts.finished === true ? 'completed' : 'waiting for element', elementsIn: elements, elementsOut: 0, substream: false, ...(failure === undefined ? {} : { failure }) },
+      {
+        id: 1,
+        name: 'work',
+        state: opts.finished === true ? 'completed' : 'waiting for element',
+        elementsIn: elements,
+        elementsOut: elements,
+        substream: false,
+        ...(failure === undefined ? {} : { failure }),
+      },
+      {
+        id: 2,
+        name: 'sink',
+        state: opts.finished === true ? 'completed' : 'waiting for element',
+        elementsIn: elements,
+        elementsOut: 0,
+        substream: false,
+        ...(failure === undefined ? {} : { failure }),
+      },
     ],
     connections: [
       { from: 'source.out', to: 'work.in', fromStage: 0, toStage: 1, state: 'idle', elements },

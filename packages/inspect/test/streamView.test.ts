@@ -1,6 +1,5 @@
 /** The snapshot → view model: graph, rates, states, hold-up, failures; from real running streams. */
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+
 import {
   Broadcast,
   ClosedShape,
@@ -14,8 +13,10 @@ import {
   Sink,
   Source,
 } from '@tributary/core';
+import { type StreamView, streamView } from '@tributary/inspect';
 import { TestSink, TestSource } from '@tributary/testkit';
-import { streamView, type StreamView } from '@tributary/inspect';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 
 async function eventually(cond: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -42,7 +43,11 @@ describe('streamView', () => {
     const mat = new Materializer({ logger: null });
     const [up, down] = TestSource.probe<number>()
       .named('source')
-      .via(Flow.create<number>().map((x) => x * 2).named('double'))
+      .via(
+        Flow.create<number>()
+          .map((x) => x * 2)
+          .named('double'),
+      )
       .toMat(TestSink.probe<number>().named('sink'), Keep.both)
       .run(mat);
     await eventually(() => mat.detailedSnapshot().length === 1, 'the stream');
@@ -85,7 +90,11 @@ describe('streamView', () => {
     const [up, down] = TestSource.probe<number>()
       .named('producer')
       .async()
-      .via(Flow.create<number>().map((x) => x + 1).named('consumer'))
+      .via(
+        Flow.create<number>()
+          .map((x) => x + 1)
+          .named('consumer'),
+      )
       .toMat(TestSink.probe<number>().named('sink'), Keep.both)
       .run(mat);
     await eventually(() => mat.detailedSnapshot().length === 1, 'the stream');
@@ -100,7 +109,12 @@ describe('streamView', () => {
     expect(view.islands).toBe(2);
     const [crossing, local] = view.edges;
     expect(view.edges).toHaveLength(2);
-    expect(crossing).toMatchObject({ from: byName(view, 'producer').id, to: byName(view, 'consumer').id, boundary: { buffered: 2, capacity: 16 }, elements: 0 });
+    expect(crossing).toMatchObject({
+      from: byName(view, 'producer').id,
+      to: byName(view, 'consumer').id,
+      boundary: { buffered: 2, capacity: 16 },
+      elements: 0,
+    });
     expect(local!.boundary).toBeUndefined();
     down.request(2);
     await down.expectNextN([2, 3]);
@@ -132,13 +146,23 @@ describe('streamView', () => {
 
   it('draws fan-out and fan-in junctions with one edge per connection', async () => {
     const mat = new Materializer({ logger: null });
-    const done = GraphDSL.createWith([Sink.seq<number>().named('results')], (results) => results, (b, results) => {
-      const fanOut = b.add(Broadcast.create<number>(2));
-      const fanIn = b.add(Merge.create<number>(2));
-      b.from(Source.range(1, 3).named('numbers')).viaFanOut(fanOut).viaFanIn(fanIn).to(results);
-      b.from(fanOut).via(Flow.create<number>().map((x) => -x).named('negate')).viaFanIn(fanIn);
-      return ClosedShape.instance;
-    });
+    const done = GraphDSL.createWith(
+      [Sink.seq<number>().named('results')],
+      (results) => results,
+      (b, results) => {
+        const fanOut = b.add(Broadcast.create<number>(2));
+        const fanIn = b.add(Merge.create<number>(2));
+        b.from(Source.range(1, 3).named('numbers')).viaFanOut(fanOut).viaFanIn(fanIn).to(results);
+        b.from(fanOut)
+          .via(
+            Flow.create<number>()
+              .map((x) => -x)
+              .named('negate'),
+          )
+          .viaFanIn(fanIn);
+        return ClosedShape.instance;
+      },
+    );
     const finals: DetailedStreamSnapshot[] = [];
     mat.onStreamFinished((s) => finals.push(s));
     await mat.materialize(done);
@@ -182,7 +206,12 @@ describe('streamView', () => {
     expect(view.status).toBe('failed');
     // The source was cancelled with the error as its cause: it failed too, and the origin says where it started.
     expect(view.failures).toEqual(
-      ['numbers', 'validate', 'results'].map((name) => ({ stage: byName(view, name).id, name, message: 'RangeError: two is out of range', origin: 'validate' })),
+      ['numbers', 'validate', 'results'].map((name) => ({
+        stage: byName(view, name).id,
+        name,
+        message: 'RangeError: two is out of range',
+        origin: 'validate',
+      })),
     );
     expect(view.stages.map((s) => s.status)).toEqual(['failed', 'failed', 'failed']);
     mat.shutdown();
@@ -190,7 +219,10 @@ describe('streamView', () => {
 });
 
 /** Synthetic snapshots of a chain of stages, for rules that need exact control over what the core reports. */
-function chain(names: readonly string[], opts: { holdUp?: number; progress?: number; elements?: number; boundaryAfter?: ReadonlySet<number> } = {}): DetailedStreamSnapshot {
+function chain(
+  names: readonly string[],
+  opts: { holdUp?: number; progress?: number; elements?: number; boundaryAfter?: ReadonlySet<number> } = {},
+): DetailedStreamSnapshot {
   const stages: DetailedStageSnapshot[] = [];
   const connections: DetailedStreamSnapshot['connections'][number][] = [];
   const n = opts.elements ?? 0;
@@ -199,13 +231,30 @@ function chain(names: readonly string[], opts: { holdUp?: number; progress?: num
   names.forEach((name, i) => {
     const id = next++;
     stages.push({ id, name, state: 'waiting for element', elementsIn: i === 0 ? 0 : n, elementsOut: i === names.length - 1 ? 0 : n, substream: false });
-    if (previous !== undefined) connections.push({ from: `${names[i - 1]}.out`, to: `${name}.in`, fromStage: previous, toStage: id, state: 'pulled', elements: n });
+    if (previous !== undefined)
+      connections.push({ from: `${names[i - 1]}.out`, to: `${name}.in`, fromStage: previous, toStage: id, state: 'pulled', elements: n });
     previous = id;
     if (opts.boundaryAfter?.has(i) === true && i < names.length - 1) {
       const upHalf = next++;
       const downHalf = next++;
-      stages.push({ id: upHalf, name: 'asyncBoundary', state: 'waiting for element', elementsIn: n, elementsOut: 0, substream: false, boundary: { side: 'upstream', peer: downHalf, buffered: 1, capacity: 16 } });
-      stages.push({ id: downHalf, name: 'asyncBoundary', state: 'waiting for element', elementsIn: 0, elementsOut: n, substream: false, boundary: { side: 'downstream', peer: upHalf, buffered: 1, capacity: 16 } });
+      stages.push({
+        id: upHalf,
+        name: 'asyncBoundary',
+        state: 'waiting for element',
+        elementsIn: n,
+        elementsOut: 0,
+        substream: false,
+        boundary: { side: 'upstream', peer: downHalf, buffered: 1, capacity: 16 },
+      });
+      stages.push({
+        id: downHalf,
+        name: 'asyncBoundary',
+        state: 'waiting for element',
+        elementsIn: 0,
+        elementsOut: n,
+        substream: false,
+        boundary: { side: 'downstream', peer: upHalf, buffered: 1, capacity: 16 },
+      });
       connections.push({ from: `${name}.out`, to: 'asyncBoundary.AsyncBoundary.in', fromStage: id, toStage: upHalf, state: 'pulled', elements: n });
       previous = downHalf;
     }
@@ -224,11 +273,19 @@ function chain(names: readonly string[], opts: { holdUp?: number; progress?: num
 describe('streamView rules', () => {
   it('marks a stage as holding the stream up only when named in most recent samples', () => {
     const snapshot = chain(['a', 'b', 'c'], { holdUp: 1 });
-    const marked = (recent: (number | undefined)[]) => streamView({ snapshot, recentHoldUps: recent, stallAfterMs: 5000 }).stages.filter((s) => s.holdingUp).map((s) => s.name);
+    const marked = (recent: (number | undefined)[]) =>
+      streamView({ snapshot, recentHoldUps: recent, stallAfterMs: 5000 })
+        .stages.filter((s) => s.holdingUp)
+        .map((s) => s.name);
     expect(marked([1, 1, 1, 0, undefined])).toEqual(['b']);
     expect(marked([1, 2, undefined, 0, 1])).toEqual([]);
     expect(marked([2, 2, 2, 2, 1])).toEqual(['c']);
-    expect(streamView({ snapshot, recentHoldUps: [1, 1, 1, 1, 2], stallAfterMs: 5000 }).holdUp).toEqual({ stage: 1, name: 'b', reason: 'demand without element', share: 0.8 });
+    expect(streamView({ snapshot, recentHoldUps: [1, 1, 1, 1, 2], stallAfterMs: 5000 }).holdUp).toEqual({
+      stage: 1,
+      name: 'b',
+      reason: 'demand without element',
+      share: 0.8,
+    });
   });
 
   it('calls a stream stalled after stallAfterMs without progress, and then names the current hold-up', () => {

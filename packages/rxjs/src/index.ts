@@ -70,7 +70,13 @@ export function fromObservable<T>(observable: Observable<T> | Subscribable<T>, b
         'Choose what happens when the buffer is full: dropHead, dropTail, dropBuffer, dropNew or fail.',
     );
   }
-  const strategies: readonly string[] = [OverflowStrategy.dropHead, OverflowStrategy.dropTail, OverflowStrategy.dropBuffer, OverflowStrategy.dropNew, OverflowStrategy.fail];
+  const strategies: readonly string[] = [
+    OverflowStrategy.dropHead,
+    OverflowStrategy.dropTail,
+    OverflowStrategy.dropBuffer,
+    OverflowStrategy.dropNew,
+    OverflowStrategy.fail,
+  ];
   if (typeof overflowStrategy !== 'string' || !strategies.includes(overflowStrategy)) {
     throw new TypeError(`${FromName}: overflowStrategy must be one of OverflowStrategy.${strategies.join(' | ')}, got ${describe(overflowStrategy)}`);
   }

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { interval, Observable, of, Subject, take, throwError } from 'rxjs';
 import { Materializer, Sink, Source } from '@tributary/core';
-import { TestSink } from '@tributary/testkit';
 import { BufferOverflowError, fromObservable, OverflowStrategy, toObservable } from '@tributary/rxjs';
+import { TestSink } from '@tributary/testkit';
+import { interval, Observable, of, Subject, take, throwError } from 'rxjs';
+import { describe, expect, it } from 'vitest';
 
 describe('fromObservable', () => {
   it('validates its arguments, rejecting backpressure with an explanation', () => {
@@ -72,7 +72,13 @@ describe('fromObservable', () => {
     down2.cancel();
     for (let i = 0; i < 50 && s2.observed; i++) await new Promise((r) => setTimeout(r, 2));
     expect(s2.observed).toBe(false);
-    await expect(fromObservable(throwError(() => e), 1, OverflowStrategy.fail).runWith(Sink.seq())).rejects.toBe(e);
+    await expect(
+      fromObservable(
+        throwError(() => e),
+        1,
+        OverflowStrategy.fail,
+      ).runWith(Sink.seq()),
+    ).rejects.toBe(e);
   });
 });
 
@@ -112,7 +118,9 @@ describe('toObservable', () => {
     const mat = new Materializer({ logger: null });
     const got = await new Promise<number[]>((resolve) => {
       const xs: number[] = [];
-      toObservable(Source.repeat(7), mat).pipe(take(3)).subscribe({ next: (x) => xs.push(x), complete: () => resolve(xs) });
+      toObservable(Source.repeat(7), mat)
+        .pipe(take(3))
+        .subscribe({ next: (x) => xs.push(x), complete: () => resolve(xs) });
     });
     expect(got).toEqual([7, 7, 7]);
     for (let i = 0; i < 100 && mat.runningIslands > 0; i++) await new Promise((r) => setTimeout(r, 2));

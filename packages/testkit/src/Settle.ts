@@ -45,6 +45,7 @@ export async function settle(materializer: IdleObservable = Materializer.default
     idleFor = materializer.isIdle && now === runs ? idleFor + 1 : 0;
     runs = now;
     if (idleFor >= idleTurns) return;
-    if (Date.now() > deadline) throw new ProbeTimeoutError(`settle: the streams were still busy after ${timeoutMs} ms (use a real-time window for a stream that never stops working)`);
+    if (Date.now() > deadline)
+      throw new ProbeTimeoutError(`settle: the streams were still busy after ${timeoutMs} ms (use a real-time window for a stream that never stops working)`);
   }
 }

@@ -1,9 +1,21 @@
 import { Sink } from '@tributary/core';
-import { AbruptTerminationException, type AsyncCallback, type Attributes, GraphStageLogic, GraphStageWithMaterializedValue, Inlet, SinkShape, type InHandler } from '@tributary/core/stage';
+import {
+  AbruptTerminationException,
+  type AsyncCallback,
+  type Attributes,
+  GraphStageLogic,
+  GraphStageWithMaterializedValue,
+  type InHandler,
+  Inlet,
+  SinkShape,
+} from '@tributary/core/stage';
 import { AssertionFailed, deepEqual, EventQueue, show } from './Expectations.js';
 import { type IdleObservable, settle } from './Settle.js';
 
-export type SubscriberEvent<T> = { readonly kind: 'next'; readonly value: T } | { readonly kind: 'complete' } | { readonly kind: 'error'; readonly error: unknown };
+export type SubscriberEvent<T> =
+  | { readonly kind: 'next'; readonly value: T }
+  | { readonly kind: 'complete' }
+  | { readonly kind: 'error'; readonly error: unknown };
 
 export interface ProbeSettings {
   /** How long `expect*` waits (real time) before failing. Default 3000 ms. */
@@ -79,7 +91,8 @@ export class TestSubscriberProbe<T> {
   async expectError(...expected: [] | [unknown]): Promise<unknown> {
     const e = await this.nextEvent('an error');
     if (e.kind !== 'error') throw new AssertionFailed(`expected an error, got ${describeEvent(e)}`);
-    if (expected.length === 1 && e.error !== expected[0]) throw new AssertionFailed(`expected error ${show(String(expected[0]))}, got ${show(String(e.error))}`);
+    if (expected.length === 1 && e.error !== expected[0])
+      throw new AssertionFailed(`expected error ${show(String(expected[0]))}, got ${show(String(e.error))}`);
     return e.error;
   }
 
@@ -182,7 +195,11 @@ class ProbeSinkLogic<T> extends GraphStageLogic implements InHandler {
   }
   override postStop(): void {
     // Stopped from outside (materializer shutdown): the test sees it, as a subscriber would get onError.
-    if (!this.ended) this.probe._events.push({ kind: 'error', error: new AbruptTerminationException(`${this.stageName}: the stream was stopped before it completed (its materializer was shut down)`) });
+    if (!this.ended)
+      this.probe._events.push({
+        kind: 'error',
+        error: new AbruptTerminationException(`${this.stageName}: the stream was stopped before it completed (its materializer was shut down)`),
+      });
   }
 }
 

@@ -1,5 +1,13 @@
 import { Source } from '@tributary/core';
-import { type AsyncCallback, type Attributes, GraphStageLogic, GraphStageWithMaterializedValue, Outlet, SourceShape, type OutHandler } from '@tributary/core/stage';
+import {
+  type AsyncCallback,
+  type Attributes,
+  GraphStageLogic,
+  GraphStageWithMaterializedValue,
+  type OutHandler,
+  Outlet,
+  SourceShape,
+} from '@tributary/core/stage';
 import { AssertionFailed, EventQueue, show } from './Expectations.js';
 import { type IdleObservable, settle } from './Settle.js';
 import type { ProbeSettings } from './TestSink.js';
@@ -80,7 +88,8 @@ export class TestPublisherProbe<T> {
    */
   async expectNoMessageWhenIdle(): Promise<void> {
     const fail = (): void => {
-      if (this._events.size !== 0) throw new AssertionFailed(`expected no signal from downstream once the stream is idle, got ${describe(this._events.peek()!)}`);
+      if (this._events.size !== 0)
+        throw new AssertionFailed(`expected no signal from downstream once the stream is idle, got ${describe(this._events.peek()!)}`);
     };
     fail();
     await settle(this._materializer ?? undefined, { timeoutMs: this.timeoutMs }, fail);

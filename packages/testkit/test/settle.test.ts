@@ -4,9 +4,10 @@
  * deliver a signal without outside help (a promise resolving some microtasks or event-loop turns
  * later, an island hop across an async boundary, a hot stream).
  */
-import { describe, expect, it } from 'vitest';
+
 import { Flow, Materializer, Sink, Source } from '@tributary/core';
 import { AssertionFailed, ProbeTimeoutError, settle, TestSink, TestSource, VirtualScheduler } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 
 /** A promise that resolves with `value` after `hops` microtask hops. */
 function afterMicrotasks<T>(value: T, hops: number): Promise<T> {
@@ -28,7 +29,9 @@ function afterTurns<T>(value: T, turns: number): Promise<T> {
 
 describe('TestSubscriberProbe.expectNoMessageWhenIdle', () => {
   it('passes when the stream emitted what was requested and waits for demand', async () => {
-    const probe = Source.range(1, 10).map((x) => x * 2).runWith(TestSink.probe<number>());
+    const probe = Source.range(1, 10)
+      .map((x) => x * 2)
+      .runWith(TestSink.probe<number>());
     probe.request(2);
     await probe.expectNext(2);
     await probe.expectNext(4);
@@ -46,31 +49,45 @@ describe('TestSubscriberProbe.expectNoMessageWhenIdle', () => {
   });
 
   it('fails on an element still in flight right after request() (nothing has run yet)', async () => {
-    const probe = Source.single(1).map((x) => x + 1).runWith(TestSink.probe<number>());
+    const probe = Source.single(1)
+      .map((x) => x + 1)
+      .runWith(TestSink.probe<number>());
     probe.request(1);
     await expect(probe.expectNoMessageWhenIdle()).rejects.toBeInstanceOf(AssertionFailed);
   });
 
   it.each([1, 5, 50])('fails on an element from a promise that resolves %i microtasks later', async (hops) => {
-    const probe = Source.single(7).mapAsync(1, (x) => afterMicrotasks(x, hops)).runWith(TestSink.probe<number>());
+    const probe = Source.single(7)
+      .mapAsync(1, (x) => afterMicrotasks(x, hops))
+      .runWith(TestSink.probe<number>());
     probe.request(1);
     await expect(probe.expectNoMessageWhenIdle()).rejects.toThrow(/got element 7/);
   });
 
   it.each([1, 2])('fails on an element from a promise that resolves %i event-loop turns later', async (turns) => {
-    const probe = Source.single(7).mapAsync(1, (x) => afterTurns(x, turns)).runWith(TestSink.probe<number>());
+    const probe = Source.single(7)
+      .mapAsync(1, (x) => afterTurns(x, turns))
+      .runWith(TestSink.probe<number>());
     probe.request(1);
     await expect(probe.expectNoMessageWhenIdle()).rejects.toThrow(/got element 7/);
   });
 
   it('fails on an element that crosses several async boundaries', async () => {
-    const probe = Source.single('x').async().map((s) => s + 'y').async().map((s) => s + 'z').async().runWith(TestSink.probe<string>());
+    const probe = Source.single('x')
+      .async()
+      .map((s) => s + 'y')
+      .async()
+      .map((s) => s + 'z')
+      .async()
+      .runWith(TestSink.probe<string>());
     probe.request(1);
     await expect(probe.expectNoMessageWhenIdle()).rejects.toThrow(/got element "xyz"/);
   });
 
   it('fails on a completion or an error that arrives once the stream works on', async () => {
-    const completing = Source.empty<number>().mapAsync(1, (x) => afterMicrotasks(x, 3)).runWith(TestSink.probe<number>());
+    const completing = Source.empty<number>()
+      .mapAsync(1, (x) => afterMicrotasks(x, 3))
+      .runWith(TestSink.probe<number>());
     await expect(completing.expectNoMessageWhenIdle()).rejects.toThrow(/got completion/);
     const failing = Source.single(1)
       .mapAsync(1, () => afterMicrotasks(0, 3).then(() => Promise.reject(new Error('late'))))
@@ -82,7 +99,9 @@ describe('TestSubscriberProbe.expectNoMessageWhenIdle', () => {
   it('fails on an element a hot stream delivers after many batches (the executor yields to the event loop in between)', async () => {
     // 50 000 filtered-out elements before the one that passes: several island batches, several
     // event-loop turns (the executor defers with setImmediate once its budget is spent).
-    const probe = Source.range(1, 50_001).filter((x) => x > 50_000).runWith(TestSink.probe<number>());
+    const probe = Source.range(1, 50_001)
+      .filter((x) => x > 50_000)
+      .runWith(TestSink.probe<number>());
     probe.request(1);
     await expect(probe.expectNoMessageWhenIdle()).rejects.toThrow(/got element 50001/);
   });
@@ -102,14 +121,18 @@ describe('TestSubscriberProbe.expectNoMessageWhenIdle', () => {
 
   it('checks the materializer its stream runs on', async () => {
     const mat = new Materializer();
-    const probe = Source.single(3).mapAsync(1, (x) => afterMicrotasks(x, 10)).runWith(TestSink.probe<number>(), mat);
+    const probe = Source.single(3)
+      .mapAsync(1, (x) => afterMicrotasks(x, 10))
+      .runWith(TestSink.probe<number>(), mat);
     probe.request(1);
     await expect(probe.expectNoMessageWhenIdle()).rejects.toThrow(/got element 3/);
     mat.shutdown();
   });
 
   it('fails, instead of passing, when the stream never becomes idle', async () => {
-    const probe = Source.repeat(1).filter(() => false).runWith(TestSink.probe<number>({ timeoutMs: 100 }));
+    const probe = Source.repeat(1)
+      .filter(() => false)
+      .runWith(TestSink.probe<number>({ timeoutMs: 100 }));
     probe.request(1);
     await expect(probe.expectNoMessageWhenIdle()).rejects.toBeInstanceOf(ProbeTimeoutError);
     probe.cancel();
@@ -118,7 +141,9 @@ describe('TestSubscriberProbe.expectNoMessageWhenIdle', () => {
 
 describe('TestPublisherProbe.expectNoMessageWhenIdle', () => {
   it('passes when downstream asked for nothing more', async () => {
-    const [up, down] = Flow.create<number>().map((x) => x + 1).runWith(TestSource.probe<number>(), TestSink.probe<number>());
+    const [up, down] = Flow.create<number>()
+      .map((x) => x + 1)
+      .runWith(TestSource.probe<number>(), TestSink.probe<number>());
     down.request(1);
     expect(await up.expectRequest()).toBe(1);
     up.sendNext(1);
@@ -163,7 +188,10 @@ describe('settle', () => {
   it('waits on the given materializer', async () => {
     const mat = new Materializer();
     let count = 0;
-    void Source.range(1, 20_000).runWith(Sink.foreach(() => count++), mat);
+    void Source.range(1, 20_000).runWith(
+      Sink.foreach(() => count++),
+      mat,
+    );
     await settle(mat);
     expect(count).toBe(20_000);
     mat.shutdown();

@@ -3,15 +3,9 @@
  * 1. small, correct reference implementations pass every verification;
  * 2. deliberately broken implementations make the relevant named TCK tests fail.
  */
-import { describe, it, expect } from 'vitest';
+
 import type { Processor, Publisher, Subscriber, Subscription } from '@tributary/core';
-import {
-  TestEnvironment,
-  identityProcessorVerification,
-  publisherVerification,
-  subscriberBlackboxVerification,
-  subscriberWhiteboxVerification,
-} from '../src/tck/index.js';
+import { describe, expect, it } from 'vitest';
 import type {
   IdentityProcessorVerificationSpec,
   PublisherVerificationSpec,
@@ -20,6 +14,13 @@ import type {
   TckRegistrar,
   TckTestFunction,
   WhiteboxSubscriberProbe,
+} from '../src/tck/index.js';
+import {
+  identityProcessorVerification,
+  publisherVerification,
+  subscriberBlackboxVerification,
+  subscriberWhiteboxVerification,
+  TestEnvironment,
 } from '../src/tck/index.js';
 
 const env = new TestEnvironment({ defaultTimeoutMs: 500, defaultNoSignalsTimeoutMs: 50 });
@@ -392,15 +393,13 @@ const arrayPublisherSpec: PublisherVerificationSpec<number> = {
 };
 
 /** The same publisher, signalling from microtasks or synchronously inside `subscribe`/`request`. */
-const otherSchedulings = (['microtask', 'synchronous'] as const).map(
-  (scheduling): [Scheduling, PublisherVerificationSpec<string>] => [
-    scheduling,
-    {
-      createPublisher: (elements) => new ArrayPublisher(elements, (i) => `element-${i}`, scheduling),
-      createFailedPublisher: () => new FailedPublisher<string>(),
-    },
-  ],
-);
+const otherSchedulings = (['microtask', 'synchronous'] as const).map((scheduling): [Scheduling, PublisherVerificationSpec<string>] => [
+  scheduling,
+  {
+    createPublisher: (elements) => new ArrayPublisher(elements, (i) => `element-${i}`, scheduling),
+    createFailedPublisher: () => new FailedPublisher<string>(),
+  },
+]);
 
 const blackboxSpec: SubscriberBlackboxVerificationSpec<number> = {
   createSubscriber: () => new OneByOneSubscriber<number>(),

@@ -1,6 +1,6 @@
 import { Flow } from '@tributary/core';
-import { WorkerFlowStage } from './internal/WorkerFlowStage.js';
 import { workerFlowSettings } from './internal/settings.js';
+import { WorkerFlowStage } from './internal/WorkerFlowStage.js';
 import type { WorkerFlowHandle } from './WorkerFlowHandle.js';
 import type { PartitionedWorkerFlowOptions, WorkerFlowOptions } from './WorkerFlowOptions.js';
 

@@ -1,5 +1,5 @@
-import type { RestartSettings } from '@tributary/core';
 import type { ResourceLimits, SHARE_ENV } from 'node:worker_threads';
+import type { RestartSettings } from '@tributary/core';
 
 /** Options of `WorkerFlow.create` (all optional). */
 export interface WorkerFlowOptions {

@@ -1,13 +1,14 @@
 /**
  * WorkerFlow end to end: elements through a flow on worker threads, in order, with the handle.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Sink } from '@tributary/core';
 import { WorkerFlow } from '@tributary/worker';
+import { describe, expect, it } from 'vitest';
 import { behaviour, doubleJs, recordingMaterializer, runThrough } from './helpers.js';
 
 describe('WorkerFlow.create', () => {
-  it('runs the module\'s flow on a worker thread: same output as in one process', async () => {
+  it("runs the module's flow on a worker thread: same output as in one process", async () => {
     const { mat } = recordingMaterializer();
     const xs = Array.from({ length: 1000 }, (_, i) => i);
     const [handle, out] = runThrough(xs, WorkerFlow.create<number, number>(doubleJs), Sink.seq<number>(), mat);

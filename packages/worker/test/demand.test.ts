@@ -3,10 +3,11 @@
  * only as far as the workers' buffers reach — `bufferSize` elements waiting in each worker for its flow
  * plus `bufferSize` of its outputs waiting here for downstream, never more, however slow downstream is.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Keep, Sink, Source } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
 import { WorkerFlow } from '@tributary/worker';
+import { describe, expect, it } from 'vitest';
 import { doubleJs, eventually, probeSettings, recordingMaterializer } from './helpers.js';
 
 /** Real-time quiet period: long enough for packets to cross threads a few times. */
@@ -58,7 +59,15 @@ describe('demand across the boundary', () => {
         pulled++;
         return new Float64Array(64).fill(x);
       })
-      .via(WorkerFlow.create<Float64Array, Float64Array>(new URL('./fixtures/double.mjs', import.meta.url), { exportName: 'identity', threads, bufferSize: B, batchSize: 4, ordered: false }))
+      .via(
+        WorkerFlow.create<Float64Array, Float64Array>(new URL('./fixtures/double.mjs', import.meta.url), {
+          exportName: 'identity',
+          threads,
+          bufferSize: B,
+          batchSize: 4,
+          ordered: false,
+        }),
+      )
       .runWith(
         Sink.foreachAsync(1, async () => {
           consumed++;

@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
 import { RestartSettings, Sink, Source } from '@tributary/core';
 import { WorkerDiedError } from '@tributary/worker';
+import { describe, expect, it } from 'vitest';
 import { behaviour, recordingMaterializer, runThrough, tempDir } from './helpers.js';
 
 const xs = Array.from({ length: 200 }, (_, i) => i);
@@ -29,7 +29,10 @@ describe('a dying worker', () => {
   it('an error thrown outside the stream (in a timer) fails it with a WorkerDiedError whose cause is that error', async () => {
     const { mat } = recordingMaterializer();
     // The input never ends, so the error surely escapes while the stream runs.
-    const done = Source.from(xs).concat(Source.never()).via(behaviour<number, number>('throwsOutsideAt', { workerData: 10 })).runWith(Sink.ignore(), mat);
+    const done = Source.from(xs)
+      .concat(Source.never())
+      .via(behaviour<number, number>('throwsOutsideAt', { workerData: 10 }))
+      .runWith(Sink.ignore(), mat);
     const error = (await done.catch((e: unknown) => e)) as WorkerDiedError;
     expect(error).toBeInstanceOf(WorkerDiedError);
     expect(error.message).toMatch(/worker thread \d+ failed with an uncaught error: escaped the stream$/);
@@ -50,13 +53,20 @@ describe('a dying worker', () => {
   it('with restart settings, is replaced; its unanswered elements are retried: every output exactly once, in order', async () => {
     const { mat, logs } = recordingMaterializer();
     const marker = join(tempDir(), 'died');
-    const flow = behaviour<number, number>('diesOnceAt', { workerData: { n: 120, marker }, restart: RestartSettings.create(10, 100, 0), bufferSize: 16, batchSize: 4 });
+    const flow = behaviour<number, number>('diesOnceAt', {
+      workerData: { n: 120, marker },
+      restart: RestartSettings.create(10, 100, 0),
+      bufferSize: 16,
+      batchSize: 4,
+    });
     const [handle, done] = runThrough(xs, flow, Sink.seq<number>(), mat);
     expect(await done).toEqual(xs);
     expect(readFileSync(marker, 'utf8')).toBe('died');
     expect(handle.restarts).toBe(1);
     expect(logs).toHaveLength(1);
-    expect(logs[0]!.message).toMatch(/worker thread \d+ died; starting a replacement in 10 ms \(restart #1\); \d+ element\(s\) it had not answered will be sent to its replacement/);
+    expect(logs[0]!.message).toMatch(
+      /worker thread \d+ died; starting a replacement in 10 ms \(restart #1\); \d+ element\(s\) it had not answered will be sent to its replacement/,
+    );
     expect(logs[0]!.error).toBeInstanceOf(WorkerDiedError);
     await handle.terminated;
     expect(handle.threadIds).toEqual([]);
@@ -65,7 +75,13 @@ describe('a dying worker', () => {
   it('with restart settings and 2 ordered threads, order is kept across the replacement (with outputs of the dead worker still waiting)', async () => {
     const { mat } = recordingMaterializer();
     const marker = join(tempDir(), 'died');
-    const flow = behaviour<number, number>('diesOnceAt', { threads: 2, workerData: { n: 77, marker }, restart: RestartSettings.create(10, 100, 0), bufferSize: 8, batchSize: 2 });
+    const flow = behaviour<number, number>('diesOnceAt', {
+      threads: 2,
+      workerData: { n: 77, marker },
+      restart: RestartSettings.create(10, 100, 0),
+      bufferSize: 8,
+      batchSize: 2,
+    });
     const out: number[] = [];
     // A slow consumer, so that outputs of the dying worker wait in the main thread when it dies.
     const consumer = Sink.foreachAsync(1, async (x: number) => {
@@ -81,7 +97,13 @@ describe('a dying worker', () => {
   it("inFlight: 'drop' gives the unanswered elements up and says how many; the rest comes through in order", async () => {
     const { mat, logs } = recordingMaterializer();
     const marker = join(tempDir(), 'died');
-    const flow = behaviour<number, number>('diesOnceAt', { workerData: { n: 120, marker }, restart: RestartSettings.create(10, 100, 0), inFlight: 'drop', bufferSize: 16, batchSize: 4 });
+    const flow = behaviour<number, number>('diesOnceAt', {
+      workerData: { n: 120, marker },
+      restart: RestartSettings.create(10, 100, 0),
+      inFlight: 'drop',
+      bufferSize: 16,
+      batchSize: 4,
+    });
     const [, done] = runThrough(xs, flow, Sink.seq<number>(), mat);
     const out = await done;
     const lost = Number(/(\d+) element\(s\) it had been sent and not answered are given up/.exec(logs[0]!.message)?.[1]);

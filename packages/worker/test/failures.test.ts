@@ -5,13 +5,14 @@
  * sees it) and comes back as the very same object; a module that cannot give a flow fails the stream
  * with a message that says why.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Keep, Sink, Source } from '@tributary/core';
 import { TestSink, TestSource } from '@tributary/testkit';
 import { WorkerFlow } from '@tributary/worker';
+import { describe, expect, it } from 'vitest';
 import { behaviour, behaviours, doubleJs, probeSettings, recordingMaterializer, runThrough } from './helpers.js';
 
-describe('a failure in the worker\'s flow', () => {
+describe("a failure in the worker's flow", () => {
   it('fails the stream with the same kind of error, message and stack, naming the worker stage; earlier outputs come first', async () => {
     const { mat } = recordingMaterializer();
     const [handle, probe] = Source.from([1, 2, 3, 4, 5])
@@ -42,7 +43,7 @@ describe('a failure in the worker\'s flow', () => {
     expect(logs[0]!.message).toContain('failed in stage "WorkerFlow(behaviours.ts)"');
   });
 
-  it('keeps a custom error\'s name and own properties (a plain Error carries them)', async () => {
+  it("keeps a custom error's name and own properties (a plain Error carries them)", async () => {
     const { mat } = recordingMaterializer();
     const [, done] = runThrough([1, 2, 3, 4], behaviour<number, number>('customError'), Sink.seq<number>(), mat);
     const error = (await done.catch((e: unknown) => e)) as Error & { code?: string; offset?: number };
@@ -62,7 +63,12 @@ describe('a failure in the worker\'s flow', () => {
   it('with 3 threads, fails the stream and ends every worker', async () => {
     const { mat } = recordingMaterializer();
     const xs = Array.from({ length: 300 }, (_, i) => i);
-    const [handle, done] = runThrough(xs, behaviour<number, number>('throwsAt', { threads: 3, workerData: 150, bufferSize: 8, batchSize: 2 }), Sink.ignore(), mat);
+    const [handle, done] = runThrough(
+      xs,
+      behaviour<number, number>('throwsAt', { threads: 3, workerData: 150, bufferSize: 8, batchSize: 2 }),
+      Sink.ignore(),
+      mat,
+    );
     await expect(done).rejects.toThrow('element 150 is out of range');
     await handle.terminated;
     expect(handle.threadIds).toEqual([]);
@@ -83,7 +89,7 @@ describe('a failure in the worker\'s flow', () => {
 });
 
 describe('an upstream failure', () => {
-  it('passes through the worker\'s flow after the elements before it, and comes back as the very same error', async () => {
+  it("passes through the worker's flow after the elements before it, and comes back as the very same error", async () => {
     const { mat } = recordingMaterializer();
     const [[up, handle], down] = TestSource.probe<number>(probeSettings)
       .viaMat(WorkerFlow.create<number, number>(doubleJs), Keep.both)

@@ -1,8 +1,7 @@
 /**
  * Shared helpers for the WorkerFlow tests (not a test file itself).
  */
-import { readdirSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Keep, Materializer, type Sink, Source } from '@tributary/core';
@@ -26,7 +25,12 @@ export function behaviour<In, Out>(exportName: string, options: WorkerFlowOption
 }
 
 /** Runs `xs` through `flow` into `sink`; returns the handle and the sink's value. */
-export function runThrough<In, Out, M>(xs: readonly In[], flow: ReturnType<typeof WorkerFlow.create<In, Out>>, sink: Sink<Out, M>, mat: Materializer): [WorkerFlowHandle, M] {
+export function runThrough<In, Out, M>(
+  xs: readonly In[],
+  flow: ReturnType<typeof WorkerFlow.create<In, Out>>,
+  sink: Sink<Out, M>,
+  mat: Materializer,
+): [WorkerFlowHandle, M] {
   return Source.from(xs).viaMat(flow, Keep.right).toMat(sink, Keep.both).run(mat);
 }
 

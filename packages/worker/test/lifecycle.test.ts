@@ -5,16 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
 import { Keep, Sink, Source } from '@tributary/core';
 import { TestSink, TestSource } from '@tributary/testkit';
 import { WorkerFlow } from '@tributary/worker';
+import { describe, expect, it } from 'vitest';
 import { behaviour, doubleJs, eventually, osThreadCount, probeSettings, recordingMaterializer, tempDir } from './helpers.js';
 
 describe('worker threads end with the stream', () => {
-  it('downstream cancellation cancels upstream, runs the worker flow\'s clean-up, and ends every thread', async () => {
+  it("downstream cancellation cancels upstream, runs the worker flow's clean-up, and ends every thread", async () => {
     const { mat } = recordingMaterializer();
     // libuv's thread pool starts with the first file read and stays: start it before counting.
     await readFile(fileURLToPath(import.meta.url));
@@ -43,7 +43,13 @@ describe('worker threads end with the stream', () => {
 
   it('completion ends the threads: terminated resolves, no thread id is left', async () => {
     const { mat } = recordingMaterializer();
-    const [handle, done] = Source.range(1, 100).viaMat(WorkerFlow.create<number, number>(doubleJs, { threads: 3 }), Keep.right).toMat(Sink.fold(0, (a: number, x: number) => a + x), Keep.both).run(mat);
+    const [handle, done] = Source.range(1, 100)
+      .viaMat(WorkerFlow.create<number, number>(doubleJs, { threads: 3 }), Keep.right)
+      .toMat(
+        Sink.fold(0, (a: number, x: number) => a + x),
+        Keep.both,
+      )
+      .run(mat);
     expect(await done).toBe(10100);
     await handle.terminated;
     expect(handle.threadIds).toEqual([]);
@@ -51,7 +57,10 @@ describe('worker threads end with the stream', () => {
 
   it('materializer shutdown ends the threads', async () => {
     const { mat } = recordingMaterializer();
-    const [handle, done] = Source.never<number>().viaMat(WorkerFlow.create<number, number>(doubleJs, { threads: 2 }), Keep.right).toMat(Sink.ignore(), Keep.both).run(mat);
+    const [handle, done] = Source.never<number>()
+      .viaMat(WorkerFlow.create<number, number>(doubleJs, { threads: 2 }), Keep.right)
+      .toMat(Sink.ignore(), Keep.both)
+      .run(mat);
     await handle.ready;
     mat.shutdown();
     await expect(done).rejects.toThrow();
@@ -79,7 +88,10 @@ describe('worker threads end with the stream', () => {
 
   it('cancellation before the workers are ready still ends them, and ready rejects', async () => {
     const { mat } = recordingMaterializer();
-    const [handle, down] = Source.never<number>().viaMat(WorkerFlow.create<number, number>(doubleJs, { threads: 2 }), Keep.right).toMat(TestSink.probe<number>(probeSettings), Keep.both).run(mat);
+    const [handle, down] = Source.never<number>()
+      .viaMat(WorkerFlow.create<number, number>(doubleJs, { threads: 2 }), Keep.right)
+      .toMat(TestSink.probe<number>(probeSettings), Keep.both)
+      .run(mat);
     down.cancel();
     await handle.terminated;
     expect(handle.threadIds).toEqual([]);

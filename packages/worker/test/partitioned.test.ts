@@ -2,9 +2,10 @@
  * WorkerFlow.partitioned: the key picks the worker, so elements with equal keys go through the same
  * worker in order (a stateful flow keeps its state per key), different keys run in parallel.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Attributes, Sink, Source, Supervision } from '@tributary/core';
 import { WorkerFlow } from '@tributary/worker';
+import { describe, expect, it } from 'vitest';
 import { behaviours, recordingMaterializer } from './helpers.js';
 
 describe('WorkerFlow.partitioned', () => {
@@ -12,7 +13,15 @@ describe('WorkerFlow.partitioned', () => {
     const { mat } = recordingMaterializer();
     const xs = Array.from({ length: 500 }, (_, i) => i);
     const out = await Source.from(xs)
-      .via(WorkerFlow.partitioned<number, [number, number]>(behaviours, { exportName: 'tagThread', threads: 3, partitionBy: (x) => x % 7, bufferSize: 8, batchSize: 2 }))
+      .via(
+        WorkerFlow.partitioned<number, [number, number]>(behaviours, {
+          exportName: 'tagThread',
+          threads: 3,
+          partitionBy: (x) => x % 7,
+          bufferSize: 8,
+          batchSize: 2,
+        }),
+      )
       .runWith(Sink.seq<[number, number]>(), mat);
     expect(out.map(([x]) => x).sort((a, b) => a - b)).toEqual(xs);
     const threadOfKey = new Map<number, Set<number>>();
@@ -56,6 +65,8 @@ describe('WorkerFlow.partitioned', () => {
   it('a key that is not a string, number, bigint or boolean fails the stream, saying so', async () => {
     const { mat } = recordingMaterializer();
     const flow = WorkerFlow.partitioned<number, unknown>(behaviours, { exportName: 'tagThread', threads: 2, partitionBy: () => ({}) as unknown as string });
-    await expect(Source.single(1).via(flow).runWith(Sink.seq(), mat)).rejects.toThrow('WorkerFlow(behaviours.ts): partitionBy must return a string, number, bigint or boolean key, got object');
+    await expect(Source.single(1).via(flow).runWith(Sink.seq(), mat)).rejects.toThrow(
+      'WorkerFlow(behaviours.ts): partitionBy must return a string, number, bigint or boolean key, got object',
+    );
   });
 });

@@ -2,13 +2,14 @@
  * transfer(): marked buffers move to the other thread (the sender's copy is detached), unmarked ones
  * are copied, and views that share their buffer with others are copied even when marked.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Sink, Source } from '@tributary/core';
 import { transfer } from '@tributary/worker';
+import { describe, expect, it } from 'vitest';
 import { behaviour, recordingMaterializer } from './helpers.js';
 
 describe('transfer', () => {
-  it('moves marked buffers to the worker: the sender\'s copy is detached, the worker got every byte', async () => {
+  it("moves marked buffers to the worker: the sender's copy is detached, the worker got every byte", async () => {
     const { mat } = recordingMaterializer();
     const sent = Array.from({ length: 20 }, (_, i) => new Uint8Array(4096).fill(i + 1));
     const out = await Source.from(sent)

@@ -11,11 +11,12 @@
  *
  * Threads are expensive to start (each one loads the TypeScript loader here), so runs are few.
  */
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+
 import { Keep, Materializer, Sink, Source } from '@tributary/core';
 import { type SubscriberEvent, TestSink } from '@tributary/testkit';
 import { WorkerFlow } from '@tributary/worker';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { buildFlow, type OpSpec } from './fixtures/ops.js';
 
 const opsModule = new URL('./fixtures/ops.ts', import.meta.url);
@@ -45,7 +46,10 @@ const oneToOneOpArb: fc.Arbitrary<OpSpec> = fc.oneof(
 );
 
 /** One request: a batch of 1..7, sometimes unbounded. */
-const scheduleArb = fc.array(fc.oneof({ arbitrary: fc.integer({ min: 1, max: 7 }), weight: 8 }, { arbitrary: fc.constant(Infinity), weight: 1 }), { minLength: 1, maxLength: 6 });
+const scheduleArb = fc.array(fc.oneof({ arbitrary: fc.integer({ min: 1, max: 7 }), weight: 8 }, { arbitrary: fc.constant(Infinity), weight: 1 }), {
+  minLength: 1,
+  maxLength: 6,
+});
 const xsArb = fc.array(fc.integer({ min: -50, max: 50 }), { maxLength: 120 });
 /** Small buffers and batches cross more boundaries per element. */
 const sizesArb = fc.integer({ min: 0, max: 3 }).chain((k) => {
@@ -56,10 +60,18 @@ const sizesArb = fc.integer({ min: 0, max: 3 }).chain((k) => {
 type Terminal = { kind: 'complete' } | { kind: 'error'; error: unknown };
 
 /** Runs `xs` through a WorkerFlow into a probe, requesting the batches of `schedule` (cycled). */
-async function runUnderDemand(xs: readonly number[], specs: readonly OpSpec[], schedule: readonly number[], options: { threads: number; bufferSize: number; batchSize: number }) {
+async function runUnderDemand(
+  xs: readonly number[],
+  specs: readonly OpSpec[],
+  schedule: readonly number[],
+  options: { threads: number; bufferSize: number; batchSize: number },
+) {
   const mat = new Materializer({ logger: null });
   const flow = WorkerFlow.create<number, number>(opsModule, { ...options, ordered: true, workerData: specs });
-  const [handle, probe] = Source.from(xs).viaMat(flow, Keep.right).toMat(TestSink.probe<number>({ timeoutMs: HANG_MS }), Keep.both).run(mat);
+  const [handle, probe] = Source.from(xs)
+    .viaMat(flow, Keep.right)
+    .toMat(TestSink.probe<number>({ timeoutMs: HANG_MS }), Keep.both)
+    .run(mat);
   const elements: number[] = [];
   let requested = 0;
   let terminal: Terminal | undefined;
@@ -89,29 +101,46 @@ async function runUnderDemand(xs: readonly number[], specs: readonly OpSpec[], s
 
 /** The reference: the same flow in this process. */
 function inProcess(xs: readonly number[], specs: readonly OpSpec[]): Promise<number[]> {
-  return Source.from(xs).via(buildFlow(specs)).runWith(Sink.seq<number>(), new Materializer({ logger: null }));
+  return Source.from(xs)
+    .via(buildFlow(specs))
+    .runWith(Sink.seq<number>(), new Materializer({ logger: null }));
 }
 
 describe('WorkerFlow ≡ the same flow in one process', () => {
-  it('threads 1: any pipeline of core operators, under random demand', () =>
-    fc.assert(
-      fc.asyncProperty(xsArb, fc.array(anyOpArb, { maxLength: 5 }), scheduleArb, sizesArb, async (xs, specs, schedule, sizes) => {
-        const expected = await inProcess(xs, specs);
-        const { elements, terminal } = await runUnderDemand(xs, specs, schedule, { threads: 1, ...sizes });
-        expect(terminal).toEqual({ kind: 'complete' });
-        expect(elements).toEqual(expected);
-      }),
-      { numRuns: 12 },
-    ), 300_000);
+  it(
+    'threads 1: any pipeline of core operators, under random demand',
+    () =>
+      fc.assert(
+        fc.asyncProperty(xsArb, fc.array(anyOpArb, { maxLength: 5 }), scheduleArb, sizesArb, async (xs, specs, schedule, sizes) => {
+          const expected = await inProcess(xs, specs);
+          const { elements, terminal } = await runUnderDemand(xs, specs, schedule, { threads: 1, ...sizes });
+          expect(terminal).toEqual({ kind: 'complete' });
+          expect(elements).toEqual(expected);
+        }),
+        { numRuns: 12 },
+      ),
+    300_000,
+  );
 
-  it('threads 2..3, ordered: one-output-per-input pipelines keep their exact order, under random demand', () =>
-    fc.assert(
-      fc.asyncProperty(xsArb, fc.array(oneToOneOpArb, { maxLength: 4 }), scheduleArb, sizesArb, fc.integer({ min: 2, max: 3 }), async (xs, specs, schedule, sizes, threads) => {
-        const expected = await inProcess(xs, specs);
-        const { elements, terminal } = await runUnderDemand(xs, specs, schedule, { threads, ...sizes });
-        expect(terminal).toEqual({ kind: 'complete' });
-        expect(elements).toEqual(expected);
-      }),
-      { numRuns: 8 },
-    ), 300_000);
+  it(
+    'threads 2..3, ordered: one-output-per-input pipelines keep their exact order, under random demand',
+    () =>
+      fc.assert(
+        fc.asyncProperty(
+          xsArb,
+          fc.array(oneToOneOpArb, { maxLength: 4 }),
+          scheduleArb,
+          sizesArb,
+          fc.integer({ min: 2, max: 3 }),
+          async (xs, specs, schedule, sizes, threads) => {
+            const expected = await inProcess(xs, specs);
+            const { elements, terminal } = await runUnderDemand(xs, specs, schedule, { threads, ...sizes });
+            expect(terminal).toEqual({ kind: 'complete' });
+            expect(elements).toEqual(expected);
+          },
+        ),
+        { numRuns: 8 },
+      ),
+    300_000,
+  );
 });

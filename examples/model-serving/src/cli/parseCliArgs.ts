@@ -125,7 +125,11 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
  * option at most once, values checked by their flag. `mode` names the command in "unknown option"
  * errors. Throws `UsageError`.
  */
-export function parseFlags(argv: readonly string[], flags: Readonly<Record<string, Flag>>, mode?: string): { values: Map<string, number | string>; switches: Set<string> } {
+export function parseFlags(
+  argv: readonly string[],
+  flags: Readonly<Record<string, Flag>>,
+  mode?: string,
+): { values: Map<string, number | string>; switches: Set<string> } {
   const values = new Map<string, number | string>();
   const switches = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
@@ -134,7 +138,9 @@ export function parseFlags(argv: readonly string[], flags: Readonly<Record<strin
     const name = arg === '-h' ? '--help' : eq > 0 ? arg.slice(0, eq) : arg;
     const flag = flags[name];
     if (flag === undefined) {
-      throw new UsageError(arg.startsWith('-') ? `unknown option ${name}${mode === undefined ? '' : ` (with ${mode})`}` : `unexpected argument "${arg}" (options start with --)`);
+      throw new UsageError(
+        arg.startsWith('-') ? `unknown option ${name}${mode === undefined ? '' : ` (with ${mode})`}` : `unexpected argument "${arg}" (options start with --)`,
+      );
     }
     if (values.has(name) || switches.has(name)) throw new UsageError(`${name} is given more than once`);
     if (flag.kind === 'switch') {

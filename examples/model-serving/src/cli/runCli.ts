@@ -1,7 +1,7 @@
 import type { StreamLogger } from '@tributary/core';
-import { startEmbedded, type EmbeddedOptions, type EmbeddedRun } from '../pipeline/runEmbedded.js';
-import { DEFAULT_PORT, parseCliArgs, UsageError, USAGE } from './parseCliArgs.js';
 import { isKafkaServiceCommand, runKafkaCli, runPublishCli } from '../kafka/runKafkaCli.js';
+import { type EmbeddedOptions, type EmbeddedRun, startEmbedded } from '../pipeline/runEmbedded.js';
+import { DEFAULT_PORT, parseCliArgs, USAGE, UsageError } from './parseCliArgs.js';
 
 const ENDPOINTS_HOST = '127.0.0.1';
 
@@ -52,7 +52,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const { records, seed, rate, serve, workers, ingest } = options;
   const count = records.toLocaleString('en-US');
   if (ingest !== null) io.out(`model-serving (direct ingest over ${ingest === 'http' ? 'HTTP' : 'WebSocket'}): clients send the records, until Ctrl-C`);
-  else io.out(`model-serving (embedded): ${serve ? `${count} records, then more until Ctrl-C` : `${count} records`}, seed ${seed}, ${rate.toLocaleString('en-US')} records/s${workers === null ? '' : `, scoring on ${workers} worker thread${workers === 1 ? '' : 's'}`}`);
+  else
+    io.out(
+      `model-serving (embedded): ${serve ? `${count} records, then more until Ctrl-C` : `${count} records`}, seed ${seed}, ${rate.toLocaleString('en-US')} records/s${workers === null ? '' : `, scoring on ${workers} worker thread${workers === 1 ? '' : 's'}`}`,
+    );
   let run: EmbeddedRun;
   try {
     run = await startWithEndpoints(
@@ -65,7 +68,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 1;
   }
   const base = `http://${ENDPOINTS_HOST}:${run.endpoints!.port}`;
-  io.out(`endpoints: GET ${base}/state · GET ${base}/scored (server-sent events) · ws://${ENDPOINTS_HOST}:${run.endpoints!.port}/scored (WebSocket) · POST ${base}/models · GET ${base}/inspect/ (live inspector)`);
+  io.out(
+    `endpoints: GET ${base}/state · GET ${base}/scored (server-sent events) · ws://${ENDPOINTS_HOST}:${run.endpoints!.port}/scored (WebSocket) · POST ${base}/models · GET ${base}/inspect/ (live inspector)`,
+  );
   if (ingest === 'http') io.out(`send records: POST ${base}/score (NDJSON, one record per line; the reply streams one scored record per line)`);
   if (ingest === 'ws') io.out(`send records: ws://${ENDPOINTS_HOST}:${run.endpoints!.port}/score (one record per message; one reply message per record)`);
   io.out(`models are dropped into ${run.modelsDirectory!} (watched; a *.json model written there is picked up too)`);

@@ -28,8 +28,10 @@ export interface SensorRecordsOptions {
 export function sensorRecords(options: SensorRecordsOptions): Source<SensorRecord> {
   const { seed, count, rate, clock = epochNow, devices = DEFAULT_DEVICE_COUNT } = options;
   if (!Number.isSafeInteger(seed)) throw new RangeError(`sensorRecords: seed must be a safe integer, got ${seed}`);
-  if (count !== undefined && !(Number.isSafeInteger(count) && count >= 0)) throw new RangeError(`sensorRecords: count must be a non-negative integer, got ${count}`);
-  if (rate !== undefined && !(Number.isSafeInteger(rate) && rate > 0)) throw new RangeError(`sensorRecords: rate must be a positive integer (records per second), got ${rate}`);
+  if (count !== undefined && !(Number.isSafeInteger(count) && count >= 0))
+    throw new RangeError(`sensorRecords: count must be a non-negative integer, got ${count}`);
+  if (rate !== undefined && !(Number.isSafeInteger(rate) && rate > 0))
+    throw new RangeError(`sensorRecords: rate must be a positive integer (records per second), got ${rate}`);
   if (!Number.isInteger(devices) || devices <= 0) throw new RangeError(`sensorRecords: devices must be a positive integer, got ${devices}`);
   const ticks: Source<number> = count === undefined ? Source.repeat(0) : count === 0 ? Source.empty<number>() : Source.range(1, count);
   // A small bucket (10 ms of records) keeps the pace even: throttle's default would let 100 ms of

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { Flow, Sink, TextFlow, type Materializer, type Source } from '@tributary/core';
-import { Http, HttpEntity, HttpResponse, ServerSentEvent, ServerSettings, type HttpRequest, type ServerBinding } from '@tributary/http';
+import { Flow, type Materializer, Sink, type Source, TextFlow } from '@tributary/core';
+import { Http, HttpEntity, type HttpRequest, HttpResponse, type ServerBinding, ServerSentEvent, ServerSettings } from '@tributary/http';
 import { Inspector } from '@tributary/inspect';
 import { WebSocket, type WebSocketFlow } from '@tributary/ws';
 import type { ScoredRecord } from '../domain/ScoredRecord.js';
@@ -75,10 +75,17 @@ const json = (status: number, body: unknown): HttpResponse =>
  */
 export async function bindModelServingEndpoints(options: ModelServingEndpointsOptions): Promise<ServerBinding> {
   const { host, port, scoring, live, models, factory = ModelFactory.standard, ingest, materializer } = options;
-  const routes = [...ENDPOINT_ROUTES, ...(materializer !== undefined ? [`GET ${INSPECTOR_PATH} (live inspector)`, `GET ${INSPECTOR_PATH}metrics`] : []), ...(ingest?.transport === 'http' ? ['POST /score (NDJSON)'] : ingest?.transport === 'ws' ? ['ws://…/score (WebSocket)'] : [])];
+  const routes = [
+    ...ENDPOINT_ROUTES,
+    ...(materializer !== undefined ? [`GET ${INSPECTOR_PATH} (live inspector)`, `GET ${INSPECTOR_PATH}metrics`] : []),
+    ...(ingest?.transport === 'http' ? ['POST /score (NDJSON)'] : ingest?.transport === 'ws' ? ['ws://…/score (WebSocket)'] : []),
+  ];
   const noIngestHere = (transport: IngestTransport): HttpResponse =>
     json(404, {
-      error: ingest === undefined ? `this run does not take records from clients (start it with --ingest ${transport})` : `this run takes records over ${ingest.transport === 'http' ? 'POST /score' : 'ws://…/score'}`,
+      error:
+        ingest === undefined
+          ? `this run does not take records from clients (start it with --ingest ${transport})`
+          : `this run takes records over ${ingest.transport === 'http' ? 'POST /score' : 'ws://…/score'}`,
       endpoints: routes,
     });
   let posted = 0;
@@ -94,8 +101,9 @@ export async function bindModelServingEndpoints(options: ModelServingEndpointsOp
         if (!route('GET')) return notAllowed('GET');
         return HttpResponse.ok(
           ServerSentEvent.toEntity(
-            scoredEventStream(live).map((item): ServerSentEvent =>
-              item.kind === 'scored' ? { data: JSON.stringify(item.record) } : { event: 'skipped', data: JSON.stringify({ skipped: item.count }) },
+            scoredEventStream(live).map(
+              (item): ServerSentEvent =>
+                item.kind === 'scored' ? { data: JSON.stringify(item.record) } : { event: 'skipped', data: JSON.stringify({ skipped: item.count }) },
             ),
             { keepAliveMs: SSE_KEEP_ALIVE_MS },
           ),
@@ -152,10 +160,18 @@ export async function bindModelServingEndpoints(options: ModelServingEndpointsOp
       inspector?.close();
       throw error;
     });
-  if (inspector !== null) void binding.whenTerminated.then(() => inspector.close(), () => inspector.close());
+  if (inspector !== null)
+    void binding.whenTerminated.then(
+      () => inspector.close(),
+      () => inspector.close(),
+    );
   return binding;
 }
 
 function notAllowed(allowed: string): HttpResponse {
-  return new HttpResponse({ status: 405, headers: { allow: allowed }, entity: HttpEntity.strict(`${JSON.stringify({ error: `use ${allowed}` })}\n`, 'application/json') });
+  return new HttpResponse({
+    status: 405,
+    headers: { allow: allowed },
+    entity: HttpEntity.strict(`${JSON.stringify({ error: `use ${allowed}` })}\n`, 'application/json'),
+  });
 }

@@ -1,4 +1,14 @@
-import { Flow, KillSwitches, OverflowStrategy, QueueOfferResult, Source, type Graph, type Materializer, type SinkShape, type SourceQueue } from '@tributary/core';
+import {
+  Flow,
+  type Graph,
+  KillSwitches,
+  type Materializer,
+  OverflowStrategy,
+  QueueOfferResult,
+  type SinkShape,
+  Source,
+  type SourceQueue,
+} from '@tributary/core';
 import { BadRecordError } from '../domain/BadRecordError.js';
 import { parseSensorRecord } from '../domain/parseSensorRecord.js';
 import type { ScoredRecord } from '../domain/ScoredRecord.js';

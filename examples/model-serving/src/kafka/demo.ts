@@ -5,7 +5,7 @@
  * offset is committed, prints the summary, stops the service and the broker.
  */
 import { UsageError } from '../cli/parseCliArgs.js';
-import { parseDemoArgs, KAFKA_DEMO_USAGE } from './parseKafkaArgs.js';
+import { KAFKA_DEMO_USAGE, parseDemoArgs } from './parseKafkaArgs.js';
 import { runKafkaDemo } from './runKafkaDemo.js';
 
 interface LocalBroker {

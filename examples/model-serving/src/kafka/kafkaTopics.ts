@@ -37,7 +37,9 @@ export const DEFAULT_PARTITIONS = 6;
  */
 export async function ensureKafkaTopics(bootstrap: string, partitions: number = DEFAULT_PARTITIONS, topics: KafkaTopicNames = KAFKA_TOPICS): Promise<string[]> {
   if (!Number.isSafeInteger(partitions) || partitions <= 0) throw new RangeError(`ensureKafkaTopics: partitions must be a positive integer, got ${partitions}`);
-  const metadata = MetadataClient.create(ConsumerSettings.create(Deserializers.buffer, Deserializers.buffer).withBootstrapServers(bootstrap).withKafkaLogLevel('error'));
+  const metadata = MetadataClient.create(
+    ConsumerSettings.create(Deserializers.buffer, Deserializers.buffer).withBootstrapServers(bootstrap).withKafkaLogLevel('error'),
+  );
   try {
     try {
       return await metadata.createTopics([

@@ -1,4 +1,4 @@
-import { DEFAULT_RATE, DEFAULT_RECORDS, DEFAULT_SEED, parseFlags, UsageError, type Flag } from '../cli/parseCliArgs.js';
+import { DEFAULT_RATE, DEFAULT_RECORDS, DEFAULT_SEED, type Flag, parseFlags, UsageError } from '../cli/parseCliArgs.js';
 import { DEFAULT_PARTITIONS } from './kafkaTopics.js';
 import { DEFAULT_GROUP, DEFAULT_SESSION_TIMEOUT_MS } from './startKafkaService.js';
 
@@ -66,7 +66,6 @@ every offset is committed, prints the summary and stops everything.
   --seed <n>      generator seed (default ${DEFAULT_SEED})
   -h, --help      show this help`;
 
-
 const BOOTSTRAP = /^[^\s:,]+:\d{1,5}(,[^\s:,]+:\d{1,5})*$/;
 const bootstrap = (raw: string, flag: string): string => {
   if (!BOOTSTRAP.test(raw)) throw new UsageError(`${flag} must be host:port (or a comma-separated list of them), got "${raw}"`);
@@ -80,13 +79,15 @@ const text = (raw: string, flag: string): string => {
   if (raw.trim() === '') throw new UsageError(`${flag} must not be empty`);
   return raw;
 };
-const int = (min: number) => (raw: string, flag: string): number => {
-  const n = Number(raw);
-  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min) {
-    throw new UsageError(`${flag} must be ${min === 0 ? 'a non-negative' : min === 1 ? 'a positive' : 'an'} integer, got "${raw}"`);
-  }
-  return n;
-};
+const int =
+  (min: number) =>
+  (raw: string, flag: string): number => {
+    const n = Number(raw);
+    if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min) {
+      throw new UsageError(`${flag} must be ${min === 0 ? 'a non-negative' : min === 1 ? 'a positive' : 'an'} integer, got "${raw}"`);
+    }
+    return n;
+  };
 
 const SERVICE_FLAGS: Readonly<Record<string, Flag>> = {
   '--kafka': { kind: 'value', parse: bootstrap },

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Materializer, Source } from '@tributary/core';
-import { Producer, ProducerSettings, Serializers, type ProducerRecord } from '@tributary/kafka';
+import { Producer, type ProducerRecord, ProducerSettings, Serializers } from '@tributary/kafka';
 import { sensorRecords } from '../generator/sensorRecords.js';
 import { shippedModelsDir } from '../shippedModelsDir.js';
 import { DEFAULT_PARTITIONS, ensureKafkaTopics, kafkaTopicNames } from './kafkaTopics.js';

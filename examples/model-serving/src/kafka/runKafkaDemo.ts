@@ -1,9 +1,9 @@
-import { ConsumerSettings, Deserializers, MetadataClient } from '@tributary/kafka';
 import type { StreamLogger } from '@tributary/core';
+import { ConsumerSettings, Deserializers, MetadataClient } from '@tributary/kafka';
 import { formatCount } from '../pipeline/format.js';
 import { kafkaTopicNames } from './kafkaTopics.js';
 import { publishToKafka } from './publishToKafka.js';
-import { DEFAULT_GROUP, startKafkaService, type KafkaServiceSummary } from './startKafkaService.js';
+import { DEFAULT_GROUP, type KafkaServiceSummary, startKafkaService } from './startKafkaService.js';
 
 /** How long the demo waits for the committed offsets to move before it gives up. */
 const STALL_MS = 60_000;
@@ -38,9 +38,13 @@ export async function runKafkaDemo(options: KafkaDemoOptions): Promise<KafkaDemo
   const run = await startKafkaService({ bootstrap, group, topicPrefix, print, logger, progressIntervalMs });
   let serviceFailure: { error: unknown } | undefined;
   run.done.catch((error: unknown) => (serviceFailure = { error }));
-  const metadata = MetadataClient.create(ConsumerSettings.create(Deserializers.buffer, Deserializers.buffer).withBootstrapServers(bootstrap).withGroupId(group).withKafkaLogLevel('error'));
+  const metadata = MetadataClient.create(
+    ConsumerSettings.create(Deserializers.buffer, Deserializers.buffer).withBootstrapServers(bootstrap).withGroupId(group).withKafkaLogLevel('error'),
+  );
   try {
-    print(`publishing ${formatCount(records)} records (at most ${formatCount(rate)} a second) to ${topics.data}, the three shipped models to ${topics.models} at thirds`);
+    print(
+      `publishing ${formatCount(records)} records (at most ${formatCount(rate)} a second) to ${topics.data}, the three shipped models to ${topics.models} at thirds`,
+    );
     await publishToKafka({ bootstrap, records, seed, rate, topicPrefix });
     print(`published; waiting until every offset of ${topics.data} is committed`);
     const partitions = await metadata.getPartitionsFor(topics.data);

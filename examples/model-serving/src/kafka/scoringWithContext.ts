@@ -1,7 +1,7 @@
-import { Attributes, Flow, FlowShape, FlowWithContext, GraphDSL, Supervision, Unzip, Zip, type Graph, type SourceShape } from '@tributary/core';
+import { Attributes, Flow, FlowShape, FlowWithContext, type Graph, GraphDSL, type SourceShape, Supervision, Unzip, Zip } from '@tributary/core';
 import type { ScoredRecord } from '../domain/ScoredRecord.js';
 import type { SensorRecord } from '../domain/SensorRecord.js';
-import { ModelScoringStage, type ModelScoringOptions } from '../scoring/ModelScoringStage.js';
+import { type ModelScoringOptions, ModelScoringStage } from '../scoring/ModelScoringStage.js';
 import type { ScoringState } from '../scoring/ScoringState.js';
 
 /** What `scoringWithContext` materializes: the model source's value and the scoring stage's queryable state. */

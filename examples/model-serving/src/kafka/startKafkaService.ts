@@ -3,6 +3,7 @@ import {
   Committer,
   CommitterSettings,
   Consumer,
+  type ConsumerMetrics,
   ConsumerSettings,
   Deserializers,
   DrainingControl,
@@ -12,15 +13,14 @@ import {
   ProducerSettings,
   Serializers,
   Subscriptions,
-  type ConsumerMetrics,
 } from '@tributary/kafka';
 import { BadRecordError, type BadRecordKind } from '../domain/BadRecordError.js';
 import { parseSensorRecord } from '../domain/parseSensorRecord.js';
 import type { SensorRecord } from '../domain/SensorRecord.js';
 import { summaryTable } from '../pipeline/summaryTable.js';
 import type { ScoringState, ScoringStats } from '../scoring/ScoringState.js';
-import { DEFAULT_PARTITIONS, ensureKafkaTopics, kafkaTopicNames } from './kafkaTopics.js';
 import { kafkaProgressReporter } from './KafkaProgressReporter.js';
+import { DEFAULT_PARTITIONS, ensureKafkaTopics, kafkaTopicNames } from './kafkaTopics.js';
 import { scoringWithContext } from './scoringWithContext.js';
 
 export const DEFAULT_GROUP = 'model-serving';
@@ -144,7 +144,14 @@ export async function startKafkaService(options: KafkaServiceOptions): Promise<K
   const scheduler = materializer.scheduler;
   const startedAt = scheduler.now();
   const stats = (): ScoringStats => skipped.addTo(scoring.stats());
-  const progress = kafkaProgressReporter(scheduler, progressIntervalMs, scoring, () => draining.metrics(), () => skipped.total, print);
+  const progress = kafkaProgressReporter(
+    scheduler,
+    progressIntervalMs,
+    scoring,
+    () => draining.metrics(),
+    () => skipped.total,
+    print,
+  );
   progress.start();
 
   const done = streamCompletion.then(
@@ -202,7 +209,10 @@ class BadRecordCounter {
       const seen = this.byKind.get(e.kind) ?? 0;
       this.byKind.set(e.kind, seen + 1);
       this.total++;
-      if (seen === 0) this.logger.warn(`model-serving (kafka): skipped a bad record of ${this.topic} (${e.kind}): ${e.message}; further ${e.kind} records are counted, not logged`);
+      if (seen === 0)
+        this.logger.warn(
+          `model-serving (kafka): skipped a bad record of ${this.topic} (${e.kind}): ${e.message}; further ${e.kind} records are counted, not logged`,
+        );
       return undefined;
     }
   }

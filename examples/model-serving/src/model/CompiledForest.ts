@@ -53,7 +53,11 @@ export class CompiledForest {
    * Validates and compiles `trees` (each an array of node documents, found at `paths[i]`).
    * `leafRange` bounds leaf values (a single tree's leaves are probabilities).
    */
-  static compile(doc: ModelDocumentReader, trees: readonly { readonly nodes: unknown; readonly path: string }[], leafRange?: readonly [number, number]): CompiledForest {
+  static compile(
+    doc: ModelDocumentReader,
+    trees: readonly { readonly nodes: unknown; readonly path: string }[],
+    leafRange?: readonly [number, number],
+  ): CompiledForest {
     let total = 0;
     for (const { nodes, path } of trees) {
       if (!Array.isArray(nodes) || nodes.length === 0) doc.fail('malformed-nodes', `${path} must be a non-empty array of nodes, got ${describeValue(nodes)}`);

@@ -48,7 +48,8 @@ export class ModelFactory {
 
   /** A factory that also builds (or now builds differently) documents of `type`. */
   register(type: string, builder: ModelBuilder): ModelFactory {
-    if (typeof type !== 'string' || type.length === 0) throw new TypeError(`ModelFactory.register: type must be a non-empty string, got ${describeValue(type)}`);
+    if (typeof type !== 'string' || type.length === 0)
+      throw new TypeError(`ModelFactory.register: type must be a non-empty string, got ${describeValue(type)}`);
     if (typeof builder !== 'function') throw new TypeError(`ModelFactory.register("${type}"): builder must be a function, got ${describeValue(builder)}`);
     return new ModelFactory(new Map(this.builders).set(type, builder));
   }
@@ -70,19 +71,30 @@ export class ModelFactory {
   private header(fields: Readonly<Record<string, unknown>>): ModelHeader {
     const name = fields['name'];
     if (name === undefined) throw new InvalidModelError('missing-field', 'ModelFactory: the model document has no "name"');
-    if (typeof name !== 'string' || name.length === 0) throw new InvalidModelError('malformed-parameters', `ModelFactory: "name" must be a non-empty string, got ${describeValue(name)}`);
+    if (typeof name !== 'string' || name.length === 0)
+      throw new InvalidModelError('malformed-parameters', `ModelFactory: "name" must be a non-empty string, got ${describeValue(name)}`);
     const type = fields['type'];
     if (type === undefined) throw new InvalidModelError('missing-field', `ModelFactory: model "${name}" has no "type" (known types: ${this.types.join(', ')})`);
     if (typeof type !== 'string' || !this.builders.has(type)) {
-      throw new InvalidModelError('unknown-type', `ModelFactory: model "${name}" has the unknown type ${describeValue(type)} (known types: ${this.types.join(', ')})`);
+      throw new InvalidModelError(
+        'unknown-type',
+        `ModelFactory: model "${name}" has the unknown type ${describeValue(type)} (known types: ${this.types.join(', ')})`,
+      );
     }
     const version = fields['version'];
     if (version === undefined) throw new InvalidModelError('missing-field', `ModelFactory: model "${name}" (${type}) has no "version"`);
     const versionOk = (typeof version === 'string' && version.length > 0) || (typeof version === 'number' && Number.isFinite(version));
-    if (!versionOk) throw new InvalidModelError('malformed-parameters', `ModelFactory: model "${name}" (${type}): "version" must be a non-empty string or a number, got ${describeValue(version)}`);
+    if (!versionOk)
+      throw new InvalidModelError(
+        'malformed-parameters',
+        `ModelFactory: model "${name}" (${type}): "version" must be a non-empty string or a number, got ${describeValue(version)}`,
+      );
     const threshold = fields['threshold'] ?? 0.5;
     if (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1)) {
-      throw new InvalidModelError('malformed-parameters', `ModelFactory: model "${name}" (${type}): "threshold" must be a number strictly between 0 and 1, got ${describeValue(threshold)}`);
+      throw new InvalidModelError(
+        'malformed-parameters',
+        `ModelFactory: model "${name}" (${type}): "threshold" must be a number strictly between 0 and 1, got ${describeValue(threshold)}`,
+      );
     }
     return { type, name, version: String(version), threshold };
   }

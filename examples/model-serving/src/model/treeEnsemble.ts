@@ -1,6 +1,6 @@
 import { CompiledForest, type TreeNodeDocument } from './CompiledForest.js';
-import { sigmoid } from './featureVector.js';
 import { ForestModel } from './ForestModel.js';
+import { sigmoid } from './featureVector.js';
 import type { Model } from './Model.js';
 import type { ModelDocumentReader } from './ModelDocumentReader.js';
 

@@ -1,4 +1,4 @@
-import type { Scheduler, Cancellable } from '@tributary/core';
+import type { Cancellable, Scheduler } from '@tributary/core';
 import type { ScoringState } from '../scoring/ScoringState.js';
 import { formatCount } from './format.js';
 

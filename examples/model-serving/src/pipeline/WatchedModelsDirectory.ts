@@ -1,8 +1,7 @@
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { StreamLogger } from '@tributary/core';
-import type { Source } from '@tributary/core';
+import type { Source, StreamLogger } from '@tributary/core';
 import { DirectoryChangesSource, FileIO } from '@tributary/file';
 
 /** A model document file as read from the watched directory. */
@@ -73,7 +72,9 @@ export class WatchedModelsDirectory {
    */
   async write(name: string, document: string | Uint8Array): Promise<string> {
     if (typeof name !== 'string' || !MODEL_FILE_NAME.test(name)) {
-      throw new TypeError(`WatchedModelsDirectory.write: name must be a file name ending in .json (letters, digits, ".", "_", "-"), got ${JSON.stringify(name)}`);
+      throw new TypeError(
+        `WatchedModelsDirectory.write: name must be a file name ending in .json (letters, digits, ".", "_", "-"), got ${JSON.stringify(name)}`,
+      );
     }
     const path = join(this.dir, name);
     const partial = join(this.dir, `.${name}.${process.pid}.${this.written++}.partial`);

@@ -1,6 +1,6 @@
-import { ClosedShape, GraphDSL, RunnableGraph, type Graph, type SinkShape, type SourceShape } from '@tributary/core';
+import { ClosedShape, type Graph, GraphDSL, RunnableGraph, type SinkShape, type SourceShape } from '@tributary/core';
 import type { ScoredRecord } from '../domain/ScoredRecord.js';
-import { ModelScoringStage, type ModelScoringOptions } from '../scoring/ModelScoringStage.js';
+import { type ModelScoringOptions, ModelScoringStage } from '../scoring/ModelScoringStage.js';
 import type { ScoringState } from '../scoring/ScoringState.js';
 
 /** The ends a model-serving run is built from: where records and models come from, where scored records go. */

@@ -1,12 +1,12 @@
 import {
   BroadcastHub,
   Flow,
+  type Graph,
   Keep,
   KillSwitches,
   Materializer,
   MergeHub,
   Sink,
-  type Graph,
   type SinkShape,
   type Source,
   type SourceShape,
@@ -20,12 +20,12 @@ import { bindModelServingEndpoints, type IngestTransport } from '../http/ModelSe
 import { IngestRouter } from '../ingest/IngestRouter.js';
 import type { ScoringState, ScoringStats } from '../scoring/ScoringState.js';
 import { shippedModelsDir } from '../shippedModelsDir.js';
+import { workerScoringGraph } from '../workers/workerScoringGraph.js';
 import { ModelDropSchedule } from './ModelDropSchedule.js';
 import { modelServingGraph } from './modelServingGraph.js';
 import { ProgressReporter } from './ProgressReporter.js';
 import { summaryTable } from './summaryTable.js';
 import { WatchedModelsDirectory } from './WatchedModelsDirectory.js';
-import { workerScoringGraph } from '../workers/workerScoringGraph.js';
 
 /**
  * How the models reach the scoring stage. `watched-directory` (the default, what `npm start` runs):
@@ -126,9 +126,7 @@ function scoredEnd(onScored: ((record: ScoredRecord) => void) | undefined, withL
     return Sink.foreach<ScoredRecord>(onScored ?? (() => {})).mapMaterializedValue((completed) => ({ completed, live: null }));
   }
   const observed = onScored === undefined ? Flow.create<ScoredRecord>() : Flow.create<ScoredRecord>().map((r) => (onScored(r), r));
-  return observed
-    .watchTermination(Keep.right)
-    .toMat(BroadcastHub.sink<ScoredRecord>(256), (completed, live): ScoredEnd => ({ completed, live }));
+  return observed.watchTermination(Keep.right).toMat(BroadcastHub.sink<ScoredRecord>(256), (completed, live): ScoredEnd => ({ completed, live }));
 }
 
 /**
@@ -138,7 +136,18 @@ function scoredEnd(onScored: ((record: ScoredRecord) => void) | undefined, withL
  * `progressIntervalMs` (default 1 s) and a summary table at the end.
  */
 export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedRun> {
-  const { records, seed, rate, serve = false, modelsDir = shippedModelsDir, modelDelivery = 'watched-directory', http, print = console.log, progressIntervalMs = 1000, onScored } = options;
+  const {
+    records,
+    seed,
+    rate,
+    serve = false,
+    modelsDir = shippedModelsDir,
+    modelDelivery = 'watched-directory',
+    http,
+    print = console.log,
+    progressIntervalMs = 1000,
+    onScored,
+  } = options;
   if (modelDelivery !== 'watched-directory' && modelDelivery !== 'in-process') {
     throw new TypeError(`startEmbedded: modelDelivery must be "watched-directory" or "in-process", got ${JSON.stringify(modelDelivery)}`);
   }
@@ -154,7 +163,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
     if (ingest !== 'http' && ingest !== 'ws') throw new TypeError(`startEmbedded: ingest must be "http" or "ws", got ${JSON.stringify(ingest)}`);
     if (http === undefined) throw new TypeError('startEmbedded: direct ingest needs the endpoints (http)');
     if (workers !== undefined) {
-      throw new TypeError('startEmbedded: direct ingest and workers cannot be combined: replies find their connection by the record object, which a worker thread receives as a copy');
+      throw new TypeError(
+        'startEmbedded: direct ingest and workers cannot be combined: replies find their connection by the record object, which a worker thread receives as a copy',
+      );
     }
   }
   const logger = options.logger ?? console;
@@ -174,13 +185,12 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedR
   // records back (set once the hub exists; no record can be scored before).
   let router: IngestRouter | null = null;
   const scoredRecords = ingest === undefined ? onScored : (r: ScoredRecord) => (router!.route(r), onScored?.(r));
-  const data: Graph<SourceShape<unknown>, DataEnd> =
-    ingest === undefined
-      ? sensorRecords({ seed, ...(serve ? {} : { count: records }), ...(rate === undefined ? {} : { rate }), ...(options.clock ? { clock: options.clock } : {}) })
-          .viaMat(KillSwitches.single(), Keep.right)
-          .via(drops.tap())
-          .mapMaterializedValue((killSwitch): DataEnd => ({ killSwitch, clients: null }))
-      : MergeHub.source<unknown>(16).viaMat(KillSwitches.single(), (clients, killSwitch): DataEnd => ({ killSwitch, clients }));
+  const data: Graph<SourceShape<unknown>, DataEnd> = ingest === undefined
+    ? sensorRecords({ seed, ...(serve ? {} : { count: records }), ...(rate === undefined ? {} : { rate }), ...(options.clock ? { clock: options.clock } : {}) })
+        .viaMat(KillSwitches.single(), Keep.right)
+        .via(drops.tap())
+        .mapMaterializedValue((killSwitch): DataEnd => ({ killSwitch, clients: null }))
+    : MergeHub.source<unknown>(16).viaMat(KillSwitches.single(), (clients, killSwitch): DataEnd => ({ killSwitch, clients }));
   const ends = {
     data,
     models,

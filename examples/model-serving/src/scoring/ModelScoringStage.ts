@@ -1,14 +1,14 @@
 import type { StreamLogger } from '@tributary/core';
 import {
   type Attributes,
+  type Decider,
   FanInShape2,
   GraphStageLogic,
   GraphStageWithMaterializedValue,
-  Inlet,
-  Outlet,
-  type Decider,
   type InHandler,
+  Inlet,
   type OutHandler,
+  Outlet,
 } from '@tributary/core/stage';
 import { BadRecordError } from '../domain/BadRecordError.js';
 import { epochNow } from '../domain/epochNow.js';
@@ -82,7 +82,8 @@ export class ModelScoringStage extends GraphStageWithMaterializedValue<FanInShap
     if (options === null || typeof options !== 'object') throw new TypeError(`ModelScoringStage: options must be an object, got ${String(options)}`);
     const { factory = ModelFactory.standard, clock = epochNow, logger = console } = options;
     if (!(factory instanceof ModelFactory)) throw new TypeError('ModelScoringStage: options.factory must be a ModelFactory');
-    if (typeof clock !== 'function') throw new TypeError(`ModelScoringStage: options.clock must be a function returning epoch milliseconds, got ${typeof clock}`);
+    if (typeof clock !== 'function')
+      throw new TypeError(`ModelScoringStage: options.clock must be a function returning epoch milliseconds, got ${typeof clock}`);
     if (logger === null || typeof logger !== 'object' || typeof logger.info !== 'function' || typeof logger.warn !== 'function') {
       throw new TypeError('ModelScoringStage: options.logger must have info and warn methods (console will do)');
     }
@@ -205,7 +206,10 @@ class ModelScoringLogic extends GraphStageLogic implements InHandler, OutHandler
 function scoreWith(model: Model, record: SensorRecord): number {
   const score = model.score(record);
   if (typeof score !== 'number' || !(score >= 0 && score <= 1)) {
-    throw new BadRecordError('scoring-failed', `model "${model.name}" v${model.version} returned ${String(score)} for a record of ${record.deviceId}, not a probability in [0, 1]`);
+    throw new BadRecordError(
+      'scoring-failed',
+      `model "${model.name}" v${model.version} returned ${String(score)} for a record of ${record.deviceId}, not a probability in [0, 1]`,
+    );
   }
   return score;
 }

@@ -1,7 +1,7 @@
 import type { SensorFeature } from '../domain/SensorRecord.js';
 import { FEATURE_INDEX, sigmoid } from '../model/featureVector.js';
 import type { LogisticRegressionDocument } from '../model/logisticRegression.js';
-import { roundSignificant, type Dataset } from './dataset.js';
+import { type Dataset, roundSignificant } from './dataset.js';
 
 export interface LogisticRegressionTraining {
   readonly name: string;

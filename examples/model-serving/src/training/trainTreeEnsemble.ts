@@ -2,7 +2,7 @@ import { SENSOR_FEATURES } from '../domain/SensorRecord.js';
 import type { TreeNodeDocument } from '../model/CompiledForest.js';
 import { sigmoid } from '../model/featureVector.js';
 import type { TreeEnsembleDocument } from '../model/treeEnsemble.js';
-import { roundSignificant, type Dataset } from './dataset.js';
+import { type Dataset, roundSignificant } from './dataset.js';
 
 export interface TreeEnsembleTraining {
   readonly name: string;
@@ -27,7 +27,12 @@ export function trainTreeEnsemble(data: Dataset, t: TreeEnsembleTraining): TreeE
   const n = data.rows.length;
   const lambda = t.lambda ?? 1;
   const minChildWeight = t.minChildWeight ?? 1;
-  const edges = SENSOR_FEATURES.map((_, f) => quantileEdges(data.rows.map((r) => r[f]!), t.bins ?? 32));
+  const edges = SENSOR_FEATURES.map((_, f) =>
+    quantileEdges(
+      data.rows.map((r) => r[f]!),
+      t.bins ?? 32,
+    ),
+  );
   const binOf = SENSOR_FEATURES.map((_, f) => Uint8Array.from(data.rows, (r) => binIndex(edges[f]!, r[f]!)));
   const positives = data.labels.reduce((s, y) => s + y, 0);
   const bias = roundSignificant(Math.log(Math.max(positives, 1) / Math.max(n - positives, 1)));
@@ -63,8 +68,14 @@ export function trainTreeEnsemble(data: Dataset, t: TreeEnsembleTraining): TreeE
       nodes.push(node);
       const bins = binOf[split.feature]!;
       // Children are grown after their parent is pushed, so their indices come after it.
-      node.left = grow(samples.filter((i) => bins[i]! <= split.bin), depth + 1);
-      node.right = grow(samples.filter((i) => bins[i]! > split.bin), depth + 1);
+      node.left = grow(
+        samples.filter((i) => bins[i]! <= split.bin),
+        depth + 1,
+      );
+      node.right = grow(
+        samples.filter((i) => bins[i]! > split.bin),
+        depth + 1,
+      );
       return index;
     };
     const bestSplit = (samples: Uint32Array, g: number, h: number): { feature: number; bin: number } | null => {

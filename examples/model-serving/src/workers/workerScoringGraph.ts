@@ -60,7 +60,8 @@ export function workerScoringGraph<DataMat, ModelsMat, ScoredMat>(
         return { kind: 'data', record: parseSensorRecord(input) };
       } catch (e) {
         if (!(e instanceof BadRecordError)) throw e;
-        if (state.badRecord(e.kind)) logger.warn(`ModelScoringStage: skipped a bad record (${e.kind}): ${e.message}; further ${e.kind} records are counted, not logged`);
+        if (state.badRecord(e.kind))
+          logger.warn(`ModelScoringStage: skipped a bad record (${e.kind}): ${e.message}; further ${e.kind} records are counted, not logged`);
         return undefined;
       }
     })
@@ -106,7 +107,8 @@ export function workerScoringGraph<DataMat, ModelsMat, ScoredMat>(
   const graph = GraphDSL.createWith(
     [ends.data, ends.models, scoring, ends.scored],
     (data, models, workers, scored): WorkerScoringMat<DataMat, ModelsMat, ScoredMat> => {
-      if (++runs > 1) throw new Error('workerScoringGraph: this graph was already run; call workerScoringGraph again for another run (each has its own queryable state)');
+      if (++runs > 1)
+        throw new Error('workerScoringGraph: this graph was already run; call workerScoringGraph again for another run (each has its own queryable state)');
       return { data, models, scoring: state, workers, scored };
     },
     (b, data, models, workers, scored) => {

@@ -71,7 +71,8 @@ export const Directory = {
   mkdirs(): Flow<string, string> {
     return Flow.create<string>()
       .mapAsync(1, async (dir: string) => {
-        if (typeof dir !== 'string' || dir.length === 0) throw new TypeError(`Directory.mkdirs: elements must be non-empty path strings, got ${describeValue(dir)}`);
+        if (typeof dir !== 'string' || dir.length === 0)
+          throw new TypeError(`Directory.mkdirs: elements must be non-empty path strings, got ${describeValue(dir)}`);
         await mkdir(dir, { recursive: true });
         return dir;
       })

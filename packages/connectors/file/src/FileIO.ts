@@ -8,14 +8,7 @@ import { Sink, Source } from '@tributary/core';
 import type { IOResult } from './IOResult.js';
 import { FileSinkStage } from './internal/FileSinkStage.js';
 import { FileSourceStage } from './internal/FileSourceStage.js';
-import {
-  type PathLike,
-  requireFiniteNonNegativeInt,
-  requireOpenFlags,
-  requireOptions,
-  requirePath,
-  requirePositiveInt,
-} from './internal/validate.js';
+import { type PathLike, requireFiniteNonNegativeInt, requireOpenFlags, requireOptions, requirePath, requirePositiveInt } from './internal/validate.js';
 
 export interface FromPathOptions {
   /** Bytes per emitted chunk (the last one may be shorter). Default 8192. */

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Attributes, Sink, Source, Supervision } from '@tributary/core';
+import { Directory } from '@tributary/file';
+import { TestSink } from '@tributary/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Attributes, Sink, Source, Supervision } from '@tributary/core';
-import { TestSink } from '@tributary/testkit';
-import { Directory } from '@tributary/file';
 import { openDescriptorsUnder, quietMaterializer, useTempDir } from './helpers.js';
 
 /** Every path below `dir` (not `dir`), found without the code under test. */
@@ -29,11 +29,9 @@ function expectDepthFirst(paths: readonly string[]): void {
 type Tree = { readonly [name: string]: Tree | string };
 
 const treeArb: fc.Arbitrary<Tree> = fc.letrec<{ tree: Tree }>((tie) => ({
-  tree: fc.dictionary(
-    fc.stringMatching(/^[a-z]{1,6}$/),
-    fc.oneof({ depthSize: 'small', withCrossShrink: true }, fc.string({ maxLength: 5 }), tie('tree')),
-    { maxKeys: 4 },
-  ),
+  tree: fc.dictionary(fc.stringMatching(/^[a-z]{1,6}$/), fc.oneof({ depthSize: 'small', withCrossShrink: true }, fc.string({ maxLength: 5 }), tie('tree')), {
+    maxKeys: 4,
+  }),
 })).tree;
 
 function build(dir: string, tree: Tree): void {
@@ -177,8 +175,10 @@ describe('Directory.mkdirs', () => {
   });
 
   it('fails with a TypeError naming the flow when an element is not a path', async () => {
-    await expect(Source.single(42 as unknown as string).via(Directory.mkdirs()).runWith(Sink.seq(), quietMaterializer())).rejects.toThrow(
-      'Directory.mkdirs: elements must be non-empty path strings, got 42',
-    );
+    await expect(
+      Source.single(42 as unknown as string)
+        .via(Directory.mkdirs())
+        .runWith(Sink.seq(), quietMaterializer()),
+    ).rejects.toThrow('Directory.mkdirs: elements must be non-empty path strings, got 42');
   });
 });

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import { describe, expect, it } from 'vitest';
 import { BufferOverflowError, Keep, KillSwitches, Materializer, Sink } from '@tributary/core';
-import { TestSink, VirtualScheduler } from '@tributary/testkit';
 import { type DirectoryChange, DirectoryChangesSource } from '@tributary/file';
+import { TestSink, VirtualScheduler } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { eventually, quietMaterializer, useTempDir } from './helpers.js';
 
 const Interval = 100;
@@ -16,7 +16,10 @@ function watch(dir: string, options: { usePolling: boolean; maxBufferSize?: numb
   const probe = DirectoryChangesSource.create(dir, { pollIntervalMs: Interval, ...options }).runWith(TestSink.probe<Change>(), mat);
   /** Lets one interval pass once the source has a look scheduled (with fs.watch: once an event arrived). */
   const tick = async (): Promise<void> => {
-    await eventually(() => scheduler.pendingTimers > 0, () => 'the source to schedule a look');
+    await eventually(
+      () => scheduler.pendingTimers > 0,
+      () => 'the source to schedule a look',
+    );
     await scheduler.advance(Interval);
   };
   return { probe, tick, scheduler };
@@ -188,12 +191,21 @@ describe('DirectoryChangesSource.create on the system scheduler', () => {
     const seen: Change[] = [];
     const [killSwitch, done] = DirectoryChangesSource.create(tmp.path, { pollIntervalMs: 10 })
       .viaMat(KillSwitches.single<Change>(), Keep.right)
-      .toMat(Sink.foreach((c: Change) => void seen.push(c)), Keep.both)
+      .toMat(
+        Sink.foreach((c: Change) => void seen.push(c)),
+        Keep.both,
+      )
       .run();
     fs.writeFileSync(tmp.file('a'), '');
-    await eventually(() => seen.length === 1, () => 'the creation');
+    await eventually(
+      () => seen.length === 1,
+      () => 'the creation',
+    );
     fs.rmSync(tmp.file('a'));
-    await eventually(() => seen.length === 2, () => 'the deletion');
+    await eventually(
+      () => seen.length === 2,
+      () => 'the deletion',
+    );
     killSwitch.shutdown();
     await done;
     expect(seen).toEqual([
@@ -208,8 +220,12 @@ describe('DirectoryChangesSource.create on the system scheduler', () => {
     expect(() => DirectoryChangesSource.create(tmp.path, { pollIntervalMs: -1 })).toThrow(
       'DirectoryChangesSource.create: pollIntervalMs must be a positive finite number of milliseconds, got -1',
     );
-    expect(() => DirectoryChangesSource.create(tmp.path, { maxBufferSize: 0 })).toThrow('DirectoryChangesSource.create: maxBufferSize must be a positive integer, got 0');
-    expect(() => DirectoryChangesSource.create(tmp.path, { usePolling: 1 as never })).toThrow('DirectoryChangesSource.create: usePolling must be a boolean, got 1');
+    expect(() => DirectoryChangesSource.create(tmp.path, { maxBufferSize: 0 })).toThrow(
+      'DirectoryChangesSource.create: maxBufferSize must be a positive integer, got 0',
+    );
+    expect(() => DirectoryChangesSource.create(tmp.path, { usePolling: 1 as never })).toThrow(
+      'DirectoryChangesSource.create: usePolling must be a boolean, got 1',
+    );
   });
 
   it('takes its starting state when materialized: a file created right after run() is reported', async () => {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
+import { FramingError, Keep, KillSwitches, Materializer, Sink } from '@tributary/core';
+import { FileTailSource } from '@tributary/file';
+import { TestSink, VirtualScheduler } from '@tributary/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FramingError, Keep, KillSwitches, Materializer, Sink } from '@tributary/core';
-import { TestSink, VirtualScheduler } from '@tributary/testkit';
-import { FileTailSource } from '@tributary/file';
 import { eventually, openDescriptorsUnder, useTempDir } from './helpers.js';
 
 const Poll = 100;
@@ -14,7 +14,11 @@ function tailLines(file: string, options: Parameters<typeof FileTailSource.lines
   const mat = new Materializer({ scheduler, logger: null });
   const probe = FileTailSource.lines(file, { pollingIntervalMs: Poll, ...options }).runWith(TestSink.probe<string>(), mat);
   /** Waits until the tail is at the end of the file, its next poll scheduled (after its real I/O). */
-  const atEnd = (): Promise<void> => eventually(() => scheduler.pendingTimers > 0, () => 'the tail to schedule its next poll');
+  const atEnd = (): Promise<void> =>
+    eventually(
+      () => scheduler.pendingTimers > 0,
+      () => 'the tail to schedule its next poll',
+    );
   const poll = async (): Promise<void> => {
     await atEnd();
     await scheduler.advance(Poll);
@@ -76,7 +80,7 @@ describe('FileTailSource.lines', () => {
     probe.cancel();
   });
 
-  it('emits the unterminated last line of a file rotated away on its own, then the new file\'s lines', async () => {
+  it("emits the unterminated last line of a file rotated away on its own, then the new file's lines", async () => {
     const file = tmp.file('app.log');
     fs.writeFileSync(file, 'old 1\nold tail without newline');
     const { probe, poll } = tailLines(file);
@@ -87,7 +91,10 @@ describe('FileTailSource.lines', () => {
     await poll();
     await probe.expectNextN(['old tail without newline', 'new 1']);
     probe.cancel();
-    await eventually(() => openDescriptorsUnder(tmp.path).length === 0, () => 'both files to be closed');
+    await eventually(
+      () => openDescriptorsUnder(tmp.path).length === 0,
+      () => 'both files to be closed',
+    );
   });
 
   it('emits the unterminated last line of a truncated file on its own, then reads the file again', async () => {
@@ -148,7 +155,10 @@ describe('FileTailSource.lines', () => {
     const error = await probe.expectError();
     expect(error).toBeInstanceOf(FramingError);
     expect((error as Error).message).toContain('50');
-    await eventually(() => openDescriptorsUnder(tmp.path).length === 0, () => 'the file to be closed');
+    await eventually(
+      () => openDescriptorsUnder(tmp.path).length === 0,
+      () => 'the file to be closed',
+    );
   });
 
   it('fails with ENOENT naming the path for a missing file; with waitForFile reads it once it appears', async () => {
@@ -173,14 +183,26 @@ describe('FileTailSource.lines', () => {
     const seen: string[] = [];
     const [killSwitch, done] = FileTailSource.lines(file, { pollingIntervalMs: 10 })
       .viaMat(KillSwitches.single<string>(), Keep.right)
-      .toMat(Sink.foreach((line: string) => void seen.push(line)), Keep.both)
+      .toMat(
+        Sink.foreach((line: string) => void seen.push(line)),
+        Keep.both,
+      )
       .run();
-    await eventually(() => seen.length === 2, () => `the two complete lines (so far ${JSON.stringify(seen)})`);
-    await eventually(() => openDescriptorsUnder(tmp.path).length === 1, () => 'the tail to hold the file open');
+    await eventually(
+      () => seen.length === 2,
+      () => `the two complete lines (so far ${JSON.stringify(seen)})`,
+    );
+    await eventually(
+      () => openDescriptorsUnder(tmp.path).length === 1,
+      () => 'the tail to hold the file open',
+    );
     killSwitch.shutdown();
     await done;
     expect(seen).toEqual(['x', 'y']); // the unfinished line is not emitted
-    await eventually(() => openDescriptorsUnder(tmp.path).length === 0, () => 'the file to be closed');
+    await eventually(
+      () => openDescriptorsUnder(tmp.path).length === 0,
+      () => 'the file to be closed',
+    );
   });
 
   it('property: whatever is appended in whatever pieces, the lines are the complete lines of the text (oracle: split on \\n)', async () => {
@@ -203,7 +225,10 @@ describe('FileTailSource.lines', () => {
         await atEnd();
         await probe.expectNoMessage(5); // the unterminated rest waits for its '\n'
         probe.cancel();
-        await eventually(() => openDescriptorsUnder(tmp.path).length === 0, () => 'the file to be closed');
+        await eventually(
+          () => openDescriptorsUnder(tmp.path).length === 0,
+          () => 'the file to be closed',
+        );
       }),
       { numRuns: 25 },
     );

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import { describe, expect, it } from 'vitest';
 import { Keep, KillSwitches, Materializer, Sink } from '@tributary/core';
-import { TestSink, type TestSubscriberProbe, VirtualScheduler } from '@tributary/testkit';
 import { FileTailSource } from '@tributary/file';
+import { TestSink, type TestSubscriberProbe, VirtualScheduler } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { eventually, openDescriptorsUnder, patternBytes, useTempDir } from './helpers.js';
 
 const Poll = 100;
@@ -13,7 +13,11 @@ function tail(file: string, options: Parameters<typeof FileTailSource.create>[1]
   const mat = new Materializer({ scheduler, logger: null });
   const probe = FileTailSource.create(file, { pollingIntervalMs: Poll, ...options }).runWith(TestSink.probe<Buffer>(), mat);
   /** Waits until the tail is at the end of the file, its next poll scheduled (after its real I/O). */
-  const atEnd = (): Promise<void> => eventually(() => scheduler.pendingTimers > 0, () => 'the tail to schedule its next poll');
+  const atEnd = (): Promise<void> =>
+    eventually(
+      () => scheduler.pendingTimers > 0,
+      () => 'the tail to schedule its next poll',
+    );
   /** Lets the next poll happen. */
   const poll = async (): Promise<void> => {
     await atEnd();
@@ -96,7 +100,10 @@ describe('FileTailSource.create', () => {
     await poll();
     await expectText(probe, 'new 2\n');
     probe.cancel();
-    await eventually(() => openDescriptorsUnder(tmp.path).length === 0, () => 'both files to be closed');
+    await eventually(
+      () => openDescriptorsUnder(tmp.path).length === 0,
+      () => 'both files to be closed',
+    );
   });
 
   it('keeps tailing a deleted file that a writer still has open, until a new file appears at the path', async () => {
@@ -154,15 +161,24 @@ describe('FileTailSource.create', () => {
     let text = '';
     const [killSwitch, done] = FileTailSource.create(file, { pollingIntervalMs: 10 })
       .viaMat(KillSwitches.single<Buffer>(), Keep.right)
-      .toMat(Sink.foreach((b: Buffer) => void (text += b.toString())), Keep.both)
+      .toMat(
+        Sink.foreach((b: Buffer) => void (text += b.toString())),
+        Keep.both,
+      )
       .run();
     // at the end of the file: everything read, the file still open, the tail polling for more
-    await eventually(() => text === 'x\n', () => `the file's contents (so far ${JSON.stringify(text)})`);
+    await eventually(
+      () => text === 'x\n',
+      () => `the file's contents (so far ${JSON.stringify(text)})`,
+    );
     expect(openDescriptorsUnder(tmp.path)).toHaveLength(1);
     killSwitch.shutdown();
     await done;
     expect(text).toBe('x\n');
-    await eventually(() => openDescriptorsUnder(tmp.path).length === 0, () => 'the file to be closed');
+    await eventually(
+      () => openDescriptorsUnder(tmp.path).length === 0,
+      () => 'the file to be closed',
+    );
   });
 
   it('on the system scheduler, picks up appended lines within a few polling intervals', async () => {
@@ -171,14 +187,20 @@ describe('FileTailSource.create', () => {
     let text = '';
     const [killSwitch, done] = FileTailSource.create(file, { pollingIntervalMs: 5 })
       .viaMat(KillSwitches.single<Buffer>(), Keep.right)
-      .toMat(Sink.foreach((b: Buffer) => void (text += b.toString())), Keep.both)
+      .toMat(
+        Sink.foreach((b: Buffer) => void (text += b.toString())),
+        Keep.both,
+      )
       .run();
     const expected = Array.from({ length: 5 }, (_, i) => `line ${i}\n`).join('');
     for (let i = 0; i < 5; i++) {
       fs.appendFileSync(file, `line ${i}\n`);
       await new Promise<void>((r) => setTimeout(r, 10));
     }
-    await eventually(() => text === expected, () => `all lines (got ${JSON.stringify(text)})`);
+    await eventually(
+      () => text === expected,
+      () => `all lines (got ${JSON.stringify(text)})`,
+    );
     killSwitch.shutdown();
     await done;
   });
@@ -186,7 +208,9 @@ describe('FileTailSource.create', () => {
   it('rejects bad arguments when the source is built', () => {
     expect(() => FileTailSource.create('')).toThrow('FileTailSource.create: path must be a non-empty path string or a file: URL, got ""');
     expect(() => FileTailSource.create('f', { maxChunkSize: 0 })).toThrow('FileTailSource.create: maxChunkSize must be a positive integer, got 0');
-    expect(() => FileTailSource.create('f', { startingPosition: -1 })).toThrow('FileTailSource.create: startingPosition must be a non-negative integer, got -1');
+    expect(() => FileTailSource.create('f', { startingPosition: -1 })).toThrow(
+      'FileTailSource.create: startingPosition must be a non-negative integer, got -1',
+    );
     expect(() => FileTailSource.create('f', { pollingIntervalMs: 0 })).toThrow(
       'FileTailSource.create: pollingIntervalMs must be a positive finite number of milliseconds, got 0',
     );

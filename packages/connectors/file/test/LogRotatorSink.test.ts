@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import { describe, expect, it } from 'vitest';
 import { Attributes, Keep, Materializer, Sink, Source, Supervision } from '@tributary/core';
-import { TestSource, VirtualScheduler } from '@tributary/testkit';
 import { FileIO, LogRotatorSink } from '@tributary/file';
+import { TestSource, VirtualScheduler } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { openDescriptorsUnder, quietMaterializer, sleep, useTempDir } from './helpers.js';
 
 const bytes = (s: string): Buffer => Buffer.from(s);
@@ -103,7 +103,9 @@ describe('LogRotatorSink.create', () => {
   });
 
   it('writes each element that returns the same path again to a freshly opened file (rotation to the same path)', async () => {
-    await Source.from(['1', '2', '3']).map(bytes).runWith(LogRotatorSink.create(() => () => tmp.file('same'), { flags: 'a' }));
+    await Source.from(['1', '2', '3'])
+      .map(bytes)
+      .runWith(LogRotatorSink.create(() => () => tmp.file('same'), { flags: 'a' }));
     expect(fs.readFileSync(tmp.file('same'), 'utf8')).toBe('123');
   });
 
@@ -131,14 +133,20 @@ describe('LogRotatorSink.create', () => {
   });
 
   it('fails clearly when the first element gets no path (there is no file to write it to)', async () => {
-    const done = Source.single(bytes('lost?')).runWith(LogRotatorSink.create(() => () => undefined), quietMaterializer());
+    const done = Source.single(bytes('lost?')).runWith(
+      LogRotatorSink.create(() => () => undefined),
+      quietMaterializer(),
+    );
     await expect(done).rejects.toThrow(
       'LogRotatorSink.create: the trigger generator returned no path for the first element, so there is no file to write it to',
     );
   });
 
   it('fails with a TypeError when the trigger returns something that is not a path', async () => {
-    const done = Source.single(bytes('x')).runWith(LogRotatorSink.create(() => () => 42 as unknown as string), quietMaterializer());
+    const done = Source.single(bytes('x')).runWith(
+      LogRotatorSink.create(() => () => 42 as unknown as string),
+      quietMaterializer(),
+    );
     await expect(done).rejects.toThrow(
       'LogRotatorSink.create: the trigger generator must return a path string to rotate to, or undefined to stay with the current file; got 42',
     );
@@ -147,7 +155,12 @@ describe('LogRotatorSink.create', () => {
   it('fails the stream and the promise with the fs error, naming the path, when a file cannot be opened, and cancels upstream', async () => {
     fs.writeFileSync(tmp.file('plain'), '');
     const target = tmp.file('plain', 'sub.log');
-    const [up, done] = TestSource.probe<Buffer>().toMat(LogRotatorSink.create(() => () => target), Keep.both).run(quietMaterializer());
+    const [up, done] = TestSource.probe<Buffer>()
+      .toMat(
+        LogRotatorSink.create(() => () => target),
+        Keep.both,
+      )
+      .run(quietMaterializer());
     await up.expectRequest();
     up.sendNext(bytes('x'));
     await expect(done).rejects.toMatchObject({ code: 'ENOTDIR', message: expect.stringContaining(target) });
@@ -167,7 +180,12 @@ describe('LogRotatorSink.create', () => {
 
   it('on upstream failure, writes and closes the current file, then rejects with the upstream error', async () => {
     const boom = new Error('upstream failed');
-    const [up, done] = TestSource.probe<Buffer>().toMat(LogRotatorSink.create(() => () => tmp.file('current.log')), Keep.both).run(quietMaterializer());
+    const [up, done] = TestSource.probe<Buffer>()
+      .toMat(
+        LogRotatorSink.create(() => () => tmp.file('current.log')),
+        Keep.both,
+      )
+      .run(quietMaterializer());
     await up.expectRequest();
     up.sendNext(bytes('first '));
     await up.expectRequest();
@@ -220,13 +238,10 @@ describe('LogRotatorSink.create', () => {
         return bytes(String(i));
       })
       .runWith(
-        LogRotatorSink.withSinkFactory(
-          () => {
-            let n = 0;
-            return () => (n++ % 25 === 0 ? `segment-${n}` : undefined);
-          },
-          slowSink,
-        ),
+        LogRotatorSink.withSinkFactory(() => {
+          let n = 0;
+          return () => (n++ % 25 === 0 ? `segment-${n}` : undefined);
+        }, slowSink),
       );
     for (let i = 0; i < 20; i++) {
       await sleep(5);
@@ -240,10 +255,13 @@ describe('LogRotatorSink.create', () => {
     const done = Source.from(['a', 'b', 'c'])
       .map(bytes)
       .runWith(
-        LogRotatorSink.withSinkFactory(() => {
-          let first = true;
-          return () => (first ? ((first = false), 'only') : undefined);
-        }, () => Sink.head<Uint8Array>()),
+        LogRotatorSink.withSinkFactory(
+          () => {
+            let first = true;
+            return () => (first ? ((first = false), 'only') : undefined);
+          },
+          () => Sink.head<Uint8Array>(),
+        ),
         quietMaterializer(),
       );
     await expect(done).rejects.toThrow("LogRotatorSink.withSinkFactory: the sink for 'only' cancelled before the stream ended");
@@ -252,6 +270,8 @@ describe('LogRotatorSink.create', () => {
   it('rejects bad arguments when the sink is built', () => {
     expect(() => LogRotatorSink.create(undefined as never)).toThrow('LogRotatorSink.create: triggerGeneratorCreator must be a function, got undefined');
     expect(() => LogRotatorSink.create(() => () => undefined, { flags: 'nope' })).toThrow(/LogRotatorSink.create: flags must be an fs open flag string/);
-    expect(() => LogRotatorSink.withSinkFactory(() => () => undefined, 'sink' as never)).toThrow('LogRotatorSink.withSinkFactory: sinkFactory must be a function, got "sink"');
+    expect(() => LogRotatorSink.withSinkFactory(() => () => undefined, 'sink' as never)).toThrow(
+      'LogRotatorSink.withSinkFactory: sinkFactory must be a function, got "sink"',
+    );
   });
 });

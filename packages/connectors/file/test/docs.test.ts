@@ -3,10 +3,10 @@
  * each section of the guide with code is a test here.
  */
 import fs from 'node:fs';
-import { describe, expect, it } from 'vitest';
 import { Keep, KillSwitches, Materializer, Sink, Source } from '@tributary/core';
-import { TestSink, TestSource, VirtualScheduler } from '@tributary/testkit';
 import { Directory, DirectoryChangesSource, FileIO, FileTailSource, LogRotatorSink } from '@tributary/file';
+import { TestSink, TestSource, VirtualScheduler } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { eventually, patternBytes, sleep, useTempDir } from './helpers.js';
 
 /** docs/file.md, "Size-based rotation" (the directory is a parameter here). */
@@ -29,7 +29,9 @@ describe('docs/file.md', () => {
   it('introduction: copies a file, 64 KiB at a time', async () => {
     fs.writeFileSync(tmp.file('in.bin'), patternBytes(300_000));
     const [read, written] = await Promise.all(
-      FileIO.fromPath(tmp.file('in.bin'), { chunkSize: 64 * 1024 }).toMat(FileIO.toPath(tmp.file('out.bin')), Keep.both).run(),
+      FileIO.fromPath(tmp.file('in.bin'), { chunkSize: 64 * 1024 })
+        .toMat(FileIO.toPath(tmp.file('out.bin')), Keep.both)
+        .run(),
     );
     expect(read.count === written.count).toBe(true);
     expect(fs.readFileSync(tmp.file('out.bin')).equals(fs.readFileSync(tmp.file('in.bin')))).toBe(true);
@@ -38,7 +40,10 @@ describe('docs/file.md', () => {
   it('FileIO.fromPath: counts bytes and lines', async () => {
     fs.writeFileSync(tmp.file('app.log'), 'one\ntwo\nthree\n');
     const [io, lines] = FileIO.fromPath(tmp.file('app.log'))
-      .toMat(Sink.fold(0, (n, chunk: Buffer) => n + chunk.filter((b) => b === 0x0a).length), Keep.both)
+      .toMat(
+        Sink.fold(0, (n, chunk: Buffer) => n + chunk.filter((b) => b === 0x0a).length),
+        Keep.both,
+      )
       .run();
     expect(`${(await io).count} bytes, ${await lines} lines`).toBe('14 bytes, 3 lines');
   });
@@ -55,11 +60,20 @@ describe('docs/file.md', () => {
     const seen: Buffer[] = [];
     const [killSwitch, done] = FileTailSource.create(tmp.file('app.log'), { pollingIntervalMs: 10 })
       .viaMat(KillSwitches.single<Buffer>(), Keep.right)
-      .toMat(Sink.foreach((chunk: Buffer) => void seen.push(chunk)), Keep.both)
+      .toMat(
+        Sink.foreach((chunk: Buffer) => void seen.push(chunk)),
+        Keep.both,
+      )
       .run();
-    await eventually(() => Buffer.concat(seen).toString() === 'started\n', () => 'the first line');
+    await eventually(
+      () => Buffer.concat(seen).toString() === 'started\n',
+      () => 'the first line',
+    );
     fs.appendFileSync(tmp.file('app.log'), 'more\n');
-    await eventually(() => Buffer.concat(seen).toString() === 'started\nmore\n', () => 'the appended line');
+    await eventually(
+      () => Buffer.concat(seen).toString() === 'started\nmore\n',
+      () => 'the appended line',
+    );
     killSwitch.shutdown();
     await done;
   });
@@ -78,7 +92,10 @@ describe('docs/file.md', () => {
     const upload = tmp.file('upload.csv');
     fs.writeFileSync(`${upload}.tmp`, 'a,b,c');
     fs.renameSync(`${upload}.tmp`, upload); // appears complete
-    await eventually(() => processed.length === 1, () => 'the upload to be processed');
+    await eventually(
+      () => processed.length === 1,
+      () => 'the upload to be processed',
+    );
     expect(processed).toEqual(['a,b,c']);
     killSwitch.shutdown();
     await done;
@@ -127,7 +144,9 @@ describe('docs/file.md', () => {
   it('Directory: walk for .log files, and mkdirs one directory per day', async () => {
     fs.mkdirSync(tmp.file('a', 'b', 'c'), { recursive: true });
     for (const f of ['x.log', 'a/y.log', 'a/b/z.log', 'a/b/c/too-deep.log', 'a/notes.txt']) fs.writeFileSync(tmp.file(f), '');
-    const logs = await Directory.walk(tmp.path, { maxDepth: 2 }).filter((p) => p.endsWith('.log')).runWith(Sink.seq());
+    const logs = await Directory.walk(tmp.path, { maxDepth: 2 })
+      .filter((p) => p.endsWith('.log'))
+      .runWith(Sink.seq());
     expect([...logs].sort()).toEqual([tmp.file('a', 'y.log'), tmp.file('x.log')]);
 
     const ready: string[] = [];
@@ -168,8 +187,16 @@ describe('docs/file.md', () => {
       fs
         .readdirSync(out)
         .sort()
-        .flatMap((f) => fs.readFileSync(`${out}/${f}`, 'utf8').split('\n').filter((l) => l !== ''));
-    await eventually(() => written().length === 3, () => `three errors written (so far ${JSON.stringify(written())})`);
+        .flatMap((f) =>
+          fs
+            .readFileSync(`${out}/${f}`, 'utf8')
+            .split('\n')
+            .filter((l) => l !== ''),
+        );
+    await eventually(
+      () => written().length === 3,
+      () => `three errors written (so far ${JSON.stringify(written())})`,
+    );
     killSwitch.shutdown();
     await done;
     expect(written().map((l) => (JSON.parse(l) as LogEntry).message)).toEqual(['disk almost full', 'disk full', 'write failed']);
@@ -183,12 +210,18 @@ describe('docs/file.md', () => {
     const [killSwitch, done] = FileTailSource.lines(log, { pollingIntervalMs: 5 })
       .filter((line) => line.includes(' ERROR '))
       .viaMat(KillSwitches.single<string>(), Keep.right)
-      .toMat(Sink.foreach((line) => void printed.push(line)), Keep.both)
+      .toMat(
+        Sink.foreach((line) => void printed.push(line)),
+        Keep.both,
+      )
       .run();
     fs.appendFileSync(log, '10:02 ERROR write ');
     await sleep(20);
     fs.appendFileSync(log, 'failed\n10:03 INFO ok\n');
-    await eventually(() => printed.length === 2, () => `two ERROR lines (so far ${JSON.stringify(printed)})`);
+    await eventually(
+      () => printed.length === 2,
+      () => `two ERROR lines (so far ${JSON.stringify(printed)})`,
+    );
     killSwitch.shutdown();
     await done;
     expect(printed).toEqual(['10:01 ERROR disk full', '10:02 ERROR write failed']);

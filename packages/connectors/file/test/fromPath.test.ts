@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { AbruptTerminationException, Keep, Materializer, Sink } from '@tributary/core';
+import { FileIO } from '@tributary/file';
+import { TestSink } from '@tributary/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AbruptTerminationException, Keep, Materializer, Sink } from '@tributary/core';
-import { TestSink } from '@tributary/testkit';
-import { FileIO } from '@tributary/file';
 import { eventually, expectSameBytes, openDescriptorsUnder, patternBytes, quietMaterializer, useTempDir } from './helpers.js';
 
 const concat = (chunks: readonly Buffer[]): Buffer => Buffer.concat(chunks);
@@ -53,27 +53,32 @@ describe('FileIO.fromPath', () => {
 
   it('never emits more chunks than requested, under random demand, and loses or repeats no byte', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 30_000 }), fc.integer({ min: 500, max: 4000 }), fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 12 }), async (size, chunkSize, requests) => {
-        const content = patternBytes(size, chunkSize);
-        const file = tmp.file(`d-${size}-${chunkSize}.bin`);
-        fs.writeFileSync(file, content);
-        const probe = FileIO.fromPath(file, { chunkSize }).runWith(TestSink.probe<Buffer>({ noMessageMs: 5 }));
-        const total = Math.ceil(size / chunkSize);
-        const got: Buffer[] = [];
-        for (const n of requests) {
-          if (got.length === total) break;
-          probe.request(n);
-          const expected = Math.min(n, total - got.length);
-          for (let i = 0; i < expected; i++) got.push(await probe.expectNext());
-          if (got.length < total) await probe.expectNoMessage(); // nothing beyond the demand
-        }
-        if (got.length < total) probe.request(total - got.length);
-        while (got.length < total) got.push(await probe.expectNext());
-        probe.request(1);
-        await probe.expectComplete();
-        expectSameBytes(concat(got), content);
-        fs.rmSync(file);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 30_000 }),
+        fc.integer({ min: 500, max: 4000 }),
+        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 12 }),
+        async (size, chunkSize, requests) => {
+          const content = patternBytes(size, chunkSize);
+          const file = tmp.file(`d-${size}-${chunkSize}.bin`);
+          fs.writeFileSync(file, content);
+          const probe = FileIO.fromPath(file, { chunkSize }).runWith(TestSink.probe<Buffer>({ noMessageMs: 5 }));
+          const total = Math.ceil(size / chunkSize);
+          const got: Buffer[] = [];
+          for (const n of requests) {
+            if (got.length === total) break;
+            probe.request(n);
+            const expected = Math.min(n, total - got.length);
+            for (let i = 0; i < expected; i++) got.push(await probe.expectNext());
+            if (got.length < total) await probe.expectNoMessage(); // nothing beyond the demand
+          }
+          if (got.length < total) probe.request(total - got.length);
+          while (got.length < total) got.push(await probe.expectNext());
+          probe.request(1);
+          await probe.expectComplete();
+          expectSameBytes(concat(got), content);
+          fs.rmSync(file);
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -110,8 +115,14 @@ describe('FileIO.fromPath', () => {
   it('fails the stream and the IOResult with the ENOENT error, naming the path, when the file does not exist', async () => {
     const missing = tmp.file('no-such-file.txt');
     const [io, done] = FileIO.fromPath(missing).toMat(Sink.ignore(), Keep.both).run(quietMaterializer());
-    const streamError = await done.then(() => null, (e: unknown) => e);
-    const ioError = await io.then(() => null, (e: unknown) => e);
+    const streamError = await done.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    const ioError = await io.then(
+      () => null,
+      (e: unknown) => e,
+    );
     for (const e of [streamError, ioError]) {
       expect(e).toBeInstanceOf(Error);
       expect((e as NodeJS.ErrnoException).code).toBe('ENOENT');
@@ -123,7 +134,10 @@ describe('FileIO.fromPath', () => {
   it('has closed the file when a read failure reaches the stream and the IOResult', async () => {
     // /proc/self/mem cannot be read at offset 0 (nothing is mapped there): the first read fails with EIO.
     const [io, done] = FileIO.fromPath('/proc/self/mem').toMat(Sink.ignore(), Keep.both).run(quietMaterializer());
-    const error = await done.then(() => null, (e: unknown) => e);
+    const error = await done.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: 'EIO', syscall: 'read', message: expect.stringContaining("'/proc/self/mem'") });
     await expect(io).rejects.toBe(error);
     expect(openDescriptorsUnder('/proc/'), 'the file is closed when the stream fails').toEqual([]);
@@ -138,7 +152,10 @@ describe('FileIO.fromPath', () => {
   it('fails with ENOTDIR, naming the path, when a path component is a regular file', async () => {
     fs.writeFileSync(tmp.file('plain'), 'x');
     const bad = tmp.file('plain', 'inside.txt');
-    await expect(FileIO.fromPath(bad).runWith(Sink.ignore(), quietMaterializer())).rejects.toMatchObject({ code: 'ENOTDIR', message: expect.stringContaining(bad) });
+    await expect(FileIO.fromPath(bad).runWith(Sink.ignore(), quietMaterializer())).rejects.toMatchObject({
+      code: 'ENOTDIR',
+      message: expect.stringContaining(bad),
+    });
   });
 
   it('reads on to the end when the file is deleted while being read (the open descriptor keeps the data)', async () => {
@@ -181,7 +198,10 @@ describe('FileIO.fromPath', () => {
     mat.shutdown();
     await expect(io).rejects.toBeInstanceOf(AbruptTerminationException);
     // postStop cannot wait: the descriptor is closed as soon as the reads in flight have returned.
-    await eventually(() => openDescriptorsUnder(tmp.path).length === 0, () => 'the descriptor to be closed');
+    await eventually(
+      () => openDescriptorsUnder(tmp.path).length === 0,
+      () => 'the descriptor to be closed',
+    );
   });
 
   it('reads a character device, which cannot be read at an offset, one chunk at a time', async () => {
@@ -211,7 +231,10 @@ describe('FileIO.fromPath', () => {
     fs.closeSync(fd);
     const hash = createHash('sha256');
     const io = await FileIO.fromPath(file)
-      .toMat(Sink.foreach((chunk: Buffer) => void hash.update(chunk)), Keep.left)
+      .toMat(
+        Sink.foreach((chunk: Buffer) => void hash.update(chunk)),
+        Keep.left,
+      )
       .run();
     expect(io).toEqual({ count: 100 * 1024 * 1024 });
     expect(hash.digest('hex')).toBe(expected.digest('hex'));

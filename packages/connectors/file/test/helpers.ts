@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, expect } from 'vitest';
 import { Materializer } from '@tributary/core';
+import { afterEach, beforeEach, expect } from 'vitest';
 
 /** Resource kinds (as `process.getActiveResourcesInfo()` names them) that a file stream may hold. */
 const StreamResources = ['FSReqCallback', 'FSReqPromise', 'FileHandle', 'FileHandleCloseReq', 'FSEventWrap', 'StatWatcher', 'Timeout'];
@@ -81,7 +81,10 @@ export function useTempDir(): TempDir {
         const extra = [...now].filter(([k, n]) => n > (baseline.get(k) ?? 0)).map(([k, n]) => `${k} ×${n - (baseline.get(k) ?? 0)}`);
         return [...extra, ...openDescriptorsUnder(dir)];
       };
-      await eventually(() => leaked().length === 0, () => `streams to release their resources; still held: ${leaked().join(', ')}`);
+      await eventually(
+        () => leaked().length === 0,
+        () => `streams to release their resources; still held: ${leaked().join(', ')}`,
+      );
     } finally {
       for (const f of immutable.splice(0)) execFileSync('chattr', ['-i', f]);
       fs.rmSync(dir, { recursive: true, force: true });

@@ -11,9 +11,9 @@
 import fs from 'node:fs';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { describe, expect, it } from 'vitest';
 import { Keep, Materializer, Sink } from '@tributary/core';
 import { FileIO } from '@tributary/file';
+import { describe, expect, it } from 'vitest';
 import { sleep, useTempDir } from './helpers.js';
 
 /** `global.gc` if node runs with --expose-gc, else the flag is switched on at runtime (as bench/ does). */

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { AbruptTerminationException, Keep, Materializer, type Sink, Source } from '@tributary/core';
+import { FileIO } from '@tributary/file';
+import { TestSource } from '@tributary/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AbruptTerminationException, Keep, Materializer, type Sink, Source } from '@tributary/core';
-import { TestSource } from '@tributary/testkit';
-import { FileIO } from '@tributary/file';
 import { eventually, expectSameBytes, openDescriptorsUnder, patternBytes, quietMaterializer, useTempDir } from './helpers.js';
 
 describe('FileIO.toPath', () => {
@@ -21,18 +21,14 @@ describe('FileIO.toPath', () => {
 
   it('writes what arrives under any chunking and any demand pattern byte-exact (against Buffer.concat)', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.uint8Array({ minLength: 0, maxLength: 40_000 }), { maxLength: 30 }),
-        fc.boolean(),
-        async (arrays, asyncBoundary) => {
-          const file = tmp.file('prop.bin');
-          const source = Source.from(arrays);
-          const io = await (asyncBoundary ? source.async() : source).runWith(FileIO.toPath(file));
-          const expected = Buffer.concat(arrays);
-          expectSameBytes(fs.readFileSync(file), expected);
-          expect(io).toEqual({ count: expected.length });
-        },
-      ),
+      fc.asyncProperty(fc.array(fc.uint8Array({ minLength: 0, maxLength: 40_000 }), { maxLength: 30 }), fc.boolean(), async (arrays, asyncBoundary) => {
+        const file = tmp.file('prop.bin');
+        const source = Source.from(arrays);
+        const io = await (asyncBoundary ? source.async() : source).runWith(FileIO.toPath(file));
+        const expected = Buffer.concat(arrays);
+        expectSameBytes(fs.readFileSync(file), expected);
+        expect(io).toEqual({ count: expected.length });
+      }),
       { numRuns: 40 },
     );
   });
@@ -45,7 +41,9 @@ describe('FileIO.toPath', () => {
 
   it("appends with flags 'a'", async () => {
     fs.writeFileSync(tmp.file('log.txt'), 'line 1\n');
-    const io = await Source.from(['line 2\n', 'line 3\n']).map((s) => Buffer.from(s)).runWith(FileIO.toPath(tmp.file('log.txt'), { flags: 'a' }));
+    const io = await Source.from(['line 2\n', 'line 3\n'])
+      .map((s) => Buffer.from(s))
+      .runWith(FileIO.toPath(tmp.file('log.txt'), { flags: 'a' }));
     expect(io.count).toBe(14);
     expect(fs.readFileSync(tmp.file('log.txt'), 'utf8')).toBe('line 1\nline 2\nline 3\n');
   });
@@ -76,7 +74,9 @@ describe('FileIO.toPath', () => {
 
   it('fails the stream and the IOResult with a TypeError naming the sink and the value when an element is not bytes', async () => {
     const mat = quietMaterializer();
-    const [up, io] = TestSource.probe<unknown>().toMat(FileIO.toPath(tmp.file('bad.txt')) as Sink<unknown, Promise<{ count: number }>>, Keep.both).run(mat);
+    const [up, io] = TestSource.probe<unknown>()
+      .toMat(FileIO.toPath(tmp.file('bad.txt')) as Sink<unknown, Promise<{ count: number }>>, Keep.both)
+      .run(mat);
     await up.expectRequest();
     up.sendNext(Buffer.from('ok'));
     await up.expectRequest();
@@ -88,7 +88,9 @@ describe('FileIO.toPath', () => {
 
   it('writes what arrived before an upstream failure, closes the file, and rejects the IOResult with that failure', async () => {
     const boom = new Error('upstream failed');
-    const [up, io] = TestSource.probe<Buffer>().toMat(FileIO.toPath(tmp.file('partial.txt')), Keep.both).run(quietMaterializer());
+    const [up, io] = TestSource.probe<Buffer>()
+      .toMat(FileIO.toPath(tmp.file('partial.txt')), Keep.both)
+      .run(quietMaterializer());
     for (const s of ['a', 'b', 'c']) {
       await up.expectRequest();
       up.sendNext(Buffer.from(s));
@@ -215,7 +217,9 @@ describe('FileIO.toPath', () => {
 
   it('closes the file and rejects the IOResult with AbruptTerminationException when the materializer shuts down', async () => {
     const mat = new Materializer({ logger: null });
-    const [up, io] = TestSource.probe<Buffer>().toMat(FileIO.toPath(tmp.file('abrupt.txt')), Keep.both).run(mat);
+    const [up, io] = TestSource.probe<Buffer>()
+      .toMat(FileIO.toPath(tmp.file('abrupt.txt')), Keep.both)
+      .run(mat);
     await up.expectRequest();
     up.sendNext(Buffer.from('first'));
     await up.expectRequest();

@@ -1,9 +1,10 @@
 /**
  * Type-level tests: these fail *compilation* (the tests are type-checked) if the public types change.
  */
-import { describe, expectTypeOf, it } from 'vitest';
+
 import { type Flow, Keep, type NotUsed, type RunnableGraph, Sink, type Source } from '@tributary/core';
 import { Directory, type DirectoryChange, DirectoryChangesSource, FileIO, FileTailSource, type IOResult, LogRotatorSink } from '@tributary/file';
+import { describe, expectTypeOf, it } from 'vitest';
 
 describe('@tributary/file types', () => {
   it('gives every factory the element and materialized types of the contract', () => {
@@ -14,7 +15,12 @@ describe('@tributary/file types', () => {
     expectTypeOf(DirectoryChangesSource.create('d')).toEqualTypeOf<Source<readonly [path: string, change: DirectoryChange], NotUsed>>();
     expectTypeOf<DirectoryChange>().toEqualTypeOf<'creation' | 'modification' | 'deletion'>();
     expectTypeOf(LogRotatorSink.create(() => () => undefined)).toEqualTypeOf<Sink<Uint8Array, Promise<void>>>();
-    expectTypeOf(LogRotatorSink.withSinkFactory(() => () => 'p', (p) => FileIO.toPath(p))).toEqualTypeOf<Sink<Uint8Array, Promise<void>>>();
+    expectTypeOf(
+      LogRotatorSink.withSinkFactory(
+        () => () => 'p',
+        (p) => FileIO.toPath(p),
+      ),
+    ).toEqualTypeOf<Sink<Uint8Array, Promise<void>>>();
     expectTypeOf(Directory.ls('d')).toEqualTypeOf<Source<string, NotUsed>>();
     expectTypeOf(Directory.walk('d', { maxDepth: 2 })).toEqualTypeOf<Source<string, NotUsed>>();
     expectTypeOf(Directory.mkdirs()).toEqualTypeOf<Flow<string, string, NotUsed>>();

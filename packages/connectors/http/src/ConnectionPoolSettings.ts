@@ -1,5 +1,5 @@
 import type { HttpLogger } from './HttpLogger.js';
-import { describeValue, requireMillis, requireFiniteNonNegativeInt, requirePositiveInt } from './internal/validate.js';
+import { describeValue, requireFiniteNonNegativeInt, requireMillis, requirePositiveInt } from './internal/validate.js';
 
 const W = 'ConnectionPoolSettings';
 
@@ -80,7 +80,11 @@ export class ConnectionPoolSettings implements Fields {
 
   withResponseEntitySubscriptionTimeoutMs(responseEntitySubscriptionTimeoutMs: number): ConnectionPoolSettings {
     return this.with({
-      responseEntitySubscriptionTimeoutMs: requireMillis(`${W}.withResponseEntitySubscriptionTimeoutMs`, 'responseEntitySubscriptionTimeoutMs', responseEntitySubscriptionTimeoutMs),
+      responseEntitySubscriptionTimeoutMs: requireMillis(
+        `${W}.withResponseEntitySubscriptionTimeoutMs`,
+        'responseEntitySubscriptionTimeoutMs',
+        responseEntitySubscriptionTimeoutMs,
+      ),
     });
   }
 

@@ -67,7 +67,10 @@ const ndjson: JsonEntityStreaming = {
   toEntity(source) {
     const where = 'EntityStreaming.ndjson().toEntity';
     if (!(source instanceof Source)) throw new TypeError(`${where}: source must be a Source, got ${describeValue(source)}`);
-    return HttpEntity.streamed(source.map((v) => Buffer.from(`${render(where, v)}\n`, 'utf8')), ndjson.contentType);
+    return HttpEntity.streamed(
+      source.map((v) => Buffer.from(`${render(where, v)}\n`, 'utf8')),
+      ndjson.contentType,
+    );
   },
   fromEntity<T>(entity: HttpEntity, maxObjectLength: number): Source<T> {
     const where = 'EntityStreaming.ndjson().fromEntity';
@@ -85,7 +88,10 @@ const jsonArray: JsonEntityStreaming = {
     const where = 'EntityStreaming.jsonArray().toEntity';
     if (!(source instanceof Source)) throw new TypeError(`${where}: source must be a Source, got ${describeValue(source)}`);
     const elements = source.map((v) => render(where, v)).intersperse('[', ',', ']');
-    return HttpEntity.streamed(elements.map((s) => Buffer.from(s, 'utf8')), jsonArray.contentType);
+    return HttpEntity.streamed(
+      elements.map((s) => Buffer.from(s, 'utf8')),
+      jsonArray.contentType,
+    );
   },
   fromEntity<T>(entity: HttpEntity, maxObjectLength: number): Source<T> {
     const where = 'EntityStreaming.jsonArray().fromEntity';

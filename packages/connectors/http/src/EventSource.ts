@@ -46,7 +46,8 @@ export const EventSource = {
     } catch {
       throw new TypeError(`${where}: url must be an absolute http(s) URL, got ${describeValue(url)}`);
     }
-    if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new TypeError(`${where}: url must be an http: or https: URL, got ${describeValue(target.href)}`);
+    if (target.protocol !== 'http:' && target.protocol !== 'https:')
+      throw new TypeError(`${where}: url must be an http: or https: URL, got ${describeValue(target.href)}`);
     if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be an object, got ${describeValue(options)}`);
     const reconnect = options.reconnect ?? true;
     requireBoolean(where, 'reconnect', reconnect);

@@ -57,7 +57,10 @@ export const Http = {
    *   .mapAsyncUnordered(4, async ([r, id]) => (r.ok ? [id, await r.value.entity.json()] : [id, r.error]))
    *   .runWith(Sink.seq());
    */
-  hostConnectionPool<T>(origin: string, settings: ConnectionPoolSettings = ConnectionPoolSettings.default): Flow<readonly [HttpRequest, T], readonly [Result<HttpResponse>, T], HostConnectionPool> {
+  hostConnectionPool<T>(
+    origin: string,
+    settings: ConnectionPoolSettings = ConnectionPoolSettings.default,
+  ): Flow<readonly [HttpRequest, T], readonly [Result<HttpResponse>, T], HostConnectionPool> {
     const o = requireOrigin('Http.hostConnectionPool', origin);
     return Flow.fromGraph(new PoolFlowStage<T>('Http.hostConnectionPool', o, checkSettings('Http.hostConnectionPool', settings)));
   },
@@ -74,7 +77,9 @@ export const Http = {
    *
    * @example Source.from(urls).map((u) => [HttpRequest.get(u), u] as const).via(Http.superPool<string>())
    */
-  superPool<T>(settings: ConnectionPoolSettings = ConnectionPoolSettings.default): Flow<readonly [HttpRequest, T], readonly [Result<HttpResponse>, T], HostConnectionPool> {
+  superPool<T>(
+    settings: ConnectionPoolSettings = ConnectionPoolSettings.default,
+  ): Flow<readonly [HttpRequest, T], readonly [Result<HttpResponse>, T], HostConnectionPool> {
     return Flow.fromGraph(new PoolFlowStage<T>('Http.superPool', undefined, checkSettings('Http.superPool', settings)));
   },
 

@@ -29,9 +29,11 @@ export class HttpRequest {
   readonly entity: HttpEntity;
 
   constructor(init: HttpRequestInit) {
-    if (init === null || typeof init !== 'object') throw new TypeError(`new HttpRequest: expected { method, url, headers, entity }, got ${describeValue(init)}`);
+    if (init === null || typeof init !== 'object')
+      throw new TypeError(`new HttpRequest: expected { method, url, headers, entity }, got ${describeValue(init)}`);
     const method = init.method ?? 'GET';
-    if (typeof method !== 'string' || !Token.test(method)) throw new TypeError(`new HttpRequest: method must be an HTTP method token like "GET", got ${describeValue(method)}`);
+    if (typeof method !== 'string' || !Token.test(method))
+      throw new TypeError(`new HttpRequest: method must be an HTTP method token like "GET", got ${describeValue(method)}`);
     const url = init.url instanceof URL ? init.url.href : init.url;
     if (typeof url !== 'string' || url.length === 0 || /[\s\0]/.test(url)) {
       throw new TypeError(`new HttpRequest: url must be a non-empty URL or request target without whitespace, got ${describeValue(init.url)}`);

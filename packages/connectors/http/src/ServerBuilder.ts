@@ -24,19 +24,22 @@ export class ServerBuilder {
     readonly settings: ServerSettings = ServerSettings.default,
     private readonly materializer?: Materializer,
   ) {
-    if (typeof host !== 'string' || host.length === 0) throw new TypeError(`Http.newServerAt: host must be a non-empty host name or address, got ${describeValue(host)}`);
+    if (typeof host !== 'string' || host.length === 0)
+      throw new TypeError(`Http.newServerAt: host must be a non-empty host name or address, got ${describeValue(host)}`);
     requirePort('Http.newServerAt', port);
     if (!(settings instanceof ServerSettings)) throw new TypeError(`Http.newServerAt: settings must be ServerSettings, got ${describeValue(settings)}`);
   }
 
   withSettings(settings: ServerSettings): ServerBuilder {
-    if (!(settings instanceof ServerSettings)) throw new TypeError(`ServerBuilder.withSettings: settings must be ServerSettings, got ${describeValue(settings)}`);
+    if (!(settings instanceof ServerSettings))
+      throw new TypeError(`ServerBuilder.withSettings: settings must be ServerSettings, got ${describeValue(settings)}`);
     return new ServerBuilder(this.host, this.port, settings, this.materializer);
   }
 
   /** Runs the server's streams (connections, handler flows, streamed entities) on `materializer`. */
   withMaterializer(materializer: Materializer): ServerBuilder {
-    if (!(materializer instanceof Materializer)) throw new TypeError(`ServerBuilder.withMaterializer: expected a Materializer, got ${describeValue(materializer)}`);
+    if (!(materializer instanceof Materializer))
+      throw new TypeError(`ServerBuilder.withMaterializer: expected a Materializer, got ${describeValue(materializer)}`);
     return new ServerBuilder(this.host, this.port, this.settings, materializer);
   }
 
@@ -89,7 +92,8 @@ export class ServerBuilder {
    *   Flow.create<HttpRequest>().mapAsync(4, async (req) => HttpResponse.ok(await req.entity.text())));
    */
   bindFlow(flow: Graph<FlowShape<HttpRequest, HttpResponse>, unknown>, options: BindOptions = {}): Promise<ServerBinding> {
-    if (flow === null || typeof flow !== 'object' || !('shape' in flow)) throw new TypeError(`ServerBuilder.bindFlow: flow must be a Flow<HttpRequest, HttpResponse>, got ${describeValue(flow)}`);
+    if (flow === null || typeof flow !== 'object' || !('shape' in flow))
+      throw new TypeError(`ServerBuilder.bindFlow: flow must be a Flow<HttpRequest, HttpResponse>, got ${describeValue(flow)}`);
     checkOptions('ServerBuilder.bindFlow', options);
     const materializer = this.materializer ?? Materializer.default;
     return this.connectionSource(options)

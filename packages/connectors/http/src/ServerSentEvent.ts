@@ -31,7 +31,8 @@ function render(event: ServerSentEvent): string {
   }
   let out = '';
   if (event.event !== undefined) {
-    if (typeof event.event !== 'string' || LineBreak.test(event.event)) throw new TypeError(`ServerSentEvent: event must be a string without line breaks, got ${describeValue(event.event)}`);
+    if (typeof event.event !== 'string' || LineBreak.test(event.event))
+      throw new TypeError(`ServerSentEvent: event must be a string without line breaks, got ${describeValue(event.event)}`);
     out += `event: ${event.event}\n`;
   }
   if (event.id !== undefined) {
@@ -70,10 +71,13 @@ export const ServerSentEvent = {
    */
   toEntity(source: Source<ServerSentEvent, unknown>, options: ServerSentEventEntityOptions = {}): StreamedEntity {
     if (!(source instanceof Source)) throw new TypeError(`ServerSentEvent.toEntity: source must be a Source of ServerSentEvent, got ${describeValue(source)}`);
-    if (options === null || typeof options !== 'object') throw new TypeError(`ServerSentEvent.toEntity: options must be an object, got ${describeValue(options)}`);
+    if (options === null || typeof options !== 'object')
+      throw new TypeError(`ServerSentEvent.toEntity: options must be an object, got ${describeValue(options)}`);
     const bytes = source.map((e) => Buffer.from(render(e), 'utf8'));
     const withHeartbeat =
-      options.keepAliveMs === undefined ? bytes : bytes.keepAlive(requireMillis('ServerSentEvent.toEntity', 'keepAliveMs', options.keepAliveMs), () => Heartbeat);
+      options.keepAliveMs === undefined
+        ? bytes
+        : bytes.keepAlive(requireMillis('ServerSentEvent.toEntity', 'keepAliveMs', options.keepAliveMs), () => Heartbeat);
     return HttpEntity.streamed(withHeartbeat, EventStream);
   },
 

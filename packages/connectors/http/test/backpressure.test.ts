@@ -6,9 +6,9 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Sink, Source } from '@tributary/core';
 import { ConnectionPoolSettings, Http, HttpEntity, HttpRequest, HttpResponse, type ServerBinding, ServerSettings } from '@tributary/http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { activeResources, expectNoLeaks, sleep } from './helpers.js';
 
 setFlagsFromString('--expose-gc');
@@ -115,7 +115,10 @@ describe('back-pressure to the socket', () => {
       .withSettings(serverSettings)
       .bind(() => HttpResponse.ok(HttpEntity.streamed(download)));
     const watch = memoryWatch();
-    const response = await Http.singleRequest(HttpRequest.get(`http://127.0.0.1:${binding.port}/download`), ConnectionPoolSettings.default.withResponseEntitySubscriptionTimeoutMs(10_000));
+    const response = await Http.singleRequest(
+      HttpRequest.get(`http://127.0.0.1:${binding.port}/download`),
+      ConnectionPoolSettings.default.withResponseEntitySubscriptionTimeoutMs(10_000),
+    );
     const bytes = response.entity.dataBytes.runWith(Sink.asAsyncIterable());
     await sleep(400);
     const whilePaused = served;

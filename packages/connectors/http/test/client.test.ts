@@ -5,7 +5,6 @@
  */
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Keep, Sink, Source } from '@tributary/core';
 import {
   ConnectionPoolSettings,
@@ -20,6 +19,7 @@ import {
   type ServerBinding,
   ServerSettings,
 } from '@tributary/http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { activeResources, expectNoLeaks, sleep } from './helpers.js';
 
 const quiet = { warn: () => {}, error: () => {} };
@@ -35,7 +35,10 @@ afterEach(async () => {
   await expectNoLeaks(before);
 });
 
-async function serve(handler: (req: HttpRequest) => HttpResponse | Promise<HttpResponse>, settings = ServerSettings.default.withLogger(quiet)): Promise<string> {
+async function serve(
+  handler: (req: HttpRequest) => HttpResponse | Promise<HttpResponse>,
+  settings = ServerSettings.default.withLogger(quiet),
+): Promise<string> {
   const binding: ServerBinding = await Http.newServerAt('127.0.0.1', 0).withSettings(settings).bind(handler);
   cleanups.push(() => binding.terminate(500));
   return `http://127.0.0.1:${binding.port}`;
@@ -69,12 +72,13 @@ async function deadPort(): Promise<number> {
 
 describe('Http.singleRequest', () => {
   it('sends method, headers and entity, and reads status, headers and entity', async () => {
-    const url = await serve(async (req) =>
-      new HttpResponse({
-        status: 202,
-        headers: { 'x-got': `${req.method} ${req.url} ${req.header('x-trace')} ${req.entity.contentType}` },
-        entity: HttpEntity.strict(JSON.stringify({ echo: await req.entity.json() }), 'application/json'),
-      }),
+    const url = await serve(
+      async (req) =>
+        new HttpResponse({
+          status: 202,
+          headers: { 'x-got': `${req.method} ${req.url} ${req.header('x-trace')} ${req.entity.contentType}` },
+          entity: HttpEntity.strict(JSON.stringify({ echo: await req.entity.json() }), 'application/json'),
+        }),
     );
     const response = await Http.singleRequest(HttpRequest.post(`${url}/things?x=1`, HttpEntity.strict('{"a":1}', 'application/json'), { 'X-Trace': 't-1' }));
     expect(response.status).toBe(202);
@@ -85,9 +89,24 @@ describe('Http.singleRequest', () => {
   });
 
   it('uploads a streamed entity and downloads a streamed one, chunk by chunk', async () => {
-    const url = await serve((req) => HttpResponse.ok(HttpEntity.streamed(req.entity.dataBytes.map((b) => Buffer.from(b.toString().toUpperCase())), 'text/plain')));
+    const url = await serve((req) =>
+      HttpResponse.ok(
+        HttpEntity.streamed(
+          req.entity.dataBytes.map((b) => Buffer.from(b.toString().toUpperCase())),
+          'text/plain',
+        ),
+      ),
+    );
     const parts = Array.from({ length: 200 }, (_, i) => `part-${i};`);
-    const response = await Http.singleRequest(HttpRequest.post(`${url}/up`, HttpEntity.streamed(Source.from(parts).map((p) => Buffer.from(p)), 'text/plain')));
+    const response = await Http.singleRequest(
+      HttpRequest.post(
+        `${url}/up`,
+        HttpEntity.streamed(
+          Source.from(parts).map((p) => Buffer.from(p)),
+          'text/plain',
+        ),
+      ),
+    );
     const chunks = await response.entity.dataBytes.runWith(Sink.seq());
     expect(Buffer.concat(chunks).toString()).toBe(parts.join('').toUpperCase());
   });
@@ -149,9 +168,13 @@ describe('Http.singleRequest', () => {
   it('rejects requests it cannot send, naming the problem', async () => {
     await expect(Http.singleRequest(HttpRequest.get('/relative'))).rejects.toThrow('Http.singleRequest: GET /relative does not have an absolute http(s) URL');
     await expect(Http.singleRequest('http://x' as never)).rejects.toThrow('Http.singleRequest: request must be an HttpRequest, got "http://x"');
-    expect(() => Http.hostConnectionPool('ftp://example.com')).toThrow('Http.hostConnectionPool: origin must be an http: or https: URL, got "ftp://example.com"');
+    expect(() => Http.hostConnectionPool('ftp://example.com')).toThrow(
+      'Http.hostConnectionPool: origin must be an http: or https: URL, got "ftp://example.com"',
+    );
     expect(() => Http.hostConnectionPool('http://example.com/path')).toThrow('Http.hostConnectionPool: origin must be scheme, host and port only');
-    expect(() => ConnectionPoolSettings.default.withMaxOpenRequests(0)).toThrow('ConnectionPoolSettings.withMaxOpenRequests: maxOpenRequests must be a positive integer, got 0');
+    expect(() => ConnectionPoolSettings.default.withMaxOpenRequests(0)).toThrow(
+      'ConnectionPoolSettings.withMaxOpenRequests: maxOpenRequests must be a positive integer, got 0',
+    );
   });
 });
 
@@ -242,7 +265,10 @@ describe('Http.hostConnectionPool', () => {
     const [pool, done] = Source.range(1, 5)
       .map((i) => [HttpRequest.get(`/h${i}`), i] as const)
       .viaMat(Http.hostConnectionPool<number>(server.url, settings), Keep.right)
-      .toMat(Sink.foreach(([r]) => (r.ok ? held.push(r.value) : undefined)), Keep.both)
+      .toMat(
+        Sink.foreach(([r]) => (r.ok ? held.push(r.value) : undefined)),
+        Keep.both,
+      )
       .run();
     await sleep(300);
     expect(server.total()).toBe(2);
@@ -278,7 +304,13 @@ describe('Http.hostConnectionPool', () => {
       .via(Http.hostConnectionPool<string>(url))
       .mapAsync(1, async ([r, u]) => (r.ok ? `${u} ok ${await r.value.entity.text()}` : `${u} failed: ${(r.error as Error).message}`))
       .runWith(Sink.seq());
-    expect(out.sort()).toEqual([`${url}/a ok /a`, '/c ok /c', `http://other.invalid/b failed: Http.hostConnectionPool: GET http://other.invalid/b is not on this pool's origin ${url}`].sort());
+    expect(out.sort()).toEqual(
+      [
+        `${url}/a ok /a`,
+        '/c ok /c',
+        `http://other.invalid/b failed: Http.hostConnectionPool: GET http://other.invalid/b is not on this pool's origin ${url}`,
+      ].sort(),
+    );
   });
 
   it('fails the entity stream when the server closes mid-response, and the pool recovers', async () => {
@@ -376,7 +408,13 @@ describe('Http.superPool', () => {
     const out = await Source.from([`${a}/1`, `${b}/2`, `${dead}/3`, `${a}/4`, '/relative'])
       .map((u) => [HttpRequest.get(u), u] as const)
       .via(Http.superPool<string>(ConnectionPoolSettings.default.withMaxRetries(0)))
-      .mapAsync(1, async ([r, u]): Promise<readonly [string, string]> => [u, r.ok ? await r.value.entity.text() : `failed ${(r.error as { code?: string }).code ?? (r.error as Error).message}`])
+      .mapAsync(
+        1,
+        async ([r, u]): Promise<readonly [string, string]> => [
+          u,
+          r.ok ? await r.value.entity.text() : `failed ${(r.error as { code?: string }).code ?? (r.error as Error).message}`,
+        ],
+      )
       .runWith(Sink.seq());
     const byUrl = new Map(out);
     expect(byUrl.get(`${a}/1`)).toBe('A/1');

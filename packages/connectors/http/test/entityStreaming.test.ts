@@ -2,10 +2,11 @@
  * Streaming JSON both ways, over real connections: rendered by our server and read by curl and fetch,
  * parsed by the client as bytes arrive; laws checked with fast-check against JSON.stringify/parse.
  */
-import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+
 import { FramingError, Materializer, type NotUsed, Sink, Source } from '@tributary/core';
 import { EntityStreaming, Http, HttpEntity, HttpRequest, HttpResponse, type ServerBinding, ServerSettings, type StreamedEntity } from '@tributary/http';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { activeResources, curl, expectNoLeaks } from './helpers.js';
 
 const quiet = { warn: () => {}, error: () => {} };
@@ -30,7 +31,11 @@ async function serve(handler: (req: HttpRequest) => HttpResponse | Promise<HttpR
   return `http://127.0.0.1:${binding.port}`;
 }
 
-const rows = [{ id: 1, name: 'a' }, { id: 2, name: 'b\nwith newline' }, { id: 3, tags: ['x', 'y'], nested: { ok: true } }];
+const rows = [
+  { id: 1, name: 'a' },
+  { id: 2, name: 'b\nwith newline' },
+  { id: 3, tags: ['x', 'y'], nested: { ok: true } },
+];
 
 describe('EntityStreaming.ndjson()', () => {
   it('renders one JSON value per line, read by curl and fetch, and parses it back on the client', async () => {
@@ -46,7 +51,9 @@ describe('EntityStreaming.ndjson()', () => {
 
   it('streams an uploaded ndjson body into the handler one value at a time', async () => {
     const url = await serve(async (req) => {
-      const sum = await EntityStreaming.ndjson().fromEntity<{ n: number }>(req.entity, 100).runWith(Sink.fold(0, (a, v: { n: number }) => a + v.n));
+      const sum = await EntityStreaming.ndjson()
+        .fromEntity<{ n: number }>(req.entity, 100)
+        .runWith(Sink.fold(0, (a, v: { n: number }) => a + v.n));
       return HttpResponse.ok(String(sum));
     });
     const body = Array.from({ length: 1000 }, (_, i) => JSON.stringify({ n: i })).join('\r\n') + '\n\n';
@@ -57,7 +64,11 @@ describe('EntityStreaming.ndjson()', () => {
   });
 
   it('fails on a value longer than maxObjectLength, and on invalid JSON, naming the format', async () => {
-    await expect(EntityStreaming.ndjson().fromEntity(HttpEntity.strict(`{"a":"${'x'.repeat(100)}"}\n`), 50).runWith(Sink.seq(), quietMat)).rejects.toBeInstanceOf(FramingError);
+    await expect(
+      EntityStreaming.ndjson()
+        .fromEntity(HttpEntity.strict(`{"a":"${'x'.repeat(100)}"}\n`), 50)
+        .runWith(Sink.seq(), quietMat),
+    ).rejects.toBeInstanceOf(FramingError);
     await expect(EntityStreaming.ndjson().fromEntity(HttpEntity.strict('{"a":1}\nnot json\n'), 50).runWith(Sink.seq(), quietMat)).rejects.toThrow(
       /^EntityStreaming\.ndjson\(\)\.fromEntity: an element is not valid JSON/,
     );
@@ -69,8 +80,12 @@ describe('EntityStreaming.ndjson()', () => {
     await expect(EntityStreaming.jsonArray().toEntity(Source.single(cycle)).dataBytes.runWith(Sink.ignore(), quietMat)).rejects.toThrow(
       /^EntityStreaming\.jsonArray\(\)\.toEntity: a value could not be rendered as JSON/,
     );
-    expect(() => EntityStreaming.ndjson().fromEntity(HttpEntity.empty, 0)).toThrow('EntityStreaming.ndjson().fromEntity: maxObjectLength must be a positive integer, got 0');
-    expect(() => EntityStreaming.jsonArray().fromEntity('[]' as never, 10)).toThrow('EntityStreaming.jsonArray().fromEntity: entity must be an HttpEntity, got "[]"');
+    expect(() => EntityStreaming.ndjson().fromEntity(HttpEntity.empty, 0)).toThrow(
+      'EntityStreaming.ndjson().fromEntity: maxObjectLength must be a positive integer, got 0',
+    );
+    expect(() => EntityStreaming.jsonArray().fromEntity('[]' as never, 10)).toThrow(
+      'EntityStreaming.jsonArray().fromEntity: entity must be an HttpEntity, got "[]"',
+    );
     expect(() => EntityStreaming.ndjson().toEntity([1, 2] as never)).toThrow('EntityStreaming.ndjson().toEntity: source must be a Source, got an array');
   });
 
@@ -79,7 +94,7 @@ describe('EntityStreaming.ndjson()', () => {
     expect(await EntityStreaming.ndjson().fromEntity(entity, 100).runWith(Sink.seq())).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);
   });
 
-  it('back-pressures end to end: a client that stops reading holds the server\'s source; cancelling it stops the source', async () => {
+  it("back-pressures end to end: a client that stops reading holds the server's source; cancelling it stops the source", async () => {
     let produced = 0;
     let serverSourceDone: Promise<void> | undefined;
     const payload = 'x'.repeat(1000);
@@ -117,13 +132,18 @@ describe('EntityStreaming.jsonArray()', () => {
 
   it('round-trips any JSON values under any chunking (law: fromEntity ∘ toEntity = identity)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.jsonValue(), { maxLength: 20 }), fc.integer({ min: 1, max: 64 }), fc.constantFrom(EntityStreaming.ndjson(), EntityStreaming.jsonArray()), async (values, chunk, format) => {
-        const rendered = await format.toEntity(Source.from(values)).toStrict(5000);
-        const pieces: Buffer[] = [];
-        for (let i = 0; i < rendered.length; i += chunk) pieces.push(rendered.subarray(i, i + chunk));
-        const parsed = await format.fromEntity(HttpEntity.streamed(Source.from(pieces)), 1 << 20).runWith(Sink.seq());
-        expect(parsed).toEqual(JSON.parse(JSON.stringify(values)));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.jsonValue(), { maxLength: 20 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.constantFrom(EntityStreaming.ndjson(), EntityStreaming.jsonArray()),
+        async (values, chunk, format) => {
+          const rendered = await format.toEntity(Source.from(values)).toStrict(5000);
+          const pieces: Buffer[] = [];
+          for (let i = 0; i < rendered.length; i += chunk) pieces.push(rendered.subarray(i, i + chunk));
+          const parsed = await format.fromEntity(HttpEntity.streamed(Source.from(pieces)), 1 << 20).runWith(Sink.seq());
+          expect(parsed).toEqual(JSON.parse(JSON.stringify(values)));
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -1,11 +1,17 @@
 /** The message model and the settings: construction, defaults, immutability, and clear errors for bad input. */
-import { describe, expect, it } from 'vitest';
+
 import { Sink, Source, TimeoutError } from '@tributary/core';
 import { ConnectionPoolSettings, EntityStreamSizeError, HttpEntity, HttpRequest, HttpResponse, ServerSettings, StrictEntity } from '@tributary/http';
+import { describe, expect, it } from 'vitest';
 
 describe('HttpRequest', () => {
   it('builds requests with lower-case header names, upper-case methods and strict entities from strings', () => {
-    const r = new HttpRequest({ method: 'patch', url: new URL('http://h/p?q=1'), headers: { 'X-Trace': 'a', Accept: ['x', 'y'], 'Content-Length': 3 }, entity: 'abc' });
+    const r = new HttpRequest({
+      method: 'patch',
+      url: new URL('http://h/p?q=1'),
+      headers: { 'X-Trace': 'a', Accept: ['x', 'y'], 'Content-Length': 3 },
+      entity: 'abc',
+    });
     expect(r.method).toBe('PATCH');
     expect(r.url).toBe('http://h/p?q=1');
     expect(r.headers).toEqual({ 'x-trace': 'a', accept: ['x', 'y'], 'content-length': '3' });
@@ -28,8 +34,12 @@ describe('HttpRequest', () => {
     expect(() => new HttpRequest({ method: 'GE T', url: '/' })).toThrow('new HttpRequest: method must be an HTTP method token like "GET", got "GE T"');
     expect(() => new HttpRequest({ url: '' })).toThrow('new HttpRequest: url must be a non-empty URL or request target without whitespace, got ""');
     expect(() => new HttpRequest({ url: '/', headers: { 'bad name': 'x' } })).toThrow('new HttpRequest: header name "bad name" is not a valid HTTP token');
-    expect(() => new HttpRequest({ url: '/', headers: { 'x-split': 'a\r\nInjected: 1' } })).toThrow('new HttpRequest: header "x-split" contains a line break or NUL, which HTTP does not allow');
-    expect(() => new HttpRequest({ url: '/', headers: { 'x-obj': {} as never } })).toThrow('new HttpRequest: header "x-obj" must have string values, got an object (Object)');
+    expect(() => new HttpRequest({ url: '/', headers: { 'x-split': 'a\r\nInjected: 1' } })).toThrow(
+      'new HttpRequest: header "x-split" contains a line break or NUL, which HTTP does not allow',
+    );
+    expect(() => new HttpRequest({ url: '/', headers: { 'x-obj': {} as never } })).toThrow(
+      'new HttpRequest: header "x-obj" must have string values, got an object (Object)',
+    );
     expect(() => new HttpRequest({ url: '/', entity: 42 as never })).toThrow('new HttpRequest: entity must be an HttpEntity, a string or a Uint8Array, got 42');
   });
 });
@@ -71,7 +81,10 @@ describe('HttpEntity', () => {
   });
 
   it('streamed: collects, enforces maxBytes as bytes arrive, and times out', async () => {
-    const e = HttpEntity.streamed(Source.from(['ab', 'cd', 'ef']).map((s) => Buffer.from(s)), 'text/plain');
+    const e = HttpEntity.streamed(
+      Source.from(['ab', 'cd', 'ef']).map((s) => Buffer.from(s)),
+      'text/plain',
+    );
     expect(e.kind).toBe('streamed');
     expect(e.contentLength).toBeUndefined();
     expect(await e.text()).toBe('abcdef');
@@ -93,7 +106,9 @@ describe('HttpEntity', () => {
     expect(() => HttpEntity.strict('x', '')).toThrow('HttpEntity.strict: contentType must be a non-empty media type like "application/json", got ""');
     expect(() => HttpEntity.streamed([] as never)).toThrow('HttpEntity.streamed: source must be a Source of Uint8Array, got an array');
     await expect(HttpEntity.strict('x').toStrict(0)).rejects.toThrow('HttpEntity.toStrict: timeoutMs must be a positive finite number of milliseconds, got 0');
-    await expect(HttpEntity.strict('x').text({ maxBytes: -1 })).rejects.toThrow('HttpEntity.text: maxBytes must be a non-negative integer number of bytes or Infinity, got -1');
+    await expect(HttpEntity.strict('x').text({ maxBytes: -1 })).rejects.toThrow(
+      'HttpEntity.text: maxBytes must be a non-negative integer number of bytes or Infinity, got -1',
+    );
   });
 });
 
@@ -107,16 +122,28 @@ describe('settings', () => {
     expect(Object.isFrozen(s)).toBe(true);
     expect(() => d.withMaxConnections(1.5)).toThrow('ConnectionPoolSettings.withMaxConnections: maxConnections must be a positive integer, got 1.5');
     expect(() => d.withMaxRetries(-1)).toThrow('ConnectionPoolSettings.withMaxRetries: maxRetries must be a non-negative integer, got -1');
-    expect(() => d.withIdleTimeoutMs(Infinity)).toThrow('ConnectionPoolSettings.withIdleTimeoutMs: idleTimeoutMs must be a positive finite number of milliseconds, got Infinity');
-    expect(() => d.withLogger({} as never)).toThrow('ConnectionPoolSettings.withLogger: logger must have warn and error methods (like console), got an object (Object)');
+    expect(() => d.withIdleTimeoutMs(Infinity)).toThrow(
+      'ConnectionPoolSettings.withIdleTimeoutMs: idleTimeoutMs must be a positive finite number of milliseconds, got Infinity',
+    );
+    expect(() => d.withLogger({} as never)).toThrow(
+      'ConnectionPoolSettings.withLogger: logger must have warn and error methods (like console), got an object (Object)',
+    );
   });
 
   it('ServerSettings: defaults, immutable withX()', () => {
     const d = ServerSettings.default;
-    expect([d.maxConnections, d.idleTimeoutMs, d.requestTimeoutMs, d.maxRequestEntityBytes, d.pipeliningLimit]).toEqual([1024, 60_000, 20_000, 8 * 1024 * 1024, 16]);
+    expect([d.maxConnections, d.idleTimeoutMs, d.requestTimeoutMs, d.maxRequestEntityBytes, d.pipeliningLimit]).toEqual([
+      1024,
+      60_000,
+      20_000,
+      8 * 1024 * 1024,
+      16,
+    ]);
     const s = d.withMaxConnections(10).withIdleTimeoutMs(1000).withRequestTimeoutMs(500).withMaxRequestEntityBytes(Infinity).withPipeliningLimit(1);
     expect([s.maxConnections, s.idleTimeoutMs, s.requestTimeoutMs, s.maxRequestEntityBytes, s.pipeliningLimit]).toEqual([10, 1000, 500, Infinity, 1]);
     expect(d.maxConnections).toBe(1024);
-    expect(() => d.withMaxRequestEntityBytes(-5)).toThrow('ServerSettings.withMaxRequestEntityBytes: maxRequestEntityBytes must be a non-negative integer number of bytes or Infinity, got -5');
+    expect(() => d.withMaxRequestEntityBytes(-5)).toThrow(
+      'ServerSettings.withMaxRequestEntityBytes: maxRequestEntityBytes must be a non-negative integer number of bytes or Infinity, got -5',
+    );
   });
 });

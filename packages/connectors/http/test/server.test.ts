@@ -3,9 +3,9 @@
  * where a well-behaved client cannot misbehave enough (malformed requests, slowloris, pipelining).
  */
 import { connect, type Socket } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
 import { Http, HttpEntity, type HttpRequest, HttpResponse, type IncomingConnection, type ServerBinding, ServerSettings } from '@tributary/http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { activeResources, curl, expectNoLeaks, sleep } from './helpers.js';
 
 const quiet = { warn: () => {}, error: () => {} };
@@ -48,12 +48,13 @@ function raw(port: number, data: string | Buffer, ms = 3000): Promise<string> {
 
 describe('Http.newServerAt(...).bind(handler)', () => {
   it('passes method, target, headers and entity to the handler and returns its response to fetch and curl', async () => {
-    const url = await serve(async (req) =>
-      new HttpResponse({
-        status: 201,
-        headers: { 'x-echo-method': req.method, 'x-echo-url': req.url, 'x-echo-header': req.header('x-custom') ?? '-' },
-        entity: HttpEntity.strict(JSON.stringify({ body: await req.entity.text(), type: req.entity.contentType ?? null }), 'application/json'),
-      }),
+    const url = await serve(
+      async (req) =>
+        new HttpResponse({
+          status: 201,
+          headers: { 'x-echo-method': req.method, 'x-echo-url': req.url, 'x-echo-header': req.header('x-custom') ?? '-' },
+          entity: HttpEntity.strict(JSON.stringify({ body: await req.entity.text(), type: req.entity.contentType ?? null }), 'application/json'),
+        }),
     );
     const f = await fetch(`${url}/items/7?sort=desc&x=%20y`, { method: 'PUT', headers: { 'x-custom': 'Abc', 'content-type': 'text/csv' }, body: 'a,b' });
     expect(f.status).toBe(201);
@@ -105,16 +106,13 @@ describe('Http.newServerAt(...).bind(handler)', () => {
       lateEntityRead = true;
       return b;
     });
-    const url = await serve(
-      async (req) => {
-        if (req.url === '/slow') {
-          await sleep(600);
-          return HttpResponse.ok(HttpEntity.streamed(late));
-        }
-        return HttpResponse.ok('quick');
-      },
-      settings.withRequestTimeoutMs(150),
-    );
+    const url = await serve(async (req) => {
+      if (req.url === '/slow') {
+        await sleep(600);
+        return HttpResponse.ok(HttpEntity.streamed(late));
+      }
+      return HttpResponse.ok('quick');
+    }, settings.withRequestTimeoutMs(150));
     const f = await fetch(`${url}/slow`);
     expect(f.status).toBe(503);
     expect(await f.text()).toContain('not able to produce a timely response');
@@ -142,7 +140,10 @@ describe('Http.newServerAt(...).bind(handler)', () => {
   });
 
   it('answers 413 when a chunked body grows past maxRequestEntityBytes while the handler reads it', async () => {
-    const url = await serve(async (req) => HttpResponse.ok(String((await req.entity.dataBytes.runWith(Sink.fold(0, (n, b: Buffer) => n + b.length))))), settings.withMaxRequestEntityBytes(64 * 1024));
+    const url = await serve(
+      async (req) => HttpResponse.ok(String(await req.entity.dataBytes.runWith(Sink.fold(0, (n, b: Buffer) => n + b.length)))),
+      settings.withMaxRequestEntityBytes(64 * 1024),
+    );
     const big = Source.repeat(Buffer.alloc(16 * 1024, 1)).take(10);
     const body = big.runWith((await import('@tributary/core')).StreamConverters.asReadableStream());
     const f = await fetch(`${url}/chunked`, { method: 'POST', body, duplex: 'half' } as RequestInit);
@@ -150,7 +151,13 @@ describe('Http.newServerAt(...).bind(handler)', () => {
     await f.text();
     const c = await curl(['-H', 'Transfer-Encoding: chunked', '--data-binary', '@-', `${url}/chunked`], Buffer.alloc(200 * 1024));
     expect(c.status).toBe(413);
-    const ok = await fetch(`${url}/chunked`, { method: 'POST', body: Source.repeat(Buffer.alloc(1024, 1)).take(8).runWith((await import('@tributary/core')).StreamConverters.asReadableStream()), duplex: 'half' } as RequestInit);
+    const ok = await fetch(`${url}/chunked`, {
+      method: 'POST',
+      body: Source.repeat(Buffer.alloc(1024, 1))
+        .take(8)
+        .runWith((await import('@tributary/core')).StreamConverters.asReadableStream()),
+      duplex: 'half',
+    } as RequestInit);
     expect(await ok.text()).toBe('8192');
   });
 
@@ -249,13 +256,17 @@ describe('Http.newServerAt(...).bind(handler)', () => {
     expect(() => Http.newServerAt('', 80)).toThrow('Http.newServerAt: host must be a non-empty host name or address, got ""');
     expect(() => Http.newServerAt('127.0.0.1', 70000)).toThrow('Http.newServerAt: port must be an integer from 0 to 65535 (0 picks a free port), got 70000');
     expect(() => Http.newServerAt('127.0.0.1', 0).bind('nope' as never)).toThrow('ServerBuilder.bind: handler must be a function, got "nope"');
-    expect(() => ServerSettings.default.withRequestTimeoutMs(0)).toThrow('ServerSettings.withRequestTimeoutMs: requestTimeoutMs must be a positive finite number of milliseconds, got 0');
-    expect(() => Http.newServerAt('127.0.0.1', 0).bind(() => HttpResponse.ok(), { upgrade: 1 as never })).toThrow('ServerBuilder.bind: options.upgrade must be a function, got 1');
+    expect(() => ServerSettings.default.withRequestTimeoutMs(0)).toThrow(
+      'ServerSettings.withRequestTimeoutMs: requestTimeoutMs must be a positive finite number of milliseconds, got 0',
+    );
+    expect(() => Http.newServerAt('127.0.0.1', 0).bind(() => HttpResponse.ok(), { upgrade: 1 as never })).toThrow(
+      'ServerBuilder.bind: options.upgrade must be a function, got 1',
+    );
   });
 });
 
 describe('bindFlow and pipelining', () => {
-  it('feeds one connection\'s pipelined requests through the flow in order and answers in order', async () => {
+  it("feeds one connection's pipelined requests through the flow in order and answers in order", async () => {
     const seen: string[] = [];
     // Responses of early requests take longest: only in-order matching gives the right pairs.
     const flow = Flow.create<HttpRequest>().mapAsync(4, async (req) => {
@@ -276,7 +287,7 @@ describe('bindFlow and pipelining', () => {
     expect((await curl([`http://127.0.0.1:${binding.port}/1`])).body.toString()).toBe('answer /1');
   });
 
-  it('answers 500 and closes the connection when the connection\'s flow fails', async () => {
+  it("answers 500 and closes the connection when the connection's flow fails", async () => {
     const flow = Flow.create<HttpRequest>().map((req) => {
       if (req.url === '/fail') throw new Error('flow broke');
       return HttpResponse.ok('ok');
@@ -321,7 +332,11 @@ describe('bindFlow and pipelining', () => {
     }
     await closed;
     expect(entered).toBe(6);
-    expect(Buffer.concat(received).toString().match(/HTTP\/1\.1 200/g)).toHaveLength(6);
+    expect(
+      Buffer.concat(received)
+        .toString()
+        .match(/HTTP\/1\.1 200/g),
+    ).toHaveLength(6);
   });
 });
 
@@ -352,7 +367,10 @@ describe('connectionSource', () => {
   it('completes when unbound; cancelling the source unbinds', async () => {
     const [bindingP, done] = Http.newServerAt('127.0.0.1', 0)
       .connectionSource()
-      .toMat(Sink.foreach((c: IncomingConnection) => c.handleWithAsyncHandler(() => HttpResponse.ok('x'))), (l, r) => [l, r] as const)
+      .toMat(
+        Sink.foreach((c: IncomingConnection) => c.handleWithAsyncHandler(() => HttpResponse.ok('x'))),
+        (l, r) => [l, r] as const,
+      )
       .run();
     const binding = await bindingP;
     bindings.push(binding);
@@ -361,7 +379,11 @@ describe('connectionSource', () => {
     await expect(fetch(`http://127.0.0.1:${binding.port}/`)).rejects.toThrow();
     await binding.whenTerminated;
 
-    const [binding2P, done2] = Http.newServerAt('127.0.0.1', 0).connectionSource().take(1).toMat(Sink.seq(), (l, r) => [l, r] as const).run();
+    const [binding2P, done2] = Http.newServerAt('127.0.0.1', 0)
+      .connectionSource()
+      .take(1)
+      .toMat(Sink.seq(), (l, r) => [l, r] as const)
+      .run();
     const binding2 = await binding2P;
     bindings.push(binding2);
     const pending = fetch(`http://127.0.0.1:${binding2.port}/`).catch((e: unknown) => e);
@@ -416,7 +438,7 @@ describe('ServerBinding.terminate', () => {
 });
 
 describe('upgrade listener', () => {
-  it('hands Upgrade requests to the listener and counts upgraded sockets as the binding\'s connections', async () => {
+  it("hands Upgrade requests to the listener and counts upgraded sockets as the binding's connections", async () => {
     const binding = await Http.newServerAt('127.0.0.1', 0)
       .withSettings(settings)
       .bind(() => HttpResponse.ok('plain'), {

@@ -4,10 +4,20 @@
  * virtual time, back-pressure reaching the server), and faults.
  */
 import { createServer as createNetServer } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Materializer, Sink, Source } from '@tributary/core';
+import {
+  EventSource,
+  EventSourceError,
+  Http,
+  HttpEntity,
+  HttpRequest,
+  HttpResponse,
+  type ServerBinding,
+  ServerSentEvent,
+  ServerSettings,
+} from '@tributary/http';
 import { TestSink, VirtualScheduler } from '@tributary/testkit';
-import { EventSource, EventSourceError, Http, HttpEntity, HttpRequest, HttpResponse, type ServerBinding, ServerSentEvent, ServerSettings } from '@tributary/http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { activeResources, curl, expectNoLeaks, sleep } from './helpers.js';
 
 const quiet = { warn: () => {}, error: () => {} };
@@ -56,9 +66,7 @@ describe('ServerSentEvent.toEntity', () => {
   });
 
   it('sends heartbeat comments while no event goes out', async () => {
-    const url = await serve(() =>
-      HttpResponse.ok(ServerSentEvent.toEntity(Source.from([{ data: 'a' }, { data: 'b' }]).delay(250), { keepAliveMs: 40 })),
-    );
+    const url = await serve(() => HttpResponse.ok(ServerSentEvent.toEntity(Source.from([{ data: 'a' }, { data: 'b' }]).delay(250), { keepAliveMs: 40 })));
     const text = (await curl([url])).body.toString();
     expect(text.startsWith(':\n\n')).toBe(true);
     expect(text.endsWith('data: a\n\ndata: b\n\n')).toBe(true);
@@ -94,7 +102,7 @@ describe('EventSource.create', () => {
     expect(seen.slice(0, 4)).toEqual(['0', '2', '4', '6']);
   });
 
-  it('waits as long as the server\'s retry: says before reconnecting (virtual time)', async () => {
+  it("waits as long as the server's retry: says before reconnecting (virtual time)", async () => {
     let connections = 0;
     const url = await serve(() => {
       connections++;
@@ -136,7 +144,15 @@ describe('EventSource.create', () => {
     const settle = (): Promise<void> => sleep(80);
     await settle();
     expect(attempts).toBe(1);
-    for (const [wait, expected] of [[99, 1], [1, 2], [199, 2], [1, 3], [399, 3], [1, 4], [399, 4]] as const) {
+    for (const [wait, expected] of [
+      [99, 1],
+      [1, 2],
+      [199, 2],
+      [1, 3],
+      [399, 3],
+      [1, 4],
+      [399, 4],
+    ] as const) {
       await scheduler.advance(wait);
       await settle();
       expect(attempts).toBe(expected);
@@ -152,7 +168,9 @@ describe('EventSource.create', () => {
 
   it('fails on an error status instead of reconnecting, as the standard says', async () => {
     const url = await serve(() => Promise.reject(new Error('down')));
-    const error = await EventSource.create(url).runWith(Sink.seq()).catch((e: unknown) => e);
+    const error = await EventSource.create(url)
+      .runWith(Sink.seq())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EventSourceError);
     expect((error as EventSourceError).status).toBe(500);
   });
@@ -160,7 +178,9 @@ describe('EventSource.create', () => {
   it('completes on 204 and fails on a response that is not an event stream', async () => {
     const url = await serve((req) => (req.url === '/done' ? new HttpResponse({ status: 204 }) : HttpResponse.ok('{"not":"sse"}')));
     await expect(EventSource.create(`${url}/done`).runWith(Sink.seq())).resolves.toEqual([]);
-    await expect(EventSource.create(`${url}/json`).runWith(Sink.seq())).rejects.toThrow(/expected 200 with text\/event-stream, got content type "text\/plain; charset=utf-8"; not reconnecting/);
+    await expect(EventSource.create(`${url}/json`).runWith(Sink.seq())).rejects.toThrow(
+      /expected 200 with text\/event-stream, got content type "text\/plain; charset=utf-8"; not reconnecting/,
+    );
   });
 
   it('with reconnect: false, fails when the connection is refused', async () => {
@@ -170,7 +190,7 @@ describe('EventSource.create', () => {
     await expect(EventSource.create(`http://127.0.0.1:${port}/`, { reconnect: false }).runWith(Sink.seq())).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 
-  it('is back-pressured: a consumer that stops pulling stops the server\'s event source', async () => {
+  it("is back-pressured: a consumer that stops pulling stops the server's event source", async () => {
     let produced = 0;
     const payload = 'x'.repeat(16 * 1024);
     const url = await serve(() =>
@@ -199,8 +219,12 @@ describe('EventSource.create', () => {
 
   it('rejects bad options at once', () => {
     expect(() => EventSource.create('not a url')).toThrow('EventSource.create: url must be an absolute http(s) URL, got "not a url"');
-    expect(() => EventSource.create('http://x/', { minBackoffMs: 500, maxBackoffMs: 100 })).toThrow('EventSource.create: maxBackoffMs (100) must not be less than minBackoffMs (500)');
-    expect(() => EventSource.create('http://x/', { lastEventId: 'a\nb' })).toThrow('EventSource.create: lastEventId must be a string without line breaks or NUL, got "a\\nb"');
+    expect(() => EventSource.create('http://x/', { minBackoffMs: 500, maxBackoffMs: 100 })).toThrow(
+      'EventSource.create: maxBackoffMs (100) must not be less than minBackoffMs (500)',
+    );
+    expect(() => EventSource.create('http://x/', { lastEventId: 'a\nb' })).toThrow(
+      'EventSource.create: lastEventId must be a string without line breaks or NUL, got "a\\nb"',
+    );
   });
 });
 

@@ -5,9 +5,10 @@
  *   uses (LF, CRLF, CR), and with heartbeat comments anywhere between events;
  * - an event not closed by a blank line before the end is never emitted.
  */
+
+import { ServerSentEvent } from '@tributary/http';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ServerSentEvent } from '@tributary/http';
 import { SseParser } from '../src/internal/SseParser.js';
 
 const lineFree = (s: string): boolean => !/[\r\n]/.test(s);
@@ -78,7 +79,10 @@ describe('SseParser', () => {
     const parser = new SseParser(1 << 20, 'test');
     const out: ServerSentEvent[] = [];
     parser.push(Buffer.from('\uFEFFfoo: bar\nid: 1\ndata: a\n\nretry: 300\n\nid: 2\nretry: x\ndata: b\n\n', 'utf8'), out);
-    expect(out).toEqual([{ data: 'a', id: '1' }, { data: 'b', id: '2' }]);
+    expect(out).toEqual([
+      { data: 'a', id: '1' },
+      { data: 'b', id: '2' },
+    ]);
     expect(parser.lastEventId).toBe('2');
     expect(parser.retryMs).toBe(300);
   });

@@ -11,8 +11,8 @@
  * - **Cancels when** downstream cancels (what is aggregated is still committed).
  */
 import { Flow, FlowWithContext, Keep, type NotUsed, Sink } from '@tributary/core';
-import type { Committable, CommittableOffsetBatch } from './ConsumerMessage.js';
 import { CommitterSettings } from './CommitterSettings.js';
+import type { Committable, CommittableOffsetBatch } from './ConsumerMessage.js';
 import { CommitterStage } from './internal/CommitterStage.js';
 import { describeValue } from './internal/validate.js';
 

@@ -60,7 +60,13 @@ export class CommitterSettings {
 
   /** Most commit requests in flight at once. */
   withParallelism(parallelism: number): CommitterSettings {
-    return new CommitterSettings(this.maxBatch, this.maxIntervalMs, requirePositiveInt(`${W}.withParallelism`, 'parallelism', parallelism), this.when, this.delivery);
+    return new CommitterSettings(
+      this.maxBatch,
+      this.maxIntervalMs,
+      requirePositiveInt(`${W}.withParallelism`, 'parallelism', parallelism),
+      this.when,
+      this.delivery,
+    );
   }
 
   /** When an offset may be committed: `'OffsetFirstObserved'` (default) or `'NextOffsetObserved'`. */

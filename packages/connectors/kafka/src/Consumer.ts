@@ -15,20 +15,23 @@ import type { CommittableMessage, CommittableOffset } from './ConsumerMessage.js
 import type { ConsumerRecord, TopicPartition, TopicPartitionOffset } from './ConsumerRecord.js';
 import type { ConsumerSettings } from './ConsumerSettings.js';
 import type { Control } from './Control.js';
-import { type AutoSubscription, AssignmentSubscription, type Subscription, TopicPatternSubscription, TopicSubscription } from './Subscriptions.js';
 import { CommitEachStage } from './internal/CommitEachStage.js';
 import { KafkaSourceStage } from './internal/KafkaSourceStage.js';
 import { type ManualOffsets, PartitionedSourceStage } from './internal/PartitionedSourceStage.js';
 import { describeValue, requireFunction } from './internal/validate.js';
+import { AssignmentSubscription, type AutoSubscription, type Subscription, TopicPatternSubscription, TopicSubscription } from './Subscriptions.js';
 
 function checkSubscription(op: string, subscription: unknown, autoOnly: boolean): Subscription {
   const auto = subscription instanceof TopicSubscription || subscription instanceof TopicPatternSubscription;
   if (auto) return subscription;
   if (subscription instanceof AssignmentSubscription) {
-    if (autoOnly) throw new TypeError(`${op}: partitioned sources follow the group's assignment; use Subscriptions.topics or topicPattern, got ${subscription}`);
+    if (autoOnly)
+      throw new TypeError(`${op}: partitioned sources follow the group's assignment; use Subscriptions.topics or topicPattern, got ${subscription}`);
     return subscription;
   }
-  throw new TypeError(`${op}: subscription must come from Subscriptions (topics, topicPattern, assignment, assignmentWithOffset), got ${describeValue(subscription)}`);
+  throw new TypeError(
+    `${op}: subscription must come from Subscriptions (topics, topicPattern, assignment, assignmentWithOffset), got ${describeValue(subscription)}`,
+  );
 }
 
 function checkSettings(op: string, settings: unknown, requireGroupId: boolean): void {
@@ -108,11 +111,16 @@ export const Consumer = {
    *   .toMat(Committer.sinkWithOffsetContext(CommitterSettings.create()), DrainingControl.create)
    *   .run();
    */
-  sourceWithOffsetContext<K, V>(settings: ConsumerSettings<K, V>, subscription: Subscription): SourceWithContext<ConsumerRecord<K, V>, CommittableOffset, Control> {
+  sourceWithOffsetContext<K, V>(
+    settings: ConsumerSettings<K, V>,
+    subscription: Subscription,
+  ): SourceWithContext<ConsumerRecord<K, V>, CommittableOffset, Control> {
     checkSettings('Consumer.sourceWithOffsetContext', settings, true);
     checkSubscription('Consumer.sourceWithOffsetContext', subscription, false);
     return SourceWithContext.fromTuples(
-      Source.fromGraph(new KafkaSourceStage<K, V, [ConsumerRecord<K, V>, CommittableOffset]>('sourceWithOffsetContext', settings, subscription, 'offsetContext')),
+      Source.fromGraph(
+        new KafkaSourceStage<K, V, [ConsumerRecord<K, V>, CommittableOffset]>('sourceWithOffsetContext', settings, subscription, 'offsetContext'),
+      ),
     );
   },
 
@@ -120,7 +128,10 @@ export const Consumer = {
    * The pairs `[record, committableOffset]` of `sourceWithOffsetContext` as a plain `Source` (what
    * `sourceWithOffsetContext` emitted before core had `SourceWithContext`).
    */
-  sourceWithOffsetTuples<K, V>(settings: ConsumerSettings<K, V>, subscription: Subscription): Source<readonly [ConsumerRecord<K, V>, CommittableOffset], Control> {
+  sourceWithOffsetTuples<K, V>(
+    settings: ConsumerSettings<K, V>,
+    subscription: Subscription,
+  ): Source<readonly [ConsumerRecord<K, V>, CommittableOffset], Control> {
     checkSettings('Consumer.sourceWithOffsetTuples', settings, true);
     checkSubscription('Consumer.sourceWithOffsetTuples', subscription, false);
     return Source.fromGraph(
@@ -177,8 +188,13 @@ export const Consumer = {
     const op = 'Consumer.plainPartitionedManualOffsetSource';
     checkSettings(op, settings, false);
     checkSubscription(op, subscription, true);
-    const manual = { getOffsetsOnAssign: requireFunction<ManualOffsets['getOffsetsOnAssign']>(op, 'getOffsetsOnAssign', getOffsetsOnAssign), onRevoke: requireFunction<ManualOffsets['onRevoke']>(op, 'onRevoke', onRevoke) };
-    return Source.fromGraph(new PartitionedSourceStage<K, V, ConsumerRecord<K, V>>('plainPartitionedManualOffsetSource', settings, subscription, 'plain', manual));
+    const manual = {
+      getOffsetsOnAssign: requireFunction<ManualOffsets['getOffsetsOnAssign']>(op, 'getOffsetsOnAssign', getOffsetsOnAssign),
+      onRevoke: requireFunction<ManualOffsets['onRevoke']>(op, 'onRevoke', onRevoke),
+    };
+    return Source.fromGraph(
+      new PartitionedSourceStage<K, V, ConsumerRecord<K, V>>('plainPartitionedManualOffsetSource', settings, subscription, 'plain', manual),
+    );
   },
 
   /** Like `plainPartitionedManualOffsetSource`, with committable messages (offsets can be committed to Kafka as well). */
@@ -191,7 +207,10 @@ export const Consumer = {
     const op = 'Consumer.committablePartitionedManualOffsetSource';
     checkSettings(op, settings, true);
     checkSubscription(op, subscription, true);
-    const manual = { getOffsetsOnAssign: requireFunction<ManualOffsets['getOffsetsOnAssign']>(op, 'getOffsetsOnAssign', getOffsetsOnAssign), onRevoke: requireFunction<ManualOffsets['onRevoke']>(op, 'onRevoke', onRevoke) };
+    const manual = {
+      getOffsetsOnAssign: requireFunction<ManualOffsets['getOffsetsOnAssign']>(op, 'getOffsetsOnAssign', getOffsetsOnAssign),
+      onRevoke: requireFunction<ManualOffsets['onRevoke']>(op, 'onRevoke', onRevoke),
+    };
     return Source.fromGraph(
       new PartitionedSourceStage<K, V, CommittableMessage<K, V>>('committablePartitionedManualOffsetSource', settings, subscription, 'committable', manual),
     );
@@ -204,8 +223,6 @@ export const Consumer = {
   ): Source<readonly [TopicPartition, Source<CommittableMessage<K, V>>], Control> {
     checkSettings('Consumer.committablePartitionedSource', settings, true);
     checkSubscription('Consumer.committablePartitionedSource', subscription, true);
-    return Source.fromGraph(
-      new PartitionedSourceStage<K, V, CommittableMessage<K, V>>('committablePartitionedSource', settings, subscription, 'committable'),
-    );
+    return Source.fromGraph(new PartitionedSourceStage<K, V, CommittableMessage<K, V>>('committablePartitionedSource', settings, subscription, 'committable'));
   },
 } as const;

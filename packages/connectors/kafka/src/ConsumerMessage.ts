@@ -125,7 +125,9 @@ export class CommittableOffsetBatch implements Committable {
   }
 
   toString(): string {
-    return `CommittableOffsetBatch(${this.offsets().map((o) => `${o.key.groupId}/${o.key.topic}-${o.key.partition}@${o.offset}`).join(', ')})`;
+    return `CommittableOffsetBatch(${this.offsets()
+      .map((o) => `${o.key.groupId}/${o.key.topic}-${o.key.partition}@${o.offset}`)
+      .join(', ')})`;
   }
 }
 
@@ -169,7 +171,11 @@ export function commitEntries(entries: ReadonlyMap<string, BatchEntry>): Promise
   for (const e of entries.values()) {
     let list = byCommitter.get(e.committer);
     if (list === undefined) byCommitter.set(e.committer, (list = []));
-    list.push(e.metadata === undefined ? { topic: e.topic, partition: e.partition, offset: e.offset + 1 } : { topic: e.topic, partition: e.partition, offset: e.offset + 1, metadata: e.metadata });
+    list.push(
+      e.metadata === undefined
+        ? { topic: e.topic, partition: e.partition, offset: e.offset + 1 }
+        : { topic: e.topic, partition: e.partition, offset: e.offset + 1, metadata: e.metadata },
+    );
   }
   return Promise.all([...byCommitter].map(([committer, offsets]) => committer.commit(offsets))).then(() => undefined);
 }

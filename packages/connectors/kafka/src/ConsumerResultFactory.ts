@@ -21,7 +21,7 @@
 import { Keep, KillSwitches, type Source, type UniqueKillSwitch } from '@tributary/core';
 import { type CommittableMessage, type CommittableOffset, CommittableOffsetImpl, type PartitionOffset, type TransactionalMessage } from './ConsumerMessage.js';
 import type { ConsumerRecord, RecordHeaders } from './ConsumerRecord.js';
-import { _drainAndShutdown, type Control, type ConsumerMetrics, NoopControl } from './Control.js';
+import { _drainAndShutdown, type ConsumerMetrics, type Control, NoopControl } from './Control.js';
 import { type CommitOffset, FunctionCommitter } from './internal/KafkaCommitter.js';
 import { ConsumerRecordImpl } from './internal/records.js';
 import { requireFiniteNonNegativeInt, requireNonEmptyString } from './internal/validate.js';

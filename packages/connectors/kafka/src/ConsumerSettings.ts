@@ -1,8 +1,5 @@
-import type { Deserializer } from './Serialization.js';
-import { Deserializers } from './Serialization.js';
 import type { StreamLogger } from '@tributary/core';
 import { consoleKafkaLogger } from './internal/kafkaLog.js';
-import { defaultRetryPolicy, type KafkaConnectionConfig, type KafkaLogLevel, kafkaLogLevels, type RetryPolicy } from './KafkaClientOptions.js';
 import {
   describeValue,
   requireBootstrapServers,
@@ -13,6 +10,9 @@ import {
   requireOneOf,
   requirePositiveInt,
 } from './internal/validate.js';
+import { defaultRetryPolicy, type KafkaConnectionConfig, type KafkaLogLevel, kafkaLogLevels, type RetryPolicy } from './KafkaClientOptions.js';
+import type { Deserializer } from './Serialization.js';
+import { Deserializers } from './Serialization.js';
 
 export type AutoOffsetReset = 'earliest' | 'latest';
 export type IsolationLevel = 'read_uncommitted' | 'read_committed';
@@ -104,30 +104,78 @@ export class ConsumerSettings<K, V> {
     return new ConsumerSettings<K, V>({ ...this.props, ...patch });
   }
 
-  get bootstrapServers(): readonly string[] { return this.props.bootstrapServers; }
-  get clientId(): string { return this.props.clientId; }
-  get groupId(): string | undefined { return this.props.groupId; }
-  get keyDeserializer(): Deserializer<K> { return this.props.keyDeserializer; }
-  get valueDeserializer(): Deserializer<V> { return this.props.valueDeserializer; }
-  get autoOffsetReset(): AutoOffsetReset { return this.props.autoOffsetReset; }
-  get isolationLevel(): IsolationLevel { return this.props.isolationLevel; }
-  get sessionTimeoutMs(): number { return this.props.sessionTimeoutMs; }
-  get heartbeatIntervalMs(): number { return this.props.heartbeatIntervalMs; }
-  get rebalanceTimeoutMs(): number { return this.props.rebalanceTimeoutMs; }
-  get fetchMaxWaitMs(): number { return this.props.fetchMaxWaitMs; }
-  get fetchMinBytes(): number { return this.props.fetchMinBytes; }
-  get fetchMaxBytes(): number { return this.props.fetchMaxBytes; }
-  get maxPartitionFetchBytes(): number { return this.props.maxPartitionFetchBytes; }
-  get maxBufferedRecordsPerPartition(): number { return this.props.maxBufferedRecordsPerPartition; }
-  get maxBufferedBytesPerPartition(): number { return this.props.maxBufferedBytesPerPartition; }
-  get commitTimeoutMs(): number { return this.props.commitTimeoutMs; }
-  get stopTimeoutMs(): number { return this.props.stopTimeoutMs; }
-  get connectionTimeoutMs(): number { return this.props.connectionTimeoutMs; }
-  get requestTimeoutMs(): number { return this.props.requestTimeoutMs; }
-  get retry(): RetryPolicy { return this.props.retry; }
-  get kafkaLogLevel(): KafkaLogLevel { return this.props.kafkaLogLevel; }
-  get logger(): StreamLogger | null { return this.props.logger; }
-  get connectionConfig(): KafkaConnectionConfig { return this.props.connectionConfig; }
+  get bootstrapServers(): readonly string[] {
+    return this.props.bootstrapServers;
+  }
+  get clientId(): string {
+    return this.props.clientId;
+  }
+  get groupId(): string | undefined {
+    return this.props.groupId;
+  }
+  get keyDeserializer(): Deserializer<K> {
+    return this.props.keyDeserializer;
+  }
+  get valueDeserializer(): Deserializer<V> {
+    return this.props.valueDeserializer;
+  }
+  get autoOffsetReset(): AutoOffsetReset {
+    return this.props.autoOffsetReset;
+  }
+  get isolationLevel(): IsolationLevel {
+    return this.props.isolationLevel;
+  }
+  get sessionTimeoutMs(): number {
+    return this.props.sessionTimeoutMs;
+  }
+  get heartbeatIntervalMs(): number {
+    return this.props.heartbeatIntervalMs;
+  }
+  get rebalanceTimeoutMs(): number {
+    return this.props.rebalanceTimeoutMs;
+  }
+  get fetchMaxWaitMs(): number {
+    return this.props.fetchMaxWaitMs;
+  }
+  get fetchMinBytes(): number {
+    return this.props.fetchMinBytes;
+  }
+  get fetchMaxBytes(): number {
+    return this.props.fetchMaxBytes;
+  }
+  get maxPartitionFetchBytes(): number {
+    return this.props.maxPartitionFetchBytes;
+  }
+  get maxBufferedRecordsPerPartition(): number {
+    return this.props.maxBufferedRecordsPerPartition;
+  }
+  get maxBufferedBytesPerPartition(): number {
+    return this.props.maxBufferedBytesPerPartition;
+  }
+  get commitTimeoutMs(): number {
+    return this.props.commitTimeoutMs;
+  }
+  get stopTimeoutMs(): number {
+    return this.props.stopTimeoutMs;
+  }
+  get connectionTimeoutMs(): number {
+    return this.props.connectionTimeoutMs;
+  }
+  get requestTimeoutMs(): number {
+    return this.props.requestTimeoutMs;
+  }
+  get retry(): RetryPolicy {
+    return this.props.retry;
+  }
+  get kafkaLogLevel(): KafkaLogLevel {
+    return this.props.kafkaLogLevel;
+  }
+  get logger(): StreamLogger | null {
+    return this.props.logger;
+  }
+  get connectionConfig(): KafkaConnectionConfig {
+    return this.props.connectionConfig;
+  }
 
   /** Brokers to bootstrap from: `'host:port'`, `'h1:p1,h2:p2'` or an array of `'host:port'`. */
   withBootstrapServers(servers: string | readonly string[]): ConsumerSettings<K, V> {
@@ -256,7 +304,6 @@ export class ConsumerSettings<K, V> {
     return this.with({ logger });
   }
 
-
   /** TLS / SASL / socket options handed to kafkajs as they are. */
   withConnectionConfig(config: KafkaConnectionConfig): ConsumerSettings<K, V> {
     if (config === null || typeof config !== 'object') {
@@ -279,9 +326,7 @@ export class ConsumerSettings<K, V> {
       throw new TypeError(`${op}: ConsumerSettings.groupId is required (use withGroupId(...)): offsets are committed for a consumer group`);
     }
     if (p.heartbeatIntervalMs >= p.sessionTimeoutMs) {
-      throw new RangeError(
-        `${op}: ConsumerSettings.heartbeatIntervalMs (${p.heartbeatIntervalMs}) must be below sessionTimeoutMs (${p.sessionTimeoutMs})`,
-      );
+      throw new RangeError(`${op}: ConsumerSettings.heartbeatIntervalMs (${p.heartbeatIntervalMs}) must be below sessionTimeoutMs (${p.sessionTimeoutMs})`);
     }
   }
 

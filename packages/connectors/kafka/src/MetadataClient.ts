@@ -10,8 +10,8 @@
  * await metadata.close();
  */
 import type { Admin, Kafka } from 'kafkajs';
-import type { ConsumerSettings } from './ConsumerSettings.js';
 import type { TopicPartition, TopicPartitionOffset } from './ConsumerRecord.js';
+import type { ConsumerSettings } from './ConsumerSettings.js';
 import { createKafka } from './internal/clients.js';
 import { describeValue, requireFiniteNonNegativeInt, requireMillis, requireNonEmptyString, requirePositiveInt } from './internal/validate.js';
 
@@ -21,7 +21,6 @@ export interface PartitionInfo extends TopicPartition {
   readonly replicas: readonly number[];
   readonly inSyncReplicas: readonly number[];
 }
-
 
 /** A topic to create. Without `replicationFactor` / `numPartitions` the broker's defaults apply. */
 export interface NewTopic {
@@ -115,7 +114,8 @@ export class MetadataClient {
    */
   createTopics(topics: readonly NewTopic[]): Promise<string[]> {
     const where = `${NAME}.createTopics`;
-    if (!Array.isArray(topics) || topics.length === 0) throw new TypeError(`${where}: topics must be a non-empty array of { topic, numPartitions?, replicationFactor?, config? }, got ${describeValue(topics)}`);
+    if (!Array.isArray(topics) || topics.length === 0)
+      throw new TypeError(`${where}: topics must be a non-empty array of { topic, numPartitions?, replicationFactor?, config? }, got ${describeValue(topics)}`);
     const configs = topics.map((t) => {
       if (t === null || typeof t !== 'object') throw new TypeError(`${where}: expected { topic, numPartitions?, ... }, got ${describeValue(t)}`);
       requireNonEmptyString(where, 'topic', t.topic);
@@ -170,8 +170,13 @@ export class MetadataClient {
   }
 
   /** Asks per topic (kafkajs' admin API is per topic) and answers in the order of `partitions`. */
-  private perTopic(op: string, partitions: readonly TopicPartition[], ask: (admin: Admin, topic: string) => Promise<Map<number, number>>): Promise<TopicPartitionOffset[]> {
-    if (!Array.isArray(partitions)) return Promise.reject(new TypeError(`${NAME}.${op}: partitions must be an array of { topic, partition }, got ${describeValue(partitions)}`));
+  private perTopic(
+    op: string,
+    partitions: readonly TopicPartition[],
+    ask: (admin: Admin, topic: string) => Promise<Map<number, number>>,
+  ): Promise<TopicPartitionOffset[]> {
+    if (!Array.isArray(partitions))
+      return Promise.reject(new TypeError(`${NAME}.${op}: partitions must be an array of { topic, partition }, got ${describeValue(partitions)}`));
     for (const tp of partitions) {
       requireNonEmptyString(`${NAME}.${op}`, 'topic', tp?.topic);
       requireFiniteNonNegativeInt(`${NAME}.${op}`, 'partition', tp.partition);

@@ -9,13 +9,13 @@
  * - **Cancels when** downstream cancels.
  */
 import { Flow, FlowWithContext, Keep, type NotUsed, Sink } from '@tributary/core';
-import type { Committable } from './ConsumerMessage.js';
 import { Committer } from './Committer.js';
 import type { CommitterSettings } from './CommitterSettings.js';
-import type { Envelope, ProducerRecord, Results } from './ProducerMessage.js';
-import type { ProducerSettings } from './ProducerSettings.js';
+import type { Committable } from './ConsumerMessage.js';
 import { ProducerStage } from './internal/ProducerStage.js';
 import { describeValue } from './internal/validate.js';
+import type { Envelope, ProducerRecord, Results } from './ProducerMessage.js';
+import type { ProducerSettings } from './ProducerSettings.js';
 
 export function checkProducerSettings(op: string, settings: unknown, transactional: boolean): void {
   if (settings === null || typeof settings !== 'object' || typeof (settings as { _validate?: unknown })._validate !== 'function') {

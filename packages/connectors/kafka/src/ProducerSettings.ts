@@ -1,9 +1,6 @@
-import type { Serializer } from './Serialization.js';
-import { Serializers } from './Serialization.js';
-import { checkRetry } from './ConsumerSettings.js';
 import type { StreamLogger } from '@tributary/core';
+import { checkRetry } from './ConsumerSettings.js';
 import { consoleKafkaLogger } from './internal/kafkaLog.js';
-import { defaultRetryPolicy, type KafkaConnectionConfig, type KafkaLogLevel, kafkaLogLevels, type RetryPolicy } from './KafkaClientOptions.js';
 import {
   describeValue,
   requireBoolean,
@@ -14,6 +11,9 @@ import {
   requireOneOf,
   requirePositiveInt,
 } from './internal/validate.js';
+import { defaultRetryPolicy, type KafkaConnectionConfig, type KafkaLogLevel, kafkaLogLevels, type RetryPolicy } from './KafkaClientOptions.js';
+import type { Serializer } from './Serialization.js';
+import { Serializers } from './Serialization.js';
 
 /** Acknowledgements the leader waits for: -1 (all in-sync replicas), 1 (leader only) or 0 (none). */
 export type Acks = -1 | 0 | 1;
@@ -101,26 +101,66 @@ export class ProducerSettings<K, V> {
     return new ProducerSettings<K, V>({ ...this.props, ...patch });
   }
 
-  get bootstrapServers(): readonly string[] { return this.props.bootstrapServers; }
-  get clientId(): string { return this.props.clientId; }
-  get keySerializer(): Serializer<K> { return this.props.keySerializer; }
-  get valueSerializer(): Serializer<V> { return this.props.valueSerializer; }
-  get acks(): Acks { return this.props.acks; }
-  get compression(): Compression { return this.props.compression; }
-  get idempotent(): boolean { return this.props.idempotent; }
-  get parallelism(): number { return this.props.parallelism; }
-  get maxBatchRecords(): number { return this.props.maxBatchRecords; }
-  get maxBatchBytes(): number { return this.props.maxBatchBytes; }
-  get produceTimeoutMs(): number { return this.props.produceTimeoutMs; }
-  get transactionalId(): string | undefined { return this.props.transactionalId; }
-  get transactionTimeoutMs(): number { return this.props.transactionTimeoutMs; }
-  get eosCommitIntervalMs(): number { return this.props.eosCommitIntervalMs; }
-  get connectionTimeoutMs(): number { return this.props.connectionTimeoutMs; }
-  get requestTimeoutMs(): number { return this.props.requestTimeoutMs; }
-  get retry(): RetryPolicy { return this.props.retry; }
-  get kafkaLogLevel(): KafkaLogLevel { return this.props.kafkaLogLevel; }
-  get logger(): StreamLogger | null { return this.props.logger; }
-  get connectionConfig(): KafkaConnectionConfig { return this.props.connectionConfig; }
+  get bootstrapServers(): readonly string[] {
+    return this.props.bootstrapServers;
+  }
+  get clientId(): string {
+    return this.props.clientId;
+  }
+  get keySerializer(): Serializer<K> {
+    return this.props.keySerializer;
+  }
+  get valueSerializer(): Serializer<V> {
+    return this.props.valueSerializer;
+  }
+  get acks(): Acks {
+    return this.props.acks;
+  }
+  get compression(): Compression {
+    return this.props.compression;
+  }
+  get idempotent(): boolean {
+    return this.props.idempotent;
+  }
+  get parallelism(): number {
+    return this.props.parallelism;
+  }
+  get maxBatchRecords(): number {
+    return this.props.maxBatchRecords;
+  }
+  get maxBatchBytes(): number {
+    return this.props.maxBatchBytes;
+  }
+  get produceTimeoutMs(): number {
+    return this.props.produceTimeoutMs;
+  }
+  get transactionalId(): string | undefined {
+    return this.props.transactionalId;
+  }
+  get transactionTimeoutMs(): number {
+    return this.props.transactionTimeoutMs;
+  }
+  get eosCommitIntervalMs(): number {
+    return this.props.eosCommitIntervalMs;
+  }
+  get connectionTimeoutMs(): number {
+    return this.props.connectionTimeoutMs;
+  }
+  get requestTimeoutMs(): number {
+    return this.props.requestTimeoutMs;
+  }
+  get retry(): RetryPolicy {
+    return this.props.retry;
+  }
+  get kafkaLogLevel(): KafkaLogLevel {
+    return this.props.kafkaLogLevel;
+  }
+  get logger(): StreamLogger | null {
+    return this.props.logger;
+  }
+  get connectionConfig(): KafkaConnectionConfig {
+    return this.props.connectionConfig;
+  }
 
   withBootstrapServers(servers: string | readonly string[]): ProducerSettings<K, V> {
     return this.with({ bootstrapServers: requireBootstrapServers(`${W}.withBootstrapServers`, servers) });
@@ -222,7 +262,6 @@ export class ProducerSettings<K, V> {
     }
     return this.with({ logger });
   }
-
 
   withConnectionConfig(config: KafkaConnectionConfig): ProducerSettings<K, V> {
     if (config === null || typeof config !== 'object') {

@@ -14,12 +14,12 @@
  * await producer.close();
  */
 import type { Kafka, Message as KafkaJsMessage, Producer as KafkaJsProducer } from 'kafkajs';
-import type { Envelope, MultiResultPart, ProducerRecord, RecordMetadata, Results } from './ProducerMessage.js';
-import type { ProducerSettings } from './ProducerSettings.js';
-import { checkProducerSettings } from './Producer.js';
 import { createKafka } from './internal/clients.js';
 import { compressionType, createProducer, sizeOf, toKafkaMessage } from './internal/producerInternals.js';
 import { describeValue } from './internal/validate.js';
+import { checkProducerSettings } from './Producer.js';
+import type { Envelope, MultiResultPart, ProducerRecord, RecordMetadata, Results } from './ProducerMessage.js';
+import type { ProducerSettings } from './ProducerSettings.js';
 
 const NAME = 'SendProducer';
 

@@ -10,19 +10,18 @@
  * holds for one running instance per `transactionalId` and its input partitions; if partitions move to
  * another instance while a transaction is open, records may be produced twice.
  */
-import { Flow, FlowWithContext, Keep, type NotUsed, Sink, type Source, SourceWithContext } from '@tributary/core';
+import { Source as CoreSource, Flow, FlowWithContext, Keep, type NotUsed, Sink, type Source, SourceWithContext } from '@tributary/core';
 import type { PartitionOffset, TransactionalMessage } from './ConsumerMessage.js';
 import type { ConsumerRecord } from './ConsumerRecord.js';
 import type { ConsumerSettings } from './ConsumerSettings.js';
 import type { Control } from './Control.js';
-import type { Envelope, Results } from './ProducerMessage.js';
-import type { ProducerSettings } from './ProducerSettings.js';
-import { Source as CoreSource } from '@tributary/core';
-import { checkProducerSettings, withPassThrough } from './Producer.js';
-import { type Subscription, AssignmentSubscription, TopicPatternSubscription, TopicSubscription } from './Subscriptions.js';
 import { KafkaSourceStage } from './internal/KafkaSourceStage.js';
 import { TransactionalProducerStage } from './internal/TransactionalProducerStage.js';
 import { describeValue } from './internal/validate.js';
+import { checkProducerSettings, withPassThrough } from './Producer.js';
+import type { Envelope, Results } from './ProducerMessage.js';
+import type { ProducerSettings } from './ProducerSettings.js';
+import { AssignmentSubscription, type Subscription, TopicPatternSubscription, TopicSubscription } from './Subscriptions.js';
 
 export const Transactional = {
   /**
@@ -38,9 +37,15 @@ export const Transactional = {
    * `source` with context (Alpakka's `Transactional.sourceWithOffsetContext`): records with their
    * `PartitionOffset` as context, for `Transactional.flowWithOffsetContext` / `sinkWithOffsetContext`.
    */
-  sourceWithOffsetContext<K, V>(settings: ConsumerSettings<K, V>, subscription: Subscription): SourceWithContext<ConsumerRecord<K, V>, PartitionOffset, Control> {
+  sourceWithOffsetContext<K, V>(
+    settings: ConsumerSettings<K, V>,
+    subscription: Subscription,
+  ): SourceWithContext<ConsumerRecord<K, V>, PartitionOffset, Control> {
     return SourceWithContext.fromTuples(
-      transactionalSource('Transactional.sourceWithOffsetContext', settings, subscription).map((m): [ConsumerRecord<K, V>, PartitionOffset] => [m.record, m.partitionOffset]),
+      transactionalSource('Transactional.sourceWithOffsetContext', settings, subscription).map((m): [ConsumerRecord<K, V>, PartitionOffset] => [
+        m.record,
+        m.partitionOffset,
+      ]),
     );
   },
 
@@ -48,7 +53,9 @@ export const Transactional = {
    * `flow` with context (Alpakka's `Transactional.flowWithOffsetContext`): produces each envelope in a
    * transaction that also commits its context, the consumed `PartitionOffset`; emits the results with it.
    */
-  flowWithOffsetContext<K, V>(settings: ProducerSettings<K, V>): FlowWithContext<Envelope<K, V, NotUsed>, PartitionOffset, Results<K, V, PartitionOffset>, PartitionOffset> {
+  flowWithOffsetContext<K, V>(
+    settings: ProducerSettings<K, V>,
+  ): FlowWithContext<Envelope<K, V, NotUsed>, PartitionOffset, Results<K, V, PartitionOffset>, PartitionOffset> {
     checkProducerSettings('Transactional.flowWithOffsetContext', settings, true);
     const stage = new TransactionalProducerStage<K, V, PartitionOffset>(settings, 'Transactional.flowWithOffsetContext');
     return FlowWithContext.fromTuples(

@@ -38,10 +38,7 @@ export class CommitTimeoutError extends Error {
     readonly timeoutMs: number,
     override readonly cause: unknown,
   ) {
-    super(
-      `${consumer}: offsets could not be committed within ${timeoutMs} ms` +
-        (cause instanceof Error ? ` (last error: ${cause.message})` : ''),
-    );
+    super(`${consumer}: offsets could not be committed within ${timeoutMs} ms` + (cause instanceof Error ? ` (last error: ${cause.message})` : ''));
     this.name = 'CommitTimeoutError';
   }
 }

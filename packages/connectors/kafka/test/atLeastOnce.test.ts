@@ -6,9 +6,10 @@
  *   flushed — like a crash), and the stream is materialized again.
  * Every record is seen at least once, and in the end every offset is committed.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Keep, KillSwitches, Materializer, RestartSettings, RestartSource, Sink } from '@tributary/core';
 import { Committer, CommitterSettings, Consumer, Subscriptions } from '@tributary/kafka';
+import { describe, expect, it } from 'vitest';
 import { committed, createTopic, endOffsets, eventually, produce, stringConsumer, unique } from './helpers.js';
 
 const N = 100_000;
@@ -16,7 +17,10 @@ const N = 100_000;
 describe('at-least-once with kills and restarts', () => {
   it('sees every one of 100 000 records at least once and commits them all', async () => {
     const topic = await createTopic(unique('alo'), 4);
-    await produce(topic, Array.from({ length: N }, (_, i) => `v${i}`));
+    await produce(
+      topic,
+      Array.from({ length: N }, (_, i) => `v${i}`),
+    );
     const group = unique('alo-group');
     const settings = stringConsumer(group).withMaxBufferedRecordsPerPartition(2000);
     const committer = CommitterSettings.create().withMaxBatch(1000).withMaxInterval(100);

@@ -3,10 +3,11 @@
  * `maxBufferedRecordsPerPartition` records per partition — measured all along — while Kafka holds the
  * rest; a partitioned source pauses the partition whose sub-source does not pull, and the others go on.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Keep, Sink } from '@tributary/core';
-import { TestSink, type TestSubscriberProbe } from '@tributary/testkit';
 import { Consumer, type ConsumerRecord, Subscriptions } from '@tributary/kafka';
+import { TestSink, type TestSubscriberProbe } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { createTopic, endOffsets, eventually, produce, sleep, stringConsumer, unique } from './helpers.js';
 
 const BOUND = 200;
@@ -16,8 +17,13 @@ const payload = 'x'.repeat(1000);
 describe('back-pressure', () => {
   it('keeps at most maxBufferedRecordsPerPartition records per partition while the sink is slow', async () => {
     const topic = await createTopic(unique('bp'), 2);
-    await produce(topic, Array.from({ length: N }, () => payload));
-    const settings = stringConsumer(unique('bp-group')).withMaxBufferedRecordsPerPartition(BOUND).withMaxPartitionFetchBytes(64 * 1024);
+    await produce(
+      topic,
+      Array.from({ length: N }, () => payload),
+    );
+    const settings = stringConsumer(unique('bp-group'))
+      .withMaxBufferedRecordsPerPartition(BOUND)
+      .withMaxPartitionFetchBytes(64 * 1024);
     const [control, probe] = Consumer.plainSource(settings, Subscriptions.topics(topic))
       .toMat(TestSink.probe<ConsumerRecord<string | null, string | null>>({ timeoutMs: 20_000 }), Keep.both)
       .run();
@@ -51,9 +57,14 @@ describe('back-pressure', () => {
 
   it('pauses the partition whose sub-source does not pull; the other partitions go on', async () => {
     const topic = await createTopic(unique('bp-part'), 2);
-    await produce(topic, Array.from({ length: 4000 }, () => payload));
+    await produce(
+      topic,
+      Array.from({ length: 4000 }, () => payload),
+    );
     const ends = await endOffsets(topic);
-    const settings = stringConsumer(unique('bp-part-group')).withMaxBufferedRecordsPerPartition(BOUND).withMaxPartitionFetchBytes(64 * 1024);
+    const settings = stringConsumer(unique('bp-part-group'))
+      .withMaxBufferedRecordsPerPartition(BOUND)
+      .withMaxPartitionFetchBytes(64 * 1024);
     const counts = new Map<number, number>();
     const slow: { partition: number; probe: TestSubscriberProbe<ConsumerRecord<string | null, string | null>> }[] = [];
     let first = true;

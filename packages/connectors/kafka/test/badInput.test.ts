@@ -4,9 +4,10 @@
  * partial batch on failure) and nothing after it is. With a resuming supervision strategy the record is
  * skipped instead.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Attributes, Keep, Materializer, Sink, Supervision } from '@tributary/core';
 import { Committer, CommitterSettings, Consumer, Deserializers, KafkaDeserializationError, Subscriptions } from '@tributary/kafka';
+import { describe, expect, it } from 'vitest';
 import { committed, createTopic, produce, stringConsumer, unique } from './helpers.js';
 
 const good = (i: number) => JSON.stringify({ n: i });

@@ -6,9 +6,10 @@
  * is not available" while `__consumer_offsets` is created: up to the kill, nothing the connector logs is a
  * warning or an error.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { Keep, RestartSettings, RestartSource, Sink } from '@tributary/core';
 import { Committer, CommitterSettings, Consumer, Subscriptions } from '@tributary/kafka';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KafkaBroker, startKafka } from '../../../../infra/kafka/broker.mjs';
 import { committed, createTopic, endOffsets, eventually, produce, sleep, stringConsumer, unique } from './helpers.js';
 
@@ -28,7 +29,11 @@ describe('broker fault', () => {
     const topic = await createTopic(unique('fault'), 2, brokers);
     const before = 10_000;
     const after = 5_000;
-    await produce(topic, Array.from({ length: before }, (_, i) => `v${i}`), brokers);
+    await produce(
+      topic,
+      Array.from({ length: before }, (_, i) => `v${i}`),
+      brokers,
+    );
     const group = unique('fault-group');
     const logged: { level: string; message: string }[] = [];
     const record = (level: string) => (message: string) => void logged.push({ level, message });
@@ -70,7 +75,11 @@ describe('broker fault', () => {
     for (const [p, o] of committedBeforeCrash) expect(afterRestart.get(p)!).toBeGreaterThanOrEqual(o);
 
     // The pipeline resumes: records produced before and after the crash all arrive.
-    await produce(topic, Array.from({ length: after }, (_, i) => `w${i}`), brokers);
+    await produce(
+      topic,
+      Array.from({ length: after }, (_, i) => `w${i}`),
+      brokers,
+    );
     await eventually('every record', () => seen.size === before + after, 120_000);
     await handle.latest()!.drainAndShutdown(done);
 

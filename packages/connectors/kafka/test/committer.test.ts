@@ -2,17 +2,11 @@
  * Committer batching, probe-tested without a broker: offsets come from `ConsumerResultFactory` with a
  * committer function the test controls; time is virtual.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Keep, Materializer, Source } from '@tributary/core';
-import { TestSink, TestSource, VirtualScheduler, flushStreams } from '@tributary/testkit';
-import {
-  type CommitOffset,
-  CommittableOffsetBatch,
-  Committer,
-  CommitterSettings,
-  ConsumerResultFactory,
-  Done,
-} from '@tributary/kafka';
+import { type CommitOffset, CommittableOffsetBatch, Committer, CommitterSettings, ConsumerResultFactory, Done } from '@tributary/kafka';
+import { flushStreams, TestSink, TestSource, VirtualScheduler } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 
 function recordingCommitter(groupId = 'g') {
   const commits: CommitOffset[][] = [];
@@ -264,7 +258,9 @@ describe('Committer', () => {
     expect(() => CommitterSettings.create().withCommitWhen('sometimes' as never)).toThrow(
       'CommitterSettings.withCommitWhen: when must be one of "OffsetFirstObserved", "NextOffsetObserved", got "sometimes"',
     );
-    expect(() => CommitterSettings.create().withDelivery('maybe' as never)).toThrow(/CommitterSettings.withDelivery: delivery must be one of "WaitForAck", "SendAndForget"/);
+    expect(() => CommitterSettings.create().withDelivery('maybe' as never)).toThrow(
+      /CommitterSettings.withDelivery: delivery must be one of "WaitForAck", "SendAndForget"/,
+    );
     expect(String(CommitterSettings.create().withDelivery('SendAndForget'))).toContain('delivery=SendAndForget');
   });
 });

@@ -5,10 +5,9 @@
  * the batches in the log really are compressed with that codec in both directions.
  */
 import path from 'node:path';
-import { inject } from 'vitest';
-import { describe, expect, it } from 'vitest';
 import { Keep, Sink, Source } from '@tributary/core';
 import { type Compression, Consumer, Producer, Subscriptions } from '@tributary/kafka';
+import { describe, expect, inject, it } from 'vitest';
 import { KafkaTools, runKafkaTool } from '../../../../infra/kafka/tools.mjs';
 import { bootstrap, createTopic, stringConsumer, stringProducer, unique } from './helpers.js';
 
@@ -53,8 +52,19 @@ describe('compression, interoperating with the Java client', () => {
         .runWith(Producer.plainSink(stringProducer().withCompression(codec)));
       expect(await codecsInLog(fromJava, fromTributary)).toEqual([new Set([codec]), new Set([codec])]);
       const { stdout } = await runKafkaTool(KafkaTools.ConsoleConsumer, [
-        '--bootstrap-server', bootstrap(), '--topic', fromTributary, '--from-beginning', '--max-messages', String(N), '--timeout-ms', '30000',
-        '--property', 'print.key=true', '--property', 'key.separator=:',
+        '--bootstrap-server',
+        bootstrap(),
+        '--topic',
+        fromTributary,
+        '--from-beginning',
+        '--max-messages',
+        String(N),
+        '--timeout-ms',
+        '30000',
+        '--property',
+        'print.key=true',
+        '--property',
+        'key.separator=:',
       ]);
       expect(stdout.trimEnd().split('\n')).toEqual(Array.from({ length: N }, (_, i) => `k${i}:${value(i)}`));
     });

@@ -5,7 +5,7 @@
  * trio `Transactional.sourceWithOffsetContext` → `flowWithOffsetContext` / `sinkWithOffsetContext`, read
  * back `read_committed`; `Consumer.sourceWithOffsetTuples` (the pairs as a plain `Source`); bad input.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Keep, Materializer, Sink, Source, SourceWithContext } from '@tributary/core';
 import {
   CommittableOffsetBatch,
@@ -19,6 +19,7 @@ import {
   Subscriptions,
   Transactional,
 } from '@tributary/kafka';
+import { describe, expect, it } from 'vitest';
 import { committed, createTopic, endOffsets, eventually, produce, readAll, stringConsumer, stringProducer, unique } from './helpers.js';
 
 const N = 3000;
@@ -31,11 +32,18 @@ describe('context variants', () => {
   it('sourceWithOffsetContext → Producer.flowWithContext → Committer.sinkWithOffsetContext: produce, then commit', async () => {
     const input = await createTopic(unique('ctx-in'), 3);
     const output = await createTopic(unique('ctx-out'), 3);
-    await produce(input, Array.from({ length: N }, (_, i) => `v${i}`));
+    await produce(
+      input,
+      Array.from({ length: N }, (_, i) => `v${i}`),
+    );
     const group = unique('ctx-group');
     const control = Consumer.sourceWithOffsetContext(stringConsumer(group), Subscriptions.topics(input))
       // Every third record produces nothing: its offset is still committed (a passThrough envelope).
-      .map((r) => (Number(r.value!.slice(1)) % 3 === 0 ? ProducerMessage.passThrough(undefined) : ProducerMessage.single({ topic: output, key: r.key, value: r.value!.toUpperCase() })))
+      .map((r) =>
+        Number(r.value!.slice(1)) % 3 === 0
+          ? ProducerMessage.passThrough(undefined)
+          : ProducerMessage.single({ topic: output, key: r.key, value: r.value!.toUpperCase() }),
+      )
       .via(Producer.flowWithContext(stringProducer()))
       .toMat(Committer.sinkWithOffsetContext(CommitterSettings.create().withMaxBatch(200).withMaxInterval(100)), DrainingControl.create)
       .run();
@@ -49,18 +57,28 @@ describe('context variants', () => {
   it('Producer.committableSinkWithOffsetContext, and Committer.flowWithOffsetContext emitting committed batches', async () => {
     const input = await createTopic(unique('ctx-in2'), 2);
     const output = await createTopic(unique('ctx-out2'), 2);
-    await produce(input, Array.from({ length: N }, (_, i) => `v${i}`));
+    await produce(
+      input,
+      Array.from({ length: N }, (_, i) => `v${i}`),
+    );
     const group = unique('ctx-group2');
     const control = Consumer.sourceWithOffsetContext(stringConsumer(group), Subscriptions.topics(input))
       .filter((r) => r.offset % 2 === 0) // filtered records: their offsets are covered by later commits
       .map((r) => ProducerMessage.single<string | null, string | null>({ topic: output, value: r.value }))
-      .toMat(Producer.committableSinkWithOffsetContext(stringProducer(), CommitterSettings.create().withMaxBatch(100).withMaxInterval(100)), DrainingControl.create)
+      .toMat(
+        Producer.committableSinkWithOffsetContext(stringProducer(), CommitterSettings.create().withMaxBatch(100).withMaxInterval(100)),
+        DrainingControl.create,
+      )
       .run();
     const ends = await endOffsets(input);
-    await eventually('committed up to the last even offset of each partition', async () => {
-      const c = await committed(group, input);
-      return [...ends].every(([p, end]) => (c.get(p) ?? 0) >= end - 1);
-    }, 60_000);
+    await eventually(
+      'committed up to the last even offset of each partition',
+      async () => {
+        const c = await committed(group, input);
+        return [...ends].every(([p, end]) => (c.get(p) ?? 0) >= end - 1);
+      },
+      60_000,
+    );
     await control.drainAndShutdown();
 
     const group3 = unique('ctx-group3');
@@ -79,7 +97,10 @@ describe('context variants', () => {
     for (const variant of ['flow', 'sink'] as const) {
       const input = await createTopic(unique(`ctx-tx-in-${variant}`), 2);
       const output = await createTopic(unique(`ctx-tx-out-${variant}`), 2);
-      await produce(input, Array.from({ length: N }, (_, i) => `v${i}`));
+      await produce(
+        input,
+        Array.from({ length: N }, (_, i) => `v${i}`),
+      );
       const group = unique(`ctx-tx-group-${variant}`);
       const producer = stringProducer().withTransactionalId(unique(`ctx-tx-${variant}`));
       const source = Transactional.sourceWithOffsetContext(stringConsumer(group), Subscriptions.topics(input)).map((r) =>
@@ -100,7 +121,10 @@ describe('context variants', () => {
 
   it('Consumer.sourceWithOffsetTuples: the same records and offsets as [record, offset] pairs of a plain Source', async () => {
     const input = await createTopic(unique('ctx-tuples'), 1);
-    await produce(input, Array.from({ length: 10 }, (_, i) => `v${i}`));
+    await produce(
+      input,
+      Array.from({ length: 10 }, (_, i) => `v${i}`),
+    );
     const [control, pairs] = Consumer.sourceWithOffsetTuples(stringConsumer(unique('ctx-tuples-group')), Subscriptions.topics(input))
       .take(10)
       .toMat(Sink.seq(), Keep.both)

@@ -6,10 +6,11 @@
  * and fanned out by `mapConcat` (the context repeated on every copy); with several copies per offset that
  * law needs `CommitWhen.NextOffsetObserved`, with at most one `OffsetFirstObserved` suffices.
  */
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+
 import { Source, SourceWithContext } from '@tributary/core';
 import { Committer, CommitterSettings, type CommitWhen, ConsumerResultFactory } from '@tributary/kafka';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 
 interface Rec {
   readonly partition: number;
@@ -44,7 +45,8 @@ async function violationsOf(recs: readonly Omit<Rec, 'offset'>[], maxBatch: numb
     .runWith(Committer.sinkWithOffsetContext(CommitterSettings.create().withMaxBatch(maxBatch).withCommitWhen(when)));
   for (const p of [0, 1, 2]) {
     const last = passed.filter((m) => m.partition === p).reduce((a, m) => Math.max(a, m.offset), -1);
-    if (committed.get(p) !== (last >= 0 ? last + 1 : undefined)) violations.push(`partition ${p} ended at ${committed.get(p)}, its last element passed at ${last}`);
+    if (committed.get(p) !== (last >= 0 ? last + 1 : undefined))
+      violations.push(`partition ${p} ended at ${committed.get(p)}, its last element passed at ${last}`);
   }
   return violations;
 }
@@ -53,24 +55,32 @@ async function check(recs: readonly Omit<Rec, 'offset'>[], maxBatch: number, whe
   expect(await violationsOf(recs, maxBatch, when)).toEqual([]);
 }
 
-const rec = (maxCopies: number) =>
-  fc.record({ partition: fc.integer({ min: 0, max: 2 }), keep: fc.boolean(), copies: fc.integer({ min: 0, max: maxCopies }) });
+const rec = (maxCopies: number) => fc.record({ partition: fc.integer({ min: 0, max: 2 }), keep: fc.boolean(), copies: fc.integer({ min: 0, max: maxCopies }) });
 
 describe('committing with offset context (property)', () => {
   it('NextOffsetObserved: with fan-out, an offset is committed only after every element carrying it passed', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(rec(3), { maxLength: 60 }), fc.integer({ min: 1, max: 8 }), (recs, maxBatch) => check(recs, maxBatch, 'NextOffsetObserved')), {
-      numRuns: 150,
-    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(rec(3), { maxLength: 60 }), fc.integer({ min: 1, max: 8 }), (recs, maxBatch) => check(recs, maxBatch, 'NextOffsetObserved')),
+      {
+        numRuns: 150,
+      },
+    );
   });
 
   it('OffsetFirstObserved: with at most one element per offset, the same law holds', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(rec(1), { maxLength: 60 }), fc.integer({ min: 1, max: 8 }), (recs, maxBatch) => check(recs, maxBatch, 'OffsetFirstObserved')), {
-      numRuns: 150,
-    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(rec(1), { maxLength: 60 }), fc.integer({ min: 1, max: 8 }), (recs, maxBatch) => check(recs, maxBatch, 'OffsetFirstObserved')),
+      {
+        numRuns: 150,
+      },
+    );
   });
 
   it('OffsetFirstObserved with fan-out breaks the law — the reason NextOffsetObserved exists', async () => {
-    const recs = [{ partition: 0, keep: true, copies: 3 }, { partition: 0, keep: true, copies: 1 }];
+    const recs = [
+      { partition: 0, keep: true, copies: 3 },
+      { partition: 0, keep: true, copies: 1 },
+    ];
     expect(await violationsOf(recs, 1, 'OffsetFirstObserved')).toContain('partition 0 committed 1 after 1 of 3 elements before it passed');
     expect(await violationsOf(recs, 1, 'NextOffsetObserved')).toEqual([]);
   });

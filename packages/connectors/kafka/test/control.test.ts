@@ -3,9 +3,8 @@
  * shutdown closes it, drainAndShutdown, cancellation, metrics; and the subscriptions (assignment with
  * offsets, topic patterns) with their rebalance listener.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Keep, Materializer, Sink } from '@tributary/core';
-import { TestSink } from '@tributary/testkit';
 import {
   type CommittableMessage,
   CommittableOffsetBatch,
@@ -18,6 +17,8 @@ import {
   Subscriptions,
   type TopicPartition,
 } from '@tributary/kafka';
+import { TestSink } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { committed, createTopic, eventually, produce, stringConsumer, unique } from './helpers.js';
 
 type Msg = CommittableMessage<string | null, string | null>;
@@ -27,7 +28,10 @@ const quietMat = () => new Materializer({ logger: null });
 
 async function topicWith(n: number, partitions = 1): Promise<string> {
   const topic = await createTopic(unique('ctl'), partitions);
-  await produce(topic, Array.from({ length: n }, (_, i) => `v${i}`));
+  await produce(
+    topic,
+    Array.from({ length: n }, (_, i) => `v${i}`),
+  );
   return topic;
 }
 
@@ -45,7 +49,9 @@ describe('Control', () => {
   it('emits only on demand, and stop() completes the source while its consumer stays open for commits', async () => {
     const topic = await topicWith(20);
     const group = unique('ctl-stop');
-    const [control, probe] = Consumer.committableSource(stringConsumer(group), Subscriptions.topics(topic)).toMat(TestSink.probe<Msg>({ timeoutMs: 20_000 }), Keep.both).run();
+    const [control, probe] = Consumer.committableSource(stringConsumer(group), Subscriptions.topics(topic))
+      .toMat(TestSink.probe<Msg>({ timeoutMs: 20_000 }), Keep.both)
+      .run();
     probe.request(2);
     const first = await probe.expectNext();
     const second = await probe.expectNext();
@@ -65,7 +71,9 @@ describe('Control', () => {
 
   it('shutdown() completes the stream and closes the consumer', async () => {
     const topic = await topicWith(5);
-    const [control, done] = Consumer.plainSource(stringConsumer(unique('ctl-shutdown')), Subscriptions.topics(topic)).toMat(Sink.seq<Rec>(), Keep.both).run();
+    const [control, done] = Consumer.plainSource(stringConsumer(unique('ctl-shutdown')), Subscriptions.topics(topic))
+      .toMat(Sink.seq<Rec>(), Keep.both)
+      .run();
     await eventually('assigned', () => control.metrics().assignedPartitions.length === 1, 20_000);
     await control.shutdown();
     expect((await done).length).toBeLessThanOrEqual(5);
@@ -82,7 +90,9 @@ describe('Control', () => {
     await expect(control.drainAndShutdown()).resolves.toBeUndefined();
     await control.isShutdown;
 
-    const [c2] = Consumer.plainSource(stringConsumer(unique('ctl-drain2')), Subscriptions.topics(topic)).toMat(Sink.ignore(), Keep.both).run();
+    const [c2] = Consumer.plainSource(stringConsumer(unique('ctl-drain2')), Subscriptions.topics(topic))
+      .toMat(Sink.ignore(), Keep.both)
+      .run();
     const boom = new Error('downstream failed');
     await expect(c2.drainAndShutdown(Promise.reject(boom))).rejects.toBe(boom);
     await c2.isShutdown;

@@ -3,9 +3,10 @@
  * stream killed mid-transaction and restarted with the same transactional id and group. A consumer
  * reading the output `read_committed` sees every input record exactly once.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Keep, Materializer } from '@tributary/core';
 import { type PartitionOffset, ProducerMessage, Subscriptions, Transactional, type TransactionalMessage } from '@tributary/kafka';
+import { describe, expect, it } from 'vitest';
 import { committed, createTopic, endOffsets, eventually, produce, readAll, sleep, stringConsumer, stringProducer, unique } from './helpers.js';
 
 const N = 20_000;
@@ -17,7 +18,12 @@ describe('exactly-once transactional copy', () => {
     // The input arrives while the copy runs (500 records every 50 ms), so transactions keep having work.
     const producing = (async () => {
       for (let i = 0; i < N; i += 500) {
-        await produce(input, Array.from({ length: 500 }, (_, j) => `v${i + j}`), undefined, (j) => String(i + j));
+        await produce(
+          input,
+          Array.from({ length: 500 }, (_, j) => `v${i + j}`),
+          undefined,
+          (j) => String(i + j),
+        );
         await sleep(50);
       }
     })();
@@ -63,10 +69,14 @@ describe('exactly-once transactional copy', () => {
     const third = run(100);
     await producing;
     const inputEnds = await endOffsets(input);
-    await eventually('all input offsets committed', async () => {
-      const c = await committed(group, input);
-      return [...inputEnds].every(([p, end]) => c.get(p) === end);
-    }, 90_000);
+    await eventually(
+      'all input offsets committed',
+      async () => {
+        const c = await committed(group, input);
+        return [...inputEnds].every(([p, end]) => c.get(p) === end);
+      },
+      90_000,
+    );
     await third.control.shutdown();
     await third.done;
 

@@ -16,8 +16,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bootstrap, committed, createTopic, endOffsets, eventually, produce, readAll, sleep, unique } from './helpers.js';
 import { requireFreshBuild } from './freshBuild.js';
+import { bootstrap, committed, createTopic, endOffsets, eventually, produce, readAll, sleep, unique } from './helpers.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const N = 12_000;
@@ -58,7 +58,12 @@ async function copyWithTwoInstances(failure: 'SIGKILL' | 'SIGSTOP'): Promise<{ d
       const lines = (rest + d).split('\n');
       rest = lines.pop()!;
       for (const line of lines) {
-        if (line.startsWith('A ')) inst.assignment = line.slice(2).split(',').filter((x) => x !== '').map(Number);
+        if (line.startsWith('A '))
+          inst.assignment = line
+            .slice(2)
+            .split(',')
+            .filter((x) => x !== '')
+            .map(Number);
         else if (line.startsWith('R ')) inst.handed += Number(line.slice(2));
         else if (line.startsWith('E ')) inst.errors.push(line.slice(2));
         else if (line === 'C') inst.completed = true;
@@ -72,7 +77,10 @@ async function copyWithTwoInstances(failure: 'SIGKILL' | 'SIGSTOP'): Promise<{ d
   const a = start('a', failure === 'SIGKILL' ? 10_000 : 60_000);
   const b = start('b', 60_000);
   await eventually('the group balanced', () => a.assignment.length === 2 && b.assignment.length === 2, 60_000);
-  await produce(input, Array.from({ length: N }, (_, i) => `v${i}`));
+  await produce(
+    input,
+    Array.from({ length: N }, (_, i) => `v${i}`),
+  );
   const ends = await endOffsets(input);
   await eventually('a is copying', () => a.handed >= 2_000, 60_000);
   if (failure === 'SIGKILL') {
@@ -84,10 +92,14 @@ async function copyWithTwoInstances(failure: 'SIGKILL' | 'SIGSTOP'): Promise<{ d
     a.child.kill('SIGCONT');
   }
   await eventually('b holds every partition', () => b.assignment.length === 4, 60_000);
-  await eventually('every input offset committed', async () => {
-    const c = await committed(group, input);
-    return [...ends].every(([p, end]) => (c.get(p) ?? -1) >= end);
-  }, 90_000);
+  await eventually(
+    'every input offset committed',
+    async () => {
+      const c = await committed(group, input);
+      return [...ends].every(([p, end]) => (c.get(p) ?? -1) >= end);
+    },
+    90_000,
+  );
   for (const i of [a, b]) if (i.child.exitCode === null && i.child.signalCode === null) i.child.kill('SIGTERM');
   await eventually('the instances shut down', () => b.completed && (failure === 'SIGKILL' || a.completed || a.child.exitCode !== null), 30_000);
   expect(b.errors).toEqual([]);

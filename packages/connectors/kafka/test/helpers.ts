@@ -1,7 +1,8 @@
 /** Shared helpers of the Kafka integration tests: topics, raw producing/reading with kafkajs, offsets. */
-import { inject } from 'vitest';
-import { Kafka, logLevel, Partitioners, type Admin } from 'kafkajs';
+
 import { ConsumerSettings, Deserializers, ProducerSettings, Serializers } from '@tributary/kafka';
+import { type Admin, Kafka, logLevel, Partitioners } from 'kafkajs';
+import { inject } from 'vitest';
 import './kafkaContext.js';
 
 export const bootstrap = (): string => inject('kafkaBootstrap');
@@ -35,12 +36,17 @@ export async function createTopic(topic: string, partitions = 1, brokers: string
 }
 
 /** Produces `values` (keyed by their index, spread over partitions by key) in batches, with raw kafkajs. */
-export async function produce(topic: string, values: readonly (string | Buffer)[], brokers: string = bootstrap(), keyOf: (i: number) => string = String): Promise<void> {
+export async function produce(
+  topic: string,
+  values: readonly (string | Buffer)[],
+  brokers: string = bootstrap(),
+  keyOf: (i: number) => string = String,
+): Promise<void> {
   const producer = client(brokers).producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
     // Requests of at most ~512 KB (the broker takes up to 1 MB per request).
-    const step = Math.max(1, Math.min(5000, Math.floor(512 * 1024 / Math.max(1, values[0]?.length ?? 1))));
+    const step = Math.max(1, Math.min(5000, Math.floor((512 * 1024) / Math.max(1, values[0]?.length ?? 1))));
     for (let i = 0; i < values.length; i += step) {
       await producer.send({
         topic,
@@ -75,7 +81,11 @@ export async function endOffsets(topic: string, brokers: string = bootstrap()): 
 }
 
 /** Reads every record of `topic` from the beginning with raw kafkajs until `expected` have arrived (plus a quiet period). */
-export async function readAll(topic: string, expected: number, opts: { readCommitted?: boolean; brokers?: string; timeoutMs?: number } = {}): Promise<{ key: string | null; value: string; partition: number; offset: number }[]> {
+export async function readAll(
+  topic: string,
+  expected: number,
+  opts: { readCommitted?: boolean; brokers?: string; timeoutMs?: number } = {},
+): Promise<{ key: string | null; value: string; partition: number; offset: number }[]> {
   const consumer = client(opts.brokers).consumer({
     groupId: unique('reader'),
     readUncommitted: !(opts.readCommitted ?? false),
@@ -89,7 +99,8 @@ export async function readAll(topic: string, expected: number, opts: { readCommi
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
       eachBatch: async ({ batch }) => {
-        for (const m of batch.messages) got.push({ key: m.key?.toString() ?? null, value: m.value?.toString() ?? '', partition: batch.partition, offset: Number(m.offset) });
+        for (const m of batch.messages)
+          got.push({ key: m.key?.toString() ?? null, value: m.value?.toString() ?? '', partition: batch.partition, offset: Number(m.offset) });
       },
     });
     const deadline = Date.now() + (opts.timeoutMs ?? 60_000);

@@ -8,7 +8,7 @@
  *   --isolation-level read_committed` reads exactly once — while an aborted transaction in the same topic
  *   stays invisible to it.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Keep, Source } from '@tributary/core';
 import {
   Committer,
@@ -21,6 +21,7 @@ import {
   Subscriptions,
   Transactional,
 } from '@tributary/kafka';
+import { describe, expect, it } from 'vitest';
 import { KafkaTools, runKafkaTool } from '../../../../infra/kafka/tools.mjs';
 import { bootstrap, client, committed, createTopic, endOffsets, eventually, produce, stringConsumer, stringProducer, unique } from './helpers.js';
 
@@ -28,10 +29,23 @@ const N = 5000;
 
 /** What ConsoleConsumer prints, up to `expected` records or until no record came for `idleMs`. */
 async function consoleConsumer(topic: string, expected: number, isolation: 'read_committed' | 'read_uncommitted', idleMs = 15_000): Promise<string[]> {
-  const { stdout } = await runKafkaTool(KafkaTools.ConsoleConsumer, [
-    '--bootstrap-server', bootstrap(), '--topic', topic, '--from-beginning', '--max-messages', String(expected),
-    '--timeout-ms', String(idleMs), '--isolation-level', isolation,
-  ], { allowFailure: true }); // exits non-zero after the timeout when fewer than `expected` arrived
+  const { stdout } = await runKafkaTool(
+    KafkaTools.ConsoleConsumer,
+    [
+      '--bootstrap-server',
+      bootstrap(),
+      '--topic',
+      topic,
+      '--from-beginning',
+      '--max-messages',
+      String(expected),
+      '--timeout-ms',
+      String(idleMs),
+      '--isolation-level',
+      isolation,
+    ],
+    { allowFailure: true },
+  ); // exits non-zero after the timeout when fewer than `expected` arrived
   return stdout.split('\n').filter((l) => l.length > 0 && !l.startsWith('Processed a total'));
 }
 
@@ -60,7 +74,12 @@ describe("Kafka's Java clients", () => {
       .filter((cols) => cols[1] === topic);
     // VerifiableProducer sends without keys (sticky partitioning): the partitions it wrote to are listed.
     const ends = await endOffsets(topic);
-    expect(rows.map((r) => Number(r[2])).sort()).toEqual([...ends].filter(([, end]) => end > 0).map(([p]) => p).sort());
+    expect(rows.map((r) => Number(r[2])).sort()).toEqual(
+      [...ends]
+        .filter(([, end]) => end > 0)
+        .map(([p]) => p)
+        .sort(),
+    );
     for (const [, , partition, current, logEnd, lag] of rows) {
       expect(Number(current)).toBe(ends.get(Number(partition)));
       expect(Number(logEnd)).toBe(ends.get(Number(partition)));
@@ -81,17 +100,26 @@ describe("Kafka's Java clients", () => {
   it('a transactional copy → ConsoleConsumer read_committed sees every record exactly once, and nothing of an aborted transaction', async () => {
     const input = await createTopic(unique('tx-in'), 2);
     const output = await createTopic(unique('tx-out'), 2);
-    await produce(input, Array.from({ length: N }, (_, i) => `v${i}`));
+    await produce(
+      input,
+      Array.from({ length: N }, (_, i) => `v${i}`),
+    );
     const group = unique('tx-group');
     const [control, done] = Transactional.source(stringConsumer(group), Subscriptions.topics(input))
-      .map((m) => ProducerMessage.single<string | null, string | null, PartitionOffset>({ topic: output, key: m.record.key, value: m.record.value }, m.partitionOffset))
+      .map((m) =>
+        ProducerMessage.single<string | null, string | null, PartitionOffset>({ topic: output, key: m.record.key, value: m.record.value }, m.partitionOffset),
+      )
       .toMat(Transactional.sink(stringProducer().withTransactionalId(unique('tx-copy'))), Keep.both)
       .run();
     const ends = await endOffsets(input);
-    await eventually('every input offset committed', async () => {
-      const c = await committed(group, input);
-      return [...ends].every(([p, end]) => c.get(p) === end);
-    }, 60_000);
+    await eventually(
+      'every input offset committed',
+      async () => {
+        const c = await committed(group, input);
+        return [...ends].every(([p, end]) => c.get(p) === end);
+      },
+      60_000,
+    );
     await control.shutdown();
     await done;
 

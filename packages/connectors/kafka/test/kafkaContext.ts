@@ -7,4 +7,5 @@ declare module 'vitest' {
     kafkaLogDirs: string;
   }
 }
+
 export {};

@@ -2,9 +2,10 @@
  * kafkajs' log through Tributary's logger: what kafkajs retries or recovers from by itself is debug, the
  * rest keeps its level; the threshold filters after re-levelling; settings validate the logger.
  */
-import { describe, expect, it } from 'vitest';
-import { logLevel, type LogEntry } from 'kafkajs';
+
 import { ConsumerSettings, Deserializers } from '@tributary/kafka';
+import { type LogEntry, logLevel } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
 import { kafkaLogCreator } from '../src/internal/kafkaLog.js';
 
 function capture() {
@@ -29,10 +30,23 @@ describe('kafkajs log', () => {
   it('logs transient, retried conditions at debug and keeps real errors at error', () => {
     const { lines, logger } = capture();
     const log = kafkaLogCreator(logger, 'debug')(logLevel.DEBUG);
-    log(entry(logLevel.ERROR, 'Connection', 'Response GroupCoordinator(key: 10, version: 2)', { error: 'The group coordinator is not available', correlationId: 3 }));
-    log(entry(logLevel.ERROR, 'Connection', 'Response OffsetFetch(key: 9, version: 2)', { error: "The coordinator is loading and hence can't process requests for this group" }));
+    log(
+      entry(logLevel.ERROR, 'Connection', 'Response GroupCoordinator(key: 10, version: 2)', {
+        error: 'The group coordinator is not available',
+        correlationId: 3,
+      }),
+    );
+    log(
+      entry(logLevel.ERROR, 'Connection', 'Response OffsetFetch(key: 9, version: 2)', {
+        error: "The coordinator is loading and hence can't process requests for this group",
+      }),
+    );
     log(entry(logLevel.ERROR, 'Runner', 'The group is rebalancing, re-joining', { error: 'The group is rebalancing, so a rejoin is needed' }));
-    log(entry(logLevel.ERROR, 'Connection', 'Response Metadata(key: 3, version: 6)', { error: 'There is no leader for this topic-partition as we are in the middle of a leadership election' }));
+    log(
+      entry(logLevel.ERROR, 'Connection', 'Response Metadata(key: 3, version: 6)', {
+        error: 'There is no leader for this topic-partition as we are in the middle of a leadership election',
+      }),
+    );
     log(entry(logLevel.ERROR, 'Consumer', 'Crash: KafkaJSNumberOfRetriesExceeded: Connection error: connect ECONNREFUSED 127.0.0.1:1', { groupId: 'g' }));
     log(entry(logLevel.WARN, 'Producer', 'Something to look at'));
     log(entry(logLevel.INFO, 'Consumer', 'Starting', { groupId: 'g' }));

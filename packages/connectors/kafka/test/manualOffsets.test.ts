@@ -2,17 +2,10 @@
  * Start offsets chosen by the user (`…PartitionedManualOffsetSource`) and offsets committed with metadata
  * (`commitWithMetadataSource`), against the broker.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Keep, Materializer, Sink } from '@tributary/core';
-import {
-  Committer,
-  CommitterSettings,
-  Consumer,
-  type ConsumerRecord,
-  DrainingControl,
-  Subscriptions,
-  type TopicPartition,
-} from '@tributary/kafka';
+import { Committer, CommitterSettings, Consumer, type ConsumerRecord, DrainingControl, Subscriptions, type TopicPartition } from '@tributary/kafka';
+import { describe, expect, it } from 'vitest';
 import { client, createTopic, eventually, sleep, stringConsumer, unique, withAdmin } from './helpers.js';
 
 async function topicWithPartitions(partitions: number, perPartition: number): Promise<string> {
@@ -53,11 +46,20 @@ describe('manual start offsets', () => {
         Keep.both,
       )
       .run();
-    await eventually('every record from the chosen offsets', () => (got.get(0)?.length ?? 0) === 50 && (got.get(1)?.length ?? 0) === 10 && (got.get(2)?.length ?? 0) === 100, 30_000);
+    await eventually(
+      'every record from the chosen offsets',
+      () => (got.get(0)?.length ?? 0) === 50 && (got.get(1)?.length ?? 0) === 10 && (got.get(2)?.length ?? 0) === 100,
+      30_000,
+    );
     expect(got.get(0)).toEqual(Array.from({ length: 50 }, (_, i) => 50 + i));
     expect(got.get(1)).toEqual(Array.from({ length: 10 }, (_, i) => 90 + i));
     expect(got.get(2)).toEqual(Array.from({ length: 100 }, (_, i) => i)); // no offset given: the committed one (none: earliest)
-    expect(asked.flat().map((tp) => tp.partition).sort()).toEqual([0, 1, 2]);
+    expect(
+      asked
+        .flat()
+        .map((tp) => tp.partition)
+        .sort(),
+    ).toEqual([0, 1, 2]);
 
     // A second member joins: the first one's revoked partitions are reported.
     const [control2, done2] = Consumer.plainPartitionedSource(stringConsumer(group), Subscriptions.topics(topic)).toMat(Sink.ignore(), Keep.both).run();
@@ -70,20 +72,28 @@ describe('manual start offsets', () => {
   it('committablePartitionedManualOffsetSource commits through Kafka from the chosen start', async () => {
     const topic = await topicWithPartitions(1, 100);
     const group = unique('manual-commit');
-    const control = Consumer.committablePartitionedManualOffsetSource(stringConsumer(group), Subscriptions.topics(topic), async (tps) => tps.map((tp) => ({ ...tp, offset: 60 })))
+    const control = Consumer.committablePartitionedManualOffsetSource(stringConsumer(group), Subscriptions.topics(topic), async (tps) =>
+      tps.map((tp) => ({ ...tp, offset: 60 })),
+    )
       .flatMapMerge(4, ([, source]) => source.map((m) => m.committableOffset))
       .toMat(Committer.sink(CommitterSettings.create().withMaxBatch(10).withMaxInterval(100)), DrainingControl.create)
       .run();
-    await eventually('committed to the end', async () => {
-      const [t] = await withAdmin((admin) => admin.fetchOffsets({ groupId: group, topics: [topic] }));
-      return t!.partitions[0]!.offset === '100';
-    }, 30_000);
+    await eventually(
+      'committed to the end',
+      async () => {
+        const [t] = await withAdmin((admin) => admin.fetchOffsets({ groupId: group, topics: [topic] }));
+        return t!.partitions[0]!.offset === '100';
+      },
+      30_000,
+    );
     await control.drainAndShutdown();
   });
 
   it('a getOffsetsOnAssign that rejects fails the source', async () => {
     const topic = await topicWithPartitions(1, 1);
-    const [control, done] = Consumer.plainPartitionedManualOffsetSource(stringConsumer(unique('manual-fail')), Subscriptions.topics(topic), () => Promise.reject(new Error('offset store down')))
+    const [control, done] = Consumer.plainPartitionedManualOffsetSource(stringConsumer(unique('manual-fail')), Subscriptions.topics(topic), () =>
+      Promise.reject(new Error('offset store down')),
+    )
       .toMat(Sink.ignore(), Keep.both)
       .run(new Materializer({ logger: null }));
     await expect(done).rejects.toThrow('offset store down');
@@ -99,10 +109,14 @@ describe('commitWithMetadataSource', () => {
       .map((m) => m.committableOffset)
       .toMat(Committer.sink(CommitterSettings.create().withMaxBatch(5)), DrainingControl.create)
       .run();
-    await eventually('committed to the end', async () => {
-      const [t] = await withAdmin((admin) => admin.fetchOffsets({ groupId: group, topics: [topic] }));
-      return t!.partitions[0]!.offset === '20';
-    }, 30_000);
+    await eventually(
+      'committed to the end',
+      async () => {
+        const [t] = await withAdmin((admin) => admin.fetchOffsets({ groupId: group, topics: [topic] }));
+        return t!.partitions[0]!.offset === '20';
+      },
+      30_000,
+    );
     await control.drainAndShutdown();
     const [t] = await withAdmin((admin) => admin.fetchOffsets({ groupId: group, topics: [topic] }));
     expect(t!.partitions[0]).toMatchObject({ offset: '20', metadata: 'last=p0-19' });

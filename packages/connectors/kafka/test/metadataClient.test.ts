@@ -2,8 +2,9 @@
  * MetadataClient against the broker: creating topics (idempotently), listing topics and partitions,
  * beginning / end / committed offsets, offsets for times; errors name the call.
  */
-import { describe, expect, it } from 'vitest';
+
 import { MetadataClient } from '@tributary/kafka';
+import { describe, expect, it } from 'vitest';
 import { client, stringConsumer, unique, withAdmin } from './helpers.js';
 
 describe('MetadataClient', () => {
@@ -26,7 +27,11 @@ describe('MetadataClient', () => {
     // 10 records on partition 1 at timestamps 1000, 2000, …, 10000.
     const producer = client().producer();
     await producer.connect();
-    await producer.send({ topic, acks: -1, messages: Array.from({ length: 10 }, (_, i) => ({ partition: 1, value: `v${i}`, timestamp: String((i + 1) * 1000) })) });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: Array.from({ length: 10 }, (_, i) => ({ partition: 1, value: `v${i}`, timestamp: String((i + 1) * 1000) })),
+    });
     await producer.disconnect();
     const tp = (partition: number) => ({ topic, partition });
     expect(await metadata.getBeginningOffsets([tp(1), tp(0)])).toEqual([
@@ -53,8 +58,12 @@ describe('MetadataClient', () => {
 
   it('rejects bad arguments naming the call', async () => {
     const noGroup = MetadataClient.create(stringConsumer('g').withGroupId('x'));
-    expect(() => MetadataClient.create(stringConsumer('g'), { timeoutMs: 0 })).toThrow('MetadataClient.create: timeoutMs must be a positive finite number of milliseconds, got 0');
-    expect(() => noGroup.createTopics([{ topic: 'x', numPartitions: 0 }])).toThrow('MetadataClient.createTopics: numPartitions must be a positive integer, got 0');
+    expect(() => MetadataClient.create(stringConsumer('g'), { timeoutMs: 0 })).toThrow(
+      'MetadataClient.create: timeoutMs must be a positive finite number of milliseconds, got 0',
+    );
+    expect(() => noGroup.createTopics([{ topic: 'x', numPartitions: 0 }])).toThrow(
+      'MetadataClient.createTopics: numPartitions must be a positive integer, got 0',
+    );
     expect(() => noGroup.getPartitionsFor('')).toThrow('MetadataClient.getPartitionsFor: topic must be a non-empty string, got ""');
     await noGroup.close();
   });

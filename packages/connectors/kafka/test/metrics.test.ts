@@ -2,10 +2,11 @@
  * Control.metrics(): per-partition position, committed offset, end offset and lag, against the broker;
  * and the prefetch bound in bytes (`maxBufferedBytesPerPartition`) with a slow sink.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Keep } from '@tributary/core';
-import { TestSink } from '@tributary/testkit';
 import { type CommittableMessage, CommittableOffsetBatch, Consumer, type ConsumerRecord, Subscriptions } from '@tributary/kafka';
+import { TestSink } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { createTopic, endOffsets, eventually, produce, sleep, stringConsumer, unique, withAdmin } from './helpers.js';
 
 type Msg = CommittableMessage<string | null, string | null>;
@@ -13,7 +14,10 @@ type Msg = CommittableMessage<string | null, string | null>;
 describe('Control.metrics', () => {
   it('reports per-partition position, committed offset, end offset and lag', async () => {
     const topic = await createTopic(unique('lag'), 2);
-    await produce(topic, Array.from({ length: 1000 }, (_, i) => `v${i}`));
+    await produce(
+      topic,
+      Array.from({ length: 1000 }, (_, i) => `v${i}`),
+    );
     const ends = await endOffsets(topic);
     const group = unique('lag-group');
     // The group already committed 100 on partition 0: the source starts there, and metrics know it.
@@ -21,10 +25,14 @@ describe('Control.metrics', () => {
     const [control, probe] = Consumer.committableSource(stringConsumer(group), Subscriptions.topics(topic))
       .toMat(TestSink.probe<Msg>({ timeoutMs: 20_000 }), Keep.both)
       .run();
-    await eventually('assigned and committed offsets known', () => {
-      const p0 = control.metrics().partitions.find((p) => p.partition === 0);
-      return control.metrics().partitions.length === 2 && p0?.committedOffset === 100;
-    }, 20_000);
+    await eventually(
+      'assigned and committed offsets known',
+      () => {
+        const p0 = control.metrics().partitions.find((p) => p.partition === 0);
+        return control.metrics().partitions.length === 2 && p0?.committedOffset === 100;
+      },
+      20_000,
+    );
 
     probe.request(300);
     const got: Msg[] = [];
@@ -58,7 +66,10 @@ describe('Control.metrics', () => {
   it('keeps at most maxBufferedBytesPerPartition bytes of records per partition while the sink is slow', async () => {
     const topic = await createTopic(unique('bytes'), 1);
     const payload = 'x'.repeat(1000);
-    await produce(topic, Array.from({ length: 20_000 }, () => payload));
+    await produce(
+      topic,
+      Array.from({ length: 20_000 }, () => payload),
+    );
     const boundBytes = 128 * 1024;
     const settings = stringConsumer(unique('bytes-group'))
       .withMaxBufferedRecordsPerPartition(100_000)

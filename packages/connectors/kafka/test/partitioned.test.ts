@@ -3,15 +3,19 @@
  * revoked partitions complete — and a cancelled sub-source is replaced by a new one that continues after
  * the last record the cancelled one emitted.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Keep, Sink } from '@tributary/core';
 import { Committer, CommitterSettings, Consumer, Subscriptions, type TopicPartition } from '@tributary/kafka';
+import { describe, expect, it } from 'vitest';
 import { committed, createTopic, endOffsets, eventually, produce, stringConsumer, unique } from './helpers.js';
 
 describe('partitioned sources', () => {
   it('committablePartitionedSource: a sub-source per partition, committed per partition; revoked ones complete', async () => {
     const topic = await createTopic(unique('part'), 3);
-    await produce(topic, Array.from({ length: 3000 }, (_, i) => `v${i}`));
+    await produce(
+      topic,
+      Array.from({ length: 3000 }, (_, i) => `v${i}`),
+    );
     const group = unique('part-group');
     const seen = new Set<string>();
     const subs: { tp: TopicPartition; done: Promise<void> }[] = [];
@@ -50,10 +54,16 @@ describe('partitioned sources', () => {
 
   it('replaces a cancelled sub-source with one that continues where it stopped', async () => {
     const topic = await createTopic(unique('part-cancel'), 1);
-    await produce(topic, Array.from({ length: 1000 }, (_, i) => `v${i}`));
+    await produce(
+      topic,
+      Array.from({ length: 1000 }, (_, i) => `v${i}`),
+    );
     const values: string[] = [];
     let emitted = 0;
-    const [control, done] = Consumer.plainPartitionedSource(stringConsumer(unique('part-cancel-group')).withMaxBufferedRecordsPerPartition(300), Subscriptions.topics(topic))
+    const [control, done] = Consumer.plainPartitionedSource(
+      stringConsumer(unique('part-cancel-group')).withMaxBufferedRecordsPerPartition(300),
+      Subscriptions.topics(topic),
+    )
       .toMat(
         Sink.foreach(([, source]) => {
           emitted++;

@@ -3,7 +3,7 @@
  * results carrying the pass-through value and where each record was written), committableSink
  * (topic → topic, at-least-once), and serialization failures.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Materializer, Sink, Source } from '@tributary/core';
 import {
   CommitterSettings,
@@ -18,6 +18,7 @@ import {
   Serializers,
   Subscriptions,
 } from '@tributary/kafka';
+import { describe, expect, it } from 'vitest';
 import { committed, createTopic, endOffsets, eventually, readAll, stringConsumer, stringProducer, unique } from './helpers.js';
 
 describe('Producer', () => {
@@ -98,10 +99,15 @@ describe('Producer', () => {
 
   it('fails the stage when a value cannot be serialized', async () => {
     const topic = await createTopic(unique('ser'), 1);
-    const settings = ProducerSettings.create(Serializers.string, Serializers.json<unknown>()).withBootstrapServers(stringProducer().bootstrapServers).withKafkaLogLevel('nothing');
+    const settings = ProducerSettings.create(Serializers.string, Serializers.json<unknown>())
+      .withBootstrapServers(stringProducer().bootstrapServers)
+      .withKafkaLogLevel('nothing');
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    const done = Source.from([{ topic, value: { ok: true } }, { topic, value: cyclic }]).runWith(Producer.plainSink(settings), new Materializer({ logger: null }));
+    const done = Source.from([
+      { topic, value: { ok: true } },
+      { topic, value: cyclic },
+    ]).runWith(Producer.plainSink(settings), new Materializer({ logger: null }));
     const error = await done.then(
       () => null,
       (e: unknown) => e,

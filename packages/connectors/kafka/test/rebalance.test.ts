@@ -5,9 +5,10 @@
  * offset. Both run `atMostOnceSource` (commit, then emit), so any record emitted by A after losing its
  * partition would show up twice: every record is emitted exactly once across A and B.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Keep, Sink } from '@tributary/core';
 import { Consumer, type ConsumerRecord, Subscriptions, type TopicPartition } from '@tributary/kafka';
+import { describe, expect, it } from 'vitest';
 import { createTopic, eventually, produce, stringConsumer, unique } from './helpers.js';
 
 const N = 8_000;
@@ -15,7 +16,10 @@ const N = 8_000;
 describe('rebalance', () => {
   it('drops records fetched for revoked partitions: with two consumers every record is emitted once', async () => {
     const topic = await createTopic(unique('rebalance'), 4);
-    await produce(topic, Array.from({ length: N }, (_, i) => `v${i}`));
+    await produce(
+      topic,
+      Array.from({ length: N }, (_, i) => `v${i}`),
+    );
     const group = unique('rebalance-group');
     const emitted = new Map<string, string[]>();
     const note = (who: string) => (r: ConsumerRecord<string | null, string | null>) => {
@@ -52,7 +56,9 @@ describe('rebalance', () => {
     await eventually('A holding fetched records', () => controlA.metrics().bufferedRecords >= N / 2, 30_000);
 
     // B joins: the group rebalances, A keeps two partitions.
-    const [controlB, doneB] = Consumer.atMostOnceSource(stringConsumer(group), Subscriptions.topics(topic)).toMat(Sink.foreach(note('B')), Keep.both).run();
+    const [controlB, doneB] = Consumer.atMostOnceSource(stringConsumer(group), Subscriptions.topics(topic))
+      .toMat(Sink.foreach(note('B')), Keep.both)
+      .run();
     await eventually('A lost partitions', () => revokedFromA.length > 0, 30_000);
     await eventually('every record emitted', () => emitted.size === N, 60_000);
 

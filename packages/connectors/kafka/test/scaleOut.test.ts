@@ -42,16 +42,25 @@ describe('scale-out across processes', () => {
     const group = unique('scale-group');
     const seen = new Map<string, number>(); // "p:o" → times processed
     const start = (name: string): Member => {
-      const child = spawn(process.execPath, [path.join(HERE, 'fixtures', 'scaleOutMember.mjs'), bootstrap(), topic, group, String(RATE), String(MAX_BATCH), String(MAX_INTERVAL_MS)], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const child = spawn(
+        process.execPath,
+        [path.join(HERE, 'fixtures', 'scaleOutMember.mjs'), bootstrap(), topic, group, String(RATE), String(MAX_BATCH), String(MAX_INTERVAL_MS)],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
       const m: Member = { name, child, assignment: [], processed: 0, completed: false, warnings: [] };
       let rest = '';
       child.stdout!.setEncoding('utf8').on('data', (d: string) => {
         const lines = (rest + d).split('\n');
         rest = lines.pop()!;
         for (const line of lines) {
-          if (line.startsWith('A ')) m.assignment = line.slice(2).split(',').filter((x) => x !== '').map(Number);
+          if (line.startsWith('A '))
+            m.assignment = line
+              .slice(2)
+              .split(',')
+              .filter((x) => x !== '')
+              .map(Number);
           else if (line === 'C') m.completed = true;
           else if (line.startsWith('W ')) m.warnings.push(line.slice(2));
           else if (line.startsWith('R ')) {
@@ -65,7 +74,10 @@ describe('scale-out across processes', () => {
     };
     const [a, b, c] = [start('a'), start('b'), start('c')];
     await eventually('the group balanced: 2 partitions each', () => [a, b, c].every((m) => m.assignment.length === 2), 60_000);
-    await produce(topic, Array.from({ length: N }, (_, i) => `v${i}`));
+    await produce(
+      topic,
+      Array.from({ length: N }, (_, i) => `v${i}`),
+    );
     const ends = await endOffsets(topic);
 
     await eventually('member a processed 3000 records', () => a.processed >= 3000, 60_000);
@@ -74,11 +86,18 @@ describe('scale-out across processes', () => {
     // The survivors get a's partitions once its session times out.
     await eventually('b and c hold all 6 partitions', () => [...b.assignment, ...c.assignment].sort().join() === '0,1,2,3,4,5', 60_000);
     const { stdout } = await runKafkaTool(KafkaTools.ConsumerGroupCommand, ['--bootstrap-server', bootstrap(), '--describe', '--members', '--group', group]);
-    const rows = stdout.split('\n').map((l) => l.trim().split(/\s+/)).filter((cols) => cols[0] === group);
+    const rows = stdout
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter((cols) => cols[0] === group);
     expect(rows.length).toBe(2);
     expect(rows.map((r) => Number(r[r.length - 1])).reduce((x, y) => x + y, 0)).toBe(6);
 
-    await eventually('every record processed', () => [...ends].every(([p, end]) => Array.from({ length: end }, (_, o) => seen.has(`${p}:${o}`)).every(Boolean)), 90_000);
+    await eventually(
+      'every record processed',
+      () => [...ends].every(([p, end]) => Array.from({ length: end }, (_, o) => seen.has(`${p}:${o}`)).every(Boolean)),
+      90_000,
+    );
     for (const m of [b, c]) m.child.kill('SIGTERM');
     await eventually('the survivors drained', () => b.completed && c.completed, 30_000);
     expect(await committed(group, topic)).toEqual(ends);

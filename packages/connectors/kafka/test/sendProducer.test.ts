@@ -3,8 +3,9 @@
  * where its record was written (checked by reading the topic back), envelopes, a serialization error
  * rejects only its own send, and a closed producer refuses to send.
  */
-import { describe, expect, it } from 'vitest';
+
 import { ProducerClosedError, ProducerMessage, ProducerSettings, SendProducer, Serializers } from '@tributary/kafka';
+import { describe, expect, it } from 'vitest';
 import { createTopic, readAll, stringProducer, unique } from './helpers.js';
 
 describe('SendProducer', () => {
@@ -13,7 +14,15 @@ describe('SendProducer', () => {
     const producer = SendProducer.create(stringProducer());
     const before = process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
     const metadata = await Promise.all(Array.from({ length: 1000 }, (_, i) => producer.send({ topic, key: `k${i}`, value: `v${i}` })));
-    const multi = await producer.sendEnvelope(ProducerMessage.multi([{ topic, partition: 2, value: 'm1' }, { topic, partition: 2, value: 'm2' }], 'pt'));
+    const multi = await producer.sendEnvelope(
+      ProducerMessage.multi(
+        [
+          { topic, partition: 2, value: 'm1' },
+          { topic, partition: 2, value: 'm2' },
+        ],
+        'pt',
+      ),
+    );
     await producer.close();
     await expect(producer.send({ topic, value: 'late' })).rejects.toBeInstanceOf(ProducerClosedError);
 
@@ -32,7 +41,9 @@ describe('SendProducer', () => {
 
   it('a record that cannot be serialized rejects its own send only', async () => {
     const topic = await createTopic(unique('send-ser'), 1);
-    const settings = ProducerSettings.create(Serializers.string, Serializers.json<unknown>()).withBootstrapServers(stringProducer().bootstrapServers).withKafkaLogLevel('nothing');
+    const settings = ProducerSettings.create(Serializers.string, Serializers.json<unknown>())
+      .withBootstrapServers(stringProducer().bootstrapServers)
+      .withKafkaLogLevel('nothing');
     const producer = SendProducer.create(settings);
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;

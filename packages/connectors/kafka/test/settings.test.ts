@@ -1,4 +1,3 @@
-import { describe, expect, it } from 'vitest';
 import {
   CommitterSettings,
   Consumer,
@@ -10,6 +9,7 @@ import {
   Subscriptions,
   Transactional,
 } from '@tributary/kafka';
+import { describe, expect, it } from 'vitest';
 
 const base = () => ConsumerSettings.create(Deserializers.string, Deserializers.string);
 
@@ -44,15 +44,30 @@ describe('ConsumerSettings', () => {
 
   it.each([
     [() => base().withBootstrapServers(''), /ConsumerSettings.withBootstrapServers: bootstrapServers must be a non-empty list/],
-    [() => base().withBootstrapServers(['localhost']), /ConsumerSettings.withBootstrapServers: bootstrapServers entries must look like "host:port", got "localhost"/],
+    [
+      () => base().withBootstrapServers(['localhost']),
+      /ConsumerSettings.withBootstrapServers: bootstrapServers entries must look like "host:port", got "localhost"/,
+    ],
     [() => base().withGroupId(''), /ConsumerSettings.withGroupId: groupId must be a non-empty string, got ""/],
     [() => base().withSessionTimeout(-1), /ConsumerSettings.withSessionTimeout: sessionTimeoutMs must be a positive finite number of milliseconds, got -1/],
     [() => base().withHeartbeatInterval(0), /ConsumerSettings.withHeartbeatInterval: heartbeatIntervalMs must be a positive/],
-    [() => base().withFetchMaxWait(Number.NaN), /ConsumerSettings.withFetchMaxWait: fetchMaxWaitMs must be a non-negative finite number of milliseconds, got NaN/],
-    [() => base().withMaxBufferedRecordsPerPartition(0), /ConsumerSettings.withMaxBufferedRecordsPerPartition: maxBufferedRecordsPerPartition must be a positive integer, got 0/],
-    [() => base().withMaxBufferedBytesPerPartition(1.5), /ConsumerSettings.withMaxBufferedBytesPerPartition: maxBufferedBytesPerPartition must be a positive integer, got 1.5/],
+    [
+      () => base().withFetchMaxWait(Number.NaN),
+      /ConsumerSettings.withFetchMaxWait: fetchMaxWaitMs must be a non-negative finite number of milliseconds, got NaN/,
+    ],
+    [
+      () => base().withMaxBufferedRecordsPerPartition(0),
+      /ConsumerSettings.withMaxBufferedRecordsPerPartition: maxBufferedRecordsPerPartition must be a positive integer, got 0/,
+    ],
+    [
+      () => base().withMaxBufferedBytesPerPartition(1.5),
+      /ConsumerSettings.withMaxBufferedBytesPerPartition: maxBufferedBytesPerPartition must be a positive integer, got 1.5/,
+    ],
     [() => base().withMaxPartitionFetchBytes(1.5), /maxPartitionFetchBytes must be a positive integer, got 1.5/],
-    [() => base().withAutoOffsetReset('first' as never), /ConsumerSettings.withAutoOffsetReset: autoOffsetReset must be one of "earliest", "latest", got "first"/],
+    [
+      () => base().withAutoOffsetReset('first' as never),
+      /ConsumerSettings.withAutoOffsetReset: autoOffsetReset must be one of "earliest", "latest", got "first"/,
+    ],
     [() => base().withIsolationLevel('x' as never), /isolationLevel must be one of "read_uncommitted", "read_committed"/],
     [() => base().withCommitTimeout(Infinity), /ConsumerSettings.withCommitTimeout: commitTimeoutMs must be a positive finite number/],
     [() => base().withStopTimeout(-5), /ConsumerSettings.withStopTimeout: stopTimeoutMs must be a non-negative finite number/],
@@ -106,7 +121,10 @@ describe('ProducerSettings', () => {
     [() => p().withAcks(2 as never), /ProducerSettings.withAcks: acks must be one of -1, 0, 1, got 2/],
     [() => p().withParallelism(0), /ProducerSettings.withParallelism: parallelism must be a positive integer, got 0/],
     [() => p().withMaxBatchRecords(-1), /ProducerSettings.withMaxBatchRecords: maxBatchRecords must be a positive integer/],
-    [() => p().withCompression('brotli' as never), /ProducerSettings.withCompression: compression must be one of "none", "gzip", "snappy", "lz4", "zstd", got "brotli"/],
+    [
+      () => p().withCompression('brotli' as never),
+      /ProducerSettings.withCompression: compression must be one of "none", "gzip", "snappy", "lz4", "zstd", got "brotli"/,
+    ],
     [() => p().withTransactionalId(''), /ProducerSettings.withTransactionalId: transactionalId must be a non-empty string/],
     [() => p().withEosCommitInterval(0), /ProducerSettings.withEosCommitInterval: eosCommitIntervalMs must be a positive/],
     [() => p().withIdempotence('yes' as never), /ProducerSettings.withIdempotence: idempotent must be a boolean/],

@@ -3,7 +3,7 @@
  * Control (ConsumerControlFactory), committed by the real Committer into a function, drained with
  * DrainingControl; producer results from ProducerResultFactory standing in for the producer.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Flow, Sink, Source } from '@tributary/core';
 import {
   type CommitOffset,
@@ -17,6 +17,7 @@ import {
   ProducerResultFactory,
   type Results,
 } from '@tributary/kafka';
+import { describe, expect, it } from 'vitest';
 
 describe('testkit factories', () => {
   it('run a consume → commit flow with DrainingControl and no broker; offsets carry their metadata', async () => {
@@ -56,7 +57,13 @@ describe('testkit factories', () => {
     expect(tm.partitionOffset).toEqual({ key: { groupId: 'g', topic: 't', partition: 2 }, offset: 41 });
     const envelopes: Envelope<string, string, number>[] = [
       ProducerMessage.single({ topic: 'out', value: 'a' }, 1),
-      ProducerMessage.multi([{ topic: 'out', value: 'b' }, { topic: 'out2', value: 'c' }], 2),
+      ProducerMessage.multi(
+        [
+          { topic: 'out', value: 'b' },
+          { topic: 'out2', value: 'c' },
+        ],
+        2,
+      ),
       ProducerMessage.passThrough<number>(3),
     ];
     const results: Results<string, string, number>[] = await Source.from(envelopes)
@@ -73,6 +80,8 @@ describe('testkit factories', () => {
       { topic: 'out', partition: 5, offset: 7 },
       { topic: 'out2', partition: 5, offset: 7 },
     ]);
-    expect(() => ConsumerResultFactory.committableOffset({} as never, 't', 0, 0)).toThrow('ConsumerResultFactory.committableOffset: committer must come from ConsumerResultFactory.committer(...)');
+    expect(() => ConsumerResultFactory.committableOffset({} as never, 't', 0, 0)).toThrow(
+      'ConsumerResultFactory.committableOffset: committer must come from ConsumerResultFactory.committer(...)',
+    );
   });
 });

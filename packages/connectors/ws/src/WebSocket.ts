@@ -1,11 +1,11 @@
-import { WebSocket as WsSocket } from 'ws';
 import { Flow, type Graph, Materializer } from '@tributary/core';
 import type { SinkShape, SourceShape } from '@tributary/core/stage';
 import { Http, HttpResponse, type ServerBinding, ServerSettings } from '@tributary/http';
+import { WebSocket as WsSocket } from 'ws';
+import { describeValue } from './internal/validate.js';
 import { WebSocketConnectionStage } from './internal/WebSocketConnectionStage.js';
 import { WebSocketServerBinding } from './internal/WebSocketServerBinding.js';
 import { type WebSocketHandler, type WebSocketUpgradeListener, WebSocketUpgradeRuntime } from './internal/WebSocketUpgradeRuntime.js';
-import { describeValue } from './internal/validate.js';
 import type { Message, OutgoingMessage } from './Message.js';
 import { type WebSocketOptions, WebSocketSettings } from './WebSocketSettings.js';
 import type { WebSocketUpgradeResponse } from './WebSocketUpgradeResponse.js';
@@ -102,9 +102,11 @@ export const WebSocket = {
   bind(options: WebSocketBindOptions, handler: WebSocketHandler): Promise<ServerBinding> {
     const where = 'WebSocket.bind';
     if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be { host, port, path? }, got ${describeValue(options)}`);
-    if (typeof options.host !== 'string' || options.host.length === 0) throw new TypeError(`${where}: host must be a non-empty host name or address, got ${describeValue(options.host)}`);
+    if (typeof options.host !== 'string' || options.host.length === 0)
+      throw new TypeError(`${where}: host must be a non-empty host name or address, got ${describeValue(options.host)}`);
     const serverSettings = options.serverSettings ?? ServerSettings.default;
-    if (!(serverSettings instanceof ServerSettings)) throw new TypeError(`${where}: serverSettings must be ServerSettings (from @tributary/http), got ${describeValue(serverSettings)}`);
+    if (!(serverSettings instanceof ServerSettings))
+      throw new TypeError(`${where}: serverSettings must be ServerSettings (from @tributary/http), got ${describeValue(serverSettings)}`);
     const runtime = newRuntime(where, options, handler);
     const materializer = options.materializer ?? Materializer.default;
     return Http.newServerAt(options.host, options.port)
@@ -133,7 +135,8 @@ export const WebSocket = {
    */
   upgradeHandler(handler: WebSocketHandler, options: WebSocketUpgradeOptions = {}): WebSocketUpgradeListener {
     const where = 'WebSocket.upgradeHandler';
-    if (options === null || typeof options !== 'object') throw new TypeError(`${where}: options must be { path?, settings?, materializer? }, got ${describeValue(options)}`);
+    if (options === null || typeof options !== 'object')
+      throw new TypeError(`${where}: options must be { path?, settings?, materializer? }, got ${describeValue(options)}`);
     return newRuntime(where, options, handler).listener();
   },
 
@@ -170,7 +173,8 @@ function newRuntime(where: string, options: WebSocketUpgradeOptions, handler: We
     throw new TypeError(`${where}: handler must be a Flow<Message, Message> or a function (request) => Flow | undefined, got ${describeValue(handler)}`);
   }
   const path = options.path;
-  if (path !== undefined && (typeof path !== 'string' || !path.startsWith('/'))) throw new TypeError(`${where}: path must be a string starting with "/", got ${describeValue(path)}`);
+  if (path !== undefined && (typeof path !== 'string' || !path.startsWith('/')))
+    throw new TypeError(`${where}: path must be a string starting with "/", got ${describeValue(path)}`);
   const materializer = options.materializer ?? Materializer.default;
   if (!(materializer instanceof Materializer)) throw new TypeError(`${where}: materializer must be a Materializer, got ${describeValue(materializer)}`);
   return new WebSocketUpgradeRuntime(handler, WebSocketSettings.from(where, options.settings), materializer, path);

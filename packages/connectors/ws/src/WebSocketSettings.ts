@@ -78,16 +78,34 @@ export class WebSocketSettings implements Fields {
     for (const [key, value] of Object.entries(settings)) {
       if (value === undefined) continue;
       switch (key as keyof Fields) {
-        case 'maxPayload': s = s.withMaxPayload(value as number); break;
-        case 'maxBufferedBytes': s = s.withMaxBufferedBytes(value as number); break;
-        case 'keepAliveMs': s = s.withKeepAliveMs(value as number); break;
-        case 'keepAliveTimeoutMs': s = s.withKeepAliveTimeoutMs(value as number); break;
-        case 'handshakeTimeoutMs': s = s.withHandshakeTimeoutMs(value as number); break;
-        case 'protocols': s = s.withProtocols(value as readonly string[]); break;
-        case 'headers': s = s.withHeaders(value as Record<string, string>); break;
-        case 'perMessageDeflate': s = s.withPerMessageDeflate(value as boolean); break;
+        case 'maxPayload':
+          s = s.withMaxPayload(value as number);
+          break;
+        case 'maxBufferedBytes':
+          s = s.withMaxBufferedBytes(value as number);
+          break;
+        case 'keepAliveMs':
+          s = s.withKeepAliveMs(value as number);
+          break;
+        case 'keepAliveTimeoutMs':
+          s = s.withKeepAliveTimeoutMs(value as number);
+          break;
+        case 'handshakeTimeoutMs':
+          s = s.withHandshakeTimeoutMs(value as number);
+          break;
+        case 'protocols':
+          s = s.withProtocols(value as readonly string[]);
+          break;
+        case 'headers':
+          s = s.withHeaders(value as Record<string, string>);
+          break;
+        case 'perMessageDeflate':
+          s = s.withPerMessageDeflate(value as boolean);
+          break;
         default:
-          throw new TypeError(`${where}: unknown option ${JSON.stringify(key)} (expected maxPayload, maxBufferedBytes, keepAliveMs, keepAliveTimeoutMs, handshakeTimeoutMs, protocols, headers or perMessageDeflate)`);
+          throw new TypeError(
+            `${where}: unknown option ${JSON.stringify(key)} (expected maxPayload, maxBufferedBytes, keepAliveMs, keepAliveTimeoutMs, handshakeTimeoutMs, protocols, headers or perMessageDeflate)`,
+          );
       }
     }
     return s;

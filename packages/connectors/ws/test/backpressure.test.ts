@@ -4,10 +4,10 @@
  * peer that does not read pulls only what fits under `maxBufferedBytes` plus the kernel's buffers.
  */
 import { once } from 'node:events';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Flow, Keep, Sink, Source } from '@tributary/core';
-import { WebSocket as RawWebSocket } from 'ws';
 import { type Message, WebSocket } from '@tributary/ws';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket as RawWebSocket } from 'ws';
 import { activeResources, eventually, expectNoLeaks, rawClosed, rawServer, sleep } from './helpers.js';
 
 const MiB = 1024 * 1024;
@@ -118,7 +118,10 @@ describe('WebSocket back-pressure', () => {
     let counted!: Promise<{ messages: number; bytes: number }>;
     const binding = await WebSocket.bind({ host: '127.0.0.1', port: 0 }, () =>
       WebSocket.handleMessagesWithSinkSource(
-        Flow.create<Message>().mapAsync(1, slow.wait).toMat(countingSink, Keep.right).mapMaterializedValue((p) => (counted = p)),
+        Flow.create<Message>()
+          .mapAsync(1, slow.wait)
+          .toMat(countingSink, Keep.right)
+          .mapMaterializedValue((p) => (counted = p)),
         Source.never<string>(),
       ),
     );

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Keep } from '@tributary/core';
 import { TestSink, TestSource } from '@tributary/testkit';
 import { type Message, WebSocket } from '@tributary/ws';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { activeResources, expectNoLeaks, rawClosed, rawMessages, rawServer } from './helpers.js';
 
 let before: Record<string, number>;
@@ -81,7 +81,9 @@ describe('WebSocket.clientFlow demand', () => {
     const closed = rawClosed(peer);
     up.sendNext(42 as unknown as Message);
     const e = (await down.expectError()) as Error;
-    expect(e.message).toMatch(/WebSocket\.clientFlow\(ws:\/\/127\.0\.0\.1:\d+\/\): an outgoing message must be a string \(text\) or a Uint8Array\/Buffer \(binary\), got 42/);
+    expect(e.message).toMatch(
+      /WebSocket\.clientFlow\(ws:\/\/127\.0\.0\.1:\d+\/\): an outgoing message must be a string \(text\) or a Uint8Array\/Buffer \(binary\), got 42/,
+    );
     expect((await closed).code).toBe(1011);
     await server.close();
   });

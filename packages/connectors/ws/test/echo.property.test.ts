@@ -4,11 +4,12 @@
  * outbound limit and the reader's pace, what a Tributary client sends through a Tributary echo server
  * comes back complete, in order, text as text and binary as binary.
  */
-import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { Flow, Sink, Source } from '@tributary/core';
 import type { ServerBinding } from '@tributary/http';
 import { type Message, WebSocket } from '@tributary/ws';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeResources, expectNoLeaks } from './helpers.js';
 
 const textArb = fc.string({ unit: fc.constantFrom('a', 'Z', ' ', 'é', '✓', '😀', '\u0000'), maxLength: 200 });
@@ -46,7 +47,17 @@ describe('WebSocket echo law', () => {
             })
             .take(messages.length)
             .runWith(Sink.seq());
-          const hung = new Promise((_, reject) => setTimeout(() => reject(new Error(`hung: ${messages.map((m) => (typeof m === 'string' ? `t${m.length}` : `b${m.length}`)).join(',')} limit=${maxBufferedBytes} slow=${slowReader}`)), 5000).unref());
+          const hung = new Promise((_, reject) =>
+            setTimeout(
+              () =>
+                reject(
+                  new Error(
+                    `hung: ${messages.map((m) => (typeof m === 'string' ? `t${m.length}` : `b${m.length}`)).join(',')} limit=${maxBufferedBytes} slow=${slowReader}`,
+                  ),
+                ),
+              5000,
+            ).unref(),
+          );
           expect(await Promise.race([replies, hung])).toEqual(messages);
         },
       ),

@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocket as RawWebSocket } from 'ws';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Flow, Keep, Sink, Source } from '@tributary/core';
 import { type Message, WebSocket, WebSocketError, WebSocketKeepAliveTimeoutError } from '@tributary/ws';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket as RawWebSocket } from 'ws';
 import { activeResources, eventually, expectNoLeaks, rawClient, rawClosed, rawServer, sleep } from './helpers.js';
 
 let before: Record<string, number>;
@@ -21,9 +21,14 @@ describe('WebSocket faults', () => {
     const server = await rawServer({ autoPong: false });
     const accepted = server.next();
     const started = Date.now();
-    const done = Source.never<string>().via(WebSocket.clientFlow(server.url, { keepAliveMs: 100, keepAliveTimeoutMs: 100 })).runWith(Sink.ignore());
+    const done = Source.never<string>()
+      .via(WebSocket.clientFlow(server.url, { keepAliveMs: 100, keepAliveTimeoutMs: 100 }))
+      .runWith(Sink.ignore());
     const peer = await accepted;
-    const e = await done.then(() => 'completed', (err: unknown) => err);
+    const e = await done.then(
+      () => 'completed',
+      (err: unknown) => err,
+    );
     expect(e).toBeInstanceOf(WebSocketKeepAliveTimeoutError);
     expect((e as Error).message).toContain('did not answer a keep-alive ping within 100 ms');
     expect(Date.now() - started).toBeGreaterThanOrEqual(150);
@@ -96,7 +101,13 @@ describe('WebSocket faults', () => {
   it('fails with a clear error on invalid UTF-8 in a text frame, closing with 1007', async () => {
     const server = await rawServer();
     server.next().then((peer) => peer.send(Buffer.from([0x68, 0x69, 0xff, 0xfe]), { binary: false }));
-    const e = await Source.never<string>().via(WebSocket.clientFlow(server.url)).runWith(Sink.seq()).then(() => null, (err: unknown) => err);
+    const e = await Source.never<string>()
+      .via(WebSocket.clientFlow(server.url))
+      .runWith(Sink.seq())
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
     expect(e).toBeInstanceOf(WebSocketError);
     expect((e as WebSocketError).message).toMatch(/an incoming text message is not valid UTF-8; the connection was closed with 1007/);
     expect((e as WebSocketError).closeCode).toBe(1007);
@@ -109,7 +120,13 @@ describe('WebSocket faults', () => {
       peer.send(Buffer.alloc(2048));
       return rawClosed(peer);
     });
-    const e = await Source.never<string>().via(WebSocket.clientFlow(server.url, { maxPayload: 1024 })).runWith(Sink.seq()).then(() => null, (err: unknown) => err);
+    const e = await Source.never<string>()
+      .via(WebSocket.clientFlow(server.url, { maxPayload: 1024 }))
+      .runWith(Sink.seq())
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
     expect((e as Error).message).toMatch(/an incoming message is larger than maxPayload \(1024 bytes\); the connection was closed with 1009/);
     expect((await peerClosed).code).toBe(1009);
     await server.close();
@@ -141,17 +158,23 @@ describe('WebSocket faults', () => {
     const e = await Source.never<string>()
       .via(WebSocket.clientFlow(server.url))
       .runWith(Sink.foreach((m: Message) => received.push(m)))
-      .then(() => null, (err: unknown) => err);
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
     expect(received).toEqual(['before']);
     expect((e as WebSocketError).message).toMatch(/the connection was lost \(closed without a close frame, 1006\)/);
     await server.close();
   });
 
   it('answers 1011 with the reason when a server handler fails', async () => {
-    const binding = await WebSocket.bind({ host: '127.0.0.1', port: 0 }, Flow.create<Message>().map((m) => {
-      if (m === 'boom') throw new Error('handler exploded');
-      return m;
-    }));
+    const binding = await WebSocket.bind(
+      { host: '127.0.0.1', port: 0 },
+      Flow.create<Message>().map((m) => {
+        if (m === 'boom') throw new Error('handler exploded');
+        return m;
+      }),
+    );
     const client = await rawClient(`ws://127.0.0.1:${binding.port}`);
     const closed = rawClosed(client);
     client.send('boom');

@@ -4,7 +4,7 @@
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { WebSocket as RawWebSocket, WebSocketServer, type ServerOptions } from 'ws';
+import { WebSocket as RawWebSocket, type ServerOptions, WebSocketServer } from 'ws';
 import { sleep } from '../../../../test-support/leaks.js';
 
 export { activeResources, expectNoLeaks, sleep } from '../../../../test-support/leaks.js';
@@ -19,7 +19,9 @@ export async function eventually(what: string, condition: () => boolean, timeout
 }
 
 /** A raw `ws` server on 127.0.0.1 and a free port; `connections` receives each accepted socket. */
-export async function rawServer(options: ServerOptions = {}): Promise<{ wss: WebSocketServer; url: string; next: () => Promise<RawWebSocket>; close: () => Promise<void> }> {
+export async function rawServer(
+  options: ServerOptions = {},
+): Promise<{ wss: WebSocketServer; url: string; next: () => Promise<RawWebSocket>; close: () => Promise<void> }> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, ...options });
   await once(wss, 'listening');
   const waiting: RawWebSocket[] = [];

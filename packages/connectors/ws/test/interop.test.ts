@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WebSocket as UndiciWebSocket } from 'undici';
 import { Flow, Keep, Sink, Source } from '@tributary/core';
 import { type Message, WebSocket, type WebSocketUpgradeResponse } from '@tributary/ws';
+import { WebSocket as UndiciWebSocket } from 'undici';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { activeResources, expectNoLeaks, rawClient, rawClosed, rawMessages, rawServer } from './helpers.js';
 
 let before: Record<string, number>;
@@ -79,8 +79,14 @@ describe('WebSocket.bind with clients nobody here wrote', () => {
     b.send('MiXeD');
     expect(await ra).toEqual(['MIXED']);
     expect(await rb).toEqual(['mixed']);
-    const [upgrade, done] = Source.empty<string>().viaMat(WebSocket.clientFlow(`ws://127.0.0.1:${binding.port}/nope`), Keep.right).toMat(Sink.ignore(), Keep.both).run();
-    const refused = await upgrade.then(() => 'opened', (e: Error) => e);
+    const [upgrade, done] = Source.empty<string>()
+      .viaMat(WebSocket.clientFlow(`ws://127.0.0.1:${binding.port}/nope`), Keep.right)
+      .toMat(Sink.ignore(), Keep.both)
+      .run();
+    const refused = await upgrade.then(
+      () => 'opened',
+      (e: Error) => e,
+    );
     await expect(done).rejects.toBe(refused);
     expect(refused).toMatchObject({ name: 'WebSocketUpgradeError', status: 404 });
     a.close();
@@ -160,7 +166,9 @@ describe('WebSocket.clientFlow against a raw ws server', () => {
 
   it('rejects bad arguments at once, naming the factory', () => {
     expect(() => WebSocket.clientFlow('http://x')).toThrow('WebSocket.clientFlow: url must be a ws: or wss: URL, got "http://x"');
-    expect(() => WebSocket.clientFlow('ws://x', { maxBufferedBytes: 0 })).toThrow('WebSocketSettings.withMaxBufferedBytes: maxBufferedBytes must be a positive integer, got 0');
+    expect(() => WebSocket.clientFlow('ws://x', { maxBufferedBytes: 0 })).toThrow(
+      'WebSocketSettings.withMaxBufferedBytes: maxBufferedBytes must be a positive integer, got 0',
+    );
     expect(() => WebSocket.clientFlow('ws://x', { keepAlive: 5 } as never)).toThrow(/unknown option "keepAlive"/);
     expect(() => WebSocket.bind({ host: '', port: 0 }, upper)).toThrow('WebSocket.bind: host must be a non-empty host name or address, got ""');
     expect(() => WebSocket.upgradeHandler(42 as never)).toThrow(/WebSocket.upgradeHandler: handler must be a Flow/);

@@ -1,8 +1,8 @@
-import { WebSocket as RawWebSocket } from 'ws';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Flow, Keep, Sink, Source } from '@tributary/core';
 import { Http, HttpResponse, ServerSettings } from '@tributary/http';
 import { type Message, WebSocket } from '@tributary/ws';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket as RawWebSocket } from 'ws';
 import { activeResources, eventually, expectNoLeaks, rawClient, rawClosed, rawMessages, sleep } from './helpers.js';
 
 let before: Record<string, number>;
@@ -15,7 +15,10 @@ afterEach(async () => {
 
 describe('WebSocket server', () => {
   it('shares a port with an @tributary/http server through upgradeHandler', async () => {
-    const ws = WebSocket.upgradeHandler(Flow.create<Message>().map((m) => `echo: ${String(m)}`), { path: '/ws' });
+    const ws = WebSocket.upgradeHandler(
+      Flow.create<Message>().map((m) => `echo: ${String(m)}`),
+      { path: '/ws' },
+    );
     const binding = await Http.newServerAt('127.0.0.1', 0).bind(() => HttpResponse.ok('plain http'), { upgrade: ws });
     const res = await fetch(`http://127.0.0.1:${binding.port}/anything`);
     expect(await res.text()).toBe('plain http');
@@ -34,7 +37,9 @@ describe('WebSocket server', () => {
   it("an idle WebSocket outlives the HTTP server's idle and request timeouts", async () => {
     const ws = WebSocket.upgradeHandler(Flow.create<Message>(), { settings: { keepAliveMs: 0 } });
     const settings = ServerSettings.default.withIdleTimeoutMs(100).withRequestTimeoutMs(100);
-    const binding = await Http.newServerAt('127.0.0.1', 0).withSettings(settings).bind(() => HttpResponse.ok('http'), { upgrade: ws });
+    const binding = await Http.newServerAt('127.0.0.1', 0)
+      .withSettings(settings)
+      .bind(() => HttpResponse.ok('http'), { upgrade: ws });
     const client = await rawClient(`ws://127.0.0.1:${binding.port}`);
     await sleep(600);
     const reply = rawMessages(client, 1);
@@ -55,7 +60,10 @@ describe('WebSocket server', () => {
     const [upgrade, done] = Source.single('ping')
       .concat(Source.never())
       .viaMat(WebSocket.clientFlow(url), Keep.right)
-      .toMat(Sink.foreach((m: Message) => received.push(m)), Keep.both)
+      .toMat(
+        Sink.foreach((m: Message) => received.push(m)),
+        Keep.both,
+      )
       .run();
     const tributaryClosed = (await upgrade).closed;
     await eventually('the Tributary client got its echo', () => received.length === 1);

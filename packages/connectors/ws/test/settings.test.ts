@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { WebSocketSettings } from '@tributary/ws';
+import { describe, expect, it } from 'vitest';
 
 describe('WebSocketSettings', () => {
   it('has the documented defaults', () => {
@@ -46,8 +46,12 @@ describe('WebSocketSettings', () => {
     expect(() => d.withMaxPayload(0)).toThrow('WebSocketSettings.withMaxPayload: maxPayload must be a positive integer, got 0');
     expect(() => d.withMaxBufferedBytes(1.5)).toThrow('WebSocketSettings.withMaxBufferedBytes: maxBufferedBytes must be a positive integer, got 1.5');
     expect(() => d.withKeepAliveMs(-1)).toThrow('WebSocketSettings.withKeepAliveMs: keepAliveMs must be a non-negative finite number of milliseconds, got -1');
-    expect(() => d.withKeepAliveTimeoutMs(0)).toThrow('WebSocketSettings.withKeepAliveTimeoutMs: keepAliveTimeoutMs must be a positive finite number of milliseconds, got 0');
-    expect(() => d.withHandshakeTimeoutMs(Infinity)).toThrow('WebSocketSettings.withHandshakeTimeoutMs: handshakeTimeoutMs must be a positive finite number of milliseconds, got Infinity');
+    expect(() => d.withKeepAliveTimeoutMs(0)).toThrow(
+      'WebSocketSettings.withKeepAliveTimeoutMs: keepAliveTimeoutMs must be a positive finite number of milliseconds, got 0',
+    );
+    expect(() => d.withHandshakeTimeoutMs(Infinity)).toThrow(
+      'WebSocketSettings.withHandshakeTimeoutMs: handshakeTimeoutMs must be a positive finite number of milliseconds, got Infinity',
+    );
     expect(() => d.withProtocols(['ok', 'not ok'])).toThrow('WebSocketSettings.withProtocols: every subprotocol must be a non-empty HTTP token, got "not ok"');
     expect(() => d.withProtocols(['a', 'a'])).toThrow('WebSocketSettings.withProtocols: subprotocol "a" is listed twice');
     expect(() => d.withHeaders({ a: 1 as never })).toThrow('WebSocketSettings.withHeaders: header "a" must be a string, got 1');

@@ -57,8 +57,12 @@ export class BidiFlow<I1, O1, I2, O2, Mat = NotUsed> implements Graph<BidiShape<
     inbound: Graph<FlowShape<I2, O2>, M2>,
     combine: (m1: M1, m2: M2) => M,
   ): BidiFlow<I1, O1, I2, O2, M> {
-    for (const [name, g] of [['outbound', outbound], ['inbound', inbound]] as const) {
-      if (!g || !(g.shape instanceof FlowShape)) throw new TypeError(`BidiFlow.fromFlows: ${name} must be a Flow (a graph with a FlowShape), got ${describe(g)}`);
+    for (const [name, g] of [
+      ['outbound', outbound],
+      ['inbound', inbound],
+    ] as const) {
+      if (!g || !(g.shape instanceof FlowShape))
+        throw new TypeError(`BidiFlow.fromFlows: ${name} must be a Flow (a graph with a FlowShape), got ${describe(g)}`);
     }
     requireFunction('BidiFlow.fromFlowsMat', 'combine', combine);
     const shape = new BidiShape<I1, O1, I2, O2>(outbound.shape.in, outbound.shape.out, inbound.shape.in, inbound.shape.out);

@@ -24,7 +24,12 @@ const CompressedChunkSize = 64 * 1024;
 /** zlib's smallest output buffer; smaller `maxBytesPerChunk` values are honoured by cutting its output. */
 const MinZlibChunk = 64;
 
-function compressor(op: string, level: number, options: CompressionOptions, create: (o: zlib.ZlibOptions) => zlib.Gzip | zlib.Deflate | zlib.DeflateRaw): Flow<Uint8Array, Buffer> {
+function compressor(
+  op: string,
+  level: number,
+  options: CompressionOptions,
+  create: (o: zlib.ZlibOptions) => zlib.Gzip | zlib.Deflate | zlib.DeflateRaw,
+): Flow<Uint8Array, Buffer> {
   if (typeof level !== 'number' || !Number.isInteger(level) || level < -1 || level > 9) {
     throw new RangeError(`${op}: level must be an integer from 0 (no compression) to 9 (best), or -1 for zlib's default, got ${describe(level)}`);
   }
@@ -40,7 +45,11 @@ function compressor(op: string, level: number, options: CompressionOptions, crea
   return Flow.fromGraph(new ZlibFlow(op, () => create(zlibOptions), CompressedChunkSize, false));
 }
 
-function decompressor(op: string, maxBytesPerChunk: number, create: (o: zlib.ZlibOptions) => zlib.Gunzip | zlib.Inflate | zlib.InflateRaw): Flow<Uint8Array, Buffer> {
+function decompressor(
+  op: string,
+  maxBytesPerChunk: number,
+  create: (o: zlib.ZlibOptions) => zlib.Gunzip | zlib.Inflate | zlib.InflateRaw,
+): Flow<Uint8Array, Buffer> {
   requirePositiveInt(op, 'maxBytesPerChunk', maxBytesPerChunk);
   const chunkSize = Math.max(MinZlibChunk, maxBytesPerChunk);
   const zlibOptions: zlib.ZlibOptions & StreamBuffers = { chunkSize, ...streamBuffers(chunkSize) };

@@ -1,23 +1,23 @@
 import type { Module } from '../impl/Module.js';
-import { describe, requireFunction } from '../operators/validate.js';
 import { CoupledTermination } from '../operators/coupledTermination.js';
 import { LazyFlow } from '../operators/lazyFlow.js';
-import type { FlowWithContext } from './FlowWithContext.js';
-import { bindClass, boundClass } from './lateBinding.js';
+import { FlowProcessor } from '../operators/toProcessor.js';
+import { describe, requireFunction } from '../operators/validate.js';
+import type { Processor } from '../reactiveStreams.js';
 import { Attributes } from '../stage/Attributes.js';
 import type { Graph, NotUsed } from '../stage/GraphStage.js';
 import { FlowShape, type SinkShape, SourceShape } from '../stage/Shape.js';
-import { GraphDSL } from './GraphDSL.js';
 import { besides, composeLinear, identityModule, mapMaterialized } from './compose.js';
 import { type FlowOps, type HKT, installFlowOps } from './FlowOps.js';
+import type { FlowWithContext } from './FlowWithContext.js';
+import { GraphDSL } from './GraphDSL.js';
 import { Keep } from './Keep.js';
+import { bindClass, boundClass } from './lateBinding.js';
 import { Materializer } from './Materializer.js';
+import { toMermaid } from './Mermaid.js';
+import type { RunnableGraph } from './RunnableGraph.js';
 import { Sink } from './Sink.js';
 import { Source } from './Source.js';
-import type { RunnableGraph } from './RunnableGraph.js';
-import { FlowProcessor } from '../operators/toProcessor.js';
-import type { Processor } from '../reactiveStreams.js';
-import { toMermaid } from './Mermaid.js';
 
 /** Higher-kinded view of `Flow<In, _, Mat>` (see FlowOps). */
 export interface FlowF<In, Mat> extends HKT {
@@ -70,7 +70,11 @@ export class Flow<In, Out, Mat = NotUsed> implements Graph<FlowShape<In, Out>, M
     return Flow.fromSinkAndSourceMat(sink, source, Keep.none);
   }
 
-  static fromSinkAndSourceMat<I, O, M1, M2, M>(sink: Graph<SinkShape<I>, M1>, source: Graph<SourceShape<O>, M2>, combine: (m1: M1, m2: M2) => M): Flow<I, O, M> {
+  static fromSinkAndSourceMat<I, O, M1, M2, M>(
+    sink: Graph<SinkShape<I>, M1>,
+    source: Graph<SourceShape<O>, M2>,
+    combine: (m1: M1, m2: M2) => M,
+  ): Flow<I, O, M> {
     return new Flow<I, O, M>(new FlowShape(sink.shape.in, source.shape.out), besides(sink.module, source.module, combine));
   }
 
@@ -152,10 +156,16 @@ export class Flow<In, Out, Mat = NotUsed> implements Graph<FlowShape<In, Out>, M
    * - **Completes when** `source` completes, the flow's upstream completes, or `sink` cancels.
    * - **Cancels when** downstream cancels, `sink` cancels, or `source` completes or fails.
    */
-  static fromSinkAndSourceCoupledMat<I, O, M1, M2, M>(sink: Graph<SinkShape<I>, M1>, source: Graph<SourceShape<O>, M2>, combine: (m1: M1, m2: M2) => M): Flow<I, O, M> {
+  static fromSinkAndSourceCoupledMat<I, O, M1, M2, M>(
+    sink: Graph<SinkShape<I>, M1>,
+    source: Graph<SourceShape<O>, M2>,
+    combine: (m1: M1, m2: M2) => M,
+  ): Flow<I, O, M> {
     const op = 'Flow.fromSinkAndSourceCoupledMat';
-    if (!sink || !(sink.shape instanceof SinkShapeOf)) throw new TypeError(`${op}: sink must be a Sink (a graph with a SinkShape), got ${sink?.shape?.constructor?.name ?? describe(sink)}`);
-    if (!source || !(source.shape instanceof SourceShape)) throw new TypeError(`${op}: source must be a Source (a graph with a SourceShape), got ${source?.shape?.constructor?.name ?? describe(source)}`);
+    if (!sink || !(sink.shape instanceof SinkShapeOf))
+      throw new TypeError(`${op}: sink must be a Sink (a graph with a SinkShape), got ${sink?.shape?.constructor?.name ?? describe(sink)}`);
+    if (!source || !(source.shape instanceof SourceShape))
+      throw new TypeError(`${op}: source must be a Source (a graph with a SourceShape), got ${source?.shape?.constructor?.name ?? describe(source)}`);
     requireFunction(op, 'combine', combine);
     const graph = GraphDSL.createWith([sink, source] as const, combine, (b, sinkShape, sourceShape) => {
       const coupling = b.add(new CoupledTermination<I, O>());
@@ -247,7 +257,10 @@ export class Flow<In, Out, Mat = NotUsed> implements Graph<FlowShape<In, Out>, M
    * @example
    * const withIds = Flow.create<Req>().mapAsync(4, call).asFlowWithContext((req: Req, id: string) => ({ ...req, id }), (res) => res.id);
    */
-  asFlowWithContext<U, CtxU, CtxOut>(collapseContext: (x: U, ctx: CtxU) => In, extractContext: (out: Out) => CtxOut): FlowWithContext<U, CtxU, Out, CtxOut, Mat> {
+  asFlowWithContext<U, CtxU, CtxOut>(
+    collapseContext: (x: U, ctx: CtxU) => In,
+    extractContext: (out: Out) => CtxOut,
+  ): FlowWithContext<U, CtxU, Out, CtxOut, Mat> {
     requireFunction('asFlowWithContext', 'collapseContext', collapseContext);
     requireFunction('asFlowWithContext', 'extractContext', extractContext);
     const pairs = Flow.create<readonly [U, CtxU]>()

@@ -24,7 +24,6 @@ import { Take } from '../operators/take.js';
 import { TakeWhile } from '../operators/takeWhile.js';
 import { ZipWithIndex } from '../operators/zipWithIndex.js';
 import type { Flow } from './Flow.js';
-import type { Source } from './Source.js';
 import { type AsyncOps, asyncOpsImpl } from './ops/asyncOps.js';
 import { type ErrorOps, errorOpsImpl } from './ops/errorOps.js';
 import { type GraphOps, graphOpsImpl } from './ops/graphOps.js';
@@ -33,6 +32,7 @@ import type { OpsTable } from './ops/opsTable.js';
 import { type RateOps, rateOpsImpl } from './ops/rateOps.js';
 import { type RoundTwoOps, roundTwoOpsImpl } from './ops/roundTwoOps.js';
 import { type TimerOps, timerOpsImpl } from './ops/timerOps.js';
+import type { Source } from './Source.js';
 
 export interface HKT {
   readonly Out: unknown;
@@ -286,7 +286,13 @@ export interface FlowOps<Out, F extends HKT>
 /** The basic operators (this file); the areas in ./ops add the others. */
 type BasicOps<Out, F extends HKT> = Omit<
   FlowOps<Out, F>,
-  keyof AsyncOps<Out, F> | keyof RateOps<Out, F> | keyof TimerOps<Out, F> | keyof GraphOps<Out, F> | keyof ErrorOps<Out, F> | keyof RoundTwoOps<Out, F> | keyof FlowOpsMat<Out, F>
+  | keyof AsyncOps<Out, F>
+  | keyof RateOps<Out, F>
+  | keyof TimerOps<Out, F>
+  | keyof GraphOps<Out, F>
+  | keyof ErrorOps<Out, F>
+  | keyof RoundTwoOps<Out, F>
+  | keyof FlowOpsMat<Out, F>
 >;
 
 /** The operators of a SubFlow: every operator but those that add a materialized value (Akka's FlowOps without FlowOpsMat). */

@@ -4,8 +4,8 @@ import type { Attributes } from '../stage/Attributes.js';
 import type { Graph, NotUsed } from '../stage/GraphStage.js';
 import { FlowShape, type SinkShape, type SourceShape } from '../stage/Shape.js';
 import { Flow } from './Flow.js';
-import { Materializer } from './Materializer.js';
 import { bindClass } from './lateBinding.js';
+import { Materializer } from './Materializer.js';
 import { type ContextHKT, type FlowWithContextOps, installContextOps } from './ops/contextOps.js';
 import type { Sink } from './Sink.js';
 
@@ -52,10 +52,14 @@ export class FlowWithContext<In, CtxIn, Out, CtxOut, Mat = NotUsed> implements G
    * A flow with context from a flow of `[element, context]` pairs. The flow is trusted to keep each
    * context with its element (it may be any flow, e.g. a connector's pass-through flow).
    */
-  static fromTuples<In, CtxIn, Out, CtxOut, Mat>(flow: Graph<FlowShape<[In, CtxIn], readonly [Out, CtxOut]>, Mat>): FlowWithContext<In, CtxIn, Out, CtxOut, Mat> {
+  static fromTuples<In, CtxIn, Out, CtxOut, Mat>(
+    flow: Graph<FlowShape<[In, CtxIn], readonly [Out, CtxOut]>, Mat>,
+  ): FlowWithContext<In, CtxIn, Out, CtxOut, Mat> {
     const g = flow as Graph<FlowShape<unknown, unknown>, unknown> | null | undefined;
     if (g === null || typeof g !== 'object' || !(g.shape instanceof FlowShape)) {
-      throw new TypeError(`FlowWithContext.fromTuples: flow must be a Flow of [element, context] pairs (a graph with a FlowShape), got ${g?.shape?.constructor?.name ?? describe(flow)}`);
+      throw new TypeError(
+        `FlowWithContext.fromTuples: flow must be a Flow of [element, context] pairs (a graph with a FlowShape), got ${g?.shape?.constructor?.name ?? describe(flow)}`,
+      );
     }
     return new FlowWithContext(Flow.fromGraph(flow as unknown as Graph<FlowShape<readonly [In, CtxIn], [Out, CtxOut]>, Mat>));
   }
@@ -71,7 +75,10 @@ export class FlowWithContext<In, CtxIn, Out, CtxOut, Mat = NotUsed> implements G
   }
 
   /** Appends a flow with context (or any flow of pairs), combining both materialized values with `combine`. */
-  viaMat<O2, C2, M2, M3>(flow: Graph<FlowShape<[Out, CtxOut], readonly [O2, C2]>, M2>, combine: (m1: Mat, m2: M2) => M3): FlowWithContext<In, CtxIn, O2, C2, M3> {
+  viaMat<O2, C2, M2, M3>(
+    flow: Graph<FlowShape<[Out, CtxOut], readonly [O2, C2]>, M2>,
+    combine: (m1: Mat, m2: M2) => M3,
+  ): FlowWithContext<In, CtxIn, O2, C2, M3> {
     return new FlowWithContext(this.delegate.viaMat(flow as Graph<FlowShape<[Out, CtxOut], [O2, C2]>, M2>, combine));
   }
 
@@ -86,7 +93,11 @@ export class FlowWithContext<In, CtxIn, Out, CtxOut, Mat = NotUsed> implements G
   }
 
   /** Runs `source` (of input pairs) through this flow into `sink` (of output pairs); returns both ends' materialized values. */
-  runWith<M1, M2>(source: Graph<SourceShape<readonly [In, CtxIn]>, M1>, sink: Graph<SinkShape<[Out, CtxOut]>, M2>, materializer: Materializer = Materializer.default): [M1, M2] {
+  runWith<M1, M2>(
+    source: Graph<SourceShape<readonly [In, CtxIn]>, M1>,
+    sink: Graph<SinkShape<[Out, CtxOut]>, M2>,
+    materializer: Materializer = Materializer.default,
+  ): [M1, M2] {
     return this.delegate.runWith(source, sink, materializer);
   }
 

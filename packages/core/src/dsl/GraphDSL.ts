@@ -37,7 +37,7 @@
  * outlet that emits the graph's materialized value once.
  */
 import { CompositeModule, type Module } from '../impl/Module.js';
-import { MaterializedValueSource, type MaterializedValueCell } from '../operators/materializedValue.js';
+import { type MaterializedValueCell, MaterializedValueSource } from '../operators/materializedValue.js';
 import { describe, requireFunction } from '../operators/validate.js';
 import { Attributes } from '../stage/Attributes.js';
 import type { Graph, NotUsed } from '../stage/GraphStage.js';
@@ -174,7 +174,8 @@ export class GraphDSLBuilder<M> {
    */
   add<S extends Shape>(graph: Graph<S, unknown>): S {
     this.checkOpen('add');
-    if (!isGraph(graph)) throw new TypeError(`GraphDSL: b.add expects a graph (a Source, Flow, Sink, junction, GraphDSL graph or GraphStage), got ${describe(graph)}`);
+    if (!isGraph(graph))
+      throw new TypeError(`GraphDSL: b.add expects a graph (a Source, Flow, Sink, junction, GraphDSL graph or GraphStage), got ${describe(graph)}`);
     const shape = copyShape(graph.shape);
     const child = this.children.length;
     this.children.push(graph.module);
@@ -230,7 +231,8 @@ export class GraphDSLBuilder<M> {
   outletOf(x: unknown, op: string): Outlet<unknown> {
     this.checkOpen(op);
     if (x instanceof Outlet) return x;
-    if (x instanceof UniformFanOutShape) return this.nextFree(x.outlets, `${op}: every outlet of ${this.ownerOf(x.in)} is already connected`) as Outlet<unknown>;
+    if (x instanceof UniformFanOutShape)
+      return this.nextFree(x.outlets, `${op}: every outlet of ${this.ownerOf(x.in)} is already connected`) as Outlet<unknown>;
     if (isGraph(x)) {
       if (!(x.shape instanceof SourceShape)) throw new TypeError(`GraphDSL: ${op} expects a Source graph here, got a graph with ${x.shape.constructor.name}`);
       return (this.add(x) as SourceShape<unknown>).out;
@@ -290,7 +292,9 @@ export class GraphDSLBuilder<M> {
   _build<S extends Shape>(shape: S, imported: number, combine: (mats: unknown[]) => M): GraphBlueprint<S, M> {
     this._done = true;
     if (!(shape instanceof Shape)) {
-      throw new TypeError(`GraphDSL: the build function must return a Shape (ClosedShape.instance, a SourceShape, FlowShape, SinkShape, BidiShape or custom shape), got ${describe(shape)}`);
+      throw new TypeError(
+        `GraphDSL: the build function must return a Shape (ClosedShape.instance, a SourceShape, FlowShape, SinkShape, BidiShape or custom shape), got ${describe(shape)}`,
+      );
     }
     const exposed = new Set<Inlet<any> | Outlet<any>>();
     const expose = (ports: readonly (Inlet<any> | Outlet<any>)[], kind: 'inlet' | 'outlet', pairs: number[]): void => {
@@ -299,7 +303,10 @@ export class GraphDSLBuilder<M> {
           throw new IllegalGraphError(`GraphDSL: the returned ${shape.constructor.name} lists ${describe(p)} among its ${kind}s`);
         }
         const info = this.infoOf(p, kind);
-        if (info.connected) throw new IllegalGraphError(`GraphDSL: the returned ${shape.constructor.name} exposes ${kind} ${this.describePort(info)}, which is already connected inside the graph`);
+        if (info.connected)
+          throw new IllegalGraphError(
+            `GraphDSL: the returned ${shape.constructor.name} exposes ${kind} ${this.describePort(info)}, which is already connected inside the graph`,
+          );
         if (exposed.has(p)) throw new IllegalGraphError(`GraphDSL: the returned ${shape.constructor.name} exposes ${kind} ${this.describePort(info)} twice`);
         exposed.add(p);
         pairs.push(info.child, info.index);
@@ -371,14 +378,16 @@ export class PortOps<T> {
 
   /** Into a fan-out junction's inlet; continues from its next free outlet. */
   viaFanOut<U>(junction: UniformFanOutShape<T, U>): PortOps<U> {
-    if (!(junction instanceof UniformFanOutShape)) throw new TypeError(`GraphDSL: viaFanOut expects a UniformFanOutShape (Broadcast, Balance, Partition, …), got ${describe(junction)}`);
+    if (!(junction instanceof UniformFanOutShape))
+      throw new TypeError(`GraphDSL: viaFanOut expects a UniformFanOutShape (Broadcast, Balance, Partition, …), got ${describe(junction)}`);
     this.b.connect(this.outlet, junction.in);
     return new PortOps(this.b, this.b.outletOf(junction, 'viaFanOut') as Outlet<U>);
   }
 
   /** Into a fan-in junction's next free inlet; continues from its outlet. */
   viaFanIn<U>(junction: UniformFanInShape<T, U>): PortOps<U> {
-    if (!(junction instanceof UniformFanInShape)) throw new TypeError(`GraphDSL: viaFanIn expects a UniformFanInShape (Merge, Concat, ZipN, …), got ${describe(junction)}`);
+    if (!(junction instanceof UniformFanInShape))
+      throw new TypeError(`GraphDSL: viaFanIn expects a UniformFanInShape (Merge, Concat, ZipN, …), got ${describe(junction)}`);
     this.b.connect(this.outlet, this.b.inletOf(junction, 'viaFanIn') as Inlet<T>);
     return new PortOps(this.b, junction.out);
   }

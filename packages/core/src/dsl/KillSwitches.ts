@@ -1,8 +1,8 @@
 import { KillSwitchBidiStage, SharedKillSwitch, singleKillSwitch, type UniqueKillSwitch } from '../operators/killSwitch.js';
-import { BidiFlow } from './BidiFlow.js';
+import { requireNonEmptyString } from '../operators/validate.js';
 import type { Graph } from '../stage/GraphStage.js';
 import type { FlowShape } from '../stage/Shape.js';
-import { requireNonEmptyString } from '../operators/validate.js';
+import { BidiFlow } from './BidiFlow.js';
 
 export { type KillSwitch, SharedKillSwitch, UniqueKillSwitch } from '../operators/killSwitch.js';
 

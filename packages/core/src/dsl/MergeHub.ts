@@ -45,6 +45,9 @@ export const MergeHub = {
    * control.drainAndComplete(); // done resolves once 'a' and 'b' are through
    */
   sourceWithDraining<T>(perProducerBufferSize = 16): Source<T, [Sink<T, NotUsed>, DrainingControl]> {
-    return Source.fromGraph(new DrainingMergeHubSource<T>(perProducerBufferSize)).mapMaterializedValue(([g, control]): [Sink<T, NotUsed>, DrainingControl] => [Sink.fromGraph(g), control]);
+    return Source.fromGraph(new DrainingMergeHubSource<T>(perProducerBufferSize)).mapMaterializedValue(([g, control]): [Sink<T, NotUsed>, DrainingControl] => [
+      Sink.fromGraph(g),
+      control,
+    ]);
   },
 } as const;

@@ -1,8 +1,8 @@
 import { MergeLatest as MergeLatestStage } from '../operators/mergeLatest.js';
 import type { Graph, NotUsed } from '../stage/GraphStage.js';
 import type { UniformFanInShape } from '../stage/UniformFanInShape.js';
-import type { MergeOptions } from './Merge.js';
 import { junctionFlag } from './junctionOptions.js';
+import type { MergeOptions } from './Merge.js';
 
 /**
  * Fan-in junction emitting, once every input has produced an element, an array of the latest element

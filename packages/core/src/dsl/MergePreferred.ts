@@ -1,8 +1,8 @@
 import { MergePreferred as MergePreferredStage } from '../operators/mergePreferred.js';
 import type { Graph, NotUsed } from '../stage/GraphStage.js';
 import type { MergePreferredShape } from '../stage/MergePreferredShape.js';
-import type { MergeOptions } from './Merge.js';
 import { junctionFlag } from './junctionOptions.js';
+import type { MergeOptions } from './Merge.js';
 
 /**
  * Fan-in junction with `secondaryPorts` ordinary inlets `in(i)` and one `preferred` inlet: when several

@@ -1,8 +1,8 @@
 import { MergePrioritized as MergePrioritizedStage } from '../operators/mergePrioritized.js';
 import type { Graph, NotUsed } from '../stage/GraphStage.js';
 import type { UniformFanInShape } from '../stage/UniformFanInShape.js';
-import type { MergeOptions } from './Merge.js';
 import { junctionFlag } from './junctionOptions.js';
+import type { MergeOptions } from './Merge.js';
 
 /**
  * Fan-in junction with one inlet per priority: when several inputs have an element, one is picked at

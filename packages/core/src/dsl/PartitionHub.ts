@@ -31,7 +31,9 @@ export const PartitionHub = {
    */
   sink<T>(partitioner: (numberOfConsumers: number, element: T) => number, startAfterNrOfConsumers: number, bufferSize = 256): Sink<T, Source<T, NotUsed>> {
     const create = indexPartitioner('PartitionHub.sink', partitioner);
-    return Sink.fromGraph(new PartitionHubSink<T>(create, startAfterNrOfConsumers, bufferSize, 'PartitionHub.sink')).mapMaterializedValue((g) => Source.fromGraph(g));
+    return Sink.fromGraph(new PartitionHubSink<T>(create, startAfterNrOfConsumers, bufferSize, 'PartitionHub.sink')).mapMaterializedValue((g) =>
+      Source.fromGraph(g),
+    );
   },
 
   /**
@@ -39,9 +41,13 @@ export const PartitionHub = {
    * for round-robin) that sees the consumers' ids and queue sizes and returns the id of the consumer
    * to route to. Supervision `restart` creates a new partitioner.
    */
-  statefulSink<T>(createPartitioner: () => (info: ConsumerInfo, element: T) => number, startAfterNrOfConsumers: number, bufferSize = 256): Sink<T, Source<T, NotUsed>> {
-    return Sink.fromGraph(new PartitionHubSink<T>(createPartitioner as () => StatefulPartitioner<T>, startAfterNrOfConsumers, bufferSize, 'PartitionHub.statefulSink')).mapMaterializedValue((g) =>
-      Source.fromGraph(g),
-    );
+  statefulSink<T>(
+    createPartitioner: () => (info: ConsumerInfo, element: T) => number,
+    startAfterNrOfConsumers: number,
+    bufferSize = 256,
+  ): Sink<T, Source<T, NotUsed>> {
+    return Sink.fromGraph(
+      new PartitionHubSink<T>(createPartitioner as () => StatefulPartitioner<T>, startAfterNrOfConsumers, bufferSize, 'PartitionHub.statefulSink'),
+    ).mapMaterializedValue((g) => Source.fromGraph(g));
   },
 } as const;

@@ -1,6 +1,6 @@
+import { RestartFlow as RestartFlowStage } from '../operators/restartFlow.js';
 import type { RestartHandle } from '../operators/restartInternals.js';
 import type { RestartSettings } from '../operators/restartSettings.js';
-import { RestartFlow as RestartFlowStage } from '../operators/restartFlow.js';
 import type { Graph } from '../stage/GraphStage.js';
 import type { FlowShape } from '../stage/Shape.js';
 import { Flow } from './Flow.js';

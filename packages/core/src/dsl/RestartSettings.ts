@@ -1,2 +1,2 @@
-export { RestartSettings } from '../operators/restartSettings.js';
 export type { RestartHandle } from '../operators/restartInternals.js';
+export { RestartSettings } from '../operators/restartSettings.js';

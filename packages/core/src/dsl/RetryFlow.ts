@@ -43,14 +43,7 @@ export const RetryFlow = {
     if (!flow || !(flow.shape instanceof FlowShape)) throw new TypeError('RetryFlow.withBackoff: flow must be a flow-shaped graph');
     const coordinator = new RetryCoordinator<I, O>(backoff, maxRetries, decideRetry);
     // coordinator (0): inlets [externalIn, internalIn], outlets [internalOut, externalOut]; flow (1)
-    const module = new CompositeModule(
-      [coordinator.module, flow.module],
-      [0, 0, 1, 0, 1, 0, 0, 1],
-      [0, 0],
-      [0, 1],
-      (values) => values[1],
-      null,
-    );
+    const module = new CompositeModule([coordinator.module, flow.module], [0, 0, 1, 0, 1, 0, 0, 1], [0, 0], [0, 1], (values) => values[1], null);
     return new Flow<I, O, M>(new FlowShape(coordinator.externalIn, coordinator.externalOut), module);
   },
 } as const;

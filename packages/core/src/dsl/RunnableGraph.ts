@@ -1,7 +1,7 @@
+import type { Module } from '../impl/Module.js';
 import { Attributes } from '../stage/Attributes.js';
 import type { Graph } from '../stage/GraphStage.js';
 import { ClosedShape } from '../stage/Shape.js';
-import type { Module } from '../impl/Module.js';
 import { mapMaterialized } from './compose.js';
 import { Materializer } from './Materializer.js';
 import { toMermaid } from './Mermaid.js';
@@ -15,7 +15,9 @@ export class RunnableGraph<Mat> implements Graph<ClosedShape, Mat> {
   static fromGraph<M>(graph: Graph<ClosedShape, M>): RunnableGraph<M> {
     if (graph instanceof RunnableGraph) return graph;
     if (!graph || !(graph.shape instanceof ClosedShape)) {
-      throw new TypeError(`RunnableGraph.fromGraph: expected a graph with a ClosedShape (no open ports), got ${graph?.shape?.constructor?.name ?? String(graph)}`);
+      throw new TypeError(
+        `RunnableGraph.fromGraph: expected a graph with a ClosedShape (no open ports), got ${graph?.shape?.constructor?.name ?? String(graph)}`,
+      );
     }
     return new RunnableGraph<M>(graph.module);
   }

@@ -1,24 +1,24 @@
 import type { Module } from '../impl/Module.js';
+import { AsAsyncIterableSink } from '../operators/asAsyncIterable.js';
+import { AsPublisherSink } from '../operators/asPublisher.js';
 import { CancelledSink } from '../operators/cancelled.js';
+import { ForeachAsyncSink } from '../operators/foreachAsync.js';
+import { FromSubscriberSink } from '../operators/fromSubscriber.js';
 import { LazySink } from '../operators/lazySink.js';
-import { ForeachSink, FoldSink, HeadSink, IgnoreSink, LastSink, OnCompleteSink, ReduceSink, SeqSink } from '../operators/sinks.js';
+import { QueueSink, type SinkQueue } from '../operators/sinkQueue.js';
+import { FoldSink, ForeachSink, HeadSink, IgnoreSink, LastSink, OnCompleteSink, ReduceSink, SeqSink } from '../operators/sinks.js';
 import { describe } from '../operators/validate.js';
+import type { Publisher, Subscriber } from '../reactiveStreams.js';
 import { Attributes } from '../stage/Attributes.js';
 import type { Graph, NotUsed } from '../stage/GraphStage.js';
 import { SinkShape, type SourceShape } from '../stage/Shape.js';
-import { mapMaterialized } from './compose.js';
-import { Keep } from './Keep.js';
-import { Materializer } from './Materializer.js';
-import { bindClass, boundClass } from './lateBinding.js';
-import { ForeachAsyncSink } from '../operators/foreachAsync.js';
-import { QueueSink, type SinkQueue } from '../operators/sinkQueue.js';
-import { AsAsyncIterableSink } from '../operators/asAsyncIterable.js';
-import { AsPublisherSink } from '../operators/asPublisher.js';
-import { FromSubscriberSink } from '../operators/fromSubscriber.js';
-import type { Publisher, Subscriber } from '../reactiveStreams.js';
-import { GraphDSL } from './GraphDSL.js';
-import { toMermaid } from './Mermaid.js';
 import type { UniformFanOutShape } from '../stage/UniformFanOutShape.js';
+import { mapMaterialized } from './compose.js';
+import { GraphDSL } from './GraphDSL.js';
+import { Keep } from './Keep.js';
+import { bindClass, boundClass } from './lateBinding.js';
+import { Materializer } from './Materializer.js';
+import { toMermaid } from './Mermaid.js';
 
 /**
  * A blueprint with one input: where elements end up. Most sinks materialize a promise of their result,
@@ -115,7 +115,9 @@ export class Sink<In, Mat = NotUsed> implements Graph<SinkShape<In>, Mat> {
     const graph = GraphDSL.create((b) => {
       const j = b.add(junction);
       if (j.outlets.length !== sinks.length || j.inlets.length !== 1) {
-        throw new TypeError(`Sink.combine: fanOutStrategy(${sinks.length}) must return a fan-out junction with one inlet and ${sinks.length} outlets, got ${j.inlets.length} inlets and ${j.outlets.length} outlets`);
+        throw new TypeError(
+          `Sink.combine: fanOutStrategy(${sinks.length}) must return a fan-out junction with one inlet and ${sinks.length} outlets, got ${j.inlets.length} inlets and ${j.outlets.length} outlets`,
+        );
       }
       sinks.forEach((s, i) => b.from<U>(j.outlets[i]!).to(s));
       return new SinkShape(j.inlets[0]!);

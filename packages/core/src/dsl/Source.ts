@@ -1,42 +1,42 @@
 import type { Module } from '../impl/Module.js';
-import { AsyncIterableSource } from '../operators/fromAsyncIterable.js';
+import type { OverflowStrategy } from '../OverflowStrategy.js';
+import { AsSubscriberSource } from '../operators/asSubscriber.js';
 import { CycleSource } from '../operators/cycle.js';
+import { AsyncIterableSource } from '../operators/fromAsyncIterable.js';
 import { IterableSource } from '../operators/fromIterable.js';
-import { LazySource } from '../operators/lazySource.js';
+import { PromiseSource } from '../operators/fromPromise.js';
+import { FromPublisherSource } from '../operators/fromPublisher.js';
 import { LazyPromiseSource } from '../operators/lazyPromise.js';
 import { LazySingleSource } from '../operators/lazySingle.js';
+import { LazySource } from '../operators/lazySource.js';
 import { type MaybeHandle, MaybeSource } from '../operators/maybe.js';
-import { PromiseSource } from '../operators/fromPromise.js';
 import { RangeSource } from '../operators/range.js';
-import { SingleSource } from '../operators/single.js';
 import { EmptySource, FailedSource, NeverSource, RepeatSource } from '../operators/simpleSources.js';
-import { UnfoldAsyncSource } from '../operators/unfoldAsync.js';
+import { SingleSource } from '../operators/single.js';
+import { QueueSource, type SourceQueue } from '../operators/sourceQueue.js';
+import { type TickCancellable, TickSource } from '../operators/tick.js';
 import { UnfoldSource } from '../operators/unfold.js';
+import { UnfoldAsyncSource } from '../operators/unfoldAsync.js';
 import { UnfoldResourceSource } from '../operators/unfoldResource.js';
 import { UnfoldResourceAsyncSource } from '../operators/unfoldResourceAsync.js';
-import { AsSubscriberSource } from '../operators/asSubscriber.js';
-import { FromPublisherSource } from '../operators/fromPublisher.js';
-import type { Publisher, Subscriber } from '../reactiveStreams.js';
 import { describe, requireFunction } from '../operators/validate.js';
-import type { SourceWithContext } from './SourceWithContext.js';
+import { ZipWithN as ZipWithNStage, toArray as zipToArray } from '../operators/zipWithN.js';
+import type { Publisher, Subscriber } from '../reactiveStreams.js';
 import { Attributes } from '../stage/Attributes.js';
 import type { Graph, NotUsed } from '../stage/GraphStage.js';
 import type { FlowShape, SinkShape } from '../stage/Shape.js';
 import { SourceShape } from '../stage/Shape.js';
+import type { UniformFanInShape } from '../stage/UniformFanInShape.js';
 import { composeLinear, mapMaterialized } from './compose.js';
 import { type FlowOps, type HKT, installFlowOps } from './FlowOps.js';
+import { GraphDSL } from './GraphDSL.js';
 import { Keep } from './Keep.js';
+import { bindClass, boundClass } from './lateBinding.js';
 import { Materializer } from './Materializer.js';
+import { toMermaid } from './Mermaid.js';
 import { RunnableGraph } from './RunnableGraph.js';
 import { Sink } from './Sink.js';
-import { TickSource, type TickCancellable } from '../operators/tick.js';
-import { QueueSource, type SourceQueue } from '../operators/sourceQueue.js';
-import type { OverflowStrategy } from '../OverflowStrategy.js';
-import { GraphDSL } from './GraphDSL.js';
-import { toMermaid } from './Mermaid.js';
-import { bindClass, boundClass } from './lateBinding.js';
-import { ZipWithN as ZipWithNStage, toArray as zipToArray } from '../operators/zipWithN.js';
-import type { UniformFanInShape } from '../stage/UniformFanInShape.js';
+import type { SourceWithContext } from './SourceWithContext.js';
 
 /** Higher-kinded view of `Source<_, Mat>` (see FlowOps). */
 export interface SourceF<Mat> extends HKT {
@@ -84,12 +84,15 @@ export class Source<Out, Mat = NotUsed> implements Graph<SourceShape<Out>, Mat> 
    * downstream demands them. Each run iterates afresh; cancelling calls the iterator's `return()`.
    */
   static from<T>(iterable: Iterable<T> | AsyncIterable<T>): Source<T> {
-    if (iterable !== null && typeof iterable === 'object' || typeof iterable === 'string') {
+    if ((iterable !== null && typeof iterable === 'object') || typeof iterable === 'string') {
       if (typeof (iterable as Iterable<T>)[Symbol.iterator] === 'function') return Source.fromGraph(new IterableSource(iterable as Iterable<T>));
-      if (typeof (iterable as AsyncIterable<T>)[Symbol.asyncIterator] === 'function') return Source.fromGraph(new AsyncIterableSource(iterable as AsyncIterable<T>));
+      if (typeof (iterable as AsyncIterable<T>)[Symbol.asyncIterator] === 'function')
+        return Source.fromGraph(new AsyncIterableSource(iterable as AsyncIterable<T>));
     }
     if (typeof (iterable as Partial<PromiseLike<unknown>> | null)?.then === 'function') {
-      throw new TypeError('Source.from: expected an iterable or async iterable, got a promise; use Source.fromPromise(promise) for the one value it resolves with');
+      throw new TypeError(
+        'Source.from: expected an iterable or async iterable, got a promise; use Source.fromPromise(promise) for the one value it resolves with',
+      );
     }
     throw new TypeError(`Source.from: expected an iterable or async iterable, got ${describe(iterable)}`);
   }
@@ -220,13 +223,16 @@ export class Source<Out, Mat = NotUsed> implements Graph<SourceShape<Out>, Mat> 
    * @example Source.combine([Source.single(1), Source.single(2)], (n) => Merge.create<number>(n))
    */
   static combine<T, U>(sources: readonly Graph<SourceShape<T>, unknown>[], fanInStrategy: (n: number) => Graph<UniformFanInShape<T, U>, unknown>): Source<U> {
-    if (!Array.isArray(sources) || sources.length === 0) throw new RangeError(`Source.combine: sources must be a non-empty array of Sources, got ${describe(sources)}`);
+    if (!Array.isArray(sources) || sources.length === 0)
+      throw new RangeError(`Source.combine: sources must be a non-empty array of Sources, got ${describe(sources)}`);
     if (typeof fanInStrategy !== 'function') throw new TypeError(`Source.combine: fanInStrategy must be a function, got ${describe(fanInStrategy)}`);
     const junction = fanInStrategy(sources.length);
     const graph = GraphDSL.create((b) => {
       const j = b.add(junction);
       if (j.inlets.length !== sources.length || j.outlets.length !== 1) {
-        throw new TypeError(`Source.combine: fanInStrategy(${sources.length}) must return a fan-in junction with ${sources.length} inlets and one outlet, got ${j.inlets.length} inlets and ${j.outlets.length} outlets`);
+        throw new TypeError(
+          `Source.combine: fanInStrategy(${sources.length}) must return a fan-in junction with ${sources.length} inlets and one outlet, got ${j.inlets.length} inlets and ${j.outlets.length} outlets`,
+        );
       }
       sources.forEach((s, i) => b.from<T>(s).to(j.inlets[i]!));
       return new SourceShape(j.outlets[0]!);
@@ -333,7 +339,11 @@ export class Source<Out, Mat = NotUsed> implements Graph<SourceShape<Out>, Mat> 
    * one; `stop` (default) closes it and fails with the error. A rejected `create` or `close` fails the
    * stream.
    */
-  static unfoldResourceAsync<T, R>(create: () => PromiseLike<R>, read: (resource: R) => PromiseLike<T | undefined>, close: (resource: R) => PromiseLike<unknown>): Source<T> {
+  static unfoldResourceAsync<T, R>(
+    create: () => PromiseLike<R>,
+    read: (resource: R) => PromiseLike<T | undefined>,
+    close: (resource: R) => PromiseLike<unknown>,
+  ): Source<T> {
     return Source.fromGraph(new UnfoldResourceAsyncSource(create, read, close));
   }
 

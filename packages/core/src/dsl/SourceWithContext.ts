@@ -4,8 +4,8 @@ import type { Attributes } from '../stage/Attributes.js';
 import type { Graph, NotUsed } from '../stage/GraphStage.js';
 import { type FlowShape, type SinkShape, SourceShape } from '../stage/Shape.js';
 import { Keep } from './Keep.js';
-import { Materializer } from './Materializer.js';
 import { bindClass } from './lateBinding.js';
+import { Materializer } from './Materializer.js';
 import { type ContextHKT, type FlowWithContextOps, installContextOps } from './ops/contextOps.js';
 import type { RunnableGraph } from './RunnableGraph.js';
 import { Source } from './Source.js';
@@ -61,7 +61,9 @@ export class SourceWithContext<Out, Ctx, Mat = NotUsed> implements Graph<SourceS
   static fromTuples<Out, Ctx, Mat>(source: Graph<SourceShape<readonly [Out, Ctx]>, Mat>): SourceWithContext<Out, Ctx, Mat> {
     const g = source as Graph<SourceShape<unknown>, unknown> | null | undefined;
     if (g === null || typeof g !== 'object' || !(g.shape instanceof SourceShape)) {
-      throw new TypeError(`SourceWithContext.fromTuples: source must be a Source of [element, context] pairs (a graph with a SourceShape), got ${g?.shape?.constructor?.name ?? describe(source)}`);
+      throw new TypeError(
+        `SourceWithContext.fromTuples: source must be a Source of [element, context] pairs (a graph with a SourceShape), got ${g?.shape?.constructor?.name ?? describe(source)}`,
+      );
     }
     return new SourceWithContext(Source.fromGraph(source as Graph<SourceShape<[Out, Ctx]>, Mat>));
   }

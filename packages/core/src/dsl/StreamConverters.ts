@@ -8,6 +8,7 @@
  * run creates its own stream). Bytes travel as `Uint8Array`/`Buffer` elements.
  */
 import { Duplex, type Readable, type Writable } from 'node:stream';
+import { OverflowStrategy } from '../OverflowStrategy.js';
 import { type AsReadableOptions, AsReadableSink } from '../operators/asReadable.js';
 import { AsReadableStreamSink } from '../operators/asReadableStream.js';
 import { FromDuplexFlow } from '../operators/fromDuplex.js';
@@ -15,7 +16,6 @@ import { FromReadableSource } from '../operators/fromReadable.js';
 import { FromReadableStreamSource } from '../operators/fromReadableStream.js';
 import { FromWritableSink } from '../operators/fromWritable.js';
 import { FromWritableStreamSink } from '../operators/fromWritableStream.js';
-import { OverflowStrategy } from '../OverflowStrategy.js';
 import { requirePositiveInt } from '../operators/validate.js';
 import type { Graph } from '../stage/GraphStage.js';
 import type { FlowShape } from '../stage/Shape.js';

@@ -29,8 +29,8 @@ import { Attributes } from '../stage/Attributes.js';
 import type { Graph } from '../stage/GraphStage.js';
 import type { FlowShape, SinkShape } from '../stage/Shape.js';
 import { composeLinear, identityModule } from './compose.js';
-import { type HKT, installSubFlowOps, type Kind, type SubFlowOps } from './FlowOps.js';
 import type { Flow } from './Flow.js';
+import { type HKT, installSubFlowOps, type Kind, type SubFlowOps } from './FlowOps.js';
 import { Keep } from './Keep.js';
 import { bindClass } from './lateBinding.js';
 import type { RunnableGraph } from './RunnableGraph.js';
@@ -44,7 +44,13 @@ export interface SubFlowF<F extends HKT> extends HKT {
 
 /** What `to(sink)` on a SubFlow returns: a RunnableGraph for a Source, a Sink for a Flow. */
 export type ClosedOf<F extends HKT> =
-  Kind<F, never> extends Flow<infer I, never, infer M> ? Sink<I, M> : Kind<F, never> extends Source<never, infer M> ? RunnableGraph<M> : Kind<F, never> extends SubFlow<never, infer G> ? ClosedOf<G> : never;
+  Kind<F, never> extends Flow<infer I, never, infer M>
+    ? Sink<I, M>
+    : Kind<F, never> extends Source<never, infer M>
+      ? RunnableGraph<M>
+      : Kind<F, never> extends SubFlow<never, infer G>
+        ? ClosedOf<G>
+        : never;
 
 // The operators are declared once in FlowOps and installed on the prototype (below the class).
 export interface SubFlow<Out, F extends HKT> extends SubFlowOps<Out, SubFlowF<F>> {}

@@ -1,5 +1,5 @@
-import { pair } from '../operators/zipWith.js';
 import { ZipLatestWith as ZipLatestWithStage } from '../operators/zipLatestWith.js';
+import { pair } from '../operators/zipWith.js';
 import type { FanInShape2 } from '../stage/FanInShape2.js';
 import type { Graph, NotUsed } from '../stage/GraphStage.js';
 

@@ -1,5 +1,5 @@
 /** Building blocks shared by Source, Flow, Sink and RunnableGraph (module composition). */
-import { AtomicModule, CompositeModule, type Combiner, linear, LinearModule, type Module } from '../impl/Module.js';
+import { AtomicModule, type Combiner, CompositeModule, LinearModule, linear, type Module } from '../impl/Module.js';
 import { FusedRun } from '../operators/fusedRun.js';
 import { FUSE, isFusable, isFusableSink, isFusionHost, isSyncSourceHost } from '../operators/fusion.js';
 import { Identity } from '../operators/identity.js';

@@ -97,7 +97,13 @@ export function describeError(error: unknown): string {
   }
 }
 
-export function detailedSnapshotOf(id: number, islands: number, logics: readonly InterpreterLogic[], sources: DetailSources, finished: boolean): DetailedStreamSnapshot {
+export function detailedSnapshotOf(
+  id: number,
+  islands: number,
+  logics: readonly InterpreterLogic[],
+  sources: DetailSources,
+  finished: boolean,
+): DetailedStreamSnapshot {
   const base = snapshotOf(id, islands, logics);
   const stages: DetailedStageSnapshot[] = [];
   const connections: DetailedConnectionSnapshot[] = [];
@@ -109,10 +115,17 @@ export function detailedSnapshotOf(id: number, islands: number, logics: readonly
     if (failure !== undefined) stage = { ...stage, failure: { message: describeError(failure.error), origin: failure.origin } };
     const peer = sources.peers.get(logic);
     if (peer !== undefined) {
-      const fill = typeof (logic as Partial<BufferedBoundaryLogic>)._bufferFill === 'function' ? (logic as unknown as BufferedBoundaryLogic)._bufferFill() : { buffered: 0, capacity: 0 };
-      stage = { ...stage, boundary: { side: logic._outlets.length === 0 ? 'upstream' : 'downstream', peer: sources.idOf(peer), buffered: fill.buffered, capacity: fill.capacity } };
+      const fill =
+        typeof (logic as Partial<BufferedBoundaryLogic>)._bufferFill === 'function'
+          ? (logic as unknown as BufferedBoundaryLogic)._bufferFill()
+          : { buffered: 0, capacity: 0 };
+      stage = {
+        ...stage,
+        boundary: { side: logic._outlets.length === 0 ? 'upstream' : 'downstream', peer: sources.idOf(peer), buffered: fill.buffered, capacity: fill.capacity },
+      };
     }
-    if (typeof (logic as Partial<RestartingLogic>)._restartsTotal === 'function') stage = { ...stage, restarts: (logic as unknown as RestartingLogic)._restartsTotal() };
+    if (typeof (logic as Partial<RestartingLogic>)._restartsTotal === 'function')
+      stage = { ...stage, restarts: (logic as unknown as RestartingLogic)._restartsTotal() };
     stages.push(stage);
     for (const conn of logic._outConns) {
       if (conn === undefined) continue;

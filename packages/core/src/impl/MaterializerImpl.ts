@@ -3,13 +3,14 @@
  * materialized value. Modules marked as async boundaries get their own island; every edge that crosses
  * islands gets a pair of boundary logics with a bounded buffer between them.
  */
+
+import { type Cancellable, type Scheduler, SystemScheduler } from '../Scheduler.js';
+import type { DetailedStreamSnapshot } from './DetailedStreamSnapshot.js';
 import { Executor } from './Executor.js';
 import { GraphInterpreter, type InterpreterLogic } from './GraphInterpreter.js';
 import type { AttributesLike, MaterializingLogic, Module } from './Module.js';
 import { type FailureDetails, type FailureLogger, RunningStream } from './RunningStream.js';
-import { type Cancellable, type Scheduler, SystemScheduler } from '../Scheduler.js';
 import type { StallReport, StreamSnapshot } from './StreamSnapshot.js';
-import type { DetailedStreamSnapshot } from './DetailedStreamSnapshot.js';
 
 export type { FailureDetails, FailureLogger };
 
@@ -181,7 +182,8 @@ export class MaterializerImpl {
    * listeners, a stream's end costs nothing extra.
    */
   onStreamFinished(listener: (snapshot: DetailedStreamSnapshot) => void): () => void {
-    if (typeof listener !== 'function') throw new TypeError(`Materializer.onStreamFinished: expected a function, got ${listener === null ? 'null' : typeof listener}`);
+    if (typeof listener !== 'function')
+      throw new TypeError(`Materializer.onStreamFinished: expected a function, got ${listener === null ? 'null' : typeof listener}`);
     const entry = (snapshot: DetailedStreamSnapshot): void => listener(snapshot);
     this.finishedListeners.add(entry);
     return () => {
@@ -256,7 +258,10 @@ export class MaterializerImpl {
       const root = this.newIsland(islands);
       const r = this.walk(module, this.rootAttributes, root, islands);
       if (r.ins.length !== 0 || r.outs.length !== 0) {
-        const open = [...r.ins.map((s) => s.logic.stageName + '.' + s.logic._inlets[s.port]!.name), ...r.outs.map((s) => s.logic.stageName + '.' + s.logic._outlets[s.port]!.name)];
+        const open = [
+          ...r.ins.map((s) => s.logic.stageName + '.' + s.logic._inlets[s.port]!.name),
+          ...r.outs.map((s) => s.logic.stageName + '.' + s.logic._outlets[s.port]!.name),
+        ];
         throw new Error(`Cannot run a graph that has open ports: ${open.join(', ')}`);
       }
       for (const island of islands) island.start();
@@ -277,7 +282,12 @@ export class MaterializerImpl {
    * stream inherits from the stage that runs it (Pekko's `subFusingMaterializer.materialize(graph,
    * inheritedAttributes)`): the module's own attributes go on top of them.
    */
-  materializeInto(module: Module, island: GraphInterpreter, wire: (ins: Slot[], outs: Slot[]) => void, inherited: AttributesLike = this.rootAttributes): unknown {
+  materializeInto(
+    module: Module,
+    island: GraphInterpreter,
+    wire: (ins: Slot[], outs: Slot[]) => void,
+    inherited: AttributesLike = this.rootAttributes,
+  ): unknown {
     if (this.shutdownFlag) throw new MaterializerShutdownError();
     const islands: GraphInterpreter[] = [];
     const previous = this.building;

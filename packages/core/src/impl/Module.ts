@@ -89,7 +89,14 @@ export class CompositeModule {
     return this.outlets.length / 2;
   }
   withAttributes(attributes: AttributesLike): CompositeModule {
-    return new CompositeModule(this.children, this.edges, this.inlets, this.outlets, this.combine, this.attributes === null ? attributes : this.attributes.and(attributes));
+    return new CompositeModule(
+      this.children,
+      this.edges,
+      this.inlets,
+      this.outlets,
+      this.combine,
+      this.attributes === null ? attributes : this.attributes.and(attributes),
+    );
   }
 }
 

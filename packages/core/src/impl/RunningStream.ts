@@ -22,10 +22,11 @@
  * sub-fused substreams and the halves of async boundaries do not count as "the end of the stream":
  * their parent stage or their other half carries the failure on.
  */
-import { type GraphInterpreter, type InterpreterHooks, type InterpreterLogic, Running } from './GraphInterpreter.js';
+
 import { type DetailedStreamSnapshot, type DetailSources, detailedSnapshotOf } from './DetailedStreamSnapshot.js';
+import { type GraphInterpreter, type InterpreterHooks, type InterpreterLogic, Running } from './GraphInterpreter.js';
 import { ObservedPromise } from './ObservedPromise.js';
-import { findHoldUp, progressOf, type StallReport, snapshotOf, type StreamSnapshot } from './StreamSnapshot.js';
+import { findHoldUp, progressOf, type StallReport, type StreamSnapshot, snapshotOf } from './StreamSnapshot.js';
 
 /**
  * Receives a human-readable message and the error. For the one report of a failure nobody observed,
@@ -209,6 +210,13 @@ export class RunningStream implements InterpreterHooks {
         : holdUp.reason === 'demand without element'
           ? `held up by stage "${stage}": it was asked for an element and has none to push`
           : `held up by stage "${stage}": it is not asking for elements, so everything upstream of it waits`;
-    return { streamId: this.id, idleMs, stage, reason, message: `stream ${this.id} made no progress for ${idleMs} ms; ${why}`, snapshot: snapshotOf(this.id, this.islands.size, logics) };
+    return {
+      streamId: this.id,
+      idleMs,
+      stage,
+      reason,
+      message: `stream ${this.id} made no progress for ${idleMs} ms; ${why}`,
+      snapshot: snapshotOf(this.id, this.islands.size, logics),
+    };
   }
 }

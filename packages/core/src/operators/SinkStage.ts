@@ -5,12 +5,12 @@
  * (e.g. `materializer.shutdown()`), so no caller is ever left waiting.
  */
 import { ObservedPromise } from '../impl/ObservedPromise.js';
-import { abrupt } from './reactiveStreamsInternals.js';
 import type { Attributes, Decider } from '../stage/Attributes.js';
 import { GraphStageWithMaterializedValue } from '../stage/GraphStage.js';
 import { GraphStageLogic, type InHandler } from '../stage/GraphStageLogic.js';
 import { Inlet } from '../stage/Ports.js';
 import { SinkShape } from '../stage/Shape.js';
+import { abrupt } from './reactiveStreamsInternals.js';
 
 export abstract class SinkStage<T, M> extends GraphStageWithMaterializedValue<SinkShape<T>, M> {
   readonly in: Inlet<T>;

@@ -10,8 +10,8 @@ import type { Attributes } from '../stage/Attributes.js';
 import { type AsyncCallback, GraphStageLogic, type InHandler } from '../stage/GraphStageLogic.js';
 import type { Inlet } from '../stage/Ports.js';
 import type { SinkShape } from '../stage/Shape.js';
-import { SinkStage } from './SinkStage.js';
 import { abrupt } from './reactiveStreamsInternals.js';
+import { SinkStage } from './SinkStage.js';
 
 const Name = 'Sink.asAsyncIterable';
 

@@ -16,13 +16,12 @@
  *   last subscriber cancels, the stream is cancelled.
  * - Subscribers arriving after the stream ended get `onSubscribe` + the terminal signal.
  */
+
+import { NoMoreElementsNeeded } from '../impl/GraphInterpreter.js';
+import type { MaterializerImpl } from '../impl/MaterializerImpl.js';
 import type { Publisher, Subscriber } from '../reactiveStreams.js';
 import type { Attributes } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler } from '../stage/GraphStageLogic.js';
-import type { MaterializerImpl } from '../impl/MaterializerImpl.js';
-import { NoMoreElementsNeeded } from '../impl/GraphInterpreter.js';
-import { SinkStage } from './SinkStage.js';
-import { requireBoolean } from './validate.js';
 import {
   abrupt,
   BoundarySubscription,
@@ -32,6 +31,8 @@ import {
   type SubscriptionTarget,
   type TerminalSignal,
 } from './reactiveStreamsInternals.js';
+import { SinkStage } from './SinkStage.js';
+import { requireBoolean } from './validate.js';
 
 const Name = 'Sink.asPublisher';
 
@@ -64,7 +65,11 @@ class StreamPublisher<T> implements Publisher<T> {
   subscribe(subscriber: Subscriber<T>): void {
     if (subscriber == null) throw new TypeError(`${Name}: Rule 1.9: subscribe(${String(subscriber)}) — the subscriber must not be null or undefined`);
     if (!this.fanout && this.hadSubscriber) {
-      rejectSubscriber(subscriber, { kind: 'error', error: new Error(`${Name}(fanout = false) supports only one subscriber; use Sink.asPublisher(true) to share the stream`) }, this.report);
+      rejectSubscriber(
+        subscriber,
+        { kind: 'error', error: new Error(`${Name}(fanout = false) supports only one subscriber; use Sink.asPublisher(true) to share the stream`) },
+        this.report,
+      );
       return;
     }
     this.hadSubscriber = true;

@@ -11,8 +11,8 @@ import type { Attributes } from '../stage/Attributes.js';
 import { type AsyncCallback, GraphStageLogic, type InHandler } from '../stage/GraphStageLogic.js';
 import type { Inlet } from '../stage/Ports.js';
 import type { SinkShape } from '../stage/Shape.js';
-import { SinkStage } from './SinkStage.js';
 import { abrupt } from './reactiveStreamsInternals.js';
+import { SinkStage } from './SinkStage.js';
 import { requirePositiveInt } from './validate.js';
 
 const Name = 'StreamConverters.asReadable';
@@ -74,7 +74,9 @@ class AsReadableLogic<T> extends GraphStageLogic implements InHandler {
   onPush(): void {
     const x = this.grab(this.in);
     if (!this.objectMode && !(x instanceof Uint8Array) && typeof x !== 'string') {
-      const e = new TypeError(`${Name}: a byte-mode Readable takes Uint8Array/Buffer or string elements, got ${x === null ? 'null' : typeof x}; use { objectMode: true } for other values`);
+      const e = new TypeError(
+        `${Name}: a byte-mode Readable takes Uint8Array/Buffer or string elements, got ${x === null ? 'null' : typeof x}; use { objectMode: true } for other values`,
+      );
       this.done = true;
       this.readable.destroy(e);
       this.failStage(e);

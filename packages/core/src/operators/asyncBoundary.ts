@@ -7,10 +7,11 @@
  * delivered after the buffered elements (nothing that was produced is dropped); cancellation travels
  * back to the upstream half with its cause.
  */
-import { GraphStageLogic, type InHandler, type OutHandler, type AsyncCallback } from '../stage/GraphStageLogic.js';
+
+import type { BoundaryPair } from '../impl/MaterializerImpl.js';
+import { type AsyncCallback, GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { Inlet, Outlet } from '../stage/Ports.js';
 import { SinkShape, SourceShape } from '../stage/Shape.js';
-import type { BoundaryPair } from '../impl/MaterializerImpl.js';
 
 class Channel {
   readonly buf: unknown[];

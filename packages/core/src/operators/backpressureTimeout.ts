@@ -1,8 +1,8 @@
 import type { InHandler, OutHandler } from '../stage/GraphStageLogic.js';
 import { TimerGraphStageLogic } from '../stage/TimerGraphStageLogic.js';
+import { BackpressureTimeoutError } from '../TimeoutError.js';
 import { requireDuration } from './durations.js';
 import { FlowStage } from './FlowStage.js';
-import { BackpressureTimeoutError } from '../TimeoutError.js';
 
 /**
  * `backpressureTimeout(ms)`: fails with `BackpressureTimeoutError` when downstream has not asked for an

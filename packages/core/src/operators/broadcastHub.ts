@@ -14,7 +14,7 @@
  * remembered too.
  */
 import { AbruptTerminationException } from '../impl/GraphInterpreter.js';
-import { GraphStage, GraphStageWithMaterializedValue, type Graph, type NotUsed } from '../stage/GraphStage.js';
+import { type Graph, GraphStage, GraphStageWithMaterializedValue, type NotUsed } from '../stage/GraphStage.js';
 import { type AsyncCallback, GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { Inlet, Outlet } from '../stage/Ports.js';
 import { SinkShape, SourceShape } from '../stage/Shape.js';

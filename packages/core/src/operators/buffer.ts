@@ -1,9 +1,9 @@
+import { BufferOverflowError, type OverflowStrategy } from '../OverflowStrategy.js';
 import type { Attributes } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { FlowStage } from './FlowStage.js';
-import { BufferOverflowError, type OverflowStrategy } from '../OverflowStrategy.js';
-import { requireOverflowStrategy } from './requireOverflowStrategy.js';
 import { RingBuffer } from './RingBuffer.js';
+import { requireOverflowStrategy } from './requireOverflowStrategy.js';
 import { requirePositiveInt } from './validate.js';
 
 /**

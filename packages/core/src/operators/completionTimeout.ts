@@ -1,8 +1,8 @@
 import type { InHandler, OutHandler } from '../stage/GraphStageLogic.js';
 import { TimerGraphStageLogic } from '../stage/TimerGraphStageLogic.js';
+import { CompletionTimeoutError } from '../TimeoutError.js';
 import { requireDuration } from './durations.js';
 import { FlowStage } from './FlowStage.js';
-import { CompletionTimeoutError } from '../TimeoutError.js';
 
 /** `completionTimeout(ms)`: fails with `CompletionTimeoutError` if the stream has not completed within `ms`. */
 export class CompletionTimeout<T> extends FlowStage<T, T> {

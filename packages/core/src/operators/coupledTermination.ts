@@ -11,9 +11,10 @@
  * and stopping a stage completes (or fails) every open outlet and cancels every open inlet. That is
  * the whole coupling; the handlers below only forward elements.
  */
+
+import { BidiShape } from '../stage/BidiShape.js';
 import { GraphStage } from '../stage/GraphStage.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
-import { BidiShape } from '../stage/BidiShape.js';
 import { Inlet, Outlet } from '../stage/Ports.js';
 
 export class CoupledTermination<I, O> extends GraphStage<BidiShape<I, I, O, O>> {

@@ -1,11 +1,11 @@
+import { BufferOverflowError, type DelayOverflowStrategy } from '../OverflowStrategy.js';
 import type { Attributes } from '../stage/Attributes.js';
 import type { InHandler, OutHandler } from '../stage/GraphStageLogic.js';
 import { TimerGraphStageLogic } from '../stage/TimerGraphStageLogic.js';
 import { requireDuration } from './durations.js';
 import { FlowStage } from './FlowStage.js';
-import { BufferOverflowError, type DelayOverflowStrategy } from '../OverflowStrategy.js';
-import { requireDelayOverflowStrategy } from './requireOverflowStrategy.js';
 import { RingBuffer } from './RingBuffer.js';
+import { requireDelayOverflowStrategy } from './requireOverflowStrategy.js';
 
 const DelayTimer = 'delay';
 

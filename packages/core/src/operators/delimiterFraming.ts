@@ -49,7 +49,8 @@ export class DelimiterFraming extends FlowStage<Uint8Array, Buffer> {
 function delimiterBytes(delimiter: unknown): Buffer {
   let bytes: Buffer;
   if (typeof delimiter === 'string') bytes = Buffer.from(delimiter, 'utf8');
-  else if (delimiter instanceof Uint8Array) bytes = Buffer.from(delimiter); // a copy: the caller may reuse theirs
+  else if (delimiter instanceof Uint8Array)
+    bytes = Buffer.from(delimiter); // a copy: the caller may reuse theirs
   else throw new TypeError(`${Op}: delimiter must be a Uint8Array or a string, got ${describe(delimiter)}`);
   if (bytes.length === 0) throw new RangeError(`${Op}: delimiter must not be empty`);
   return bytes;
@@ -130,9 +131,7 @@ class DelimiterFramingLogic extends FrameQueueLogic<Buffer> {
     if (this.pending.length - (this.delimiter.length - 1) > this.max) {
       const seen = this.pending.length;
       this.pending.clear();
-      this.failAfterQueued(
-        new FramingError(`${Op}: read ${seen} bytes without finding the delimiter, more than maximumFrameLength ${this.max}`),
-      );
+      this.failAfterQueued(new FramingError(`${Op}: read ${seen} bytes without finding the delimiter, more than maximumFrameLength ${this.max}`));
     }
   }
 

@@ -1,14 +1,14 @@
 import type { Attributes, Decider } from '../stage/Attributes.js';
 import type { Graph } from '../stage/GraphStage.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
-import { SourceShape } from '../stage/Shape.js';
+import type { SourceShape } from '../stage/Shape.js';
 import { materializeSubStream, SubSinkInlet } from '../stage/SubSinkInlet.js';
 import { type Cursor, Done } from './cursor.js';
 import { decide, FlowStage } from './FlowStage.js';
+import { requireSource } from './flattenInternals.js';
 import { CREATE_CURSOR, isSyncSourceHost } from './fusion.js';
 import { EmptySource } from './simpleSources.js';
 import { SingleSource } from './single.js';
-import { requireSource } from './flattenInternals.js';
 import { requireFunction } from './validate.js';
 
 /**

@@ -79,7 +79,9 @@ class FlatMapPrefixLogic<I, O> extends GraphStageLogic implements InHandler, Out
     try {
       flow = this.stage.f(prefix);
       if (flow === null || typeof flow !== 'object' || !(flow.shape instanceof FlowShape)) {
-        throw new TypeError(`${this.stageName}: f must return a Flow (a graph with a FlowShape), got ${(flow as { shape?: object } | null)?.shape?.constructor.name ?? describe(flow)}`);
+        throw new TypeError(
+          `${this.stageName}: f must return a Flow (a graph with a FlowShape), got ${(flow as { shape?: object } | null)?.shape?.constructor.name ?? describe(flow)}`,
+        );
       }
     } catch (e) {
       return this.failStage(e);

@@ -9,8 +9,8 @@
  */
 import type { Duplex } from 'node:stream';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
-import type { FlowShape } from '../stage/Shape.js';
 import type { Inlet, Outlet } from '../stage/Ports.js';
+import type { FlowShape } from '../stage/Shape.js';
 import { FlowStage } from './FlowStage.js';
 import { attach, detach, failureCause, type Listeners, prematureClose, requireStream } from './nodeStreamInternals.js';
 import { requireFunction } from './validate.js';

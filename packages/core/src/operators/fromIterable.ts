@@ -2,7 +2,7 @@ import type { Attributes } from '../stage/Attributes.js';
 import type { GraphStageLogic } from '../stage/GraphStageLogic.js';
 import { type Cursor, iterableCursor } from './cursor.js';
 import { CursorSourceLogic } from './cursorSource.js';
-import { CREATE_CURSOR, extendChain, FUSE, type Fusable, type FusedChain, fusedName, type FusionHost, type SyncSourceHost } from './fusion.js';
+import { CREATE_CURSOR, extendChain, FUSE, type Fusable, type FusedChain, type FusionHost, fusedName, type SyncSourceHost } from './fusion.js';
 import { SourceStage } from './SourceStage.js';
 
 /**

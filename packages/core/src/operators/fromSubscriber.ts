@@ -12,8 +12,8 @@ import type { Attributes } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler } from '../stage/GraphStageLogic.js';
 import type { Inlet } from '../stage/Ports.js';
 import type { SinkShape } from '../stage/Shape.js';
-import { SinkStage } from './SinkStage.js';
 import { abrupt, BoundarySubscription, invalidDemandError, nullInStreamError } from './reactiveStreamsInternals.js';
+import { SinkStage } from './SinkStage.js';
 import { describe } from './validate.js';
 
 const Name = 'Sink.fromSubscriber';
@@ -37,10 +37,7 @@ class FromSubscriberLogic<T> extends GraphStageLogic implements InHandler {
 
   private readonly in: Inlet<T>;
 
-  constructor(
-    shape: SinkShape<T>,
-    subscriber: Subscriber<T>,
-  ) {
+  constructor(shape: SinkShape<T>, subscriber: Subscriber<T>) {
     super(shape);
     this.in = shape.in;
     this.setHandler(shape.in, this);

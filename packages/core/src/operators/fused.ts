@@ -1,7 +1,19 @@
 import type { Attributes } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { FlowStage } from './FlowStage.js';
-import { extendChain, FUSABLE, FUSE, type Fusable, FusedChain, type FusedInstance, fusedFailure, fusedName, type FusionHost, type FusionPart, SKIP } from './fusion.js';
+import {
+  extendChain,
+  FUSABLE,
+  FUSE,
+  type Fusable,
+  FusedChain,
+  type FusedInstance,
+  type FusionHost,
+  type FusionPart,
+  fusedFailure,
+  fusedName,
+  SKIP,
+} from './fusion.js';
 
 /** Several fused operators (map/filter/collect, scan/take/drop/…) running as one stage. */
 export class Fused<I, O> extends FlowStage<I, O> implements Fusable, FusionHost {
@@ -18,7 +30,7 @@ export class Fused<I, O> extends FlowStage<I, O> implements Fusable, FusionHost 
     return this.chain.asPart(this.names);
   }
   [FUSE](next: Fusable): Fused<I, unknown> | null {
-    const chain = this.chain.then(next[FUSABLE]!);
+    const chain = this.chain.andThen(next[FUSABLE]!);
     return chain === null ? null : new Fused(chain, fusedName(this.names, next.defaultName));
   }
   createLogic(attributes: Attributes): GraphStageLogic {

@@ -9,15 +9,27 @@
  * for any other stream. Supervision is applied separately for the operators' functions and for the
  * sink's, exactly as the unfused stages would; materializer shutdown rejects the result.
  */
-import { abrupt } from './reactiveStreamsInternals.js';
+
 import type { Attributes, Decider } from '../stage/Attributes.js';
 import { GraphStageWithMaterializedValue } from '../stage/GraphStage.js';
 import { type AsyncCallback, GraphStageLogic } from '../stage/GraphStageLogic.js';
 import { ClosedShape } from '../stage/Shape.js';
 import { type Cursor, Done } from './cursor.js';
 import { decide } from './FlowStage.js';
-import { CREATE_CONSUMER, CREATE_CURSOR, type FusableSink, type FusedFn, type FusedInstance, fusedFailure, fusedName, type SinkConsumer, SKIP, type SyncSourceHost } from './fusion.js';
-import { deferred, type Deferred } from './SinkStage.js';
+import {
+  CREATE_CONSUMER,
+  CREATE_CURSOR,
+  type FusableSink,
+  type FusedFn,
+  type FusedInstance,
+  fusedFailure,
+  fusedName,
+  type SinkConsumer,
+  SKIP,
+  type SyncSourceHost,
+} from './fusion.js';
+import { abrupt } from './reactiveStreamsInternals.js';
+import { type Deferred, deferred } from './SinkStage.js';
 
 const SliceSize = 64;
 

@@ -166,7 +166,7 @@ export class FusedChain {
   }
 
   /** This chain followed by `part`, or null when they cannot share one stage. */
-  then(part: FusionPart): FusedChain | null {
+  andThen(part: FusionPart): FusedChain | null {
     if (part.seeded && this.seedIndex >= 0) return null;
     const shared = this.shared !== null && part.fn !== null ? composeFused(this.shared, part.fn) : null;
     return new FusedChain([...this.parts, part], shared, part.seeded ? this.parts.length : this.seedIndex);
@@ -229,7 +229,7 @@ export class FusedInstance implements FusionContext {
 /** `chain` (null: none yet) extended by `next`, or null when `next` cannot join it. */
 export function extendChain(chain: FusedChain | null, next: Fusable): FusedChain | null {
   const part = next[FUSABLE]!;
-  return chain === null ? FusedChain.of(part) : chain.then(part);
+  return chain === null ? FusedChain.of(part) : chain.andThen(part);
 }
 
 const FusedSuffix = ' (fused)';

@@ -111,7 +111,9 @@ class GroupByLogic<T, K> extends GraphStageLogic implements InHandler, OutHandle
     try {
       key = s.keyFor(elem);
       if (key === null || key === undefined) {
-        throw new TypeError(`${this.stageName}: key function returned ${String(key)} for element #${this.elementIndex} (counting from 0); a key must not be null or undefined`);
+        throw new TypeError(
+          `${this.stageName}: key function returned ${String(key)} for element #${this.elementIndex} (counting from 0); a key must not be null or undefined`,
+        );
       }
       const sub = this.active.get(key);
       if (sub !== undefined) {
@@ -126,7 +128,9 @@ class GroupByLogic<T, K> extends GraphStageLogic implements InHandler, OutHandle
       if (this.closed.has(key)) return this.pullIfDemanded(); // its substream was cancelled: dropped
       if (this.active.size + this.closed.size >= s.maxSubstreams) {
         const closedNote = this.closed.size > 0 ? ` (${this.active.size} open, ${this.closed.size} closed and not reopenable)` : '';
-        throw new TooManySubstreamsOpenException(`${this.stageName}: cannot open a substream for key ${describe(key)}: maxSubstreams is ${s.maxSubstreams}${closedNote}`);
+        throw new TooManySubstreamsOpenException(
+          `${this.stageName}: cannot open a substream for key ${describe(key)}: maxSubstreams is ${s.maxSubstreams}${closedNote}`,
+        );
       }
     } catch (e) {
       if (decide(this.decider, e) === 'stop') return this.failAll(e);

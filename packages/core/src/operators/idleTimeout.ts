@@ -1,8 +1,8 @@
 import type { InHandler, OutHandler } from '../stage/GraphStageLogic.js';
 import { TimerGraphStageLogic } from '../stage/TimerGraphStageLogic.js';
+import { IdleTimeoutError } from '../TimeoutError.js';
 import { requireDuration } from './durations.js';
 import { FlowStage } from './FlowStage.js';
-import { IdleTimeoutError } from '../TimeoutError.js';
 
 /**
  * `idleTimeout(ms)`: fails with `IdleTimeoutError` when no element has passed for `ms` (counted from the

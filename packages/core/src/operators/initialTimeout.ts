@@ -1,8 +1,8 @@
 import type { InHandler, OutHandler } from '../stage/GraphStageLogic.js';
 import { TimerGraphStageLogic } from '../stage/TimerGraphStageLogic.js';
+import { InitialTimeoutError } from '../TimeoutError.js';
 import { requireDuration } from './durations.js';
 import { FlowStage } from './FlowStage.js';
-import { InitialTimeoutError } from '../TimeoutError.js';
 
 /** `initialTimeout(ms)`: fails with `InitialTimeoutError` if the first element has not passed within `ms`. */
 export class InitialTimeout<T> extends FlowStage<T, T> {

@@ -38,7 +38,6 @@ export class LazyFlow<I, O, M> extends GraphStageWithMaterializedValue<FlowShape
 
 const keepRight = (_: unknown, right: unknown): unknown => right;
 
-
 class LazyFlowLogic<I, O, M> extends GraphStageLogic implements InHandler, OutHandler {
   private subSource: SubSourceOutlet<I> | null = null;
   private subSink: SubSinkInlet<O> | null = null;
@@ -53,7 +52,13 @@ class LazyFlowLogic<I, O, M> extends GraphStageLogic implements InHandler, OutHa
   ) {
     super(stage.shape);
     this.setHandlers(stage.in, stage.out, this);
-    this.creation = new LazyCreation<Graph<FlowShape<I, O>, M>>(this, FlowShape, 'Flow', (g) => this.materialize(g), (e) => this.createFailed(e));
+    this.creation = new LazyCreation<Graph<FlowShape<I, O>, M>>(
+      this,
+      FlowShape,
+      'Flow',
+      (g) => this.materialize(g),
+      (e) => this.createFailed(e),
+    );
   }
 
   onPush(): void {

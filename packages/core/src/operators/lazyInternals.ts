@@ -7,13 +7,14 @@
  * error if it threw or its promise rejected (the stream fails with that same error); or with
  * `NeverMaterializedException` if the stream ended before the inner graph was materialized.
  */
+
+import type { Graph } from '../stage/GraphStage.js';
+import type { AsyncCallback, GraphStageLogic } from '../stage/GraphStageLogic.js';
+import type { Shape } from '../stage/Shape.js';
 import { isThenable } from './mapAsyncInternals.js';
 import { NeverMaterializedException } from './NeverMaterializedException.js';
 import { type Deferred, deferred } from './SinkStage.js';
 import { describe } from './validate.js';
-import type { Graph } from '../stage/GraphStage.js';
-import type { AsyncCallback, GraphStageLogic } from '../stage/GraphStageLogic.js';
-import type { Shape } from '../stage/Shape.js';
 
 export class LazyMaterialization<M> {
   private readonly result: Deferred<M> = deferred<M>();

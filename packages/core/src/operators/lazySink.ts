@@ -28,7 +28,6 @@ export class LazySink<T, M> extends SinkStage<T, Promise<M>> {
   }
 }
 
-
 class LazySinkLogic<T, M> extends GraphStageLogic implements InHandler {
   private subSource: SubSourceOutlet<T> | null = null;
   /** The element that triggered creation, until the inner sink pulls it. */
@@ -42,7 +41,13 @@ class LazySinkLogic<T, M> extends GraphStageLogic implements InHandler {
   ) {
     super(stage.shape);
     this.setHandler(stage.in, this);
-    this.creation = new LazyCreation<Graph<SinkShape<T>, M>>(this, SinkShape, 'Sink', (g) => this.materialize(g), (e) => this.createFailed(e));
+    this.creation = new LazyCreation<Graph<SinkShape<T>, M>>(
+      this,
+      SinkShape,
+      'Sink',
+      (g) => this.materialize(g),
+      (e) => this.createFailed(e),
+    );
   }
 
   override preStart(): void {

@@ -37,7 +37,13 @@ class LazySourceLogic<T, M> extends GraphStageLogic implements OutHandler, InHan
   ) {
     super(stage.shape);
     this.setHandler(stage.out, this);
-    this.creation = new LazyCreation<Graph<SourceShape<T>, M>>(this, SourceShape, 'Source', (g) => this.materialize(g), (e) => this.createFailed(e));
+    this.creation = new LazyCreation<Graph<SourceShape<T>, M>>(
+      this,
+      SourceShape,
+      'Source',
+      (g) => this.materialize(g),
+      (e) => this.createFailed(e),
+    );
   }
   onPull(): void {
     if (this.sub !== null) return this.sub.pull();

@@ -124,7 +124,9 @@ class LengthFieldFramingLogic extends FrameQueueLogic<Buffer> {
       }
       if (typeof size !== 'number' || !Number.isInteger(size) || size < this.headerEnd) {
         this.failWith(
-          new FramingError(`${Op}: computeFrameSize returned ${describe(size)} for field value ${value}; a frame size must be an integer of at least ${this.headerEnd} (the header)`),
+          new FramingError(
+            `${Op}: computeFrameSize returned ${describe(size)} for field value ${value}; a frame size must be an integer of at least ${this.headerEnd} (the header)`,
+          ),
         );
         return false;
       }

@@ -1,5 +1,4 @@
-import type { Decider } from '../stage/Attributes.js';
-import type { Attributes } from '../stage/Attributes.js';
+import type { Attributes, Decider } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { decide, FlowStage } from './FlowStage.js';
 import { fuseFirst } from './fused.js';

@@ -1,7 +1,7 @@
 import { GraphStageWithMaterializedValue } from '../stage/GraphStage.js';
 import { GraphStageLogic, type OutHandler } from '../stage/GraphStageLogic.js';
-import { SourceShape } from '../stage/Shape.js';
 import { Outlet } from '../stage/Ports.js';
+import { SourceShape } from '../stage/Shape.js';
 
 /** Filled in by the enclosing GraphDSL graph once its materialized value is known. */
 export interface MaterializedValueCell<M> {

@@ -12,7 +12,7 @@
  * Producers and hub share a small state object and wake each other through async callbacks (which run
  * inside the woken stage's island).
  */
-import { GraphStage, GraphStageWithMaterializedValue, type Graph, type NotUsed } from '../stage/GraphStage.js';
+import { type Graph, GraphStage, GraphStageWithMaterializedValue, type NotUsed } from '../stage/GraphStage.js';
 import { type AsyncCallback, GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { Inlet, Outlet } from '../stage/Ports.js';
 import { SinkShape, SourceShape } from '../stage/Shape.js';
@@ -209,4 +209,3 @@ class ProducerLogic<T> extends GraphStageLogic implements InHandler {
     if (s.producers.delete(this) && s.draining) s.wakeHub();
   }
 }
-

@@ -23,7 +23,8 @@ export class MergePrioritized<T> extends GraphStage<UniformFanInShape<T, T>> {
       throw new RangeError(`MergePrioritized: priorities must be a non-empty array of positive integers, got ${describe(priorities)}`);
     }
     for (const p of priorities) {
-      if (typeof p !== 'number' || !Number.isInteger(p) || p <= 0) throw new RangeError(`MergePrioritized: every priority must be a positive integer, got ${describe(p)}`);
+      if (typeof p !== 'number' || !Number.isInteger(p) || p <= 0)
+        throw new RangeError(`MergePrioritized: every priority must be a positive integer, got ${describe(p)}`);
     }
     this.priorities = [...priorities];
     this.shape = UniformFanInShape.named<T, T>('MergePrioritized', priorities.length);

@@ -68,7 +68,8 @@ class MergeSequenceLogic<T> extends GraphStageLogic implements OutHandler {
           throw new IllegalStateError(`${this.stageName}: sequence ${seq} on input ${i} is below the next one due, ${this.next} (a duplicate or a regression)`);
         }
         const other = this.heldSeq.indexOf(seq);
-        if (other >= 0) throw new IllegalStateError(`${this.stageName}: sequence ${seq} arrived on input ${i} while input ${other} holds it already (a duplicate)`);
+        if (other >= 0)
+          throw new IllegalStateError(`${this.stageName}: sequence ${seq} arrived on input ${i} while input ${other} holds it already (a duplicate)`);
         const out = this.stage.shape.out;
         if (seq === this.next && this.isAvailable(out)) {
           this.next++;
@@ -114,7 +115,9 @@ class MergeSequenceLogic<T> extends GraphStageLogic implements OutHandler {
     }
     if (lowest === Infinity) return;
     this.failStage(
-      new IllegalStateError(`${this.stageName}: expected sequence ${this.next}, but every input has completed or holds a later one (the lowest is ${lowest}): the sequence has a gap`),
+      new IllegalStateError(
+        `${this.stageName}: expected sequence ${this.next}, but every input has completed or holds a later one (the lowest is ${lowest}): the sequence has a gap`,
+      ),
     );
   }
 }

@@ -67,7 +67,9 @@ class PartitionLogic<T> extends GraphStageLogic implements InHandler {
     try {
       idx = s.partitioner(elem);
       if (!Number.isInteger(idx) || idx < 0 || idx >= s.outputs) {
-        throw new RangeError(`${this.stageName}: partitioner must return an index in [0, ${s.outputs - 1}], returned ${describe(idx)} for element ${describe(elem)}`);
+        throw new RangeError(
+          `${this.stageName}: partitioner must return an index in [0, ${s.outputs - 1}], returned ${describe(idx)} for element ${describe(elem)}`,
+        );
       }
     } catch (e) {
       if (decide(this.decider, e) === 'stop') return this.failStage(e);

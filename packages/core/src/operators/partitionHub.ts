@@ -14,7 +14,7 @@
  */
 import { AbruptTerminationException } from '../impl/GraphInterpreter.js';
 import type { Attributes, Decider } from '../stage/Attributes.js';
-import { GraphStage, GraphStageWithMaterializedValue, type Graph, type NotUsed } from '../stage/GraphStage.js';
+import { type Graph, GraphStage, GraphStageWithMaterializedValue, type NotUsed } from '../stage/GraphStage.js';
 import { type AsyncCallback, GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { Inlet, Outlet } from '../stage/Ports.js';
 import { SinkShape, SourceShape } from '../stage/Shape.js';
@@ -159,7 +159,9 @@ class PartitionHubLogic<T> extends GraphStageLogic implements InHandler {
     }
     const c = s.consumers.get(id);
     if (c === undefined) {
-      throw new RangeError(`${this.stageName}: the partitioner returned ${describe(id)}, which is not one of the attached consumers [${s.consumerIds.join(', ')}]`);
+      throw new RangeError(
+        `${this.stageName}: the partitioner returned ${describe(id)}, which is not one of the attached consumers [${s.consumerIds.join(', ')}]`,
+      );
     }
     c.queue.push(x);
     s.queued++;
@@ -275,7 +277,10 @@ export function indexPartitioner<T>(op: string, partitioner: (size: number, elem
   return () => (info, element) => {
     const i = partitioner(info.size, element);
     const id = Number.isInteger(i) && i >= 0 && i < info.size ? info.consumerIds[i] : undefined;
-    if (id === undefined) throw new RangeError(`${op}: the partitioner returned ${describe(i)}; it must be an index from 0 to ${info.size - 1} (the number of consumers minus one)`);
+    if (id === undefined)
+      throw new RangeError(
+        `${op}: the partitioner returned ${describe(i)}; it must be an index from 0 to ${info.size - 1} (the number of consumers minus one)`,
+      );
     return id;
   };
 }

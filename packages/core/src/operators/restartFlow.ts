@@ -1,12 +1,12 @@
 import { NonFailureCancellation } from '../impl/GraphInterpreter.js';
 import { linear } from '../impl/Module.js';
-import { GraphStageWithMaterializedValue, type Graph } from '../stage/GraphStage.js';
+import { type Graph, GraphStageWithMaterializedValue } from '../stage/GraphStage.js';
 import type { GraphStageLogic, InHandler, OutHandler } from '../stage/GraphStageLogic.js';
 import { Inlet, Outlet } from '../stage/Ports.js';
 import { FlowShape } from '../stage/Shape.js';
 import { SubSinkInlet } from '../stage/SubSinkInlet.js';
 import { materializeIntoParent, SubSourceOutlet } from '../stage/SubSourceOutlet.js';
-import { RestartHandleImpl, type RestartHandle, RestartWithBackoffLogic, requireSettings } from './restartInternals.js';
+import { type RestartHandle, RestartHandleImpl, RestartWithBackoffLogic, requireSettings } from './restartInternals.js';
 import type { RestartSettings } from './restartSettings.js';
 import { requireFunction } from './validate.js';
 

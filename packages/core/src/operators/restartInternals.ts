@@ -166,7 +166,10 @@ export abstract class RestartWithBackoffLogic<M> extends TimerGraphStageLogic {
     this.restartCount++;
     this.restartsSoFar++;
     if (failure !== undefined && this.settings.logRestarts) {
-      this.materializer.logger?.(`${this.stageName}: restarting the inner stream in ${Math.round(delay)} ms after failure #${this.restartCount}`, failure.error);
+      this.materializer.logger?.(
+        `${this.stageName}: restarting the inner stream in ${Math.round(delay)} ms after failure #${this.restartCount}`,
+        failure.error,
+      );
     }
     this.backoff();
     this.scheduleOnce(RestartTimer, delay);

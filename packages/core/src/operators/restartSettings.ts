@@ -40,7 +40,15 @@ export class RestartSettings {
     return new RestartSettings(minBackoff, maxBackoff, randomFactor);
   }
 
-  private copy(o: { maxRestarts?: number; maxRestartsWithin?: number; restartOn?: (error: unknown) => boolean; logRestarts?: boolean; min?: number; max?: number; rf?: number }): RestartSettings {
+  private copy(o: {
+    maxRestarts?: number;
+    maxRestartsWithin?: number;
+    restartOn?: (error: unknown) => boolean;
+    logRestarts?: boolean;
+    min?: number;
+    max?: number;
+    rf?: number;
+  }): RestartSettings {
     return new RestartSettings(o.min ?? this.minBackoff, o.max ?? this.maxBackoff, o.rf ?? this.randomFactor, {
       maxRestarts: o.maxRestarts ?? this.maxRestarts,
       maxRestartsWithin: o.maxRestartsWithin ?? this.maxRestartsWithin,

@@ -2,7 +2,7 @@ import type { Graph } from '../stage/GraphStage.js';
 import type { GraphStageLogic, OutHandler } from '../stage/GraphStageLogic.js';
 import type { SourceShape } from '../stage/Shape.js';
 import { materializeSubStream, SubSinkInlet } from '../stage/SubSinkInlet.js';
-import { RestartHandleImpl, type RestartHandle, RestartWithBackoffLogic, requireSettings } from './restartInternals.js';
+import { type RestartHandle, RestartHandleImpl, RestartWithBackoffLogic, requireSettings } from './restartInternals.js';
 import type { RestartSettings } from './restartSettings.js';
 import { SourceStageWithMat } from './SourceStage.js';
 import { requireFunction } from './validate.js';

@@ -102,7 +102,9 @@ class RetryCoordinatorLogic<I, O> extends TimerGraphStageLogic {
   private onResult(result: O): void {
     const input = this.inProgress;
     if (input === None) {
-      throw new Error(`${this.stageName}: the wrapped flow emitted an element nobody sent it; RetryFlow needs a flow that emits exactly one element per element`);
+      throw new Error(
+        `${this.stageName}: the wrapped flow emitted an element nobody sent it; RetryFlow needs a flow that emits exactly one element per element`,
+      );
     }
     if (this.retryNo >= this.stage.maxRetries) return this.emitResult(result);
     let retry: I | undefined;

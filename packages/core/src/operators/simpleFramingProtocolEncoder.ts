@@ -27,7 +27,8 @@ export class SimpleFramingProtocolEncoder extends FlowStage<Uint8Array, Buffer> 
 
 export function requireMessageLength(op: string, n: number): void {
   requirePositiveInt(op, 'maximumMessageLength', n);
-  if (n > MaxSimpleFramingMessageLength) throw new RangeError(`${op}: maximumMessageLength must be at most ${MaxSimpleFramingMessageLength} (a 4-byte length), got ${n}`);
+  if (n > MaxSimpleFramingMessageLength)
+    throw new RangeError(`${op}: maximumMessageLength must be at most ${MaxSimpleFramingMessageLength} (a 4-byte length), got ${n}`);
 }
 
 class EncoderLogic extends GraphStageLogic implements InHandler, OutHandler {

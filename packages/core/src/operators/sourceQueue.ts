@@ -8,11 +8,11 @@
  * answered in `postStop`, so no offer ever hangs.
  */
 import { AbruptTerminationException } from '../impl/GraphInterpreter.js';
+import { BufferOverflowError, type OverflowStrategy } from '../OverflowStrategy.js';
 import { type AsyncCallback, GraphStageLogic, type OutHandler } from '../stage/GraphStageLogic.js';
 import { IllegalStateError } from './IllegalStateError.js';
-import { BufferOverflowError, type OverflowStrategy } from '../OverflowStrategy.js';
-import { requireOverflowStrategy } from './requireOverflowStrategy.js';
 import { RingBuffer } from './RingBuffer.js';
+import { requireOverflowStrategy } from './requireOverflowStrategy.js';
 import { type Deferred, deferred } from './SinkStage.js';
 import { SourceStageWithMat } from './SourceStage.js';
 import { requireFiniteNonNegativeInt } from './validate.js';

@@ -40,7 +40,9 @@ export class Split<T> extends FlowStage<T, Graph<SourceShape<T>, unknown>> {
     super(decision === 'when' ? 'splitWhen' : 'splitAfter');
     requireFunction(decision === 'when' ? 'splitWhen' : 'splitAfter', 'p', p);
     if (cancelStrategy !== undefined && cancelStrategy !== 'drain' && cancelStrategy !== 'propagate') {
-      throw new TypeError(`${decision === 'when' ? 'splitWhen' : 'splitAfter'}: substreamCancelStrategy must be 'drain' or 'propagate', got ${String(cancelStrategy)}`);
+      throw new TypeError(
+        `${decision === 'when' ? 'splitWhen' : 'splitAfter'}: substreamCancelStrategy must be 'drain' or 'propagate', got ${String(cancelStrategy)}`,
+      );
     }
   }
   createLogic(attributes: Attributes): GraphStageLogic {
@@ -104,7 +106,8 @@ class SplitLogic<T> extends GraphStageLogic implements InHandler, OutHandler {
   }
 
   private feed(elem: T): void {
-    if (this.cancelled) this.pullForCurrent(); // draining
+    if (this.cancelled)
+      this.pullForCurrent(); // draining
     else this.current!.push(elem);
   }
 

@@ -56,7 +56,8 @@ export class BridgeSubscriber<T> implements Subscriber<T> {
   }
 
   onSubscribe(subscription: Subscription): void {
-    if (subscription == null) throw new TypeError(`${this.name}: Rule 2.13: onSubscribe(${String(subscription)}) — the subscription must not be null or undefined`);
+    if (subscription == null)
+      throw new TypeError(`${this.name}: Rule 2.13: onSubscribe(${String(subscription)}) — the subscription must not be null or undefined`);
     if (this.stopped) {
       subscription.cancel(); // the stream is gone (rule 2.5 asks the same of a second subscription)
       return;

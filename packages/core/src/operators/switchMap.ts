@@ -3,8 +3,8 @@ import type { Graph } from '../stage/GraphStage.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import type { SourceShape } from '../stage/Shape.js';
 import { materializeSubStream, SubSinkInlet } from '../stage/SubSinkInlet.js';
-import { requireSource } from './flattenInternals.js';
 import { decide, FlowStage } from './FlowStage.js';
+import { requireSource } from './flattenInternals.js';
 import { requireFunction } from './validate.js';
 
 /**

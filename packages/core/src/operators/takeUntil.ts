@@ -1,5 +1,5 @@
-import { requireFunction } from './validate.js';
 import { TakeWhile } from './takeWhile.js';
+import { requireFunction } from './validate.js';
 
 /**
  * `takeUntil(p)` (Reactor's semantics): passes elements up to and including the first one for which

@@ -45,7 +45,9 @@ export class TextLines extends FlowStage<Uint8Array, string> {
     requirePositiveInt(Op, 'maxLineLength', this.maxLineLength);
     const encoding = options.encoding ?? 'utf8';
     if (!LineEncodings.includes(encoding)) {
-      throw new RangeError(`${Op}: encoding must be one of ${LineEncodings.map((e) => `'${e}'`).join(', ')} (an encoding in which '\\n' is the byte 0x0A), got ${describe(encoding)}`);
+      throw new RangeError(
+        `${Op}: encoding must be one of ${LineEncodings.map((e) => `'${e}'`).join(', ')} (an encoding in which '\\n' is the byte 0x0A), got ${describe(encoding)}`,
+      );
     }
     this.encoding = encoding === 'utf-8' ? 'utf8' : encoding;
   }

@@ -1,10 +1,10 @@
 import type { Attributes, Decider } from '../stage/Attributes.js';
 import type { InHandler, OutHandler } from '../stage/GraphStageLogic.js';
 import { TimerGraphStageLogic } from '../stage/TimerGraphStageLogic.js';
+import { RateExceededError, ThrottleMode, type ThrottleOptions } from '../ThrottleMode.js';
 import { requireDuration } from './durations.js';
 import { decide, FlowStage } from './FlowStage.js';
 import { describe, requireFunction, requirePositiveInt } from './validate.js';
-import { RateExceededError, ThrottleMode, type ThrottleOptions } from '../ThrottleMode.js';
 
 /**
  * `throttle(elements, perMs, options)`: lets through at most `elements` cost units per `perMs`, with bursts
@@ -39,7 +39,9 @@ export class Throttle<T> extends FlowStage<T, T> {
     } else {
       const min = mode === ThrottleMode.enforcing ? 1 : 0;
       if (typeof burst !== 'number' || !Number.isInteger(burst) || burst < min) {
-        throw new RangeError(`throttle: maximumBurst must be ${min === 1 ? 'a positive' : 'a non-negative'} integer${min === 1 ? ' in enforcing mode' : ''}, got ${describe(burst)}`);
+        throw new RangeError(
+          `throttle: maximumBurst must be ${min === 1 ? 'a positive' : 'a non-negative'} integer${min === 1 ? ' in enforcing mode' : ''}, got ${describe(burst)}`,
+        );
       }
       this.capacity = burst;
     }

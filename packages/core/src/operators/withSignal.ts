@@ -12,7 +12,13 @@ export interface WithSignalOptions {
 }
 
 function isAbortSignal(s: unknown): s is AbortSignal {
-  return typeof s === 'object' && s !== null && typeof (s as AbortSignal).addEventListener === 'function' && typeof (s as AbortSignal).removeEventListener === 'function' && 'aborted' in s;
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    typeof (s as AbortSignal).addEventListener === 'function' &&
+    typeof (s as AbortSignal).removeEventListener === 'function' &&
+    'aborted' in s
+  );
 }
 
 /**

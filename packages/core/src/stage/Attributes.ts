@@ -46,7 +46,10 @@ export class Attributes {
    * its storage up internally, but never holds more than `max` elements.
    */
   static inputBuffer(initial: number, max: number): Attributes {
-    for (const [what, v] of [['initial', initial], ['max', max]] as const) {
+    for (const [what, v] of [
+      ['initial', initial],
+      ['max', max],
+    ] as const) {
       if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
         throw new RangeError(`Attributes.inputBuffer(${initial}, ${max}): ${what} must be a positive integer, got ${v}`);
       }

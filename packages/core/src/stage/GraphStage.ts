@@ -1,5 +1,5 @@
-import { AtomicModule, type AttributesLike, type Module } from '../impl/Module.js';
 import type { MaterializerImpl } from '../impl/MaterializerImpl.js';
+import { AtomicModule, type AttributesLike, type Module } from '../impl/Module.js';
 import { Attributes } from './Attributes.js';
 import type { GraphStageLogic } from './GraphStageLogic.js';
 import type { Shape } from './Shape.js';

@@ -29,7 +29,10 @@ export class FlowShape<I, O> extends Shape {
   readonly inlets: readonly [Inlet<I>];
   readonly outlets: readonly [Outlet<O>];
   readonly in: Inlet<I>;
-  constructor(inlet: Inlet<I>, readonly out: Outlet<O>) {
+  constructor(
+    inlet: Inlet<I>,
+    readonly out: Outlet<O>,
+  ) {
     super();
     this.in = inlet;
     this.inlets = [inlet];

@@ -6,7 +6,7 @@
  */
 import { IllegalStageUsageError, NoMoreElementsNeeded, Running } from '../impl/GraphInterpreter.js';
 import { linear } from '../impl/Module.js';
-import { GraphStage, type Graph, type NotUsed } from './GraphStage.js';
+import { type Graph, GraphStage, type NotUsed } from './GraphStage.js';
 import { GraphStageLogic, type InHandler } from './GraphStageLogic.js';
 import { Inlet } from './Ports.js';
 import { SinkShape, type SourceShape } from './Shape.js';

@@ -28,9 +28,9 @@
 import { AbruptTerminationException, IllegalStageUsageError, type OutHandler } from '../impl/GraphInterpreter.js';
 import type { Module } from '../impl/Module.js';
 import type { Cancellable } from '../Scheduler.js';
-import { requireMillis } from './argumentChecks.js';
 import { Attributes } from './Attributes.js';
-import { GraphStage, type Graph, type NotUsed } from './GraphStage.js';
+import { requireMillis } from './argumentChecks.js';
+import { type Graph, GraphStage, type NotUsed } from './GraphStage.js';
 import { type AsyncCallback, GraphStageLogic } from './GraphStageLogic.js';
 import { Outlet } from './Ports.js';
 import { SourceShape } from './Shape.js';
@@ -148,7 +148,9 @@ export class SubSourceOutlet<T> {
   /** Sends an element; only after the nested stream pulled (see `isAvailable`). */
   push(elem: T): void {
     if (!this.available) {
-      throw new IllegalStageUsageError(`Cannot push substream ${this.name} of ${this._parent.stageName} ${this.closed ? 'after it was closed' : 'before it pulled'}`);
+      throw new IllegalStageUsageError(
+        `Cannot push substream ${this.name} of ${this._parent.stageName} ${this.closed ? 'after it was closed' : 'before it pulled'}`,
+      );
     }
     this.available = false;
     const l = this._logic!;
@@ -209,7 +211,8 @@ export class SubSourceOutlet<T> {
 
   /** @internal At materialization (createLogic). */
   _attach(logic: SubSourceLogic<T>): void {
-    if (this._logic !== null) throw new IllegalStageUsageError(`Substream Source ${this.name} of ${this._parent.stageName} cannot be materialized more than once`);
+    if (this._logic !== null)
+      throw new IllegalStageUsageError(`Substream Source ${this.name} of ${this._parent.stageName} cannot be materialized more than once`);
     this._logic = logic;
     this.timer?.cancel();
     this.timer = null;

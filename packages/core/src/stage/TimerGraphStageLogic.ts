@@ -95,4 +95,3 @@ export abstract class TimerGraphStageLogic extends GraphStageLogic {
     super._postStop();
   }
 }
-

@@ -16,7 +16,10 @@ export class UniformFanInShape<I, O> extends Shape {
 
   /** Ports named `${name}.in0` … `${name}.in${n - 1}` and `${name}.out`. */
   static named<I, O>(name: string, n: number): UniformFanInShape<I, O> {
-    return new UniformFanInShape<I, O>(new Outlet<O>(`${name}.out`), Array.from({ length: n }, (_, i) => new Inlet<I>(`${name}.in${i}`)));
+    return new UniformFanInShape<I, O>(
+      new Outlet<O>(`${name}.out`),
+      Array.from({ length: n }, (_, i) => new Inlet<I>(`${name}.in${i}`)),
+    );
   }
 
   /** Number of inlets. */
@@ -33,6 +36,9 @@ export class UniformFanInShape<I, O> extends Shape {
 
   /** The same shape with fresh ports of the same names (what `GraphDSL`'s `b.add` hands out). */
   deepCopy(): UniformFanInShape<I, O> {
-    return new UniformFanInShape<I, O>(new Outlet<O>(this.out.name), this.inlets.map((p) => new Inlet<I>(p.name)));
+    return new UniformFanInShape<I, O>(
+      new Outlet<O>(this.out.name),
+      this.inlets.map((p) => new Inlet<I>(p.name)),
+    );
   }
 }

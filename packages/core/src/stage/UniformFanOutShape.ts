@@ -15,7 +15,10 @@ export class UniformFanOutShape<I, O> extends Shape {
 
   /** Ports named `${name}.in` and `${name}.out0` … `${name}.out${n - 1}`. */
   static named<I, O>(name: string, n: number): UniformFanOutShape<I, O> {
-    return new UniformFanOutShape<I, O>(new Inlet<I>(`${name}.in`), Array.from({ length: n }, (_, i) => new Outlet<O>(`${name}.out${i}`)));
+    return new UniformFanOutShape<I, O>(
+      new Inlet<I>(`${name}.in`),
+      Array.from({ length: n }, (_, i) => new Outlet<O>(`${name}.out${i}`)),
+    );
   }
 
   /** Number of outlets. */
@@ -32,6 +35,9 @@ export class UniformFanOutShape<I, O> extends Shape {
 
   /** The same shape with fresh ports of the same names. */
   deepCopy(): UniformFanOutShape<I, O> {
-    return new UniformFanOutShape<I, O>(new Inlet<I>(this.in.name), this.outlets.map((p) => new Outlet<O>(p.name)));
+    return new UniformFanOutShape<I, O>(
+      new Inlet<I>(this.in.name),
+      this.outlets.map((p) => new Outlet<O>(p.name)),
+    );
   }
 }

@@ -1,9 +1,9 @@
-import zlib from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import type { Transform } from 'node:stream';
-import { describe, expect, it, vi } from 'vitest';
+import zlib from 'node:zlib';
 import { Compression, type Flow, Materializer, Sink, Source } from '@tributary/core';
 import { TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, it, vi } from 'vitest';
 import { probe } from '../operators/harness.js';
 import { b, boom, expectSameBytes, QUIET_MS } from './harness.js';
 
@@ -53,7 +53,13 @@ async function expectAllClosed(streams: readonly Transform[]): Promise<void> {
 
 const formats = [
   { name: 'gzip', compress: () => Compression.gzip(), decompress: (max?: number) => Compression.gunzip(max), sync: zlib.gzipSync, unsync: zlib.gunzipSync },
-  { name: 'deflate', compress: () => Compression.deflate(), decompress: (max?: number) => Compression.inflate(max), sync: zlib.deflateSync, unsync: zlib.inflateSync },
+  {
+    name: 'deflate',
+    compress: () => Compression.deflate(),
+    decompress: (max?: number) => Compression.inflate(max),
+    sync: zlib.deflateSync,
+    unsync: zlib.inflateSync,
+  },
   {
     name: 'raw deflate',
     compress: () => Compression.deflate(-1, true),
@@ -110,7 +116,11 @@ describe('Compression', () => {
         expect(empty.length).toBeGreaterThan(0);
         expect(f.unsync(empty)).toEqual(Buffer.alloc(0));
         expect(await Source.from<Buffer>([]).via(f.decompress()).runWith(Sink.seq())).toEqual([]);
-        expect(await Source.from([Buffer.alloc(0)]).via(f.decompress()).runWith(Sink.seq())).toEqual([]);
+        expect(
+          await Source.from([Buffer.alloc(0)])
+            .via(f.decompress())
+            .runWith(Sink.seq()),
+        ).toEqual([]);
       });
     });
   }
@@ -249,7 +259,9 @@ describe('Compression', () => {
   });
 
   it('validates its arguments when called', () => {
-    expect(() => Compression.gzip(10)).toThrow(new RangeError(`Compression.gzip: level must be an integer from 0 (no compression) to 9 (best), or -1 for zlib's default, got 10`));
+    expect(() => Compression.gzip(10)).toThrow(
+      new RangeError(`Compression.gzip: level must be an integer from 0 (no compression) to 9 (best), or -1 for zlib's default, got 10`),
+    );
     expect(() => Compression.deflate(1.5)).toThrow(/^Compression\.deflate: level must be an integer .*got 1\.5$/);
     expect(() => Compression.gzip(6, { autoFlush: 1 as unknown as boolean })).toThrow(new TypeError('Compression.gzip: autoFlush must be a boolean, got 1'));
     expect(() => Compression.gunzip(0)).toThrow(new RangeError('Compression.gunzip: maxBytesPerChunk must be a positive integer, got 0'));

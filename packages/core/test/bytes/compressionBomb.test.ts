@@ -8,9 +8,9 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import zlib from 'node:zlib';
-import { describe, expect, it } from 'vitest';
 import { Compression, Sink, Source } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { QUIET_MS } from './harness.js';
 
 const MiB = 1 << 20;

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, Framing, FramingError, Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { probe } from '../operators/harness.js';
 import { b, boom, expectFramingError, expectRequests, probeText, runText, runToError } from './harness.js';
 
@@ -9,7 +9,9 @@ describe('Framing.delimiter', () => {
   });
 
   it('emits Buffers, also for plain Uint8Array input', async () => {
-    const frames = await Source.single(new Uint8Array([1, 10, 2, 3, 10])).via(Framing.delimiter(new Uint8Array([10]), 16)).runWith(Sink.seq());
+    const frames = await Source.single(new Uint8Array([1, 10, 2, 3, 10]))
+      .via(Framing.delimiter(new Uint8Array([10]), 16))
+      .runWith(Sink.seq());
     expect(frames.every((f) => Buffer.isBuffer(f))).toBe(true);
     expect(frames).toEqual([Buffer.from([1]), Buffer.from([2, 3])]);
   });
@@ -102,7 +104,10 @@ describe('Framing.delimiter', () => {
     down.request(10);
     up.sendNext(b('a\nbc')).sendNext(b('d')).sendComplete();
     await down.expectNext('a');
-    await expectFramingError(down, 'Framing.delimiter: the stream ended with a truncated frame of 3 bytes (no delimiter after it; set allowTruncation to emit it)');
+    await expectFramingError(
+      down,
+      'Framing.delimiter: the stream ended with a truncated frame of 3 bytes (no delimiter after it; set allowTruncation to emit it)',
+    );
   });
 
   it('with allowTruncation the last frame without a delimiter is emitted', async () => {

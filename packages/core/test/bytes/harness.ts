@@ -1,9 +1,10 @@
 /**
  * Helpers shared by the byte-operator tests (not a test file itself).
  */
-import { expect } from 'vitest';
+
 import { type Flow, FramingError, Materializer, Sink, Source } from '@tributary/core';
 import type { TestSubscriberProbe } from '@tributary/testkit';
+import { expect } from 'vitest';
 import { probe } from '../operators/harness.js';
 
 export { boom, expectRequests, QUIET_MS } from '../operators/harness.js';

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { FramingError, JsonFraming, Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { b, expectFramingError, expectRequests, probeText, runText, runToError } from './harness.js';
 
 const scan = (max = 1024) => JsonFraming.objectScanner(max);
@@ -111,13 +111,19 @@ describe('JsonFraming.objectScanner', () => {
   });
 
   it('fails when the stream ends inside a value or inside the top-level array', async () => {
-    expect((await errorOf(['{"a":1}  {"b":', '"x'])).message).toBe('JsonFraming.objectScanner: the stream ended inside a JSON value: 7 bytes from byte offset 9 without its end');
-    expect((await errorOf(['[1, 2'])).message).toBe("JsonFraming.objectScanner: the stream ended inside the top-level JSON array opened at byte offset 0 (no closing ']')");
+    expect((await errorOf(['{"a":1}  {"b":', '"x'])).message).toBe(
+      'JsonFraming.objectScanner: the stream ended inside a JSON value: 7 bytes from byte offset 9 without its end',
+    );
+    expect((await errorOf(['[1, 2'])).message).toBe(
+      "JsonFraming.objectScanner: the stream ended inside the top-level JSON array opened at byte offset 0 (no closing ']')",
+    );
   });
 
   it('a value of exactly maximumObjectLength bytes passes; a longer one fails with the limit and the size', async () => {
     expect(await runText(scan(7), ['{"a":1} {"b":2}'])).toEqual(['{"a":1}', '{"b":2}']);
-    expect((await errorOf(['{"a":1} {"bc":2}'], 7)).message).toBe('JsonFraming.objectScanner: a JSON value of 8 bytes (at byte offset 8) exceeds maximumObjectLength 7');
+    expect((await errorOf(['{"a":1} {"bc":2}'], 7)).message).toBe(
+      'JsonFraming.objectScanner: a JSON value of 8 bytes (at byte offset 8) exceeds maximumObjectLength 7',
+    );
   });
 
   it('fails as soon as an unfinished value exceeds the limit, before upstream ends (no unbounded buffering)', async () => {

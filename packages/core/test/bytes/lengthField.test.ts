@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Framing, FramingError, Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { probe } from '../operators/harness.js';
 import { boom, expectFramingError, expectRequests, runToError } from './harness.js';
 
@@ -17,7 +17,10 @@ async function frames(flow: ReturnType<typeof Framing.lengthField>, chunks: Uint
 
 describe('Framing.lengthField', () => {
   it('cuts frames by a 2-byte big-endian length; frames include the header (doc example)', async () => {
-    expect(await frames(Framing.lengthField(2, 0, 1024), [Buffer.from([0, 2, 104, 105, 0, 1, 33])])).toEqual([Buffer.from([0, 2, 104, 105]), Buffer.from([0, 1, 33])]);
+    expect(await frames(Framing.lengthField(2, 0, 1024), [Buffer.from([0, 2, 104, 105, 0, 1, 33])])).toEqual([
+      Buffer.from([0, 2, 104, 105]),
+      Buffer.from([0, 1, 33]),
+    ]);
   });
 
   for (const n of [1, 2, 3, 4] as const) {
@@ -113,7 +116,10 @@ describe('Framing.lengthField', () => {
         [Buffer.from([1, 1])],
       ),
     ).toBe(e);
-    const bad = await runToError(Framing.lengthField(2, 0, 64, 'BE', () => 1), [Buffer.from([0, 1, 1])]);
+    const bad = await runToError(
+      Framing.lengthField(2, 0, 64, 'BE', () => 1),
+      [Buffer.from([0, 1, 1])],
+    );
     expect(bad).toBeInstanceOf(FramingError);
     expect(bad.message).toBe('Framing.lengthField: computeFrameSize returned 1 for field value 1; a frame size must be an integer of at least 2 (the header)');
   });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { BidiFlow, Flow, Framing, FramingError, Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { probe } from '../operators/harness.js';
 import { b, expectFramingError, runToError } from './harness.js';
 
@@ -14,7 +14,11 @@ function rechunk(n: number): Flow<Buffer, Buffer> {
 describe('Framing.simpleFramingProtocol', () => {
   it('round-trips messages through a loopback (doc example)', async () => {
     const loopback = Framing.simpleFramingProtocol(1024).join(Flow.create<Buffer>());
-    expect(await Source.from([b('hi'), b('there')]).via(loopback).runWith(Sink.seq())).toEqual([b('hi'), b('there')]);
+    expect(
+      await Source.from([b('hi'), b('there')])
+        .via(loopback)
+        .runWith(Sink.seq()),
+    ).toEqual([b('hi'), b('there')]);
   });
 
   it('messages survive a transport that re-chunks the bytes arbitrarily, empty messages included', async () => {
@@ -31,7 +35,11 @@ describe('Framing.simpleFramingProtocol', () => {
 
   it('the decoder strips the length', async () => {
     const bytes = Buffer.from([0, 0, 0, 2, 104, 105, 0, 0, 0, 0]);
-    expect(await Source.from([bytes.subarray(0, 5), bytes.subarray(5)]).via(Framing.simpleFramingProtocolDecoder(10)).runWith(Sink.seq())).toEqual([b('hi'), b('')]);
+    expect(
+      await Source.from([bytes.subarray(0, 5), bytes.subarray(5)])
+        .via(Framing.simpleFramingProtocolDecoder(10))
+        .runWith(Sink.seq()),
+    ).toEqual([b('hi'), b('')]);
   });
 
   it('stacks under a codec with atop', async () => {
@@ -62,7 +70,9 @@ describe('Framing.simpleFramingProtocol', () => {
   it('validates maximumMessageLength when called', () => {
     for (const name of ['simpleFramingProtocol', 'simpleFramingProtocolEncoder', 'simpleFramingProtocolDecoder'] as const) {
       expect(() => Framing[name](0)).toThrow(new RangeError(`Framing.${name}: maximumMessageLength must be a positive integer, got 0`));
-      expect(() => Framing[name](2 ** 32)).toThrow(new RangeError(`Framing.${name}: maximumMessageLength must be at most 4294967295 (a 4-byte length), got 4294967296`));
+      expect(() => Framing[name](2 ** 32)).toThrow(
+        new RangeError(`Framing.${name}: maximumMessageLength must be at most 4294967295 (a 4-byte length), got 4294967296`),
+      );
     }
   });
 });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, FramingError, Sink, Source, TextFlow } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { probe } from '../operators/harness.js';
 import { b, boom, expectFramingError, expectRequests, runToError } from './harness.js';
 
@@ -88,7 +88,9 @@ describe('TextFlow.encode', () => {
 
   it('encodes a surrogate pair cut between two elements as one character', async () => {
     const pair = '😀';
-    const out = await Source.from(['a' + pair[0]!, pair[1]! + 'b']).via(TextFlow.encode()).runWith(Sink.seq());
+    const out = await Source.from(['a' + pair[0]!, pair[1]! + 'b'])
+      .via(TextFlow.encode())
+      .runWith(Sink.seq());
     expect(Buffer.concat(out)).toEqual(b('a😀b'));
   });
 

@@ -2,8 +2,9 @@
  * Type-level tests for context propagation: these fail *compilation* (the test type-check) if inference
  * breaks.
  */
-import { describe, expectTypeOf, it } from 'vitest';
+
 import { Attributes, Flow, FlowWithContext, Keep, type NotUsed, type RunnableGraph, Sink, Source, SourceWithContext } from '@tributary/core';
+import { describe, expectTypeOf, it } from 'vitest';
 
 interface Rec {
   readonly value: string;
@@ -15,7 +16,9 @@ describe('SourceWithContext types', () => {
   it('asSourceWithContext infers element and context, keeps the materialized value', () => {
     const s = Source.from(recs).asSourceWithContext((r) => r.offset);
     expectTypeOf(s).toEqualTypeOf<SourceWithContext<Rec, number, NotUsed>>();
-    const q = Source.from(recs).mapMaterializedValue(() => 'm' as const).asSourceWithContext((r) => r.value);
+    const q = Source.from(recs)
+      .mapMaterializedValue(() => 'm' as const)
+      .asSourceWithContext((r) => r.value);
     expectTypeOf(q).toEqualTypeOf<SourceWithContext<Rec, string, 'm'>>();
   });
 
@@ -23,12 +26,20 @@ describe('SourceWithContext types', () => {
     const s = Source.from(recs).asSourceWithContext((r) => r.offset);
     expectTypeOf(s.map((r) => r.value.length)).toEqualTypeOf<SourceWithContext<number, number, NotUsed>>();
     expectTypeOf(s.filter((r) => r.offset > 0)).toEqualTypeOf<SourceWithContext<Rec, number, NotUsed>>();
-    expectTypeOf(s.map((r): string | number => r.value).filter((x): x is string => typeof x === 'string')).toEqualTypeOf<SourceWithContext<string, number, NotUsed>>();
+    expectTypeOf(s.map((r): string | number => r.value).filter((x): x is string => typeof x === 'string')).toEqualTypeOf<
+      SourceWithContext<string, number, NotUsed>
+    >();
     expectTypeOf(s.filterNot((r) => r.offset > 0)).toEqualTypeOf<SourceWithContext<Rec, number, NotUsed>>();
     expectTypeOf(s.collect((r) => (r.offset > 0 ? r.value : undefined))).toEqualTypeOf<SourceWithContext<string, number, NotUsed>>();
     expectTypeOf(s.mapConcat((r) => r.value.split(''))).toEqualTypeOf<SourceWithContext<string, number, NotUsed>>();
     expectTypeOf(s.mapAsync(2, async (r) => r.value)).toEqualTypeOf<SourceWithContext<string, number, NotUsed>>();
-    expectTypeOf(s.mapAsyncPartitioned(2, (r) => r.offset % 3, async (r, p) => `${r.value}@${p}`)).toEqualTypeOf<SourceWithContext<string, number, NotUsed>>();
+    expectTypeOf(
+      s.mapAsyncPartitioned(
+        2,
+        (r) => r.offset % 3,
+        async (r, p) => `${r.value}@${p}`,
+      ),
+    ).toEqualTypeOf<SourceWithContext<string, number, NotUsed>>();
     expectTypeOf(s.grouped(3)).toEqualTypeOf<SourceWithContext<Rec[], number[], NotUsed>>();
     expectTypeOf(s.sliding(3)).toEqualTypeOf<SourceWithContext<Rec[], number[], NotUsed>>();
     expectTypeOf(s.mapContext((o) => `${o}`)).toEqualTypeOf<SourceWithContext<Rec, string, NotUsed>>();
@@ -61,7 +72,9 @@ describe('SourceWithContext types', () => {
 
   it('fromTuples accepts mutable and readonly pairs', () => {
     expectTypeOf(SourceWithContext.fromTuples(Source.from([['a', 1]] as [string, number][]))).toEqualTypeOf<SourceWithContext<string, number, NotUsed>>();
-    expectTypeOf(SourceWithContext.fromTuples(Source.from([['a', 1]] as (readonly [string, number])[]))).toEqualTypeOf<SourceWithContext<string, number, NotUsed>>();
+    expectTypeOf(SourceWithContext.fromTuples(Source.from([['a', 1]] as (readonly [string, number])[]))).toEqualTypeOf<
+      SourceWithContext<string, number, NotUsed>
+    >();
   });
 
   it('rejects mismatches', () => {
@@ -81,7 +94,9 @@ describe('SourceWithContext types', () => {
 
 describe('FlowWithContext types', () => {
   it('create, operators, asFlow, to/toMat', () => {
-    const f = FlowWithContext.create<string, number>().map((s) => s.length).grouped(2);
+    const f = FlowWithContext.create<string, number>()
+      .map((s) => s.length)
+      .grouped(2);
     expectTypeOf(f).toEqualTypeOf<FlowWithContext<string, number, number[], number[], NotUsed>>();
     expectTypeOf(f.asFlow()).toEqualTypeOf<Flow<readonly [string, number], [number[], number[]], NotUsed>>();
     expectTypeOf(f.toMat(Sink.seq(), Keep.right)).toEqualTypeOf<Sink<readonly [string, number], Promise<[number[], number[]][]>>>();
@@ -104,7 +119,10 @@ describe('FlowWithContext types', () => {
 
   it('asFlowWithContext', () => {
     const f = Flow.create<{ id: string; n: number }>().map((x) => ({ id: x.id, doubled: x.n * 2 }));
-    const g = f.asFlowWithContext((n: number, id: string) => ({ id, n }), (out) => out.id);
+    const g = f.asFlowWithContext(
+      (n: number, id: string) => ({ id, n }),
+      (out) => out.id,
+    );
     expectTypeOf(g).toEqualTypeOf<FlowWithContext<number, string, { id: string; doubled: number }, string, NotUsed>>();
   });
 });

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, FlowWithContext, Keep, Materializer, Sink, Source, SourceWithContext, Supervision } from '@tributary/core';
 import { TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, expectRequests } from '../operators/harness.js';
 import { ManualCalls, virtualTime } from '../operators/timeHarness.js';
 
@@ -24,20 +24,41 @@ describe('SourceWithContext: creation and the pairs underneath', () => {
   });
 
   it('fromTuples takes a source of pairs; runWith/to/toMat close it with a sink of pairs', async () => {
-    const s = SourceWithContext.fromTuples(Source.from<[string, number]>([['a', 1], ['b', 2]]));
-    expect(await s.runWith(Sink.seq())).toEqual([['a', 1], ['b', 2]]);
-    const [m, all] = s.mapMaterializedValue(() => 'mat').toMat(Sink.seq(), Keep.both).run();
+    const s = SourceWithContext.fromTuples(
+      Source.from<[string, number]>([
+        ['a', 1],
+        ['b', 2],
+      ]),
+    );
+    expect(await s.runWith(Sink.seq())).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
+    const [m, all] = s
+      .mapMaterializedValue(() => 'mat')
+      .toMat(Sink.seq(), Keep.both)
+      .run();
     expect(m).toBe('mat');
-    expect(await all).toEqual([['a', 1], ['b', 2]]);
+    expect(await all).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
     const seen: unknown[] = [];
     s.to(Sink.foreach((p) => seen.push(p))).run();
     await new Promise((r) => setTimeout(r, 20));
-    expect(seen).toEqual([['a', 1], ['b', 2]]);
+    expect(seen).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
   });
 
   it('is a graph of pairs: Source.fromGraph and a plain via accept it', async () => {
     const s = withOffsets(records(2)).map((r) => r.value);
-    expect(await Source.fromGraph(s).map(([v, o]) => `${v}@${o}`).runWith(Sink.seq())).toEqual(['v0@0', 'v1@1']);
+    expect(
+      await Source.fromGraph(s)
+        .map(([v, o]) => `${v}@${o}`)
+        .runWith(Sink.seq()),
+    ).toEqual(['v0@0', 'v1@1']);
   });
 
   it('preserves demand: nothing is pulled before downstream asks, one element per request', async () => {
@@ -70,27 +91,59 @@ describe('SourceWithContext: creation and the pairs underneath', () => {
 
 describe('SourceWithContext operators keep each context with its element', () => {
   it('map transforms the element only', async () => {
-    expect(await withOffsets(records(2)).map((r) => r.value.toUpperCase()).runWith(Sink.seq())).toEqual([['V0', 0], ['V1', 1]]);
+    expect(
+      await withOffsets(records(2))
+        .map((r) => r.value.toUpperCase())
+        .runWith(Sink.seq()),
+    ).toEqual([
+      ['V0', 0],
+      ['V1', 1],
+    ]);
   });
 
   it('filter and filterNot drop the context together with the element', async () => {
     const even = (r: Rec) => r.offset % 2 === 0;
-    expect(await withOffsets(records(5)).filter(even).map((r) => r.value).runWith(Sink.seq())).toEqual([['v0', 0], ['v2', 2], ['v4', 4]]);
-    expect(await withOffsets(records(5)).filterNot(even).map((r) => r.value).runWith(Sink.seq())).toEqual([['v1', 1], ['v3', 3]]);
+    expect(
+      await withOffsets(records(5))
+        .filter(even)
+        .map((r) => r.value)
+        .runWith(Sink.seq()),
+    ).toEqual([
+      ['v0', 0],
+      ['v2', 2],
+      ['v4', 4],
+    ]);
+    expect(
+      await withOffsets(records(5))
+        .filterNot(even)
+        .map((r) => r.value)
+        .runWith(Sink.seq()),
+    ).toEqual([
+      ['v1', 1],
+      ['v3', 3],
+    ]);
   });
 
   it('collect drops the context of an element it is not defined for', async () => {
     const out = await withOffsets(records(4))
       .collect((r) => (r.offset === 2 ? undefined : r.offset * 10))
       .runWith(Sink.seq());
-    expect(out).toEqual([[0, 0], [10, 1], [30, 3]]);
+    expect(out).toEqual([
+      [0, 0],
+      [10, 1],
+      [30, 3],
+    ]);
   });
 
   it('mapConcat repeats the context on every output; an empty iterable drops it', async () => {
     const out = await withOffsets(records(3))
       .mapConcat((r) => Array.from({ length: r.offset }, (_, i) => `${r.offset}.${i}`))
       .runWith(Sink.seq());
-    expect(out).toEqual([['1.0', 1], ['2.0', 2], ['2.1', 2]]);
+    expect(out).toEqual([
+      ['1.0', 1],
+      ['2.0', 2],
+      ['2.1', 2],
+    ]);
   });
 
   it('mapConcat reads a lazy iterable on demand and fails clearly on a non-iterable', async () => {
@@ -100,8 +153,17 @@ describe('SourceWithContext operators keep each context with its element', () =>
         yield -r.offset;
       })
       .runWith(Sink.seq());
-    expect(out).toEqual([[0, 0], [-0, 0], [1, 1], [-1, 1]]);
-    await expect(withOffsets(records(1)).mapConcat(() => 42 as never).runWith(Sink.seq(), quiet())).rejects.toThrow('mapConcat: f must return an iterable, got 42');
+    expect(out).toEqual([
+      [0, 0],
+      [-0, 0],
+      [1, 1],
+      [-1, 1],
+    ]);
+    await expect(
+      withOffsets(records(1))
+        .mapConcat(() => 42 as never)
+        .runWith(Sink.seq(), quiet()),
+    ).rejects.toThrow('mapConcat: f must return an iterable, got 42');
   });
 
   it('mapAsync emits in element order, each result with its own context, whatever order calls settle in', async () => {
@@ -148,7 +210,10 @@ describe('SourceWithContext operators keep each context with its element', () =>
     const failing = (r: Rec) => (r.offset === 1 ? Promise.reject(e) : Promise.resolve(r.value));
     await expect(withOffsets(records(3)).mapAsync(2, failing).runWith(Sink.seq(), quiet())).rejects.toBe(e);
     const resumed = withOffsets(records(3)).mapAsync(2, failing).withAttributes(Attributes.supervisionStrategy(Supervision.resume));
-    expect(await resumed.runWith(Sink.seq())).toEqual([['v0', 0], ['v2', 2]]);
+    expect(await resumed.runWith(Sink.seq())).toEqual([
+      ['v0', 0],
+      ['v2', 2],
+    ]);
   });
 
   it('mapAsyncPartitioned runs one call per partition at a time and keeps element order and contexts', async () => {
@@ -182,17 +247,39 @@ describe('SourceWithContext operators keep each context with its element', () =>
   });
 
   it('grouped makes the contexts of a group an array, in the same order', async () => {
-    expect(await withOffsets(records(5)).map((r) => r.value).grouped(2).runWith(Sink.seq())).toEqual([
-      [['v0', 'v1'], [0, 1]],
-      [['v2', 'v3'], [2, 3]],
+    expect(
+      await withOffsets(records(5))
+        .map((r) => r.value)
+        .grouped(2)
+        .runWith(Sink.seq()),
+    ).toEqual([
+      [
+        ['v0', 'v1'],
+        [0, 1],
+      ],
+      [
+        ['v2', 'v3'],
+        [2, 3],
+      ],
       [['v4'], [4]],
     ]);
   });
 
   it('sliding makes the contexts of a window an array', async () => {
-    expect(await withOffsets(records(4)).map((r) => r.offset).sliding(3, 2).runWith(Sink.seq())).toEqual([
-      [[0, 1, 2], [0, 1, 2]],
-      [[2, 3], [2, 3]],
+    expect(
+      await withOffsets(records(4))
+        .map((r) => r.offset)
+        .sliding(3, 2)
+        .runWith(Sink.seq()),
+    ).toEqual([
+      [
+        [0, 1, 2],
+        [0, 1, 2],
+      ],
+      [
+        [2, 3],
+        [2, 3],
+      ],
     ]);
   });
 
@@ -202,7 +289,11 @@ describe('SourceWithContext operators keep each context with its element', () =>
       .mapContext((offsets) => Math.max(...offsets))
       .map((rs) => rs.length)
       .runWith(Sink.seq());
-    expect(out).toEqual([[2, 1], [2, 3], [1, 4]]);
+    expect(out).toEqual([
+      [2, 1],
+      [2, 3],
+      [1, 4],
+    ]);
   });
 
   it('a throwing map with resume drops the element and its context, the next pairs stay aligned', async () => {
@@ -213,7 +304,11 @@ describe('SourceWithContext operators keep each context with its element', () =>
       })
       .withAttributes(Attributes.supervisionStrategy(Supervision.resume))
       .runWith(Sink.seq());
-    expect(out).toEqual([['v0', 0], ['v2', 2], ['v3', 3]]);
+    expect(out).toEqual([
+      ['v0', 0],
+      ['v2', 2],
+      ['v3', 3],
+    ]);
   });
 
   it('a throwing map (default stop) fails the stream with the original error', async () => {
@@ -233,8 +328,13 @@ describe('SourceWithContext operators keep each context with its element', () =>
     await expect(failed.runWith(Sink.seq(), quiet())).rejects.toThrow(RangeError);
     const lines: unknown[][] = [];
     const logger = { debug: (...a: unknown[]) => lines.push(a), info: () => {}, warn: () => {}, error: () => {} };
-    const logged = await withOffsets(records(2)).log('recs', (r) => r.value, logger).runWith(Sink.seq());
-    expect(logged).toEqual([[rec(0), 0], [rec(1), 1]]);
+    const logged = await withOffsets(records(2))
+      .log('recs', (r) => r.value, logger)
+      .runWith(Sink.seq());
+    expect(logged).toEqual([
+      [rec(0), 0],
+      [rec(1), 1],
+    ]);
     expect(lines.map((l) => l.join(' ')).filter((l) => l.includes('v0') || l.includes('v1'))).toHaveLength(2);
     expect(lines.map((l) => l.join(' ')).join('\n')).not.toContain('[object Object]');
   });
@@ -267,7 +367,11 @@ describe('SourceWithContext operators keep each context with its element', () =>
       .wireTap((v) => tapped.push(v))
       .wireTapContext((o) => tappedOffsets.push(o))
       .runWith(Sink.seq());
-    expect(out).toEqual([['v0', 0], ['v1', 1], ['v2', 2]]);
+    expect(out).toEqual([
+      ['v0', 0],
+      ['v1', 1],
+      ['v2', 2],
+    ]);
     expect(values).toEqual(['v0', 'v1', 'v2']);
     expect(offsets).toEqual([0, 1, 2]);
     expect(tapped).toEqual(['v0', 'v1', 'v2']);
@@ -282,8 +386,17 @@ describe('SourceWithContext operators keep each context with its element', () =>
     const s = withOffsets(records(3)).viaMat(parse, Keep.right);
     const [m, out] = s.toMat(Sink.seq(), Keep.both).run();
     expect(m).toBe('parser');
-    expect(await out).toEqual([[0, 0], [1, 1], [2, 2]]);
-    expect(await withOffsets(records(2)).via(parse).via(Flow.create<[number, number]>().map(([x, c]): [number, string] => [x + c, `#${c}`])).runWith(Sink.seq())).toEqual([
+    expect(await out).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ]);
+    expect(
+      await withOffsets(records(2))
+        .via(parse)
+        .via(Flow.create<[number, number]>().map(([x, c]): [number, string] => [x + c, `#${c}`]))
+        .runWith(Sink.seq()),
+    ).toEqual([
       [0, '#0'],
       [2, '#1'],
     ]);
@@ -304,12 +417,22 @@ describe('SourceWithContext operators keep each context with its element', () =>
     up.sendNext(rec(6)).sendComplete();
     await down.expectNext(['V6', 6]);
     await down.expectComplete();
-    expect(() => withOffsets(records(1)).unsafeDataVia(Sink.ignore() as never)).toThrow('unsafeDataVia: flow must be a Flow (a graph with a FlowShape), got SinkShape');
+    expect(() => withOffsets(records(1)).unsafeDataVia(Sink.ignore() as never)).toThrow(
+      'unsafeDataVia: flow must be a Flow (a graph with a FlowShape), got SinkShape',
+    );
   });
 
   it('named, async and withAttributes return sources with context that still work', async () => {
-    const s = withOffsets(records(3)).map((r) => r.offset).named('offsets').async().withAttributes(Attributes.inputBuffer(1, 1));
-    expect(await s.runWith(Sink.seq())).toEqual([[0, 0], [1, 1], [2, 2]]);
+    const s = withOffsets(records(3))
+      .map((r) => r.offset)
+      .named('offsets')
+      .async()
+      .withAttributes(Attributes.inputBuffer(1, 1));
+    expect(await s.runWith(Sink.seq())).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ]);
     const e = boom();
     const failing = withOffsets(records(1))
       .map(() => {

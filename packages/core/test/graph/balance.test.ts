@@ -1,10 +1,13 @@
-import { describe, expect, it } from 'vitest';
 import { Balance } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probeJunction } from './harness.js';
 
 describe('Balance', () => {
   it('sends each element to one output, the first that signalled demand', async () => {
-    const { ups: [up], downs: [d0, d1] } = probeJunction<number, number>(Balance.create<number>(2));
+    const {
+      ups: [up],
+      downs: [d0, d1],
+    } = probeJunction<number, number>(Balance.create<number>(2));
     d1!.request(1);
     await up!.expectRequest();
     up!.sendNext(1);
@@ -23,7 +26,10 @@ describe('Balance', () => {
   });
 
   it('back-pressures only when all outputs back-pressure', async () => {
-    const { ups: [up], downs: [d0, d1] } = probeJunction<number, number>(Balance.create<number>(2));
+    const {
+      ups: [up],
+      downs: [d0, d1],
+    } = probeJunction<number, number>(Balance.create<number>(2));
     await up!.expectNoMessageWhenIdle();
     d0!.request(2);
     await up!.expectRequest();
@@ -35,7 +41,10 @@ describe('Balance', () => {
   });
 
   it('with waitForAllDownstreams pulls nothing until every output has demanded once', async () => {
-    const { ups: [up], downs: [d0, d1] } = probeJunction<number, number>(Balance.create<number>(2, { waitForAllDownstreams: true }));
+    const {
+      ups: [up],
+      downs: [d0, d1],
+    } = probeJunction<number, number>(Balance.create<number>(2, { waitForAllDownstreams: true }));
     d0!.request(1);
     await up!.expectNoMessageWhenIdle();
     d1!.request(1);
@@ -47,7 +56,10 @@ describe('Balance', () => {
   });
 
   it('skips outputs that cancelled; cancels upstream when all did (or with eagerCancel, when one did)', async () => {
-    const { ups: [up], downs: [d0, d1] } = probeJunction<number, number>(Balance.create<number>(2));
+    const {
+      ups: [up],
+      downs: [d0, d1],
+    } = probeJunction<number, number>(Balance.create<number>(2));
     d0!.cancel();
     d1!.request(1);
     await up!.expectRequest();
@@ -63,7 +75,10 @@ describe('Balance', () => {
 
   it('completes and fails all outputs with upstream', async () => {
     const e = boom();
-    const { ups: [up], downs } = probeJunction<number, number>(Balance.create<number>(2));
+    const {
+      ups: [up],
+      downs,
+    } = probeJunction<number, number>(Balance.create<number>(2));
     up!.sendError(e);
     for (const d of downs) expect(await d.expectError()).toBe(e);
   });

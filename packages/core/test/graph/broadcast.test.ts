@@ -1,10 +1,13 @@
-import { describe, expect, it } from 'vitest';
 import { Broadcast } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probeJunction } from './harness.js';
 
 describe('Broadcast', () => {
   it('pulls upstream only once every output has demanded, then emits to all', async () => {
-    const { ups: [up], downs: [d0, d1] } = probeJunction<number, number>(Broadcast.create<number>(2));
+    const {
+      ups: [up],
+      downs: [d0, d1],
+    } = probeJunction<number, number>(Broadcast.create<number>(2));
     d0!.request(1);
     await up!.expectNoMessageWhenIdle();
     d1!.request(1);
@@ -24,7 +27,10 @@ describe('Broadcast', () => {
   });
 
   it('completes and fails all outputs with upstream', async () => {
-    const { ups: [up], downs } = probeJunction<number, number>(Broadcast.create<number>(3));
+    const {
+      ups: [up],
+      downs,
+    } = probeJunction<number, number>(Broadcast.create<number>(3));
     up!.sendComplete();
     for (const d of downs) await d.expectComplete();
     const e = boom();
@@ -34,7 +40,10 @@ describe('Broadcast', () => {
   });
 
   it('keeps going while at least one output runs; a cancelled output no longer holds it back', async () => {
-    const { ups: [up], downs: [d0, d1] } = probeJunction<number, number>(Broadcast.create<number>(2));
+    const {
+      ups: [up],
+      downs: [d0, d1],
+    } = probeJunction<number, number>(Broadcast.create<number>(2));
     d1!.cancel();
     d0!.request(2);
     await up!.expectRequest();
@@ -46,7 +55,10 @@ describe('Broadcast', () => {
   });
 
   it('with eagerCancel cancels upstream as soon as one output cancels', async () => {
-    const { ups: [up], downs: [d0, d1] } = probeJunction<number, number>(Broadcast.create<number>(2, { eagerCancel: true }));
+    const {
+      ups: [up],
+      downs: [d0, d1],
+    } = probeJunction<number, number>(Broadcast.create<number>(2, { eagerCancel: true }));
     d0!.cancel();
     await up!.expectCancellation();
     await d1!.expectComplete();

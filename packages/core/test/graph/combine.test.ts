@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Balance, Broadcast, Concat, Interleave, Merge, Sink, Source, ZipN } from '@tributary/core';
 import { settle, TestSink } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 
 describe('Source.combine / Sink.combine', () => {
   it('Source.combine joins sources with the given fan-in junction', async () => {
@@ -23,24 +23,25 @@ describe('Source.combine / Sink.combine', () => {
 
   it('Source.combine validates its arguments', () => {
     expect(() => Source.combine([], (n) => Merge.create<number>(n))).toThrow(/Source.combine: sources must be a non-empty array of Sources/);
-    expect(() => Source.combine([Source.single(1)], () => Merge.create<number>(2))).toThrow(/fanInStrategy\(1\) must return a fan-in junction with 1 inlets and one outlet, got 2 inlets/);
+    expect(() => Source.combine([Source.single(1)], () => Merge.create<number>(2))).toThrow(
+      /fanInStrategy\(1\) must return a fan-in junction with 1 inlets and one outlet, got 2 inlets/,
+    );
   });
 
   it('Sink.combine fans out to several sinks', async () => {
     const a: number[] = [];
     const b: number[] = [];
     await Source.range(1, 4).runWith(
-      Sink.combine(
-        [Sink.foreach((x: number) => a.push(x)), Sink.foreach((x: number) => b.push(x))],
-        (n) => Broadcast.create<number>(n),
-      ),
+      Sink.combine([Sink.foreach((x: number) => a.push(x)), Sink.foreach((x: number) => b.push(x))], (n) => Broadcast.create<number>(n)),
     );
     await settle();
     expect(a).toEqual([1, 2, 3, 4]);
     expect(b).toEqual([1, 2, 3, 4]);
 
     const seen: number[] = [];
-    Source.range(1, 10).runWith(Sink.combine([Sink.foreach((x: number) => seen.push(x)), Sink.foreach((x: number) => seen.push(x))], (n) => Balance.create<number>(n)));
+    Source.range(1, 10).runWith(
+      Sink.combine([Sink.foreach((x: number) => seen.push(x)), Sink.foreach((x: number) => seen.push(x))], (n) => Balance.create<number>(n)),
+    );
     await settle();
     expect(seen.sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });

@@ -3,7 +3,7 @@
  * deadlock; a buffer on the feedback arc — an async boundary, or `buffer` — gives the loop the slack
  * it needs, and an element injected up front starts a loop that needs one to begin with.
  */
-import { describe, expect, it } from 'vitest';
+
 import {
   Broadcast,
   ClosedShape,
@@ -22,6 +22,7 @@ import {
   ZipWith,
 } from '@tributary/core';
 import { settle, TestSink } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { eventually } from './harness.js';
 
 /** Source → merge → (seen) → broadcast → sink, with broadcast's second output fed back into merge. */
@@ -47,7 +48,10 @@ function retryLoop(feedback: Flow<number, number>, n: number): Source<number> {
     GraphDSL.create((b) => {
       const merge = b.add(MergePreferred.create<number>(1));
       const part = b.add(Partition.create<number>(2, (x) => (x % 10 === 0 ? 0 : 1)));
-      b.from(Source.range(1, n)).viaFanIn(merge).via(Flow.fromFunction((x: number) => x + 1)).viaFanOut(part);
+      b.from(Source.range(1, n))
+        .viaFanIn(merge)
+        .via(Flow.fromFunction((x: number) => x + 1))
+        .viaFanOut(part);
       b.from(part.out(1)).via(feedback).to(merge.preferred);
       return new SourceShape(part.out(0));
     }),

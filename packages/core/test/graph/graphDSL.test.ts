@@ -1,4 +1,3 @@
-import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   BidiFlow,
   BidiShape,
@@ -7,6 +6,7 @@ import {
   Flow,
   FlowShape,
   GraphDSL,
+  type GraphDSLBuilder,
   IllegalGraphError,
   Keep,
   Materializer,
@@ -18,16 +18,20 @@ import {
   Source,
   SourceShape,
   Zip,
-  type GraphDSLBuilder,
 } from '@tributary/core';
 import { type Inlet, Outlet, Inlet as StageInlet, type Outlet as StageOutlet } from '@tributary/core/stage';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 
 describe('GraphDSL', () => {
   it('builds a closed graph with fan-out and fan-in, wired with from(…).via(…).viaFanOut(…).viaFanIn(…).to(…)', async () => {
     const g = GraphDSL.create(Sink.seq<number>(), (b, out) => {
       const bcast = b.add(Broadcast.create<number>(2));
       const merge = b.add(Merge.create<number>(2));
-      b.from(Source.range(1, 3)).viaFanOut(bcast).via(Flow.fromFunction((x: number) => x * 10)).viaFanIn(merge).to(out);
+      b.from(Source.range(1, 3))
+        .viaFanOut(bcast)
+        .via(Flow.fromFunction((x: number) => x * 10))
+        .viaFanIn(merge)
+        .to(out);
       b.from(bcast).viaFanIn(merge);
       return ClosedShape.instance;
     });
@@ -44,12 +48,16 @@ describe('GraphDSL', () => {
   });
 
   it('createWith imports graphs and combines their materialized values', async () => {
-    const g = GraphDSL.createWith([Sink.seq<number>(), Sink.fold(0, (a, x: number) => a + x)], (all, sum) => ({ all, sum }), (b, allIn, sumIn) => {
-      const bcast = b.add(Broadcast.create<number>(2));
-      b.from(bcast).to(allIn);
-      b.from(bcast).to(sumIn);
-      return new SinkShape(bcast.in);
-    });
+    const g = GraphDSL.createWith(
+      [Sink.seq<number>(), Sink.fold(0, (a, x: number) => a + x)],
+      (all, sum) => ({ all, sum }),
+      (b, allIn, sumIn) => {
+        const bcast = b.add(Broadcast.create<number>(2));
+        b.from(bcast).to(allIn);
+        b.from(bcast).to(sumIn);
+        return new SinkShape(bcast.in);
+      },
+    );
     const sink = Sink.fromGraph(g);
     expectTypeOf(sink).toEqualTypeOf<Sink<number, { all: Promise<number[]>; sum: Promise<number> }>>();
     const { all, sum } = Source.range(1, 4).runWith(sink);
@@ -71,8 +79,12 @@ describe('GraphDSL', () => {
       GraphDSL.create((b) => {
         const bcast = b.add(Broadcast.create<[number, string]>(2));
         const merge = b.add(Merge.create<string>(2));
-        b.from(bcast).via(Flow.fromFunction(([n]: [number, string]) => `${n * 2}`)).to(merge);
-        b.from(bcast).via(Flow.fromFunction(([, s]: [number, string]) => s)).to(merge);
+        b.from(bcast)
+          .via(Flow.fromFunction(([n]: [number, string]) => `${n * 2}`))
+          .to(merge);
+        b.from(bcast)
+          .via(Flow.fromFunction(([, s]: [number, string]) => s))
+          .to(merge);
         return new FlowShape(bcast.in, merge.out);
       }),
     );
@@ -91,24 +103,33 @@ describe('GraphDSL', () => {
   });
 
   it('b.materializedValue emits the graph’s materialized value once', async () => {
-    const g = GraphDSL.create(Source.single(1).mapMaterializedValue(() => 'hello'), (b, s) => {
-      b.from(s).to(Sink.ignore());
-      return new SourceShape(b.materializedValue);
-    });
+    const g = GraphDSL.create(
+      Source.single(1).mapMaterializedValue(() => 'hello'),
+      (b, s) => {
+        b.from(s).to(Sink.ignore());
+        return new SourceShape(b.materializedValue);
+      },
+    );
     const [mat, out] = Source.fromGraph(g).toMat(Sink.seq(), Keep.both).run();
     expect(mat).toBe('hello');
     expect(await out).toEqual(['hello']);
   });
 
   it('b.materializedValue works for a combined value too (e.g. feeding a promise back into the stream)', async () => {
-    const g = GraphDSL.createWith([Sink.fold(0, (a, x: number) => a + x)], (sum) => sum, (b, sumIn) => {
-      const bcast = b.add(Broadcast.create<number>(2));
-      b.from(bcast).to(sumIn);
-      const merge = b.add(Merge.create<number | string>(2));
-      b.from(bcast).to(merge);
-      b.from(b.materializedValue).via(Flow.create<Promise<number>>().flatMapConcat((p) => Source.fromPromise(p.then((s) => `sum=${s}`)))).to(merge);
-      return new FlowShape(bcast.in, merge.out);
-    });
+    const g = GraphDSL.createWith(
+      [Sink.fold(0, (a, x: number) => a + x)],
+      (sum) => sum,
+      (b, sumIn) => {
+        const bcast = b.add(Broadcast.create<number>(2));
+        b.from(bcast).to(sumIn);
+        const merge = b.add(Merge.create<number | string>(2));
+        b.from(bcast).to(merge);
+        b.from(b.materializedValue)
+          .via(Flow.create<Promise<number>>().flatMapConcat((p) => Source.fromPromise(p.then((s) => `sum=${s}`))))
+          .to(merge);
+        return new FlowShape(bcast.in, merge.out);
+      },
+    );
     const out = await Source.range(1, 4).via(Flow.fromGraph(g)).runWith(Sink.seq());
     expect(out.slice(0, 4)).toEqual([1, 2, 3, 4]);
     expect(out[4]).toBe('sum=10');
@@ -160,7 +181,9 @@ describe('GraphDSL', () => {
       readonly outlets: readonly StageOutlet<number>[] = [];
     }
     const g = GraphDSL.create(() => new Bare());
-    expect(() => GraphDSL.create((b) => (b.add(g), ClosedShape.instance))).toThrow(/cannot add a graph with the custom shape Bare: give the shape a deepCopy\(\) method/);
+    expect(() => GraphDSL.create((b) => (b.add(g), ClosedShape.instance))).toThrow(
+      /cannot add a graph with the custom shape Bare: give the shape a deepCopy\(\) method/,
+    );
   });
 
   it('keeps build-time fusion of the added graphs', () => {
@@ -268,7 +291,9 @@ describe('GraphDSL', () => {
       const flowGraph = GraphDSL.create((b) => b.add(Flow.create<number>()));
       expect(() => Source.fromGraph(flowGraph as never)).toThrow(/Source.fromGraph: expected a graph with a SourceShape, got FlowShape/);
       expect(() => Sink.fromGraph(flowGraph as never)).toThrow(/Sink.fromGraph: expected a graph with a SinkShape, got FlowShape/);
-      expect(() => RunnableGraph.fromGraph(flowGraph as never)).toThrow(/RunnableGraph.fromGraph: expected a graph with a ClosedShape \(no open ports\), got FlowShape/);
+      expect(() => RunnableGraph.fromGraph(flowGraph as never)).toThrow(
+        /RunnableGraph.fromGraph: expected a graph with a ClosedShape \(no open ports\), got FlowShape/,
+      );
       expect(() => BidiFlow.fromGraph(flowGraph as never)).toThrow(/BidiFlow.fromGraph: expected a graph with a BidiShape, got FlowShape/);
       expect(() =>
         GraphDSL.create((b) => {

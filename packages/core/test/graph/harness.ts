@@ -2,13 +2,15 @@
  * Helpers for the graph-area probe tests (not a test file itself): materialize an operator or a
  * junction between TestSource probes (one per input) and TestSink probes (one per output).
  */
-import { GraphDSL, type Graph, Keep, RunnableGraph, type Shape, type Source, ClosedShape } from '@tributary/core';
-import { TestSink, TestSource, type TestPublisherProbe, type TestSubscriberProbe } from '@tributary/testkit';
+import { ClosedShape, type Graph, GraphDSL, Keep, RunnableGraph, type Shape, type Source } from '@tributary/core';
+import { type TestPublisherProbe, TestSink, TestSource, type TestSubscriberProbe } from '@tributary/testkit';
 
 export { boom, eventually, QUIET_MS } from '../operators/harness.js';
 
 /** Runs `op(a, b)` between two upstream probes and one downstream probe. */
-export function probe2<A, B, O>(op: (a: Source<A, TestPublisherProbe<A>>, b: Source<B, TestPublisherProbe<B>>) => Source<O, TestPublisherProbe<A>>): {
+export function probe2<A, B, O>(
+  op: (a: Source<A, TestPublisherProbe<A>>, b: Source<B, TestPublisherProbe<B>>) => Source<O, TestPublisherProbe<A>>,
+): {
   a: TestPublisherProbe<A>;
   b: TestPublisherProbe<B>;
   down: TestSubscriberProbe<O>;

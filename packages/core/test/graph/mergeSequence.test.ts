@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { ClosedShape, Flow, GraphDSL, IllegalStateError, Materializer, MergeSequence, Partition, RunnableGraph, Sink, Source } from '@tributary/core';
-import { TestSink, TestSource, type TestPublisherProbe, type TestSubscriberProbe } from '@tributary/testkit';
+import { type TestPublisherProbe, TestSink, TestSource, type TestSubscriberProbe } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, probeJunction } from './harness.js';
 
 type Numbered = readonly [string, number];
@@ -22,7 +22,10 @@ function probeMergeSequence(n: number): { ups: TestPublisherProbe<Numbered>[]; d
 
 describe('MergeSequence', () => {
   it('emits the elements of all inputs in sequence order, holding early ones until their turn', async () => {
-    const { ups: [a, b], downs: [down] } = probeJunction<Numbered, Numbered>(MergeSequence.create<Numbered>(2, seqOf));
+    const {
+      ups: [a, b],
+      downs: [down],
+    } = probeJunction<Numbered, Numbered>(MergeSequence.create<Numbered>(2, seqOf));
     down!.request(10);
     b!.sendNext(['b', 1]);
     await down!.expectNoMessageWhenIdle(); // 0 has not arrived
@@ -42,9 +45,15 @@ describe('MergeSequence', () => {
     const graph = GraphDSL.create(Sink.seq<readonly [number, number]>(), (b, out) => {
       const split = b.add(Partition.create<readonly [number, number]>(3, ([x]) => x % 3));
       const merge = b.add(MergeSequence.create<readonly [number, number]>(3, ([, i]) => i));
-      b.from(Source.range(0, 99).map((x) => (x * 37) % 100).zipWithIndex()).to(split);
+      b.from(
+        Source.range(0, 99)
+          .map((x) => (x * 37) % 100)
+          .zipWithIndex(),
+      ).to(split);
       b.from(split.out(0)).via(Flow.create<readonly [number, number]>().async()).to(merge.in(0));
-      b.from(split.out(1)).via(Flow.create<readonly [number, number]>().mapAsync(3, async (p) => p)).to(merge.in(1));
+      b.from(split.out(1))
+        .via(Flow.create<readonly [number, number]>().mapAsync(3, async (p) => p))
+        .to(merge.in(1));
       b.from(split.out(2)).to(merge.in(2));
       b.from(merge.out).to(out);
       return ClosedShape.instance;
@@ -55,7 +64,10 @@ describe('MergeSequence', () => {
   });
 
   it('holds at most one element per input: an input is pulled again only after its element went out', async () => {
-    const { ups: [a, b], down } = probeMergeSequence(2);
+    const {
+      ups: [a, b],
+      down,
+    } = probeMergeSequence(2);
     expect(await a!.expectRequest()).toBe(1);
     expect(await b!.expectRequest()).toBe(1);
     a!.sendNext(['a', 1]);
@@ -74,7 +86,10 @@ describe('MergeSequence', () => {
   });
 
   it('an empty set of inputs completes at once', async () => {
-    const { ups: [a, b], down } = probeMergeSequence(2);
+    const {
+      ups: [a, b],
+      down,
+    } = probeMergeSequence(2);
     down.request(1);
     a!.sendComplete();
     b!.sendComplete();
@@ -82,7 +97,10 @@ describe('MergeSequence', () => {
   });
 
   it('fails on a gap: every input completed or holds a later number', async () => {
-    const { ups: [a, b], down } = probeMergeSequence(2);
+    const {
+      ups: [a, b],
+      down,
+    } = probeMergeSequence(2);
     down.request(5);
     a!.sendNext(['a', 0]);
     await down.expectNext(['a', 0]);
@@ -90,11 +108,16 @@ describe('MergeSequence', () => {
     b!.sendComplete();
     const err = await down.expectError();
     expect(err).toBeInstanceOf(IllegalStateError);
-    expect(String(err)).toContain('MergeSequence: expected sequence 1, but every input has completed or holds a later one (the lowest is 2): the sequence has a gap');
+    expect(String(err)).toContain(
+      'MergeSequence: expected sequence 1, but every input has completed or holds a later one (the lowest is 2): the sequence has a gap',
+    );
   });
 
   it('fails on a duplicate: two inputs offer the same number', async () => {
-    const { ups: [a, b], down } = probeMergeSequence(2);
+    const {
+      ups: [a, b],
+      down,
+    } = probeMergeSequence(2);
     a!.sendNext(['a', 1]);
     b!.sendNext(['b', 1]);
     const err = await down.expectError();
@@ -103,7 +126,10 @@ describe('MergeSequence', () => {
   });
 
   it('fails on a number below the next one due (a regression or a repeated number)', async () => {
-    const { ups: [a], down } = probeMergeSequence(2);
+    const {
+      ups: [a],
+      down,
+    } = probeMergeSequence(2);
     down.request(5);
     a!.sendNext(['a', 0]);
     await down.expectNext(['a', 0]);
@@ -112,7 +138,10 @@ describe('MergeSequence', () => {
   });
 
   it('fails on a sequence number that is not a non-negative integer, and with the error of a throwing extractSequence', async () => {
-    const { ups: [a], down } = probeMergeSequence(2);
+    const {
+      ups: [a],
+      down,
+    } = probeMergeSequence(2);
     a!.sendNext(['a', 0.5]);
     expect(String(await down.expectError())).toContain('MergeSequence: extractSequence must return a non-negative integer, got 0.5 on input 0');
     const e = boom();
@@ -132,7 +161,10 @@ describe('MergeSequence', () => {
 
   it('propagates an input failure', async () => {
     const e = boom();
-    const { ups: [, b], down } = probeMergeSequence(2);
+    const {
+      ups: [, b],
+      down,
+    } = probeMergeSequence(2);
     b!.sendError(e);
     expect(await down.expectError()).toBe(e);
   });

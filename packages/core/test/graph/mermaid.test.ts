@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Broadcast, ClosedShape, Flow, GraphDSL, Merge, RunnableGraph, Sink, Source, toMermaid } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 
 describe('toMermaid', () => {
   it('renders a linear graph: one node per stage (fused stages by their fused name), one labelled edge per connection', () => {
@@ -7,7 +7,11 @@ describe('toMermaid', () => {
       .filter((x) => x % 2 === 0)
       .map((x) => x * 2)
       // scan fuses too; an attribute of its own (not a name) keeps it a node of its own here
-      .via(Flow.create<number>().scan(0, (a, x) => a + x).withAttributes(Attributes.inputBuffer(16, 16)))
+      .via(
+        Flow.create<number>()
+          .scan(0, (a, x) => a + x)
+          .withAttributes(Attributes.inputBuffer(16, 16)),
+      )
       .to(Sink.ignore())
       .toMermaid();
     expect(text).toBe(
@@ -23,7 +27,9 @@ describe('toMermaid', () => {
   });
 
   it('renders open ports of a Flow, Source and Sink as in/out terminals', () => {
-    const flow = Flow.create<number>().map((x) => x + 1).named('inc');
+    const flow = Flow.create<number>()
+      .map((x) => x + 1)
+      .named('inc');
     expect(flow.toMermaid()).toContain('in0(["in"])');
     expect(flow.toMermaid()).toContain('out0(["out"])');
     expect(Source.single(1).toMermaid()).toContain('s0 -->|"SingleSource.out"| out0');
@@ -35,7 +41,9 @@ describe('toMermaid', () => {
       const bcast = b.add(Broadcast.create<number>(2));
       const merge = b.add(Merge.create<number>(2));
       b.from(Source.range(1, 3)).viaFanOut(bcast).viaFanIn(merge).to(Sink.ignore());
-      b.from(bcast).via(Flow.fromFunction((x: number) => -x)).viaFanIn(merge);
+      b.from(bcast)
+        .via(Flow.fromFunction((x: number) => -x))
+        .viaFanIn(merge);
       return ClosedShape.instance;
     });
     const text = toMermaid(g, { direction: 'TD' });
@@ -49,8 +57,17 @@ describe('toMermaid', () => {
 
   it('shows async islands and named graphs as subgraphs, and escapes labels', () => {
     const text = Source.range(1, 3)
-      .via(Flow.create<number>().map((x) => x).async())
-      .via(Flow.create<number>().map((x) => x).filter(() => true).named('say "hi"'))
+      .via(
+        Flow.create<number>()
+          .map((x) => x)
+          .async(),
+      )
+      .via(
+        Flow.create<number>()
+          .map((x) => x)
+          .filter(() => true)
+          .named('say "hi"'),
+      )
       .to(Sink.ignore())
       .toMermaid();
     expect(text).toContain('subgraph g0 ["async island"]');

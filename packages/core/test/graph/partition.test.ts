@@ -1,10 +1,13 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, ClosedShape, GraphDSL, Partition, RunnableGraph, Sink, Source, Supervision } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probeJunction } from './harness.js';
 
 describe('Partition', () => {
   it('sends each element to the output its partitioner picks', async () => {
-    const { ups: [up], downs: [evens, odds] } = probeJunction<number, number>(Partition.create<number>(2, (x) => x % 2));
+    const {
+      ups: [up],
+      downs: [evens, odds],
+    } = probeJunction<number, number>(Partition.create<number>(2, (x) => x % 2));
     evens!.request(5);
     odds!.request(5);
     up!.sendNextN([1, 2, 3, 4]).sendComplete();
@@ -15,7 +18,10 @@ describe('Partition', () => {
   });
 
   it('an element waits for its own output’s demand, holding back the others', async () => {
-    const { ups: [up], downs: [d0, d1] } = probeJunction<number, number>(Partition.create<number>(2, (x) => (x < 0 ? 1 : 0)));
+    const {
+      ups: [up],
+      downs: [d0, d1],
+    } = probeJunction<number, number>(Partition.create<number>(2, (x) => (x < 0 ? 1 : 0)));
     d0!.request(5);
     await up!.expectRequest();
     up!.sendNext(-1);
@@ -58,7 +64,10 @@ describe('Partition', () => {
   });
 
   it('drops elements for an output that cancelled; cancels when all did (or eagerly)', async () => {
-    const { ups: [up], downs: [d0, d1] } = probeJunction<number, number>(Partition.create<number>(2, (x) => x % 2));
+    const {
+      ups: [up],
+      downs: [d0, d1],
+    } = probeJunction<number, number>(Partition.create<number>(2, (x) => x % 2));
     d1!.cancel();
     d0!.request(2);
     await up!.expectRequest();

@@ -2,10 +2,11 @@
  * Substream plumbing (SubSourceOutlet) and the behaviours docs/graphs.md warns about: substreams that
  * are not consumed stall their parent; substreams consumed elsewhere talk to it across islands.
  */
-import { describe, expect, it } from 'vitest';
+
 import { AbruptTerminationException, Flow, type Graph, Materializer, Sink, Source, type SourceShape } from '@tributary/core';
 import { FlowShape, GraphStage, GraphStageLogic, Inlet, Outlet, SubSourceOutlet } from '@tributary/core/stage';
 import { TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { QUIET_MS } from './harness.js';
 
 describe('substreams', () => {

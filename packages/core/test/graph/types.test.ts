@@ -2,8 +2,9 @@
  * Type-level tests of the graph area: these fail *compilation* (the suite is type-checked) if
  * inference breaks.
  */
-import { describe, expectTypeOf, it } from 'vitest';
+
 import { BidiFlow, Flow, Keep, type NotUsed, type RunnableGraph, Sink, Source, type SourceF, type SubFlow } from '@tributary/core';
+import { describe, expectTypeOf, it } from 'vitest';
 
 describe('graph operator types', () => {
   it('fan-in operators widen or pair the element type and keep the receiver kind', () => {
@@ -28,12 +29,16 @@ describe('graph operator types', () => {
   });
 
   it('SubFlow keeps the parent kind through operators and joins', () => {
-    const sub = Source.range(1, 3).mapMaterializedValue(() => 7 as const).groupBy(2, (x) => x % 2);
+    const sub = Source.range(1, 3)
+      .mapMaterializedValue(() => 7 as const)
+      .groupBy(2, (x) => x % 2);
     const mapped = sub.map((x) => `${x}`);
     expectTypeOf(mapped.mergeSubstreams()).toEqualTypeOf<Source<string, 7>>();
     expectTypeOf(mapped.concatSubstreams()).toEqualTypeOf<Source<string, 7>>();
     expectTypeOf(mapped.to(Sink.ignore())).toEqualTypeOf<RunnableGraph<7>>();
-    const flowSub = Flow.create<number>().splitWhen((x) => x === 0).fold(0, (a, x) => a + x);
+    const flowSub = Flow.create<number>()
+      .splitWhen((x) => x === 0)
+      .fold(0, (a, x) => a + x);
     expectTypeOf(flowSub.mergeSubstreamsWithParallelism(2)).toEqualTypeOf<Flow<number, number, NotUsed>>();
     expectTypeOf(flowSub.to(Sink.ignore())).toEqualTypeOf<Sink<number, NotUsed>>();
     const nested = sub.groupBy(2, (x) => x % 3);
@@ -42,8 +47,14 @@ describe('graph operator types', () => {
   });
 
   it('BidiFlow stacks type-check end to end', () => {
-    const codec = BidiFlow.fromFunctions((m: { n: number }) => JSON.stringify(m), (s: string) => JSON.parse(s) as { n: number });
-    const framing = BidiFlow.fromFunctions((s: string) => [s.length, s] as const, (f: readonly [number, string]) => f[1]);
+    const codec = BidiFlow.fromFunctions(
+      (m: { n: number }) => JSON.stringify(m),
+      (s: string) => JSON.parse(s) as { n: number },
+    );
+    const framing = BidiFlow.fromFunctions(
+      (s: string) => [s.length, s] as const,
+      (f: readonly [number, string]) => f[1],
+    );
     expectTypeOf(codec.atop(framing)).toEqualTypeOf<BidiFlow<{ n: number }, readonly [number, string], readonly [number, string], { n: number }, NotUsed>>();
     expectTypeOf(codec.atop(framing).join(Flow.create<readonly [number, string]>())).toEqualTypeOf<Flow<{ n: number }, { n: number }, NotUsed>>();
     expectTypeOf(codec.reversed()).toEqualTypeOf<BidiFlow<string, { n: number }, { n: number }, string, NotUsed>>();

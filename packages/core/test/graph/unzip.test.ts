@@ -1,12 +1,17 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, ClosedShape, GraphDSL, Keep, RunnableGraph, Sink, Source, Supervision, Unzip, UnzipWith } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probeJunction } from './harness.js';
 
 describe('Unzip / UnzipWith', () => {
   it('Unzip sends the halves of each pair to the two outputs', async () => {
     const g = GraphDSL.createWith([Sink.seq<number>(), Sink.seq<string>()], Keep.both, (b, nums, strs) => {
       const u = b.add(Unzip.create<number, string>());
-      b.from(Source.from([[1, 'a'], [2, 'b']] as const)).to(u);
+      b.from(
+        Source.from([
+          [1, 'a'],
+          [2, 'b'],
+        ] as const),
+      ).to(u);
       b.from(u.out0).to(nums);
       b.from(u.out1).to(strs);
       return ClosedShape.instance;
@@ -17,7 +22,10 @@ describe('Unzip / UnzipWith', () => {
   });
 
   it('pulls upstream only when both outputs have demanded', async () => {
-    const { ups: [up], downs: [d0, d1] } = probeJunction<readonly [number, number], number>(Unzip.create<number, number>());
+    const {
+      ups: [up],
+      downs: [d0, d1],
+    } = probeJunction<readonly [number, number], number>(Unzip.create<number, number>());
     d0!.request(1);
     await up!.expectNoMessageWhenIdle();
     d1!.request(1);
@@ -34,7 +42,10 @@ describe('Unzip / UnzipWith', () => {
 
   it('completes and fails both outputs with upstream', async () => {
     const e = boom();
-    const { ups: [up], downs } = probeJunction<readonly [number, number], number>(Unzip.create<number, number>());
+    const {
+      ups: [up],
+      downs,
+    } = probeJunction<readonly [number, number], number>(Unzip.create<number, number>());
     up!.sendError(e);
     for (const d of downs) expect(await d.expectError()).toBe(e);
   });

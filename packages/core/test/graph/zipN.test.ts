@@ -1,5 +1,5 @@
+import { MergeLatest, MergeSorted, Sink, Source, Zip, ZipLatest, ZipLatestWith, ZipN, ZipWith, ZipWithN } from '@tributary/core';
 import { describe, expect, it } from 'vitest';
-import { Source, Sink, ZipN, ZipWithN, Zip, ZipLatest, ZipWith, ZipLatestWith, MergeSorted, MergeLatest } from '@tributary/core';
 import { boom, probeJunction } from './harness.js';
 
 describe('ZipN / ZipWithN junctions, Source.zipN / Source.zipWithN', () => {
@@ -13,11 +13,19 @@ describe('ZipN / ZipWithN junctions, Source.zipN / Source.zipWithN', () => {
   });
 
   it('Source.zipWithN combines one element of each source', async () => {
-    expect(await Source.zipWithN((xs: readonly number[]) => xs.reduce((a, x) => a + x, 0), [Source.from([1, 2]), Source.from([10, 20]), Source.from([100, 200])]).runWith(Sink.seq())).toEqual([111, 222]);
+    expect(
+      await Source.zipWithN(
+        (xs: readonly number[]) => xs.reduce((a, x) => a + x, 0),
+        [Source.from([1, 2]), Source.from([10, 20]), Source.from([100, 200])],
+      ).runWith(Sink.seq()),
+    ).toEqual([111, 222]);
   });
 
   it('ZipN pulls every input one ahead and emits only when all have an element and downstream asked', async () => {
-    const { ups, downs: [down] } = probeJunction<number, number[]>(ZipN.create<number>(3));
+    const {
+      ups,
+      downs: [down],
+    } = probeJunction<number, number[]>(ZipN.create<number>(3));
     for (const up of ups) await up.expectRequest();
     ups[0]!.sendNext(1);
     ups[1]!.sendNext(2);
@@ -32,7 +40,10 @@ describe('ZipN / ZipWithN junctions, Source.zipN / Source.zipWithN', () => {
 
   it('ZipWithN fails with an input’s error and validates its arguments', async () => {
     const e = boom();
-    const { ups, downs: [down] } = probeJunction<number, number>(ZipWithN.create((xs: readonly number[]) => xs.length, 2));
+    const {
+      ups,
+      downs: [down],
+    } = probeJunction<number, number>(ZipWithN.create((xs: readonly number[]) => xs.length, 2));
     down!.request(1);
     ups[1]!.sendError(e);
     expect(await down!.expectError()).toBe(e);

@@ -8,8 +8,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BidiFlow, Compression, Framing, JsonFraming, Sink, Source, StreamConverters, TextFlow } from '@tributary/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let dir: string;
 beforeAll(async () => {

@@ -2,9 +2,10 @@
  * The code of docs/custom-stage.md, run as tests. Keep the two in sync: each step in the guide is a
  * section here.
  */
-import { describe, expect, it } from 'vitest';
+
 import { Attributes, Flow, Materializer, Sink, Source } from '@tributary/core';
 import {
+  FlowShape,
   GraphStage,
   GraphStageLogic,
   GraphStageWithMaterializedValue,
@@ -12,13 +13,13 @@ import {
   Inlet,
   type OutHandler,
   Outlet,
-  FlowShape,
   requireFunction,
   requirePositiveInt,
   SourceShape,
   TimerGraphStageLogic,
 } from '@tributary/core/stage';
 import { TestSink, TestSource, VirtualScheduler } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 
 // ── Step 1: a source ──────────────────────────────────────────────────────────
 class NumbersSource extends GraphStage<SourceShape<number>> {
@@ -212,7 +213,10 @@ describe('custom stage guide', () => {
   });
 
   it('step 5: a materialized Valve lets elements through from outside', async () => {
-    const [valve, all] = Source.range(1, 5).viaMat(new ValveStage<number>(), (_, v) => v).toMat(Sink.seq(), (v, s) => [v, s] as const).run();
+    const [valve, all] = Source.range(1, 5)
+      .viaMat(new ValveStage<number>(), (_, v) => v)
+      .toMat(Sink.seq(), (v, s) => [v, s] as const)
+      .run();
     valve.open(2);
     await new Promise((r) => setTimeout(r, 10));
     valve.open(3);
@@ -238,7 +242,10 @@ describe('custom stage guide', () => {
         })(this.shape);
       }
     }
-    const err = await Source.fromGraph(new PushTwice()).withAttributes(Attributes.name('doubler')).runWith(Sink.seq()).catch((e: Error) => e);
+    const err = await Source.fromGraph(new PushTwice())
+      .withAttributes(Attributes.name('doubler'))
+      .runWith(Sink.seq())
+      .catch((e: Error) => e);
     expect((err as Error).message).toBe('Cannot push port doubler.PushTwice.out twice, or before it being pulled');
   });
 

@@ -12,8 +12,8 @@
 import { PassThrough, Writable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { describe, expect, it } from 'vitest';
 import { Flow, Materializer, Sink, Source, StreamConverters } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 
 const CHUNK = 64 * 1024;
 const MiB = 1024 * 1024;
@@ -107,7 +107,14 @@ describe('memory stays bounded through every bridge (slow consumer)', () => {
   );
 
   const bridges: Array<[string, (m: Meter, mat: Materializer) => Promise<void>]> = [
-    ['Sink.asPublisher → Source.fromPublisher', (m, mat) => consumeIterable(Source.fromPublisher(m.source(GiB_CHUNKS).runWith(Sink.asPublisher<Buffer>(false), mat)).runWith(Sink.asAsyncIterable<Buffer>(), mat), m)],
+    [
+      'Sink.asPublisher → Source.fromPublisher',
+      (m, mat) =>
+        consumeIterable(
+          Source.fromPublisher(m.source(GiB_CHUNKS).runWith(Sink.asPublisher<Buffer>(false), mat)).runWith(Sink.asAsyncIterable<Buffer>(), mat),
+          m,
+        ),
+    ],
     [
       'Sink.fromSubscriber → Flow.toProcessor → Source.fromPublisher',
       (m, mat) => {
@@ -117,8 +124,25 @@ describe('memory stays bounded through every bridge (slow consumer)', () => {
       },
     ],
     ['Sink.asAsyncIterable (for await)', (m, mat) => consumeIterable(m.source(GiB_CHUNKS).runWith(Sink.asAsyncIterable<Buffer>(), mat), m)],
-    ['fromWritable', (m, mat) => m.source(GiB_CHUNKS).runWith(StreamConverters.fromWritable<Buffer>(() => slowWritable(m)), mat)],
-    ['fromDuplex(PassThrough)', (m, mat) => consumeIterable(m.source(GiB_CHUNKS).via(StreamConverters.fromDuplex<Buffer, Buffer>(() => new PassThrough())).runWith(Sink.asAsyncIterable<Buffer>(), mat), m)],
+    [
+      'fromWritable',
+      (m, mat) =>
+        m.source(GiB_CHUNKS).runWith(
+          StreamConverters.fromWritable<Buffer>(() => slowWritable(m)),
+          mat,
+        ),
+    ],
+    [
+      'fromDuplex(PassThrough)',
+      (m, mat) =>
+        consumeIterable(
+          m
+            .source(GiB_CHUNKS)
+            .via(StreamConverters.fromDuplex<Buffer, Buffer>(() => new PassThrough()))
+            .runWith(Sink.asAsyncIterable<Buffer>(), mat),
+          m,
+        ),
+    ],
     [
       'asReadableStream → fromReadableStream',
       (m, mat) => {

@@ -1,6 +1,7 @@
 /** Small hand-driven Reactive Streams endpoints for the boundary probe tests (not a test file). */
-import type { TestPublisherProbe } from '@tributary/testkit';
+
 import type { Publisher, Subscriber, Subscription } from '@tributary/core';
+import type { TestPublisherProbe } from '@tributary/testkit';
 
 /** A subscriber that records what it is sent and exposes its subscription. */
 export class Recorder<T> implements Subscriber<T> {

@@ -11,8 +11,8 @@
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { describe, expect, it } from 'vitest';
 import { Materializer, Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 
 /** `global.gc` if node runs with --expose-gc, else the flag is switched on at runtime (as bench/ does). */
 function resolveGc(): () => void {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, expectRequests, probe } from './harness.js';
 import { probeOn, quiet, virtualTime } from './timeHarness.js';
 
@@ -54,10 +54,7 @@ describe('aggregateWithBoundary', () => {
 
   it('emitOnTimer: every interval a ready, non-empty aggregate is emitted (virtual time)', async () => {
     const { scheduler, mat } = virtualTime();
-    const [up, down] = probeOn(
-      Flow.create<number>().aggregateWithBoundary(newArray, upTo(100), asIs, [(acc) => acc.length >= 2, 1000]),
-      mat,
-    );
+    const [up, down] = probeOn(Flow.create<number>().aggregateWithBoundary(newArray, upTo(100), asIs, [(acc) => acc.length >= 2, 1000]), mat);
     down.request(10);
     up.sendNext(1);
     await scheduler.advance(1000);
@@ -167,10 +164,14 @@ describe('aggregateWithBoundary', () => {
     expect(() => s.aggregateWithBoundary(null as never, upTo(1), asIs)).toThrow('aggregateWithBoundary: allocate must be a function, got null');
     expect(() => s.aggregateWithBoundary(newArray, 1 as never, asIs)).toThrow('aggregateWithBoundary: aggregate must be a function, got 1');
     expect(() => s.aggregateWithBoundary(newArray, upTo(1), 'x' as never)).toThrow('aggregateWithBoundary: harvest must be a function, got "x"');
-    expect(() => s.aggregateWithBoundary(newArray, upTo(1), asIs, { intervalMs: 5 } as never)).toThrow('aggregateWithBoundary: emitOnTimer must be a pair [isReady, intervalMs], got an object');
+    expect(() => s.aggregateWithBoundary(newArray, upTo(1), asIs, { intervalMs: 5 } as never)).toThrow(
+      'aggregateWithBoundary: emitOnTimer must be a pair [isReady, intervalMs], got an object',
+    );
     expect(() => s.aggregateWithBoundary(newArray, upTo(1), asIs, [() => true, 0])).toThrow(
       'aggregateWithBoundary: emitOnTimer[1] (intervalMs) must be a positive finite number of milliseconds, got 0',
     );
-    expect(() => s.aggregateWithBoundary(newArray, upTo(1), asIs, [true as never, 10])).toThrow('aggregateWithBoundary: emitOnTimer[0] (isReady) must be a function, got true');
+    expect(() => s.aggregateWithBoundary(newArray, upTo(1), asIs, [true as never, 10])).toThrow(
+      'aggregateWithBoundary: emitOnTimer[0] (isReady) must be a function, got true',
+    );
   });
 });

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, Keep, Sink, Source } from '@tributary/core';
 import { TestSink, type TestSubscriberProbe } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 
 function tapped(): [Flow<number, number>, () => TestSubscriberProbe<number>] {

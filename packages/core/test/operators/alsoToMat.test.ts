@@ -1,9 +1,15 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, Keep, Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 
 describe('alsoToMat', () => {
   it('combines this stream’s and the sink’s materialized values', async () => {
-    const [side, main] = Source.range(1, 3).alsoToMat(Sink.seq<number>(), Keep.right).toMat(Sink.fold(0, (a, x: number) => a + x), Keep.both).run();
+    const [side, main] = Source.range(1, 3)
+      .alsoToMat(Sink.seq<number>(), Keep.right)
+      .toMat(
+        Sink.fold(0, (a, x: number) => a + x),
+        Keep.both,
+      )
+      .run();
     expect(await side).toEqual([1, 2, 3]);
     expect(await main).toBe(6);
   });

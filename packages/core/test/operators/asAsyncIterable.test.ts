@@ -1,11 +1,13 @@
-import { describe, expect, it } from 'vitest';
 import { Sink, Source } from '@tributary/core';
 import { TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom } from './harness.js';
 
 describe('Sink.asAsyncIterable and for await over a Source', () => {
   it('pulls exactly one element per next(), nothing ahead', async () => {
-    const [up, it] = TestSource.probe<number>().toMat(Sink.asAsyncIterable<number>(), (a, b) => [a, b] as const).run();
+    const [up, it] = TestSource.probe<number>()
+      .toMat(Sink.asAsyncIterable<number>(), (a, b) => [a, b] as const)
+      .run();
     await up.expectNoMessageWhenIdle();
     const first = it.next();
     expect(await up.expectRequest()).toBe(1);
@@ -20,7 +22,9 @@ describe('Sink.asAsyncIterable and for await over a Source', () => {
   });
 
   it('return() cancels the stream', async () => {
-    const [up, it] = TestSource.probe<number>().toMat(Sink.asAsyncIterable<number>(), (a, b) => [a, b] as const).run();
+    const [up, it] = TestSource.probe<number>()
+      .toMat(Sink.asAsyncIterable<number>(), (a, b) => [a, b] as const)
+      .run();
     expect(await it.return!()).toEqual({ done: true, value: undefined });
     await up.expectCancellation();
   });
@@ -59,7 +63,14 @@ describe('Sink.asAsyncIterable and for await over a Source', () => {
     const seen: number[] = [];
     await expect(
       (async () => {
-        for await (const x of Source.from([1, 2, 3]).map((x) => (x === 3 ? (() => { throw e; })() : x))) seen.push(x);
+        for await (const x of Source.from([1, 2, 3]).map((x) =>
+          x === 3
+            ? (() => {
+                throw e;
+              })()
+            : x,
+        ))
+          seen.push(x);
       })(),
     ).rejects.toBe(e);
     expect(seen).toEqual([1, 2]);

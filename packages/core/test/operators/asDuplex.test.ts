@@ -1,7 +1,7 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { describe, expect, it } from 'vitest';
 import { Flow, Materializer, StreamConverters } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 
 const quiet = () => new Materializer({ logger: null });
 
@@ -10,7 +10,12 @@ describe('StreamConverters.asDuplex', () => {
     const out: string[] = [];
     await pipeline(
       Readable.from(['a', 'b', 'c']),
-      StreamConverters.asDuplex(Flow.create<string>().map((s) => s.toUpperCase()).intersperse('-'), { objectMode: true, materializer: quiet() }),
+      StreamConverters.asDuplex(
+        Flow.create<string>()
+          .map((s) => s.toUpperCase())
+          .intersperse('-'),
+        { objectMode: true, materializer: quiet() },
+      ),
       new Writable({
         objectMode: true,
         write(chunk: string, _e, cb) {
@@ -41,7 +46,14 @@ describe('StreamConverters.asDuplex', () => {
     let accepted = 0;
     const writes: Promise<void>[] = [];
     for (let i = 0; i < 50; i++) {
-      writes.push(new Promise<void>((r) => duplex.write(i, () => { accepted++; r(); })));
+      writes.push(
+        new Promise<void>((r) =>
+          duplex.write(i, () => {
+            accepted++;
+            r();
+          }),
+        ),
+      );
     }
     await new Promise((r) => setTimeout(r, 50));
     expect(accepted).toBeLessThan(50); // bounded: the flow's buffer and the readable's highWaterMark

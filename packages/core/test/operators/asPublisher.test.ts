@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
 import { AbruptTerminationException, Attributes, Keep, Materializer, type Publisher, Sink, Source, type Subscription } from '@tributary/core';
 import { TestSource } from '@tributary/testkit';
-import { boom, eventually } from './harness.js';
+import { describe, expect, it } from 'vitest';
 import { Recorder, tick } from '../interop/rsHelpers.js';
+import { boom, eventually } from './harness.js';
 
 describe('Sink.asPublisher', () => {
   it('rejects a non-boolean fanout at build time', () => {
@@ -72,7 +72,9 @@ describe('Sink.asPublisher', () => {
   });
 
   it('fanout: subscribers share the stream at the pace of the slowest', async () => {
-    const [up, pub] = TestSource.probe<number>().toMat(Sink.asPublisher(true).withAttributes(Attributes.inputBuffer(2, 2)), Keep.both).run();
+    const [up, pub] = TestSource.probe<number>()
+      .toMat(Sink.asPublisher(true).withAttributes(Attributes.inputBuffer(2, 2)), Keep.both)
+      .run();
     const fast = new Recorder<number>();
     const slow = new Recorder<number>();
     pub.subscribe(fast);
@@ -138,7 +140,9 @@ describe('Sink.asPublisher', () => {
   });
 
   it('treats a subscriber that throws from onNext as cancelled', async () => {
-    const [up, pub] = TestSource.probe<number>().toMat(Sink.asPublisher(false), Keep.both).run(new Materializer({ logger: null }));
+    const [up, pub] = TestSource.probe<number>()
+      .toMat(Sink.asPublisher(false), Keep.both)
+      .run(new Materializer({ logger: null }));
     const e = boom();
     let subscription: Subscription | undefined;
     pub.subscribe({

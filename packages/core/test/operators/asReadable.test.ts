@@ -1,11 +1,13 @@
-import { describe, expect, it } from 'vitest';
 import { Source, StreamConverters } from '@tributary/core';
 import { TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, eventually } from './harness.js';
 
 describe('StreamConverters.asReadable', () => {
   it('pulls only while the readable buffer is below highWaterMark', async () => {
-    const [up, r] = TestSource.probe<Buffer>().toMat(StreamConverters.asReadable<Buffer>({ highWaterMark: 4 }), (a, b) => [a, b] as const).run();
+    const [up, r] = TestSource.probe<Buffer>()
+      .toMat(StreamConverters.asReadable<Buffer>({ highWaterMark: 4 }), (a, b) => [a, b] as const)
+      .run();
     await up.expectNoMessageWhenIdle(); // Node asks for data only once someone reads
     expect(r.read(0)).toBe(null);
     // Node fills its buffer: one _read (= one pull) per push until 4 bytes are buffered.
@@ -29,9 +31,11 @@ describe('StreamConverters.asReadable', () => {
 
     const e = boom();
     const failing = Source.failed<number>(e).runWith(StreamConverters.asReadable<number>({ objectMode: true }));
-    await expect((async () => {
-      for await (const _ of failing) void _;
-    })()).rejects.toBe(e);
+    await expect(
+      (async () => {
+        for await (const _ of failing) void _;
+      })(),
+    ).rejects.toBe(e);
   });
 
   it('byte mode refuses non-byte elements', async () => {

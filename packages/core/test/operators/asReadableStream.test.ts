@@ -1,11 +1,13 @@
-import { describe, expect, it } from 'vitest';
 import { Materializer, Source, StreamConverters } from '@tributary/core';
 import { TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom } from './harness.js';
 
 describe('StreamConverters.asReadableStream', () => {
   it('pulls only while desiredSize > 0', async () => {
-    const [up, stream] = TestSource.probe<number>().toMat(StreamConverters.asReadableStream<number>({ highWaterMark: 2 }), (a, b) => [a, b] as const).run();
+    const [up, stream] = TestSource.probe<number>()
+      .toMat(StreamConverters.asReadableStream<number>({ highWaterMark: 2 }), (a, b) => [a, b] as const)
+      .run();
     await up.expectRequest();
     up.sendNext(1);
     await up.expectRequest();
@@ -24,7 +26,9 @@ describe('StreamConverters.asReadableStream', () => {
     expect(got).toEqual([1, 2, 3]);
     const e = boom();
     // A WHATWG stream cannot tell whether its reader looked at the error: the expected failure would be logged.
-    const reader = Source.failed<number>(e).runWith(StreamConverters.asReadableStream<number>(), new Materializer({ logger: null })).getReader();
+    const reader = Source.failed<number>(e)
+      .runWith(StreamConverters.asReadableStream<number>(), new Materializer({ logger: null }))
+      .getReader();
     await expect(reader.read()).rejects.toBe(e);
   });
 });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { BackpressureTimeoutError, Flow, Source, type TimeoutError } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom } from './harness.js';
 import { probeOn, virtualTime } from './timeHarness.js';
 

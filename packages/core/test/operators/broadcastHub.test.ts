@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { AbruptTerminationException, BroadcastHub, Keep, Materializer, Sink, Source } from '@tributary/core';
 import { settle, TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, eventually, QUIET_MS } from './harness.js';
 
 const quiet = new Materializer({ logger: null });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { BufferOverflowError, Flow, OverflowStrategy, Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, expectRequests, probe } from './harness.js';
 
 /** Sends 1..n into `buffer(size, strategy)` with no downstream demand, then drains what is left. */

@@ -1,11 +1,19 @@
-import { describe, expect, it } from 'vitest';
 import { Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe2 } from '../graph/harness.js';
 
 describe('concat', () => {
   it('emits this stream, then the other', async () => {
-    expect(await Source.from([1, 2]).concat(Source.from([3, 4])).runWith(Sink.seq())).toEqual([1, 2, 3, 4]);
-    expect(await Source.empty<number>().concat(Source.from([3])).runWith(Sink.seq())).toEqual([3]);
+    expect(
+      await Source.from([1, 2])
+        .concat(Source.from([3, 4]))
+        .runWith(Sink.seq()),
+    ).toEqual([1, 2, 3, 4]);
+    expect(
+      await Source.empty<number>()
+        .concat(Source.from([3]))
+        .runWith(Sink.seq()),
+    ).toEqual([3]);
   });
 
   it('is detached: both inputs are pulled once at start, each keeping one element buffered', async () => {

@@ -1,10 +1,14 @@
-import { describe, expect, it } from 'vitest';
 import { Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe2 } from '../graph/harness.js';
 
 describe('concatLazy', () => {
   it('emits this stream, then the other', async () => {
-    expect(await Source.from([1, 2]).concatLazy(Source.from([3, 4])).runWith(Sink.seq())).toEqual([1, 2, 3, 4]);
+    expect(
+      await Source.from([1, 2])
+        .concatLazy(Source.from([3, 4]))
+        .runWith(Sink.seq()),
+    ).toEqual([1, 2, 3, 4]);
   });
 
   it('pulls the other input only after this one completed, and only on demand', async () => {

@@ -1,11 +1,16 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Source, Supervision } from '@tributary/core';
 import { settle } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 
 describe('conflateWithSeed', () => {
   it('starts a summary with seed and extends it with aggregate while downstream is busy', async () => {
-    const [up, down] = probe(Flow.create<number>().conflateWithSeed((x) => [x], (acc: number[], x) => [...acc, x]));
+    const [up, down] = probe(
+      Flow.create<number>().conflateWithSeed(
+        (x) => [x],
+        (acc: number[], x) => [...acc, x],
+      ),
+    );
     up.sendNextN([1, 2, 3]);
     for (let i = 0; i < 4; i++) await up.expectRequest();
     down.request(1);
@@ -18,7 +23,12 @@ describe('conflateWithSeed', () => {
   });
 
   it('emits the last summary before completing', async () => {
-    const [up, down] = probe(Flow.create<string>().conflateWithSeed((x) => x.length, (n: number, x) => n + x.length));
+    const [up, down] = probe(
+      Flow.create<string>().conflateWithSeed(
+        (x) => x.length,
+        (n: number, x) => n + x.length,
+      ),
+    );
     up.sendNextN(['ab', 'cde']).sendComplete();
     await down.expectNoMessageWhenIdle();
     expect(await down.toArray()).toEqual([5]);
@@ -45,10 +55,20 @@ describe('conflateWithSeed', () => {
 
   it('propagates upstream failure and downstream cancellation', async () => {
     const e = boom();
-    const [up, down] = probe(Flow.create<number>().conflateWithSeed((x) => x, (a: number, b) => a + b));
+    const [up, down] = probe(
+      Flow.create<number>().conflateWithSeed(
+        (x) => x,
+        (a: number, b) => a + b,
+      ),
+    );
     up.sendError(e);
     expect(await down.expectError()).toBe(e);
-    const [up2, down2] = probe(Flow.create<number>().conflateWithSeed((x) => x, (a: number, b) => a + b));
+    const [up2, down2] = probe(
+      Flow.create<number>().conflateWithSeed(
+        (x) => x,
+        (a: number, b) => a + b,
+      ),
+    );
     await up2.expectRequest();
     down2.cancel();
     await up2.expectCancellation();

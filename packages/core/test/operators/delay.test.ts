@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, BufferOverflowError, DelayOverflowStrategy, Flow, Source } from '@tributary/core';
 import { settle } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, expectRequests } from './harness.js';
 import { probeOn, virtualTime } from './timeHarness.js';
 

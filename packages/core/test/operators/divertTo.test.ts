@@ -1,11 +1,14 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
 import { TestSink, type TestSubscriberProbe } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 
 function diverted(when: (x: number) => boolean): [Flow<number, number>, () => TestSubscriberProbe<number>] {
   let side: TestSubscriberProbe<number> | undefined;
-  const flow = Flow.create<number>().divertTo(TestSink.probe<number>().mapMaterializedValue((p) => (side = p)), when);
+  const flow = Flow.create<number>().divertTo(
+    TestSink.probe<number>().mapMaterializedValue((p) => (side = p)),
+    when,
+  );
   return [flow, () => side!];
 }
 
@@ -13,7 +16,10 @@ describe('divertTo', () => {
   it('sends matching elements to the sink and the others downstream', async () => {
     const odd: number[] = [];
     const even = await Source.range(1, 6)
-      .divertTo(Sink.foreach((x: number) => odd.push(x)), (x) => x % 2 === 1)
+      .divertTo(
+        Sink.foreach((x: number) => odd.push(x)),
+        (x) => x % 2 === 1,
+      )
       .runWith(Sink.seq());
     expect(even).toEqual([2, 4, 6]);
     expect(odd).toEqual([1, 3, 5]);

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, expectRequests, probe } from './harness.js';
 
 const lt3 = (x: number): boolean => x < 3;
@@ -30,7 +30,11 @@ describe('dropWhile', () => {
   });
 
   it('drops everything when p always holds', async () => {
-    expect(await Source.range(1, 5).dropWhile(() => true).runWith(Sink.seq())).toEqual([]);
+    expect(
+      await Source.range(1, 5)
+        .dropWhile(() => true)
+        .runWith(Sink.seq()),
+    ).toEqual([]);
   });
 
   it('drops nothing when p fails on the first element', async () => {

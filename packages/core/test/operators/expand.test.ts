@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
 import { settle } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, expectRequests, probe } from './harness.js';
 
 function* repeat<T>(x: T): Generator<T> {

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, Source } from '@tributary/core';
 import { settle } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 
 function* countFrom(x: number): Generator<number> {

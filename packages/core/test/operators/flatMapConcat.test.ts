@@ -1,11 +1,15 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Materializer, Sink, Source, Supervision } from '@tributary/core';
 import { settle, type TestPublisherProbe, TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 
 describe('flatMapConcat', () => {
   it('emits each inner source’s elements, one source after the other, in order', async () => {
-    expect(await Source.range(1, 3).flatMapConcat((n) => Source.range(1, n)).runWith(Sink.seq())).toEqual([1, 1, 2, 1, 2, 3]);
+    expect(
+      await Source.range(1, 3)
+        .flatMapConcat((n) => Source.range(1, n))
+        .runWith(Sink.seq()),
+    ).toEqual([1, 1, 2, 1, 2, 3]);
   });
 
   it('runs one inner source at a time: the next is not materialized before the current completed', async () => {
@@ -86,7 +90,11 @@ describe('flatMapConcat', () => {
   });
 
   it('f returning something that is not a source fails with a clear error', async () => {
-    await expect(Source.single(1).flatMapConcat(() => [1, 2] as never).runWith(Sink.seq())).rejects.toThrow(/flatMapConcat: f must return a Source \(a graph with a SourceShape\), got an array/);
+    await expect(
+      Source.single(1)
+        .flatMapConcat(() => [1, 2] as never)
+        .runWith(Sink.seq()),
+    ).rejects.toThrow(/flatMapConcat: f must return a Source \(a graph with a SourceShape\), got an array/);
   });
 
   it('reads inner single/empty/range/from(iterable) sources in place, with the same elements and demand', async () => {
@@ -114,7 +122,12 @@ describe('flatMapConcat', () => {
         closed++;
       }
     };
-    expect(await Source.single(0).flatMapConcat(() => Source.from(gen())).take(3).runWith(Sink.seq())).toEqual([0, 1, 2]);
+    expect(
+      await Source.single(0)
+        .flatMapConcat(() => Source.from(gen()))
+        .take(3)
+        .runWith(Sink.seq()),
+    ).toEqual([0, 1, 2]);
     expect(closed).toBe(1);
     const e = boom();
     const failing = {
@@ -123,10 +136,18 @@ describe('flatMapConcat', () => {
         throw e;
       },
     };
-    await expect(Source.single(0).flatMapConcat(() => Source.from(failing)).runWith(Sink.seq())).rejects.toBe(e);
+    await expect(
+      Source.single(0)
+        .flatMapConcat(() => Source.from(failing))
+        .runWith(Sink.seq()),
+    ).rejects.toBe(e);
   });
 
   it('keeps the inner sources’ own async boundaries', async () => {
-    expect(await Source.range(1, 3).flatMapConcat((n) => Source.range(1, n).async()).runWith(Sink.seq())).toEqual([1, 1, 2, 1, 2, 3]);
+    expect(
+      await Source.range(1, 3)
+        .flatMapConcat((n) => Source.range(1, n).async())
+        .runWith(Sink.seq()),
+    ).toEqual([1, 1, 2, 1, 2, 3]);
   });
 });

@@ -1,16 +1,20 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
 import { settle, type TestPublisherProbe, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 
 describe('flatMapMerge', () => {
   it('runs up to breadth inner sources at a time and emits all their elements', async () => {
-    const out = await Source.range(1, 4).flatMapMerge(2, (n) => Source.from([n, n * 10])).runWith(Sink.seq());
+    const out = await Source.range(1, 4)
+      .flatMapMerge(2, (n) => Source.from([n, n * 10]))
+      .runWith(Sink.seq());
     expect([...out].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 10, 20, 30, 40]);
   });
 
   it('keeps each inner source’s order', async () => {
-    const out = await Source.range(1, 5).flatMapMerge(Infinity, (n) => Source.range(n * 100, n * 100 + 20)).runWith(Sink.seq());
+    const out = await Source.range(1, 5)
+      .flatMapMerge(Infinity, (n) => Source.range(n * 100, n * 100 + 20))
+      .runWith(Sink.seq());
     for (let n = 1; n <= 5; n++) {
       expect(out.filter((x) => Math.floor(x / 100) === n)).toEqual(Array.from({ length: 21 }, (_, i) => n * 100 + i));
     }
@@ -49,9 +53,17 @@ describe('flatMapMerge', () => {
   });
 
   it('completes when upstream and all inner sources completed; fails with an inner error', async () => {
-    expect(await Source.empty<number>().flatMapMerge(2, (n) => Source.single(n)).runWith(Sink.seq())).toEqual([]);
+    expect(
+      await Source.empty<number>()
+        .flatMapMerge(2, (n) => Source.single(n))
+        .runWith(Sink.seq()),
+    ).toEqual([]);
     const e = boom();
-    await expect(Source.range(1, 3).flatMapMerge(2, (n) => (n === 2 ? Source.failed<number>(e) : Source.never<number>())).runWith(Sink.seq())).rejects.toBe(e);
+    await expect(
+      Source.range(1, 3)
+        .flatMapMerge(2, (n) => (n === 2 ? Source.failed<number>(e) : Source.never<number>()))
+        .runWith(Sink.seq()),
+    ).rejects.toBe(e);
   });
 
   it('a throwing f fails the stream; resume skips the element', async () => {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 
 describe('flatMapPrefix', () => {
@@ -26,7 +26,11 @@ describe('flatMapPrefix', () => {
   });
 
   it('flatMapPrefix(0) calls f with [] and passes everything through the flow', async () => {
-    expect(await Source.range(1, 3).flatMapPrefix(0, () => Flow.create<number>().map((x) => -x)).runWith(Sink.seq())).toEqual([-1, -2, -3]);
+    expect(
+      await Source.range(1, 3)
+        .flatMapPrefix(0, () => Flow.create<number>().map((x) => -x))
+        .runWith(Sink.seq()),
+    ).toEqual([-1, -2, -3]);
   });
 
   it('collects the prefix only on demand, then lets the flow drive demand', async () => {
@@ -58,8 +62,17 @@ describe('flatMapPrefix', () => {
 
   it('fails with upstream’s error (before or after the prefix) and with a throwing f', async () => {
     const e = boom();
-    await expect(Source.failed<number>(e).flatMapPrefix(1, () => Flow.create<number>()).runWith(Sink.seq())).rejects.toBe(e);
-    await expect(Source.range(1, 3).concat(Source.failed<number>(e)).flatMapPrefix(1, () => Flow.create<number>()).runWith(Sink.seq())).rejects.toBe(e);
+    await expect(
+      Source.failed<number>(e)
+        .flatMapPrefix(1, () => Flow.create<number>())
+        .runWith(Sink.seq()),
+    ).rejects.toBe(e);
+    await expect(
+      Source.range(1, 3)
+        .concat(Source.failed<number>(e))
+        .flatMapPrefix(1, () => Flow.create<number>())
+        .runWith(Sink.seq()),
+    ).rejects.toBe(e);
     await expect(
       Source.range(1, 3)
         .flatMapPrefix(1, () => {
@@ -70,6 +83,10 @@ describe('flatMapPrefix', () => {
   });
 
   it('f returning something that is not a flow fails with a clear error', async () => {
-    await expect(Source.range(1, 3).flatMapPrefix(1, () => Sink.ignore() as never).runWith(Sink.seq())).rejects.toThrow(/flatMapPrefix: f must return a Flow/);
+    await expect(
+      Source.range(1, 3)
+        .flatMapPrefix(1, () => Sink.ignore() as never)
+        .runWith(Sink.seq()),
+    ).rejects.toThrow(/flatMapPrefix: f must return a Flow/);
   });
 });

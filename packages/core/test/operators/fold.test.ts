@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 
 const sum = () => Flow.create<number>().fold(0, (a, x) => a + x);
@@ -45,11 +45,19 @@ describe('fold', () => {
   });
 
   it('folds in order with a non-commutative f', async () => {
-    expect(await Source.from(['a', 'b', 'c']).fold('>', (a, x) => a + x).runWith(Sink.seq())).toEqual(['>abc']);
+    expect(
+      await Source.from(['a', 'b', 'c'])
+        .fold('>', (a, x) => a + x)
+        .runWith(Sink.seq()),
+    ).toEqual(['>abc']);
   });
 
   it('emits zero for an empty stream (upstream completion propagates after the result)', async () => {
-    expect(await Source.empty<number>().fold(7, (a, x) => a + x).runWith(Sink.seq())).toEqual([7]);
+    expect(
+      await Source.empty<number>()
+        .fold(7, (a, x) => a + x)
+        .runWith(Sink.seq()),
+    ).toEqual([7]);
   });
 
   it('starts from zero in each materialization', async () => {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, expectRequests, probe } from './harness.js';
 import { ManualCalls, quiet } from './timeHarness.js';
 
@@ -22,8 +22,16 @@ describe('foldAsync', () => {
   });
 
   it('matches fold over an array; an empty stream emits zero', async () => {
-    expect(await Source.range(1, 5).foldAsync(0, async (a, x) => a + x).runWith(Sink.seq())).toEqual([15]);
-    expect(await Source.empty<number>().foldAsync(42, async (a, x) => a + x).runWith(Sink.seq())).toEqual([42]);
+    expect(
+      await Source.range(1, 5)
+        .foldAsync(0, async (a, x) => a + x)
+        .runWith(Sink.seq()),
+    ).toEqual([15]);
+    expect(
+      await Source.empty<number>()
+        .foldAsync(42, async (a, x) => a + x)
+        .runWith(Sink.seq()),
+    ).toEqual([42]);
   });
 
   it('waits for the running call when upstream completes', async () => {
@@ -40,7 +48,11 @@ describe('foldAsync', () => {
 
   it('a rejection (or throw) fails the stream with the original error', async () => {
     const e = boom();
-    await expect(Source.range(1, 3).foldAsync(0, (a, x) => (x === 2 ? Promise.reject(e) : Promise.resolve(a + x))).runWith(Sink.seq(), quiet())).rejects.toBe(e);
+    await expect(
+      Source.range(1, 3)
+        .foldAsync(0, (a, x) => (x === 2 ? Promise.reject(e) : Promise.resolve(a + x)))
+        .runWith(Sink.seq(), quiet()),
+    ).rejects.toBe(e);
     await expect(
       Source.range(1, 3)
         .foldAsync(0, (a, x) => {

@@ -1,13 +1,15 @@
-import { describe, expect, it } from 'vitest';
 import { AbruptTerminationException, Attributes, Materializer, Sink, Source, Supervision } from '@tributary/core';
 import { settle, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, expectRequests } from './harness.js';
 import { ManualCalls, quiet } from './timeHarness.js';
 
 describe('Sink.foreachAsync', () => {
   it('runs up to parallelism calls and pulls as calls settle', async () => {
     const calls = new ManualCalls<number, void>();
-    const [up, done] = TestSource.probe<number>().toMat(Sink.foreachAsync(2, calls.f), (a, b) => [a, b] as const).run();
+    const [up, done] = TestSource.probe<number>()
+      .toMat(Sink.foreachAsync(2, calls.f), (a, b) => [a, b] as const)
+      .run();
     up.sendNextN([1, 2, 3, 4]);
     await calls.waitForStarted(2);
     await expectRequests(up, 2);
@@ -47,7 +49,10 @@ describe('Sink.foreachAsync', () => {
   it('a rejection rejects the result with the original error and cancels upstream', async () => {
     const e = boom();
     const [up, done] = TestSource.probe<number>()
-      .toMat(Sink.foreachAsync(2, (x) => (x === 2 ? Promise.reject(e) : new Promise(() => {}))), (a, b) => [a, b] as const)
+      .toMat(
+        Sink.foreachAsync(2, (x) => (x === 2 ? Promise.reject(e) : new Promise(() => {}))),
+        (a, b) => [a, b] as const,
+      )
       .run(quiet());
     up.sendNextN([1, 2]);
     await expect(done).rejects.toBe(e);
@@ -74,12 +79,20 @@ describe('Sink.foreachAsync', () => {
 
   it('rejects with the upstream failure', async () => {
     const e = boom();
-    await expect(Source.failed<number>(e).runWith(Sink.foreachAsync(2, async () => {}), quiet())).rejects.toBe(e);
+    await expect(
+      Source.failed<number>(e).runWith(
+        Sink.foreachAsync(2, async () => {}),
+        quiet(),
+      ),
+    ).rejects.toBe(e);
   });
 
   it('rejects with AbruptTerminationException when the materializer shuts down mid-stream', async () => {
     const mat = new Materializer({ logger: null });
-    const done = Source.never<number>().runWith(Sink.foreachAsync(2, async () => {}), mat);
+    const done = Source.never<number>().runWith(
+      Sink.foreachAsync(2, async () => {}),
+      mat,
+    );
     await new Promise((r) => setTimeout(r, 5));
     mat.shutdown();
     await expect(done).rejects.toBeInstanceOf(AbruptTerminationException);

@@ -1,8 +1,8 @@
 import { PassThrough, Transform } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
 import { Sink, Source, StreamConverters } from '@tributary/core';
 import { TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { sendWhileRequested } from '../interop/rsHelpers.js';
 import { boom, eventually } from './harness.js';
 
@@ -19,7 +19,10 @@ describe('StreamConverters.fromDuplex', () => {
 
   it('keeps back-pressure: nothing more is written while the output is not read', async () => {
     const p = new PassThrough({ objectMode: true, highWaterMark: 2 });
-    const [up, down] = TestSource.probe<number>().via(StreamConverters.fromDuplex<number, number>(() => p)).toMat(TestSink.probe<number>(), (a, b) => [a, b] as const).run();
+    const [up, down] = TestSource.probe<number>()
+      .via(StreamConverters.fromDuplex<number, number>(() => p))
+      .toMat(TestSink.probe<number>(), (a, b) => [a, b] as const)
+      .run();
     const sent = await sendWhileRequested(up, (i) => i);
     // readable buffer (2) + writable buffer (2) and one element in flight at most
     expect(sent).toBeLessThanOrEqual(6);
@@ -39,11 +42,19 @@ describe('StreamConverters.fromDuplex', () => {
         cb(e);
       },
     });
-    await expect(Source.single(1).via(StreamConverters.fromDuplex(() => t)).runWith(Sink.seq())).rejects.toBe(e);
+    await expect(
+      Source.single(1)
+        .via(StreamConverters.fromDuplex(() => t))
+        .runWith(Sink.seq()),
+    ).rejects.toBe(e);
     const p = new PassThrough();
     p.on('error', () => {});
     const e2 = boom();
-    await expect(Source.failed<Uint8Array>(e2).via(StreamConverters.fromDuplex(() => p)).runWith(Sink.seq())).rejects.toBe(e2);
+    await expect(
+      Source.failed<Uint8Array>(e2)
+        .via(StreamConverters.fromDuplex(() => p))
+        .runWith(Sink.seq()),
+    ).rejects.toBe(e2);
     expect(p.destroyed).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Keep, Sink, Source } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { ManualPub } from '../interop/rsHelpers.js';
 import { boom, eventually } from './harness.js';
 

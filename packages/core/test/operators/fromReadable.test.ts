@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
 import { Sink, StreamConverters } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, eventually } from './harness.js';
 
 /** An object-mode readable of 0..n-1 that counts how often Node asked it for data. */

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Sink, StreamConverters } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, eventually } from './harness.js';
 
 function counting(n: number, highWaterMark = 2): { stream: ReadableStream<number>; pulls: () => number; cancelled: () => unknown } {

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, Keep, Materializer, NotUsed, Sink, Source } from '@tributary/core';
-import { TestSink, TestSource, type TestPublisherProbe, type TestSubscriberProbe } from '@tributary/testkit';
+import { type TestPublisherProbe, TestSink, TestSource, type TestSubscriberProbe } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom } from './harness.js';
 
 interface Rig {
@@ -128,7 +128,11 @@ describe('Flow.fromSinkAndSourceCoupled', () => {
   it('fromSinkAndSourceCoupled keeps no materialized value; the Mat variant combines both', async () => {
     const plain = Flow.fromSinkAndSourceCoupled(Sink.ignore<number>(), Source.single('a'));
     expect(Source.single(1).viaMat(plain, Keep.right).to(Sink.ignore()).run()).toBe(NotUsed);
-    const both = Flow.fromSinkAndSourceCoupledMat(Sink.seq<number>(), Source.single('a').mapMaterializedValue(() => 'src'), Keep.both);
+    const both = Flow.fromSinkAndSourceCoupledMat(
+      Sink.seq<number>(),
+      Source.single('a').mapMaterializedValue(() => 'src'),
+      Keep.both,
+    );
     const [[sunk, tag], out] = Source.from([1, 2]).viaMat(both, Keep.right).toMat(Sink.seq<string>(), Keep.both).run();
     expect(tag).toBe('src');
     expect(await out).toEqual(['a']);
@@ -149,7 +153,9 @@ describe('Flow.fromSinkAndSourceCoupled', () => {
     expect(() => Flow.fromSinkAndSourceCoupled(Source.single(1) as never, Source.single(1))).toThrow(
       'Flow.fromSinkAndSourceCoupledMat: sink must be a Sink (a graph with a SinkShape), got SourceShape',
     );
-    expect(() => Flow.fromSinkAndSourceCoupled(Sink.ignore(), null as never)).toThrow('Flow.fromSinkAndSourceCoupledMat: source must be a Source (a graph with a SourceShape), got null');
+    expect(() => Flow.fromSinkAndSourceCoupled(Sink.ignore(), null as never)).toThrow(
+      'Flow.fromSinkAndSourceCoupledMat: source must be a Source (a graph with a SourceShape), got null',
+    );
     expect(() => Flow.fromSinkAndSourceCoupledMat(Sink.ignore(), Source.single(1), 'both' as never)).toThrow(
       'Flow.fromSinkAndSourceCoupledMat: combine must be a function, got "both"',
     );

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { Source, Sink } from '@tributary/core';
+import { Sink, Source } from '@tributary/core';
 import { TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { Recorder } from '../interop/rsHelpers.js';
 import { boom, eventually } from './harness.js';
 

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
 import { Source, StreamConverters } from '@tributary/core';
 import { TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, eventually } from './harness.js';
 
 /** An object-mode writable whose writes complete only when the test says so. */
@@ -22,7 +22,12 @@ function manual(highWaterMark: number): Writable & { pending: Array<() => void>;
 describe('StreamConverters.fromWritable', () => {
   it('stops pulling when write() returns false and resumes on drain', async () => {
     const w = manual(2);
-    const [up, done] = TestSource.probe<number>().toMat(StreamConverters.fromWritable<number>(() => w), (a, b) => [a, b] as const).run();
+    const [up, done] = TestSource.probe<number>()
+      .toMat(
+        StreamConverters.fromWritable<number>(() => w),
+        (a, b) => [a, b] as const,
+      )
+      .run();
     await up.expectRequest();
     up.sendNext(1);
     await up.expectRequest();
@@ -50,7 +55,12 @@ describe('StreamConverters.fromWritable', () => {
         cb(e2);
       },
     });
-    const [up, done] = TestSource.probe<number>().toMat(StreamConverters.fromWritable<number>(() => broken), (a, b) => [a, b] as const).run();
+    const [up, done] = TestSource.probe<number>()
+      .toMat(
+        StreamConverters.fromWritable<number>(() => broken),
+        (a, b) => [a, b] as const,
+      )
+      .run();
     await up.expectRequest();
     up.sendNext(1);
     await expect(done).rejects.toBe(e2);

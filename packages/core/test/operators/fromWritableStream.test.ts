@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Source, StreamConverters } from '@tributary/core';
 import { TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { sendWhileRequested } from '../interop/rsHelpers.js';
 import { boom, eventually } from './harness.js';
 
@@ -17,7 +17,12 @@ describe('StreamConverters.fromWritableStream', () => {
       },
       { highWaterMark: 2 },
     );
-    const [up, done] = TestSource.probe<number>().toMat(StreamConverters.fromWritableStream<number>(() => ws), (a, b) => [a, b] as const).run();
+    const [up, done] = TestSource.probe<number>()
+      .toMat(
+        StreamConverters.fromWritableStream<number>(() => ws),
+        (a, b) => [a, b] as const,
+      )
+      .run();
     let sent = await sendWhileRequested(up, (i) => i);
     expect(sent).toBeLessThanOrEqual(3); // one being written, two queued (highWaterMark 2)
     pending.shift()!();

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Keep, Materializer, OverflowStrategy, Sink, Source, Supervision, TooManySubstreamsOpenException } from '@tributary/core';
 import { settle, TestSink, TestSource, type TestSubscriberProbe } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, eventually, probe } from './harness.js';
 
 describe('groupBy', () => {
@@ -47,8 +47,20 @@ describe('groupBy', () => {
 
   it('counts closed substreams towards maxSubstreams and drops elements of closed keys', async () => {
     // take(1) closes each substream after its first element: later elements of that key are dropped.
-    expect(await Source.from([1, 2, 1, 2, 1]).groupBy(2, (x) => x).take(1).mergeSubstreams().runWith(Sink.seq())).toEqual([1, 2]);
-    await expect(Source.from([1, 2, 3]).groupBy(2, (x) => x).take(1).mergeSubstreams().runWith(Sink.seq())).rejects.toThrow(/2 closed and not reopenable/);
+    expect(
+      await Source.from([1, 2, 1, 2, 1])
+        .groupBy(2, (x) => x)
+        .take(1)
+        .mergeSubstreams()
+        .runWith(Sink.seq()),
+    ).toEqual([1, 2]);
+    await expect(
+      Source.from([1, 2, 3])
+        .groupBy(2, (x) => x)
+        .take(1)
+        .mergeSubstreams()
+        .runWith(Sink.seq()),
+    ).rejects.toThrow(/2 closed and not reopenable/);
   });
 
   it('with allowClosedSubstreamRecreation a closed key opens a new substream', async () => {
@@ -82,9 +94,9 @@ describe('groupBy', () => {
       .mergeSubstreams()
       .runWith(Sink.seq());
     expect(out.sort((a, b) => a - b)).toEqual([50, 60]);
-    expect(() => (Source.range(1, 2).groupBy(2, (x) => x) as unknown as { alsoToMat(s: unknown, c: unknown): unknown }).alsoToMat(Sink.ignore(), Keep.left)).toThrow(
-      /alsoToMat is not available on a SubFlow/,
-    );
+    expect(() =>
+      (Source.range(1, 2).groupBy(2, (x) => x) as unknown as { alsoToMat(s: unknown, c: unknown): unknown }).alsoToMat(Sink.ignore(), Keep.left),
+    ).toThrow(/alsoToMat is not available on a SubFlow/);
   });
 
   it('substreams run inside the parent’s island', async () => {
@@ -151,7 +163,11 @@ describe('groupBy', () => {
 
   it('fails every substream and the stream with upstream’s error', async () => {
     const e = boom();
-    const [up, down] = probe(Flow.create<number>().groupBy(2, (x) => x % 2).mergeSubstreams());
+    const [up, down] = probe(
+      Flow.create<number>()
+        .groupBy(2, (x) => x % 2)
+        .mergeSubstreams(),
+    );
     down.request(5);
     up.sendNextN([1, 2]);
     await down.expectNextN([1, 2]);
@@ -160,7 +176,11 @@ describe('groupBy', () => {
   });
 
   it('cancelling downstream cancels upstream', async () => {
-    const [up, down] = probe(Flow.create<number>().groupBy(2, (x) => x % 2).mergeSubstreams());
+    const [up, down] = probe(
+      Flow.create<number>()
+        .groupBy(2, (x) => x % 2)
+        .mergeSubstreams(),
+    );
     down.request(2);
     up.sendNextN([1, 2]);
     await down.expectNextN([1, 2]);
@@ -208,6 +228,10 @@ describe('groupBy', () => {
   it('validates its arguments at build time', () => {
     expect(() => Source.single(1).groupBy(0, (x) => x)).toThrow(/groupBy: maxSubstreams must be a positive integer or Infinity, got 0/);
     expect(() => Source.single(1).groupBy(2, 'x' as never)).toThrow(/groupBy: keyFor must be a function/);
-    expect(() => Source.single(1).groupBy(2, (x) => x).mergeSubstreamsWithParallelism(0)).toThrow(/mergeSubstreamsWithParallelism: parallelism must be a positive integer or Infinity, got 0/);
+    expect(() =>
+      Source.single(1)
+        .groupBy(2, (x) => x)
+        .mergeSubstreamsWithParallelism(0),
+    ).toThrow(/mergeSubstreamsWithParallelism: parallelism must be a positive integer or Infinity, got 0/);
   });
 });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Materializer, Sink, Source, Supervision } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, expectRequests, probe } from './harness.js';
 
 const quiet = () => new Materializer({ logger: null });
@@ -11,9 +11,14 @@ describe('groupedAdjacentBy', () => {
   });
 
   it('keys compare like Map keys: NaN equals NaN, objects by identity', async () => {
-    expect(await Source.from([Number.NaN, Number.NaN, 0, -0]).groupedAdjacentBy(id).runWith(Sink.seq())).toEqual([[Number.NaN, Number.NaN], [0, -0]]);
+    expect(await Source.from([Number.NaN, Number.NaN, 0, -0]).groupedAdjacentBy(id).runWith(Sink.seq())).toEqual([
+      [Number.NaN, Number.NaN],
+      [0, -0],
+    ]);
     const k = { k: 1 };
-    const out = await Source.from([{ key: k }, { key: k }, { key: { k: 1 } }]).groupedAdjacentBy((x) => x.key).runWith(Sink.seq());
+    const out = await Source.from([{ key: k }, { key: k }, { key: { k: 1 } }])
+      .groupedAdjacentBy((x) => x.key)
+      .runWith(Sink.seq());
     expect(out.map((g) => g.length)).toEqual([2, 1]);
   });
 
@@ -56,27 +61,47 @@ describe('groupedAdjacentBy', () => {
 
 describe('groupedAdjacentByWeighted', () => {
   it('also closes a group before an element that would exceed maxWeight (doc example)', async () => {
-    expect(await Source.from(['a', 'a', 'a', 'b']).groupedAdjacentByWeighted(id, 2, () => 1).runWith(Sink.seq())).toEqual([['a', 'a'], ['a'], ['b']]);
+    expect(
+      await Source.from(['a', 'a', 'a', 'b'])
+        .groupedAdjacentByWeighted(id, 2, () => 1)
+        .runWith(Sink.seq()),
+    ).toEqual([['a', 'a'], ['a'], ['b']]);
   });
 
   it('an element heavier than maxWeight forms a group of its own', async () => {
-    const out = await Source.from([1, 9, 1, 1]).groupedAdjacentByWeighted(() => 'same', 3, (x) => x).runWith(Sink.seq());
+    const out = await Source.from([1, 9, 1, 1])
+      .groupedAdjacentByWeighted(
+        () => 'same',
+        3,
+        (x) => x,
+      )
+      .runWith(Sink.seq());
     expect(out).toEqual([[1], [9], [1, 1]]);
   });
 
   it('a key change closes the group even under the weight limit', async () => {
-    const out = await Source.from(['a1', 'a2', 'b1']).groupedAdjacentByWeighted((s) => s[0], 100, () => 1).runWith(Sink.seq());
+    const out = await Source.from(['a1', 'a2', 'b1'])
+      .groupedAdjacentByWeighted(
+        (s) => s[0],
+        100,
+        () => 1,
+      )
+      .runWith(Sink.seq());
     expect(out).toEqual([['a1', 'a2'], ['b1']]);
   });
 
   it('a bad cost fails the stream naming the operator', async () => {
-    await expect(Source.from([1, 2]).groupedAdjacentByWeighted(id, 5, () => -1).runWith(Sink.seq(), quiet())).rejects.toThrow(
-      'groupedAdjacentByWeighted: costFn must return a non-negative number, got -1 for element 1',
-    );
+    await expect(
+      Source.from([1, 2])
+        .groupedAdjacentByWeighted(id, 5, () => -1)
+        .runWith(Sink.seq(), quiet()),
+    ).rejects.toThrow('groupedAdjacentByWeighted: costFn must return a non-negative number, got -1 for element 1');
   });
 
   it('validates its arguments', () => {
     expect(() => Source.single(1).groupedAdjacentByWeighted(id, 0, () => 1)).toThrow('groupedAdjacentByWeighted: maxWeight must be a positive number, got 0');
-    expect(() => Source.single(1).groupedAdjacentByWeighted(id, 1, undefined as never)).toThrow('groupedAdjacentByWeighted: costFn must be a function, got undefined');
+    expect(() => Source.single(1).groupedAdjacentByWeighted(id, 1, undefined as never)).toThrow(
+      'groupedAdjacentByWeighted: costFn must be a function, got undefined',
+    );
   });
 });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Materializer, Sink, Source, Supervision } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, expectRequests, probe } from './harness.js';
 
 const len = (s: string): number => s.length;
@@ -11,11 +11,25 @@ describe('groupedWeighted', () => {
   });
 
   it('a group may weigh more than minWeight (it closes at the element that reaches it)', async () => {
-    expect(await Source.from([1, 5, 1, 1, 1]).groupedWeighted(3, (x) => x).runWith(Sink.seq())).toEqual([[1, 5], [1, 1, 1]]);
+    expect(
+      await Source.from([1, 5, 1, 1, 1])
+        .groupedWeighted(3, (x) => x)
+        .runWith(Sink.seq()),
+    ).toEqual([
+      [1, 5],
+      [1, 1, 1],
+    ]);
   });
 
   it('free elements (cost 0) join the current group', async () => {
-    expect(await Source.from([0, 0, 2, 0, 2]).groupedWeighted(2, (x) => x).runWith(Sink.seq())).toEqual([[0, 0, 2], [0, 2]]);
+    expect(
+      await Source.from([0, 0, 2, 0, 2])
+        .groupedWeighted(2, (x) => x)
+        .runWith(Sink.seq()),
+    ).toEqual([
+      [0, 0, 2],
+      [0, 2],
+    ]);
   });
 
   it('pulls only for the group downstream asked for', async () => {
@@ -38,14 +52,22 @@ describe('groupedWeighted', () => {
     up.sendNextN([1, 2]).sendComplete();
     await down.expectNext([1, 2]);
     await down.expectComplete();
-    expect(await Source.empty<number>().groupedWeighted(1, () => 1).runWith(Sink.seq())).toEqual([]);
+    expect(
+      await Source.empty<number>()
+        .groupedWeighted(1, () => 1)
+        .runWith(Sink.seq()),
+    ).toEqual([]);
   });
 
   it('a negative or non-numeric cost fails the stream naming the element, whatever the supervision', async () => {
-    await expect(Source.from([1, -2]).groupedWeighted(3, (x) => x).runWith(Sink.seq(), quiet())).rejects.toThrow(
-      'groupedWeighted: costFn must return a non-negative number, got -2 for element -2',
-    );
-    const resumed = Source.from(['a']).groupedWeighted(3, () => Number.NaN).withAttributes(Attributes.supervisionStrategy(Supervision.resume));
+    await expect(
+      Source.from([1, -2])
+        .groupedWeighted(3, (x) => x)
+        .runWith(Sink.seq(), quiet()),
+    ).rejects.toThrow('groupedWeighted: costFn must return a non-negative number, got -2 for element -2');
+    const resumed = Source.from(['a'])
+      .groupedWeighted(3, () => Number.NaN)
+      .withAttributes(Attributes.supervisionStrategy(Supervision.resume));
     await expect(resumed.runWith(Sink.seq(), quiet())).rejects.toThrow(RangeError);
   });
 

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Source, Supervision } from '@tributary/core';
 import { settle } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom } from './harness.js';
 import { probeOn, virtualTime } from './timeHarness.js';
 
@@ -58,7 +58,10 @@ describe('groupedWeightedWithin (virtual time)', () => {
 
   it('a negative weight fails the stream; a throwing costFn follows supervision', async () => {
     const { mat } = virtualTime();
-    const [up, down] = probeOn(Flow.create<string>().groupedWeightedWithin(3, () => -1, 100), mat);
+    const [up, down] = probeOn(
+      Flow.create<string>().groupedWeightedWithin(3, () => -1, 100),
+      mat,
+    );
     down.request(1);
     up.sendNext('a');
     expect(await down.expectError()).toBeInstanceOf(RangeError);
@@ -71,7 +74,10 @@ describe('groupedWeightedWithin (virtual time)', () => {
     down2.request(1);
     up2.sendNext('x');
     expect(await down2.expectError()).toBe(e);
-    const [up3, down3] = probeOn(Flow.create<string>().groupedWeightedWithin(3, cost, 100).withAttributes(Attributes.supervisionStrategy(Supervision.resume)), mat);
+    const [up3, down3] = probeOn(
+      Flow.create<string>().groupedWeightedWithin(3, cost, 100).withAttributes(Attributes.supervisionStrategy(Supervision.resume)),
+      mat,
+    );
     up3.sendNextN(['a', 'x', 'b']).sendComplete();
     expect(await down3.toArray()).toEqual([['a', 'b']]);
   });
@@ -82,7 +88,10 @@ describe('groupedWeightedWithin (virtual time)', () => {
       if (s === 'x') throw boom();
       return 1;
     };
-    const [up, down] = probeOn(Flow.create<string>().groupedWeightedWithin(3, cost, 100).withAttributes(Attributes.supervisionStrategy(Supervision.restart)), mat);
+    const [up, down] = probeOn(
+      Flow.create<string>().groupedWeightedWithin(3, cost, 100).withAttributes(Attributes.supervisionStrategy(Supervision.restart)),
+      mat,
+    );
     down.request(5);
     up.sendNextN(['a', 'b']);
     await scheduler.advance(60);
@@ -102,7 +111,10 @@ describe('groupedWeightedWithin (virtual time)', () => {
       if (s === 'x') throw boom();
       return 1;
     };
-    const [up, down] = probeOn(Flow.create<string>().groupedWeightedWithin(3, cost, 100).withAttributes(Attributes.supervisionStrategy(Supervision.resume)), mat);
+    const [up, down] = probeOn(
+      Flow.create<string>().groupedWeightedWithin(3, cost, 100).withAttributes(Attributes.supervisionStrategy(Supervision.resume)),
+      mat,
+    );
     down.request(5);
     up.sendNextN(['a', 'x', 'b']);
     await scheduler.advance(100);

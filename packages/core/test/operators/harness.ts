@@ -1,9 +1,10 @@
 /**
  * Shared helpers for the operator probe tests (not a test file itself).
  */
-import { expect } from 'vitest';
+
 import type { Flow } from '@tributary/core';
-import { TestSink, TestSource, type TestPublisherProbe, type TestSubscriberProbe } from '@tributary/testkit';
+import { type TestPublisherProbe, TestSink, TestSource, type TestSubscriberProbe } from '@tributary/testkit';
+import { expect } from 'vitest';
 
 /** Short windows keep the suite fast; long enough for a stream island to react. */
 export const QUIET_MS = 30;

@@ -1,11 +1,19 @@
-import { describe, expect, it } from 'vitest';
 import { Interleave, Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe2 } from '../graph/harness.js';
 
 describe('interleave', () => {
   it('alternates segments of segmentSize, then the rest of the longer input', async () => {
-    expect(await Source.from([1, 2, 3, 4]).interleave(Source.from([10, 20, 30]), 2).runWith(Sink.seq())).toEqual([1, 2, 10, 20, 3, 4, 30]);
-    expect(await Source.from([1, 2, 3, 4, 5, 6]).interleave(Source.from([10]), 1).runWith(Sink.seq())).toEqual([1, 10, 2, 3, 4, 5, 6]);
+    expect(
+      await Source.from([1, 2, 3, 4])
+        .interleave(Source.from([10, 20, 30]), 2)
+        .runWith(Sink.seq()),
+    ).toEqual([1, 2, 10, 20, 3, 4, 30]);
+    expect(
+      await Source.from([1, 2, 3, 4, 5, 6])
+        .interleave(Source.from([10]), 1)
+        .runWith(Sink.seq()),
+    ).toEqual([1, 10, 2, 3, 4, 5, 6]);
   });
 
   it('pulls only the current input, only on demand', async () => {

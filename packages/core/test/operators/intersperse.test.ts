@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, expectRequests, probe } from './harness.js';
 
 describe('intersperse', () => {

@@ -1,13 +1,16 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Source, Supervision } from '@tributary/core';
 import { settle } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom } from './harness.js';
 import { probeOn, virtualTime } from './timeHarness.js';
 
 describe('keepAlive (virtual time)', () => {
   it('injects an element when nothing went downstream for maxIdle while downstream waits', async () => {
     const { scheduler, mat } = virtualTime();
-    const [up, down] = probeOn(Flow.create<string>().keepAlive(100, () => 'ping'), mat);
+    const [up, down] = probeOn(
+      Flow.create<string>().keepAlive(100, () => 'ping'),
+      mat,
+    );
     down.request(1);
     await scheduler.advance(99);
     await down.expectNoMessageWhenIdle();
@@ -27,7 +30,10 @@ describe('keepAlive (virtual time)', () => {
 
   it('never injects without demand', async () => {
     const { scheduler, mat } = virtualTime();
-    const [, down] = probeOn(Flow.create<string>().keepAlive(10, () => 'ping'), mat);
+    const [, down] = probeOn(
+      Flow.create<string>().keepAlive(10, () => 'ping'),
+      mat,
+    );
     await scheduler.advance(1000);
     await down.expectNoMessageWhenIdle();
     down.request(1);
@@ -37,7 +43,10 @@ describe('keepAlive (virtual time)', () => {
 
   it('upstream elements win over injection and are held until downstream asks', async () => {
     const { scheduler, mat } = virtualTime();
-    const [up, down] = probeOn(Flow.create<string>().keepAlive(100, () => 'ping'), mat);
+    const [up, down] = probeOn(
+      Flow.create<string>().keepAlive(100, () => 'ping'),
+      mat,
+    );
     await up.expectRequest();
     up.sendNext('a');
     await scheduler.advance(500);
@@ -48,7 +57,10 @@ describe('keepAlive (virtual time)', () => {
 
   it('emits the held element, then completes when upstream has completed', async () => {
     const { mat } = virtualTime();
-    const [up, down] = probeOn(Flow.create<string>().keepAlive(100, () => 'ping'), mat);
+    const [up, down] = probeOn(
+      Flow.create<string>().keepAlive(100, () => 'ping'),
+      mat,
+    );
     up.sendNext('a').sendComplete();
     await settle(mat);
     down.request(2);
@@ -81,18 +93,26 @@ describe('keepAlive (virtual time)', () => {
   it('propagates failure and cancellation; no timer outlives the stream', async () => {
     const e = boom();
     const { scheduler, mat } = virtualTime();
-    const [up, down] = probeOn(Flow.create<string>().keepAlive(100, () => 'ping'), mat);
+    const [up, down] = probeOn(
+      Flow.create<string>().keepAlive(100, () => 'ping'),
+      mat,
+    );
     down.request(1);
     up.sendError(e);
     expect(await down.expectError()).toBe(e);
     expect(scheduler.pendingTimers).toBe(0);
-    const [up2, down2] = probeOn(Flow.create<string>().keepAlive(100, () => 'ping'), mat);
+    const [up2, down2] = probeOn(
+      Flow.create<string>().keepAlive(100, () => 'ping'),
+      mat,
+    );
     down2.cancel();
     await up2.expectCancellation();
   });
 
   it('validates its arguments at build time', () => {
-    expect(() => Source.single(1).keepAlive(0, () => 0)).toThrow(new RangeError('keepAlive: maxIdleMs must be a positive finite number of milliseconds, got 0'));
+    expect(() => Source.single(1).keepAlive(0, () => 0)).toThrow(
+      new RangeError('keepAlive: maxIdleMs must be a positive finite number of milliseconds, got 0'),
+    );
     expect(() => Source.single(1).keepAlive(10, 0 as never)).toThrow(TypeError);
   });
 });

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { BidiFlow, Flow, Keep, KillSwitches, Materializer, Sink, Source, type UniqueKillSwitch } from '@tributary/core';
 import { settle, TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, eventually } from './harness.js';
 
 const quiet = new Materializer({ logger: null });
@@ -98,7 +98,10 @@ describe('KillSwitches.shared', () => {
 });
 
 function runBidi() {
-  const joined = KillSwitches.singleBidi<number, string>().joinMat(Flow.fromSinkAndSourceMat(TestSink.probe<number>(), TestSource.probe<string>(), Keep.both), Keep.both);
+  const joined = KillSwitches.singleBidi<number, string>().joinMat(
+    Flow.fromSinkAndSourceMat(TestSink.probe<number>(), TestSource.probe<string>(), Keep.both),
+    Keep.both,
+  );
   const [[outSrc, [sw, [outSink, inSrc]]], inSink] = TestSource.probe<number>().viaMat(joined, Keep.both).toMat(TestSink.probe<string>(), Keep.both).run(quiet);
   return { outSrc, outSink, inSrc, inSink, sw: sw as UniqueKillSwitch };
 }

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, Keep, Materializer, NeverMaterializedException, Sink, Source } from '@tributary/core';
-import { TestSink, TestSource, type TestPublisherProbe, type TestSubscriberProbe } from '@tributary/testkit';
+import { type TestPublisherProbe, TestSink, TestSource, type TestSubscriberProbe } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, QUIET_MS } from './harness.js';
 
 const quiet = () => new Materializer({ logger: null });
@@ -27,7 +27,9 @@ describe('Flow.lazyFlow', () => {
     const [up, mat, down] = rig(
       Flow.lazyFlow(() => {
         created++;
-        return Flow.create<number>().map((x) => x * 10).mapMaterializedValue(() => 'inner');
+        return Flow.create<number>()
+          .map((x) => x * 10)
+          .mapMaterializedValue(() => 'inner');
       }),
     );
     let settled = false;
@@ -73,7 +75,10 @@ describe('Flow.lazyFlow', () => {
 
   it('upstream failing before the first element: fails downstream, rejects with NeverMaterializedException carrying the cause', async () => {
     const e = boom();
-    const [up, mat, down] = rig(Flow.lazyFlow(() => Flow.create<number>()), quiet());
+    const [up, mat, down] = rig(
+      Flow.lazyFlow(() => Flow.create<number>()),
+      quiet(),
+    );
     up.sendError(e);
     expect(await down.expectError()).toBe(e);
     const err = await mat.catch((x: unknown) => x);
@@ -104,7 +109,10 @@ describe('Flow.lazyFlow', () => {
   });
 
   it('create returning something else than a flow fails clearly', async () => {
-    const [up, mat, down] = rig(Flow.lazyFlow(() => Sink.ignore() as never), quiet());
+    const [up, mat, down] = rig(
+      Flow.lazyFlow(() => Sink.ignore() as never),
+      quiet(),
+    );
     down.request(1);
     up.sendNext(1);
     const err = await down.expectError();
@@ -114,7 +122,10 @@ describe('Flow.lazyFlow', () => {
 
   it('after creation, completion, failure and cancellation pass through the inner flow', async () => {
     const e = boom();
-    const [up, , down] = rig(Flow.lazyFlow(() => Flow.create<number>()), quiet());
+    const [up, , down] = rig(
+      Flow.lazyFlow(() => Flow.create<number>()),
+      quiet(),
+    );
     down.request(1);
     up.sendNext(1);
     await down.expectNext(1);
@@ -139,7 +150,11 @@ describe('Flow.lazyFlow', () => {
   });
 
   it('upstream completing right after the first element still delivers it', async () => {
-    expect(await Source.single(5).via(Flow.lazyFlow(() => Flow.create<number>().map((x) => x + 1))).runWith(Sink.seq())).toEqual([6]);
+    expect(
+      await Source.single(5)
+        .via(Flow.lazyFlow(() => Flow.create<number>().map((x) => x + 1)))
+        .runWith(Sink.seq()),
+    ).toEqual([6]);
   });
 
   it('each materialization creates its own inner flow', async () => {
@@ -167,7 +182,11 @@ describe('Flow.lazyPromiseFlow', () => {
     up.sendNext(1);
     await up.expectNoMessageWhenIdle();
     await down.expectNoMessageWhenIdle();
-    pending.resolve(Flow.create<number>().map((x) => `#${x}`).mapMaterializedValue(() => 'm'));
+    pending.resolve(
+      Flow.create<number>()
+        .map((x) => `#${x}`)
+        .mapMaterializedValue(() => 'm'),
+    );
     await down.expectNext('#1');
     expect(await mat).toBe('m');
     expect(await up.expectRequest()).toBe(1);
@@ -189,7 +208,10 @@ describe('Flow.lazyPromiseFlow', () => {
 
   it('a rejected promise fails the stream and the value with that error', async () => {
     const e = boom();
-    const [up, mat, down] = rig(Flow.lazyPromiseFlow<number, number, unknown>(() => Promise.reject(e)), quiet());
+    const [up, mat, down] = rig(
+      Flow.lazyPromiseFlow<number, number, unknown>(() => Promise.reject(e)),
+      quiet(),
+    );
     down.request(1);
     up.sendNext(1);
     expect(await down.expectError()).toBe(e);
@@ -197,7 +219,10 @@ describe('Flow.lazyPromiseFlow', () => {
   });
 
   it('create returning a non-promise fails clearly', async () => {
-    const [up, , down] = rig(Flow.lazyPromiseFlow(() => Flow.create<number>() as never), quiet());
+    const [up, , down] = rig(
+      Flow.lazyPromiseFlow(() => Flow.create<number>() as never),
+      quiet(),
+    );
     down.request(1);
     up.sendNext(1);
     expect(String(await down.expectError())).toContain('lazyPromiseFlow: create must return a promise of a Flow');

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Materializer, Sink, Source } from '@tributary/core';
 import { settle, TestSink } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom } from './harness.js';
 
 const quiet = () => new Materializer({ logger: null });

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Keep, Materializer, NeverMaterializedException, Sink, Source } from '@tributary/core';
 import { settle, TestSink, TestSource, type TestSubscriberProbe } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, eventually } from './harness.js';
 
 const quiet = () => new Materializer({ logger: null });
@@ -29,7 +29,12 @@ describe('Sink.lazySink', () => {
   });
 
   it('the inner sink controls demand after creation', async () => {
-    const [up, mat] = TestSource.probe<string>().toMat(Sink.lazySink(() => TestSink.probe<string>()), Keep.both).run();
+    const [up, mat] = TestSource.probe<string>()
+      .toMat(
+        Sink.lazySink(() => TestSink.probe<string>()),
+        Keep.both,
+      )
+      .run();
     await up.expectRequest();
     up.sendNext('a');
     const inner: TestSubscriberProbe<string> = await mat;
@@ -64,7 +69,10 @@ describe('Sink.lazySink', () => {
   it('a failure before the first element rejects with NeverMaterializedException carrying the cause', async () => {
     const e = boom();
     const err = await Source.failed<number>(e)
-      .runWith(Sink.lazySink(() => Sink.ignore()), quiet())
+      .runWith(
+        Sink.lazySink(() => Sink.ignore()),
+        quiet(),
+      )
       .catch((x: unknown) => x);
     expect(err).toBeInstanceOf(NeverMaterializedException);
     expect((err as Error).cause).toBe(e);
@@ -72,7 +80,12 @@ describe('Sink.lazySink', () => {
 
   it('a failure after creation reaches the inner sink', async () => {
     const e = boom();
-    const [up, mat] = TestSource.probe<number>().toMat(Sink.lazySink(() => Sink.seq<number>()), Keep.both).run(quiet());
+    const [up, mat] = TestSource.probe<number>()
+      .toMat(
+        Sink.lazySink(() => Sink.seq<number>()),
+        Keep.both,
+      )
+      .run(quiet());
     up.sendNext(1);
     await up.expectRequest();
     up.sendError(e);
@@ -96,9 +109,12 @@ describe('Sink.lazySink', () => {
 
   it('validates its argument and what create returns', async () => {
     expect(() => Sink.lazySink(undefined as never)).toThrow('Sink.lazySink: create must be a function, got undefined');
-    await expect(Source.single(1).runWith(Sink.lazySink(() => Source.single(2) as never), quiet())).rejects.toThrow(
-      'lazySink: create must return a Sink (a graph with a SinkShape), got SourceShape',
-    );
+    await expect(
+      Source.single(1).runWith(
+        Sink.lazySink(() => Source.single(2) as never),
+        quiet(),
+      ),
+    ).rejects.toThrow('lazySink: create must return a Sink (a graph with a SinkShape), got SourceShape');
   });
 });
 
@@ -120,7 +136,10 @@ describe('Sink.lazyPromiseSink', () => {
 
   it('a rejected promise fails the stream with that error', async () => {
     const e = boom();
-    const mat = Source.from([1, 2]).runWith(Sink.lazyPromiseSink<number, unknown>(() => Promise.reject(e)), quiet());
+    const mat = Source.from([1, 2]).runWith(
+      Sink.lazyPromiseSink<number, unknown>(() => Promise.reject(e)),
+      quiet(),
+    );
     await expect(mat).rejects.toBe(e);
   });
 });

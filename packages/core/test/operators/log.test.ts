@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, type StreamLogger, Supervision } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, expectRequests, probe } from './harness.js';
 
 interface Entry {
@@ -38,7 +38,10 @@ describe('log', () => {
 
   it('logs what extract returns, but emits the original element', async () => {
     const logger = fakeLogger();
-    const items = [{ id: 1, payload: 'a' }, { id: 2, payload: 'b' }];
+    const items = [
+      { id: 1, payload: 'a' },
+      { id: 2, payload: 'b' },
+    ];
     const out = await Source.from(items)
       .log('items', (x) => x.id, logger)
       .runWith(Sink.seq());

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, expectRequests, probe } from './harness.js';
 import { ManualCalls, quiet } from './timeHarness.js';
 
@@ -148,7 +148,12 @@ describe('mapAsync', () => {
       .withAttributes(RESUME)
       .runWith(Sink.seq());
     expect(out).toEqual([1, 3, 5]);
-    expect(await Source.range(1, 3).mapAsync(2, () => Promise.reject(boom())).withAttributes(RESUME).runWith(Sink.seq())).toEqual([]);
+    expect(
+      await Source.range(1, 3)
+        .mapAsync(2, () => Promise.reject(boom()))
+        .withAttributes(RESUME)
+        .runWith(Sink.seq()),
+    ).toEqual([]);
   });
 
   it('propagates upstream failure with the original error object', async () => {

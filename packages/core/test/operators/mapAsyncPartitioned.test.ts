@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 import { ManualCalls, quiet } from './timeHarness.js';
 
@@ -32,7 +32,11 @@ describe('mapAsyncPartitioned', () => {
 
   it('passes the partition to f', async () => {
     const out = await Source.from([1, 2, 3, 4])
-      .mapAsyncPartitioned(2, (x) => x % 2, async (x, p) => `${x}:${p}`)
+      .mapAsyncPartitioned(
+        2,
+        (x) => x % 2,
+        async (x, p) => `${x}:${p}`,
+      )
       .runWith(Sink.seq());
     expect(out).toEqual(['1:1', '2:0', '3:1', '4:0']);
   });
@@ -77,7 +81,11 @@ describe('mapAsyncPartitioned', () => {
     const e = boom();
     await expect(
       Source.range(1, 4)
-        .mapAsyncPartitioned(2, (x) => x % 2, (x) => (x === 3 ? Promise.reject(e) : Promise.resolve(x)))
+        .mapAsyncPartitioned(
+          2,
+          (x) => x % 2,
+          (x) => (x === 3 ? Promise.reject(e) : Promise.resolve(x)),
+        )
         .runWith(Sink.seq(), quiet()),
     ).rejects.toBe(e);
     const e2 = boom('partitioner');
@@ -115,11 +123,23 @@ describe('mapAsyncPartitioned', () => {
 
   it('propagates upstream failure and downstream cancellation', async () => {
     const e = boom();
-    const [up, down] = probe(Flow.create<number>().mapAsyncPartitioned(2, (x) => x, async (x) => x));
+    const [up, down] = probe(
+      Flow.create<number>().mapAsyncPartitioned(
+        2,
+        (x) => x,
+        async (x) => x,
+      ),
+    );
     down.request(1);
     up.sendError(e);
     expect(await down.expectError()).toBe(e);
-    const [up2, down2] = probe(Flow.create<number>().mapAsyncPartitioned(2, (x) => x, async (x) => x));
+    const [up2, down2] = probe(
+      Flow.create<number>().mapAsyncPartitioned(
+        2,
+        (x) => x,
+        async (x) => x,
+      ),
+    );
     down2.request(1);
     await up2.expectRequest();
     down2.cancel();
@@ -127,9 +147,15 @@ describe('mapAsyncPartitioned', () => {
   });
 
   it('validates its arguments at build time', () => {
-    expect(() => Source.single(1).mapAsyncPartitioned(0, (x) => x, async (x) => x)).toThrow(
-      new RangeError('mapAsyncPartitioned: parallelism must be a positive integer, got 0'),
+    expect(() =>
+      Source.single(1).mapAsyncPartitioned(
+        0,
+        (x) => x,
+        async (x) => x,
+      ),
+    ).toThrow(new RangeError('mapAsyncPartitioned: parallelism must be a positive integer, got 0'));
+    expect(() => Source.single(1).mapAsyncPartitioned(1, 1 as never, async (x) => x)).toThrow(
+      new TypeError('mapAsyncPartitioned: partitioner must be a function, got 1'),
     );
-    expect(() => Source.single(1).mapAsyncPartitioned(1, 1 as never, async (x) => x)).toThrow(new TypeError('mapAsyncPartitioned: partitioner must be a function, got 1'));
   });
 });

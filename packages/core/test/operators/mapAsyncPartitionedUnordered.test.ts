@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 import { ManualCalls, quiet } from './timeHarness.js';
 
@@ -32,7 +32,11 @@ describe('mapAsyncPartitionedUnordered', () => {
 
   it('passes the partition to f and accepts plain values', async () => {
     const out = await Source.from([1, 2, 3, 4])
-      .mapAsyncPartitionedUnordered(2, (x) => x % 2, (x, p) => `${x}:${p}`)
+      .mapAsyncPartitionedUnordered(
+        2,
+        (x) => x % 2,
+        (x, p) => `${x}:${p}`,
+      )
       .runWith(Sink.seq());
     expect(out).toEqual(['1:1', '2:0', '3:1', '4:0']);
   });
@@ -82,8 +86,15 @@ describe('mapAsyncPartitionedUnordered', () => {
   it('a rejection fails the stream with that error; resume drops the element and the partition goes on', async () => {
     const e = boom();
     const f = (x: number) => (x === 3 ? Promise.reject(e) : Promise.resolve(x * 10));
-    await expect(Source.from([1, 2, 3, 4]).mapAsyncPartitionedUnordered(2, (x) => x % 2, f).runWith(Sink.seq(), quiet())).rejects.toBe(e);
-    const out = await Source.from([1, 2, 3, 4, 5]).mapAsyncPartitionedUnordered(2, (x) => x % 2, f).withAttributes(RESUME).runWith(Sink.seq());
+    await expect(
+      Source.from([1, 2, 3, 4])
+        .mapAsyncPartitionedUnordered(2, (x) => x % 2, f)
+        .runWith(Sink.seq(), quiet()),
+    ).rejects.toBe(e);
+    const out = await Source.from([1, 2, 3, 4, 5])
+      .mapAsyncPartitionedUnordered(2, (x) => x % 2, f)
+      .withAttributes(RESUME)
+      .runWith(Sink.seq());
     expect([...out].sort((a, b) => a - b)).toEqual([10, 20, 40, 50]);
   });
 
@@ -106,9 +117,13 @@ describe('mapAsyncPartitionedUnordered', () => {
     expect(out).toEqual([1]);
     await expect(
       Source.from([1])
-        .mapAsyncPartitionedUnordered(1, () => 0, () => {
-          throw e;
-        })
+        .mapAsyncPartitionedUnordered(
+          1,
+          () => 0,
+          () => {
+            throw e;
+          },
+        )
         .runWith(Sink.seq(), quiet()),
     ).rejects.toBe(e);
   });
@@ -139,8 +154,12 @@ describe('mapAsyncPartitionedUnordered', () => {
 
   it('validates its arguments', () => {
     const s = Source.single('a');
-    expect(() => s.mapAsyncPartitionedUnordered(0, partitionOf, async (x) => x)).toThrow('mapAsyncPartitionedUnordered: parallelism must be a positive integer, got 0');
-    expect(() => s.mapAsyncPartitionedUnordered(1, null as never, async (x) => x)).toThrow('mapAsyncPartitionedUnordered: partitioner must be a function, got null');
+    expect(() => s.mapAsyncPartitionedUnordered(0, partitionOf, async (x) => x)).toThrow(
+      'mapAsyncPartitionedUnordered: parallelism must be a positive integer, got 0',
+    );
+    expect(() => s.mapAsyncPartitionedUnordered(1, null as never, async (x) => x)).toThrow(
+      'mapAsyncPartitionedUnordered: partitioner must be a function, got null',
+    );
     expect(() => s.mapAsyncPartitionedUnordered(1, partitionOf, 7 as never)).toThrow('mapAsyncPartitionedUnordered: f must be a function, got 7');
   });
 });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, expectRequests, probe } from './harness.js';
 import { ManualCalls, quiet } from './timeHarness.js';
 
@@ -136,7 +136,9 @@ describe('mapAsyncUnordered', () => {
   });
 
   it('validates its arguments at build time', () => {
-    expect(() => Source.single(1).mapAsyncUnordered(-1, async (x) => x)).toThrow(new RangeError('mapAsyncUnordered: parallelism must be a positive integer, got -1'));
+    expect(() => Source.single(1).mapAsyncUnordered(-1, async (x) => x)).toThrow(
+      new RangeError('mapAsyncUnordered: parallelism must be a positive integer, got -1'),
+    );
     expect(() => Source.single(1).mapAsyncUnordered(1, null as never)).toThrow(TypeError);
   });
 });

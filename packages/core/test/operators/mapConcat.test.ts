@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, expectRequests, probe } from './harness.js';
 
 describe('mapConcat', () => {
@@ -20,7 +20,11 @@ describe('mapConcat', () => {
   });
 
   it('flattens in order (doc example)', async () => {
-    expect(await Source.from([1, 2]).mapConcat((x) => [x, x]).runWith(Sink.seq())).toEqual([1, 1, 2, 2]);
+    expect(
+      await Source.from([1, 2])
+        .mapConcat((x) => [x, x])
+        .runWith(Sink.seq()),
+    ).toEqual([1, 1, 2, 2]);
   });
 
   it('skips elements mapped to an empty iterable by pulling again', async () => {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 
 describe('mapError', () => {
@@ -27,7 +27,11 @@ describe('mapError', () => {
 
   it('keeps the original error when pf returns undefined', async () => {
     const original = boom();
-    await expect(Source.failed<number>(original).mapError(() => undefined).runWith(Sink.ignore())).rejects.toBe(original);
+    await expect(
+      Source.failed<number>(original)
+        .mapError(() => undefined)
+        .runWith(Sink.ignore()),
+    ).rejects.toBe(original);
   });
 
   it('wraps with a cause (typical use)', async () => {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Materializer, Sink, Source, Supervision } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 
 const quiet = new Materializer({ logger: null });
@@ -67,7 +67,10 @@ describe('mapWithResource', () => {
   it('closes the resource exactly once on cancellation, upstream failure and materializer shutdown', async () => {
     reset();
     await Source.repeat(1).via(writeAll()).take(3).runWith(Sink.ignore());
-    await Source.failed<number>(boom()).via(writeAll()).runWith(Sink.ignore(), quiet).catch(() => {});
+    await Source.failed<number>(boom())
+      .via(writeAll())
+      .runWith(Sink.ignore(), quiet)
+      .catch(() => {});
     const mat = new Materializer({ logger: null });
     const done = Source.never<number>().via(writeAll()).runWith(Sink.ignore(), mat);
     await new Promise((r) => setTimeout(r, 10));
@@ -189,8 +192,26 @@ describe('mapWithResource', () => {
   });
 
   it('validates its arguments', () => {
-    expect(() => Flow.create<number>().mapWithResource(null as never, (_r, x) => x, () => undefined)).toThrow(/mapWithResource: create must be a function/);
-    expect(() => Flow.create<number>().mapWithResource(() => 1, 1 as never, () => undefined)).toThrow(/mapWithResource: f must be a function/);
-    expect(() => Flow.create<number>().mapWithResource(() => 1, (_r, x) => x, undefined as never)).toThrow(/mapWithResource: close must be a function/);
+    expect(() =>
+      Flow.create<number>().mapWithResource(
+        null as never,
+        (_r, x) => x,
+        () => undefined,
+      ),
+    ).toThrow(/mapWithResource: create must be a function/);
+    expect(() =>
+      Flow.create<number>().mapWithResource(
+        () => 1,
+        1 as never,
+        () => undefined,
+      ),
+    ).toThrow(/mapWithResource: f must be a function/);
+    expect(() =>
+      Flow.create<number>().mapWithResource(
+        () => 1,
+        (_r, x) => x,
+        undefined as never,
+      ),
+    ).toThrow(/mapWithResource: close must be a function/);
   });
 });

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Keep, Materializer, Sink, Source } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, eventually } from './harness.js';
 
 function probeMaybe<T>(mat?: Materializer) {
@@ -50,7 +50,10 @@ describe('Source.maybe', () => {
   });
 
   it('a decision made right at materialization (before the stage started) is not lost', async () => {
-    const [handle, all] = Source.maybe<number>().concat(Source.from([2, 3])).toMat(Sink.seq(), Keep.both).run();
+    const [handle, all] = Source.maybe<number>()
+      .concat(Source.from([2, 3]))
+      .toMat(Sink.seq(), Keep.both)
+      .run();
     handle.complete(1);
     expect(await all).toEqual([1, 2, 3]);
   });

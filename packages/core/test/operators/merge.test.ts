@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { Source, Sink } from '@tributary/core';
+import { Sink, Source } from '@tributary/core';
 import { settle } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, probe2 } from '../graph/harness.js';
 
 describe('merge', () => {

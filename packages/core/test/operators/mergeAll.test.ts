@@ -1,10 +1,12 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
-import { TestSink, TestSource, type TestPublisherProbe } from '@tributary/testkit';
+import { type TestPublisherProbe, TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 
 describe('mergeAll', () => {
   it('merges every source with this one; completes when all completed', async () => {
-    const out = await Source.from([1, 2]).mergeAll([Source.from([3]), Source.from([4, 5]), Source.empty<number>()]).runWith(Sink.seq());
+    const out = await Source.from([1, 2])
+      .mergeAll([Source.from([3]), Source.from([4, 5]), Source.empty<number>()])
+      .runWith(Sink.seq());
     expect([...out].sort()).toEqual([1, 2, 3, 4, 5]);
   });
 

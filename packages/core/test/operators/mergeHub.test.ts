@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Keep, Materializer, MergeHub, Sink, Source } from '@tributary/core';
 import { TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, eventually } from './harness.js';
 
 const quiet = new Materializer({ logger: null });
@@ -23,7 +23,10 @@ describe('MergeHub.source', () => {
 
   it('keeps each producer in order', async () => {
     const [toHub, all] = MergeHub.source<string>(2).take(40).toMat(Sink.seq(), Keep.both).run();
-    for (const p of ['a', 'b']) Source.range(0, 19).map((i) => `${p}${i}`).runWith(toHub);
+    for (const p of ['a', 'b'])
+      Source.range(0, 19)
+        .map((i) => `${p}${i}`)
+        .runWith(toHub);
     const out = await all;
     for (const p of ['a', 'b']) expect(out.filter((x) => x.startsWith(p))).toEqual(Array.from({ length: 20 }, (_, i) => `${p}${i}`));
   });

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Keep, MergeHub, Sink, Source } from '@tributary/core';
 import { TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 
 describe('MergeHub.sourceWithDraining', () => {
   it('works like MergeHub.source until drained', async () => {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe2 } from '../graph/harness.js';
 
 describe('mergePreferred', () => {
@@ -40,7 +40,12 @@ describe('mergePreferred', () => {
   });
 
   it('completes when both completed (or, eagerly, when one did)', async () => {
-    expect(await Source.from([1, 2]).mergePreferred(Source.from([3]), true).runWith(Sink.seq()).then((xs) => xs.sort())).toEqual([1, 2, 3]);
+    expect(
+      await Source.from([1, 2])
+        .mergePreferred(Source.from([3]), true)
+        .runWith(Sink.seq())
+        .then((xs) => xs.sort()),
+    ).toEqual([1, 2, 3]);
     expect(await Source.empty<number>().mergePreferred(Source.never<number>(), true, true).runWith(Sink.seq())).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { MergePrioritized, Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe2 } from '../graph/harness.js';
 
 describe('mergePrioritized', () => {
@@ -38,7 +38,13 @@ describe('mergePrioritized', () => {
   it('fails with an input’s error and completes when both completed', async () => {
     const e = boom();
     await expect(Source.failed<number>(e).mergePrioritized(Source.never<number>(), 1, 1).runWith(Sink.seq())).rejects.toBe(e);
-    expect((await Source.from([1]).mergePrioritized(Source.from([2]), 1, 1).runWith(Sink.seq())).sort()).toEqual([1, 2]);
+    expect(
+      (
+        await Source.from([1])
+          .mergePrioritized(Source.from([2]), 1, 1)
+          .runWith(Sink.seq())
+      ).sort(),
+    ).toEqual([1, 2]);
   });
 
   it('validates priorities at build time', () => {

@@ -1,15 +1,23 @@
+import { Attributes, Sink, Source, Supervision } from '@tributary/core';
 import { describe, expect, it } from 'vitest';
-import { Sink, Source, Supervision, Attributes } from '@tributary/core';
 import { boom, probe2 } from '../graph/harness.js';
 
 describe('mergeSorted', () => {
   it('merges two sorted streams into one sorted stream', async () => {
-    expect(await Source.from([1, 4, 6, 9]).mergeSorted(Source.from([2, 3, 5, 10, 11])).runWith(Sink.seq())).toEqual([1, 2, 3, 4, 5, 6, 9, 10, 11]);
+    expect(
+      await Source.from([1, 4, 6, 9])
+        .mergeSorted(Source.from([2, 3, 5, 10, 11]))
+        .runWith(Sink.seq()),
+    ).toEqual([1, 2, 3, 4, 5, 6, 9, 10, 11]);
   });
 
   it('uses the given comparator', async () => {
     const desc = (a: string, b: string) => b.localeCompare(a);
-    expect(await Source.from(['d', 'b']).mergeSorted(Source.from(['c', 'a']), desc).runWith(Sink.seq())).toEqual(['d', 'c', 'b', 'a']);
+    expect(
+      await Source.from(['d', 'b'])
+        .mergeSorted(Source.from(['c', 'a']), desc)
+        .runWith(Sink.seq()),
+    ).toEqual(['d', 'c', 'b', 'a']);
   });
 
   it('waits until both inputs have an element before emitting', async () => {
@@ -28,7 +36,9 @@ describe('mergeSorted', () => {
   });
 
   it('emits the element of the second input first on ties (as Akka)', async () => {
-    const out = await Source.from([{ k: 1, s: 'a' }]).mergeSorted(Source.from([{ k: 1, s: 'b' }]), (x, y) => x.k - y.k).runWith(Sink.seq());
+    const out = await Source.from([{ k: 1, s: 'a' }])
+      .mergeSorted(Source.from([{ k: 1, s: 'b' }]), (x, y) => x.k - y.k)
+      .runWith(Sink.seq());
     expect(out.map((x) => x.s)).toEqual(['b', 'a']);
   });
 
@@ -57,7 +67,11 @@ describe('mergeSorted', () => {
       if (x === 2) throw e;
       return x - y;
     };
-    await expect(Source.from([1, 2, 3]).mergeSorted(Source.from([2, 4]), cmp).runWith(Sink.seq())).rejects.toBe(e);
+    await expect(
+      Source.from([1, 2, 3])
+        .mergeSorted(Source.from([2, 4]), cmp)
+        .runWith(Sink.seq()),
+    ).rejects.toBe(e);
     const resumed = Source.from([1, 2, 3])
       .mergeSorted(Source.from([2, 4]), cmp)
       .withAttributes(Attributes.supervisionStrategy(Supervision.resumingDecider));

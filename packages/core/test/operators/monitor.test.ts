@@ -1,6 +1,6 @@
-import { describe, expect, expectTypeOf, it } from 'vitest';
 import { AbruptTerminationException, Flow, type FlowMonitor, Keep, Materializer, Sink, Source } from '@tributary/core';
 import { TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { boom } from './harness.js';
 
 describe('monitor', () => {
@@ -22,7 +22,10 @@ describe('monitor', () => {
 
   it('reports the failure cause', async () => {
     const e = boom();
-    const [mon, done] = Source.failed<number>(e).monitor().toMat(Sink.ignore(), Keep.both).run(new Materializer({ logger: null }));
+    const [mon, done] = Source.failed<number>(e)
+      .monitor()
+      .toMat(Sink.ignore(), Keep.both)
+      .run(new Materializer({ logger: null }));
     await done.catch(() => {});
     expect(mon.state).toEqual({ kind: 'failed', cause: e });
   });
@@ -35,7 +38,10 @@ describe('monitor', () => {
 
   it('materializer shutdown is a failure (AbruptTerminationException)', async () => {
     const mat = new Materializer({ logger: null });
-    const mon = Source.never<number>().monitor().to(Sink.onComplete(() => {})).run(mat);
+    const mon = Source.never<number>()
+      .monitor()
+      .to(Sink.onComplete(() => {}))
+      .run(mat);
     await new Promise((r) => setTimeout(r, 10));
     mat.shutdown();
     const s = mon.state;

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 
 class TimeoutError extends Error {}

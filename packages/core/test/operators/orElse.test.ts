@@ -1,14 +1,22 @@
-import { describe, expect, it } from 'vitest';
 import { Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe2 } from '../graph/harness.js';
 
 describe('orElse', () => {
   it('passes this stream and ignores the secondary if this stream emits', async () => {
-    expect(await Source.from([1, 2]).orElse(Source.from([9])).runWith(Sink.seq())).toEqual([1, 2]);
+    expect(
+      await Source.from([1, 2])
+        .orElse(Source.from([9]))
+        .runWith(Sink.seq()),
+    ).toEqual([1, 2]);
   });
 
   it('switches to the secondary when this stream completes empty', async () => {
-    expect(await Source.empty<number>().orElse(Source.from([9, 10])).runWith(Sink.seq())).toEqual([9, 10]);
+    expect(
+      await Source.empty<number>()
+        .orElse(Source.from([9, 10]))
+        .runWith(Sink.seq()),
+    ).toEqual([9, 10]);
   });
 
   it('cancels the secondary as soon as this stream emits its first element', async () => {

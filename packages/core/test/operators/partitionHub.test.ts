@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Keep, Materializer, PartitionHub, Sink, Source, Supervision } from '@tributary/core';
 import { TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, QUIET_MS } from './harness.js';
 
 const quiet = new Materializer({ logger: null });
@@ -8,7 +8,12 @@ const settle = () => new Promise((r) => setTimeout(r, QUIET_MS));
 
 describe('PartitionHub.sink', () => {
   it('pulls nothing until startAfterNrOfConsumers consumers attached, then routes each element to one consumer', async () => {
-    const [up, fromHub] = TestSource.probe<number>().toMat(PartitionHub.sink<number>((size, x) => x % size, 2, 16), Keep.both).run();
+    const [up, fromHub] = TestSource.probe<number>()
+      .toMat(
+        PartitionHub.sink<number>((size, x) => x % size, 2, 16),
+        Keep.both,
+      )
+      .run();
     const a = fromHub.runWith(TestSink.probe<number>());
     a.request(10);
     await up.expectNoMessageWhenIdle();
@@ -26,7 +31,12 @@ describe('PartitionHub.sink', () => {
   });
 
   it('bufferSize bounds all queues together: a slow consumer back-pressures the producer', async () => {
-    const [up, fromHub] = TestSource.probe<number>().toMat(PartitionHub.sink<number>(() => 0, 1, 3), Keep.both).run();
+    const [up, fromHub] = TestSource.probe<number>()
+      .toMat(
+        PartitionHub.sink<number>(() => 0, 1, 3),
+        Keep.both,
+      )
+      .run();
     const c = fromHub.runWith(TestSink.probe<number>());
     for (const x of [1, 2, 3]) {
       await up.expectRequest();
@@ -40,7 +50,10 @@ describe('PartitionHub.sink', () => {
   });
 
   it('fails the hub, naming the index, when the partitioner returns an index out of range', async () => {
-    const fromHub = Source.from([1, 2]).runWith(PartitionHub.sink<number>(() => 5, 1, 16), quiet);
+    const fromHub = Source.from([1, 2]).runWith(
+      PartitionHub.sink<number>(() => 5, 1, 16),
+      quiet,
+    );
     const err = await fromHub.runWith(Sink.seq(), quiet).catch((e: unknown) => e);
     expect(String(err)).toMatch(/PartitionHub.sink: the partitioner returned 5; it must be an index from 0 to 0/);
   });
@@ -55,7 +68,12 @@ describe('PartitionHub.sink', () => {
   });
 
   it('a cancelling consumer is removed (its queue is discarded); the others go on', async () => {
-    const [up, fromHub] = TestSource.probe<number>().toMat(PartitionHub.sink<number>((size, x) => x % size, 2, 16), Keep.both).run();
+    const [up, fromHub] = TestSource.probe<number>()
+      .toMat(
+        PartitionHub.sink<number>((size, x) => x % size, 2, 16),
+        Keep.both,
+      )
+      .run();
     const a = fromHub.runWith(TestSink.probe<number>());
     const b = fromHub.runWith(TestSink.probe<number>());
     b.request(10);
@@ -75,7 +93,12 @@ describe('PartitionHub.sink', () => {
 
   it('failure reaches every consumer and is remembered', async () => {
     const e = boom();
-    const [up, fromHub] = TestSource.probe<number>().toMat(PartitionHub.sink<number>(() => 0, 1, 16), Keep.both).run(quiet);
+    const [up, fromHub] = TestSource.probe<number>()
+      .toMat(
+        PartitionHub.sink<number>(() => 0, 1, 16),
+        Keep.both,
+      )
+      .run(quiet);
     const c = fromHub.runWith(TestSink.probe<number>());
     c.request(1);
     await up.expectRequest();
@@ -85,7 +108,12 @@ describe('PartitionHub.sink', () => {
   });
 
   it('elements that arrived while no consumer was attached wait for the next one, even after completion', async () => {
-    const [up, fromHub] = TestSource.probe<number>().toMat(PartitionHub.sink<number>(() => 0, 0, 16), Keep.both).run();
+    const [up, fromHub] = TestSource.probe<number>()
+      .toMat(
+        PartitionHub.sink<number>(() => 0, 0, 16),
+        Keep.both,
+      )
+      .run();
     await up.expectRequest();
     up.sendNext(1).sendNext(2).sendComplete();
     await settle();
@@ -120,7 +148,10 @@ describe('PartitionHub.statefulSink', () => {
   });
 
   it('fails the hub when the partitioner returns an unknown consumer id', async () => {
-    const fromHub = Source.from([1]).runWith(PartitionHub.statefulSink(() => () => 42, 1, 16), quiet);
+    const fromHub = Source.from([1]).runWith(
+      PartitionHub.statefulSink(() => () => 42, 1, 16),
+      quiet,
+    );
     const err = await fromHub.runWith(Sink.seq(), quiet).catch((e: unknown) => e);
     expect(String(err)).toMatch(/partitionHub: the partitioner returned 42, which is not one of the attached consumers \[0\]/);
   });

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Keep, OverflowStrategy, QueueOfferResult, Sink, Source } from '@tributary/core';
 import { settle, TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 
 describe('Source.preMaterialize', () => {
   it('materializes now: the materialized value is usable before any consumer runs', async () => {

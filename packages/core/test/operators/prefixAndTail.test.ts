@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, Materializer, Sink, Source, SubscriptionTimeoutException, subscriptionTimeout } from '@tributary/core';
 import { TestSink, TestSource, VirtualScheduler } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 
 describe('prefixAndTail', () => {
@@ -96,7 +96,10 @@ describe('prefixAndTail', () => {
   it('a tail never run: after the subscription timeout upstream is cancelled and running it fails', async () => {
     const scheduler = new VirtualScheduler();
     const mat = new Materializer({ scheduler, logger: null });
-    const [up, down] = Flow.create<number>().prefixAndTail(1).withAttributes(subscriptionTimeout(1000)).runWith(TestSource.probe<number>(), TestSink.probe(), mat);
+    const [up, down] = Flow.create<number>()
+      .prefixAndTail(1)
+      .withAttributes(subscriptionTimeout(1000))
+      .runWith(TestSource.probe<number>(), TestSink.probe(), mat);
     down.request(1);
     await up.expectRequest();
     up.sendNext(1);

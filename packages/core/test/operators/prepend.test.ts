@@ -1,10 +1,14 @@
-import { describe, expect, it } from 'vitest';
 import { Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe2 } from '../graph/harness.js';
 
 describe('prepend', () => {
   it('emits the other stream first, then this one', async () => {
-    expect(await Source.from([3, 4]).prepend(Source.from([1, 2])).runWith(Sink.seq())).toEqual([1, 2, 3, 4]);
+    expect(
+      await Source.from([3, 4])
+        .prepend(Source.from([1, 2]))
+        .runWith(Sink.seq()),
+    ).toEqual([1, 2, 3, 4]);
   });
 
   it('pulls both at start (one element each); this stream waits until the other completed', async () => {

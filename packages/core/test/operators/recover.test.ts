@@ -1,5 +1,5 @@
-import { describe, expect, expectTypeOf, it } from 'vitest';
 import { Attributes, Flow, type NotUsed, Sink, Source, Supervision } from '@tributary/core';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { boom, probe } from './harness.js';
 
 describe('recover', () => {
@@ -36,7 +36,9 @@ describe('recover', () => {
 
   it('completes normally when upstream completes (pf not called)', async () => {
     let calls = 0;
-    const out = await Source.from([1, 2]).recover(() => (calls++, 0)).runWith(Sink.seq());
+    const out = await Source.from([1, 2])
+      .recover(() => (calls++, 0))
+      .runWith(Sink.seq());
     expect(out).toEqual([1, 2]);
     expect(calls).toBe(0);
   });

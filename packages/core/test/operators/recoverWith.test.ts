@@ -3,10 +3,11 @@
  * Demand, the switch to the recovery source, failures of the recovery sources, supervision of a throwing
  * `pf`, cancellation — and a property over chains of failing recoveries.
  */
+
+import { Attributes, Flow, Materializer, Sink, Source, Supervision } from '@tributary/core';
+import { flushStreams, type TestPublisherProbe, TestSource, type TestSubscriberProbe } from '@tributary/testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Attributes, Flow, Materializer, Sink, Source, Supervision } from '@tributary/core';
-import { flushStreams, TestSource, type TestPublisherProbe, type TestSubscriberProbe } from '@tributary/testkit';
 import { boom, probe } from './harness.js';
 
 const quiet = new Materializer({ logger: null });

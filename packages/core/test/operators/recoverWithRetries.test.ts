@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Materializer, Sink, Source, Supervision } from '@tributary/core';
 import { settle, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 
 const quiet = new Materializer({ logger: null });
@@ -48,7 +48,11 @@ describe('recoverWithRetries', () => {
   it('attempts = 0 never recovers', async () => {
     const e = boom();
     let calls = 0;
-    await expect(Source.failed<number>(e).recoverWithRetries(0, () => (calls++, Source.single(1))).runWith(Sink.seq(), quiet)).rejects.toBe(e);
+    await expect(
+      Source.failed<number>(e)
+        .recoverWithRetries(0, () => (calls++, Source.single(1)))
+        .runWith(Sink.seq(), quiet),
+    ).rejects.toBe(e);
     expect(calls).toBe(0);
   });
 
@@ -62,7 +66,11 @@ describe('recoverWithRetries', () => {
 
   it('pf returning undefined lets the failure pass', async () => {
     const e = boom();
-    await expect(Source.failed<number>(e).recoverWithRetries(3, () => undefined).runWith(Sink.seq(), quiet)).rejects.toBe(e);
+    await expect(
+      Source.failed<number>(e)
+        .recoverWithRetries(3, () => undefined)
+        .runWith(Sink.seq(), quiet),
+    ).rejects.toBe(e);
   });
 
   it('downstream cancellation cancels the running recovery source', async () => {
@@ -82,7 +90,11 @@ describe('recoverWithRetries', () => {
   });
 
   it('completes normally when upstream completes', async () => {
-    expect(await Source.from([1, 2]).recoverWithRetries(1, () => Source.single(0)).runWith(Sink.seq())).toEqual([1, 2]);
+    expect(
+      await Source.from([1, 2])
+        .recoverWithRetries(1, () => Source.single(0))
+        .runWith(Sink.seq()),
+    ).toEqual([1, 2]);
   });
 
   it('pf throwing: stop fails with the thrown error; resume with the original', async () => {
@@ -92,12 +104,16 @@ describe('recoverWithRetries', () => {
       throw thrown;
     };
     await expect(Source.failed<number>(original).recoverWithRetries(1, pf).runWith(Sink.seq(), quiet)).rejects.toBe(thrown);
-    const resumed = Source.failed<number>(original).via(Flow.create<number>().recoverWithRetries(1, pf).withAttributes(Attributes.supervisionStrategy(Supervision.resume)));
+    const resumed = Source.failed<number>(original).via(
+      Flow.create<number>().recoverWithRetries(1, pf).withAttributes(Attributes.supervisionStrategy(Supervision.resume)),
+    );
     await expect(resumed.runWith(Sink.seq(), quiet)).rejects.toBe(original);
   });
 
   it('validates its arguments', () => {
-    expect(() => Flow.create<number>().recoverWithRetries(-2, () => undefined)).toThrow(/recoverWithRetries: attempts must be an integer >= -1 \(-1 = no limit\), got -2/);
+    expect(() => Flow.create<number>().recoverWithRetries(-2, () => undefined)).toThrow(
+      /recoverWithRetries: attempts must be an integer >= -1 \(-1 = no limit\), got -2/,
+    );
     expect(() => Flow.create<number>().recoverWithRetries(1.5, () => undefined)).toThrow(RangeError);
     expect(() => Flow.create<number>().recoverWithRetries(1, null as never)).toThrow(/recoverWithRetries: pf must be a function/);
   });
@@ -106,7 +122,11 @@ describe('recoverWithRetries', () => {
 describe('recoverWith', () => {
   it('recovers without limit', async () => {
     let n = 0;
-    expect(await Source.failed<string>(boom()).recoverWith(() => (++n < 5 ? Source.failed<string>(boom()) : Source.from(['ok']))).runWith(Sink.seq())).toEqual(['ok']);
+    expect(
+      await Source.failed<string>(boom())
+        .recoverWith(() => (++n < 5 ? Source.failed<string>(boom()) : Source.from(['ok'])))
+        .runWith(Sink.seq()),
+    ).toEqual(['ok']);
     expect(n).toBe(5);
   });
 

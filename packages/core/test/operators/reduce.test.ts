@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, NoSuchElementError, Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 
 const sum = () => Flow.create<number>().reduce((a, x) => a + x);

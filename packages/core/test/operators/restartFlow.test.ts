@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, Keep, Materializer, RestartFlow, RestartSettings, Sink, Source } from '@tributary/core';
 import { TestSink, TestSource, VirtualScheduler } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom } from './harness.js';
 
 function virtual() {
@@ -69,7 +69,10 @@ describe('RestartFlow.withBackoff', () => {
 
   it('withBackoff restarts a flow that completes; onFailuresWithBackoff completes with it', async () => {
     const { scheduler, mat } = virtual();
-    const restarting = probes(RestartFlow.withBackoff(RestartSettings.create(100, 100, 0), () => Flow.create<number>().take(1)), mat);
+    const restarting = probes(
+      RestartFlow.withBackoff(RestartSettings.create(100, 100, 0), () => Flow.create<number>().take(1)),
+      mat,
+    );
     restarting.down.request(10);
     await scheduler.advance(0);
     await restarting.up.expectRequest();
@@ -81,7 +84,10 @@ describe('RestartFlow.withBackoff', () => {
     restarting.up.sendNext(2);
     await restarting.down.expectNext(2);
 
-    const completing = probes(RestartFlow.onFailuresWithBackoff(RestartSettings.create(100, 100, 0), () => Flow.create<number>().take(1)), mat);
+    const completing = probes(
+      RestartFlow.onFailuresWithBackoff(RestartSettings.create(100, 100, 0), () => Flow.create<number>().take(1)),
+      mat,
+    );
     completing.down.request(10);
     await scheduler.advance(0);
     await completing.up.expectRequest();
@@ -118,7 +124,9 @@ describe('RestartFlow.withBackoff', () => {
 
   it('upstream completion completes the inner flow, then the outer stage', async () => {
     const { scheduler, mat } = virtual();
-    const out = Source.from([1, 2, 3]).via(RestartFlow.withBackoff(RestartSettings.create(10, 10, 0), () => Flow.create<number>().map((x) => x + 1))).runWith(Sink.seq(), mat);
+    const out = Source.from([1, 2, 3])
+      .via(RestartFlow.withBackoff(RestartSettings.create(10, 10, 0), () => Flow.create<number>().map((x) => x + 1)))
+      .runWith(Sink.seq(), mat);
     await scheduler.advance(0);
     expect(await out).toEqual([2, 3, 4]);
     expect(scheduler.pendingTimers).toBe(0);
@@ -127,7 +135,10 @@ describe('RestartFlow.withBackoff', () => {
 
   it('upstream failure passes through the inner flow and fails the stream (no restart)', async () => {
     const { scheduler, mat } = virtual();
-    const { up, m, down } = probes(RestartFlow.withBackoff(RestartSettings.create(10, 10, 0), () => Flow.create<number>()), mat);
+    const { up, m, down } = probes(
+      RestartFlow.withBackoff(RestartSettings.create(10, 10, 0), () => Flow.create<number>()),
+      mat,
+    );
     down.request(1);
     await scheduler.advance(0);
     const e = boom();
@@ -140,7 +151,10 @@ describe('RestartFlow.withBackoff', () => {
 
   it('downstream cancellation cancels upstream and the inner flow', async () => {
     const { scheduler, mat } = virtual();
-    const { up, down } = probes(RestartFlow.withBackoff(RestartSettings.create(10, 10, 0), () => Flow.create<number>()), mat);
+    const { up, down } = probes(
+      RestartFlow.withBackoff(RestartSettings.create(10, 10, 0), () => Flow.create<number>()),
+      mat,
+    );
     await scheduler.advance(0);
     down.cancel();
     await up.expectCancellation();
@@ -153,7 +167,11 @@ describe('RestartFlow.withBackoff', () => {
   it('exposes the latest inner materialized value', async () => {
     const { scheduler, mat } = virtual();
     let n = 0;
-    const flow = RestartFlow.withBackoff(RestartSettings.create(10, 10, 0), () => Flow.create<number>().take(1).mapMaterializedValue(() => ++n));
+    const flow = RestartFlow.withBackoff(RestartSettings.create(10, 10, 0), () =>
+      Flow.create<number>()
+        .take(1)
+        .mapMaterializedValue(() => ++n),
+    );
     const { up, m, down } = probes(flow, mat);
     down.request(5);
     await scheduler.advance(0);
@@ -167,6 +185,8 @@ describe('RestartFlow.withBackoff', () => {
 
   it('validates its arguments', () => {
     expect(() => RestartFlow.withBackoff(null as never, () => Flow.create())).toThrow(/RestartFlow.withBackoff: settings must be RestartSettings, got null/);
-    expect(() => RestartFlow.onFailuresWithBackoff(RestartSettings.create(1, 1, 0), null as never)).toThrow(/RestartFlow.onFailuresWithBackoff: factory must be a function/);
+    expect(() => RestartFlow.onFailuresWithBackoff(RestartSettings.create(1, 1, 0), null as never)).toThrow(
+      /RestartFlow.onFailuresWithBackoff: factory must be a function/,
+    );
   });
 });

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Keep, Materializer, RestartSettings, RestartSink, Sink } from '@tributary/core';
-import { type TestSubscriberProbe, TestSink, TestSource, VirtualScheduler } from '@tributary/testkit';
+import { TestSink, TestSource, type TestSubscriberProbe, VirtualScheduler } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom } from './harness.js';
 
 function virtual() {
@@ -9,7 +9,12 @@ function virtual() {
 }
 
 function run(settings: RestartSettings, mat: Materializer) {
-  const [up, handle] = TestSource.probe<number>().toMat(RestartSink.withBackoff(settings, () => TestSink.probe<number>()), Keep.both).run(mat);
+  const [up, handle] = TestSource.probe<number>()
+    .toMat(
+      RestartSink.withBackoff(settings, () => TestSink.probe<number>()),
+      Keep.both,
+    )
+    .run(mat);
   const inner = (): TestSubscriberProbe<number> => handle.latest()!;
   return { up, handle, inner };
 }

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
 import { Keep, Materializer, type RestartHandle, RestartSettings, RestartSource, Source } from '@tributary/core';
 import { StreamDetachedException } from '@tributary/core/stage';
 import { type TestPublisherProbe, TestSink, TestSource, VirtualScheduler } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom } from './harness.js';
 
 function virtual(logged: unknown[] = []) {
@@ -13,7 +13,9 @@ function virtual(logged: unknown[] = []) {
 /** Runs a restart source of probes; each inner probe is reachable through the handle. */
 function runProbes(settings: RestartSettings, mat: Materializer, onlyOnFailures = false) {
   const make = onlyOnFailures ? RestartSource.onFailuresWithBackoff : RestartSource.withBackoff;
-  const [handle, down] = make(settings, () => TestSource.probe<number>()).toMat(TestSink.probe<number>(), Keep.both).run(mat);
+  const [handle, down] = make(settings, () => TestSource.probe<number>())
+    .toMat(TestSink.probe<number>(), Keep.both)
+    .run(mat);
   const inner = (): TestPublisherProbe<number> => handle.latest()!;
   return { handle, down, inner };
 }
@@ -71,7 +73,10 @@ describe('RestartSource.withBackoff', () => {
 
   it('uses up the restart budget, then completes (after completion) or fails with the last error (after failure)', async () => {
     const { scheduler, mat } = virtual();
-    const completing = RestartSource.withBackoff(RestartSettings.create(10, 10, 0).withMaxRestarts(3, 1000), () => Source.single(1)).runWith(TestSink.probe<number>(), mat);
+    const completing = RestartSource.withBackoff(RestartSettings.create(10, 10, 0).withMaxRestarts(3, 1000), () => Source.single(1)).runWith(
+      TestSink.probe<number>(),
+      mat,
+    );
     completing.request(10);
     await scheduler.advance(1000);
     await completing.expectNextN([1, 1, 1, 1]);
@@ -79,7 +84,10 @@ describe('RestartSource.withBackoff', () => {
 
     const errors = [boom('1'), boom('2'), boom('3')];
     let i = 0;
-    const failing = RestartSource.withBackoff(RestartSettings.create(10, 10, 0).withMaxRestarts(2, 1000), () => Source.failed<number>(errors[i++]!)).runWith(TestSink.probe<number>(), mat);
+    const failing = RestartSource.withBackoff(RestartSettings.create(10, 10, 0).withMaxRestarts(2, 1000), () => Source.failed<number>(errors[i++]!)).runWith(
+      TestSink.probe<number>(),
+      mat,
+    );
     failing.request(1);
     await scheduler.advance(1000);
     expect(await failing.expectError()).toBe(errors[2]);
@@ -150,7 +158,10 @@ describe('RestartSource.withBackoff', () => {
   it('withRestartOn: other failures pass on at once', async () => {
     const { scheduler, mat } = virtual();
     class Transient extends Error {}
-    const { down, inner } = runProbes(RestartSettings.create(100, 100, 0).withRestartOn((e) => e instanceof Transient), mat);
+    const { down, inner } = runProbes(
+      RestartSettings.create(100, 100, 0).withRestartOn((e) => e instanceof Transient),
+      mat,
+    );
     down.request(1);
     await scheduler.advance(0);
     inner().sendError(new Transient('t'));
@@ -227,7 +238,9 @@ describe('RestartSource.withBackoff', () => {
 
   it('validates its arguments', () => {
     expect(() => RestartSource.withBackoff({} as RestartSettings, () => Source.empty())).toThrow(/RestartSource.withBackoff: settings must be RestartSettings/);
-    expect(() => RestartSource.onFailuresWithBackoff(RestartSettings.create(1, 2, 0), 1 as never)).toThrow(/RestartSource.onFailuresWithBackoff: factory must be a function/);
+    expect(() => RestartSource.onFailuresWithBackoff(RestartSettings.create(1, 2, 0), 1 as never)).toThrow(
+      /RestartSource.onFailuresWithBackoff: factory must be a function/,
+    );
   });
 });
 

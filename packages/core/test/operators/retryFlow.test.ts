@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Keep, Materializer, RetryFlow, Sink, Source, Supervision } from '@tributary/core';
 import { TestSink, TestSource, VirtualScheduler } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom } from './harness.js';
 
 function virtual() {
@@ -67,7 +67,9 @@ describe('RetryFlow.withBackoff', () => {
   it('emits the last result when maxRetries is used up', async () => {
     const { scheduler, mat } = virtual();
     const calls: Attempt[] = [];
-    const out = Source.single<Attempt>({ id: 'x', attempt: 0 }).via(RetryFlow.withBackoff(10, 10, 0, 2, service({ x: 99 }, calls), retryFailed)).runWith(Sink.seq(), mat);
+    const out = Source.single<Attempt>({ id: 'x', attempt: 0 })
+      .via(RetryFlow.withBackoff(10, 10, 0, 2, service({ x: 99 }, calls), retryFailed))
+      .runWith(Sink.seq(), mat);
     await scheduler.advance(100);
     expect(await out).toEqual([{ id: 'x', ok: false, attempt: 2 }]);
     expect(calls).toHaveLength(3);
@@ -105,7 +107,16 @@ describe('RetryFlow.withBackoff', () => {
 
   it('fails, naming the stage, when the wrapped flow emits more than one element per element', async () => {
     const err = await Source.single(1)
-      .via(RetryFlow.withBackoff(1, 1, 0, 1, Flow.create<number>().mapConcat((x) => [x, x]), () => undefined))
+      .via(
+        RetryFlow.withBackoff(
+          1,
+          1,
+          0,
+          1,
+          Flow.create<number>().mapConcat((x) => [x, x]),
+          () => undefined,
+        ),
+      )
       .runWith(Sink.seq(), new Materializer({ logger: null }))
       .catch((e: unknown) => e);
     expect(String(err)).toMatch(/retryFlow: the wrapped flow emitted an element nobody sent it/);
@@ -117,7 +128,11 @@ describe('RetryFlow.withBackoff', () => {
       if (x === 2) throw e;
       return undefined;
     };
-    await expect(Source.from([1, 2, 3]).via(RetryFlow.withBackoff(1, 1, 0, 1, Flow.create<number>(), decide)).runWith(Sink.seq(), new Materializer({ logger: null }))).rejects.toBe(e);
+    await expect(
+      Source.from([1, 2, 3])
+        .via(RetryFlow.withBackoff(1, 1, 0, 1, Flow.create<number>(), decide))
+        .runWith(Sink.seq(), new Materializer({ logger: null })),
+    ).rejects.toBe(e);
     const resumed = RetryFlow.withBackoff(1, 1, 0, 1, Flow.create<number>(), decide).withAttributes(Attributes.supervisionStrategy(Supervision.resume));
     expect(await Source.from([1, 2, 3]).via(resumed).runWith(Sink.seq())).toEqual([1, 3]);
   });
@@ -127,7 +142,11 @@ describe('RetryFlow.withBackoff', () => {
     const flow = Flow.create<number>().map(() => {
       throw e;
     });
-    await expect(Source.single(1).via(RetryFlow.withBackoff(1, 1, 0, 1, flow, () => undefined)).runWith(Sink.seq(), new Materializer({ logger: null }))).rejects.toBe(e);
+    await expect(
+      Source.single(1)
+        .via(RetryFlow.withBackoff(1, 1, 0, 1, flow, () => undefined))
+        .runWith(Sink.seq(), new Materializer({ logger: null })),
+    ).rejects.toBe(e);
   });
 
   it('downstream cancellation cancels upstream', async () => {
@@ -140,9 +159,13 @@ describe('RetryFlow.withBackoff', () => {
 
   it('validates its arguments', () => {
     const f = Flow.create<number>();
-    expect(() => RetryFlow.withBackoff(-1, 1, 0, 1, f, () => undefined)).toThrow(/RetryFlow.withBackoff: minBackoff must be a non-negative finite number of milliseconds, got -1/);
+    expect(() => RetryFlow.withBackoff(-1, 1, 0, 1, f, () => undefined)).toThrow(
+      /RetryFlow.withBackoff: minBackoff must be a non-negative finite number of milliseconds, got -1/,
+    );
     expect(() => RetryFlow.withBackoff(1, 1, 0, -1, f, () => undefined)).toThrow(/RetryFlow.withBackoff: maxRetries must be a non-negative integer, got -1/);
     expect(() => RetryFlow.withBackoff(1, 1, 0, 1, f, null as never)).toThrow(/RetryFlow.withBackoff: decideRetry must be a function/);
-    expect(() => RetryFlow.withBackoff(1, 1, 0, 1, Source.single(1) as never, () => undefined)).toThrow(/RetryFlow.withBackoff: flow must be a flow-shaped graph/);
+    expect(() => RetryFlow.withBackoff(1, 1, 0, 1, Source.single(1) as never, () => undefined)).toThrow(
+      /RetryFlow.withBackoff: flow must be a flow-shaped graph/,
+    );
   });
 });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, expectRequests, probe } from './harness.js';
 
 const sum = () => Flow.create<number>().scan(0, (a, x) => a + x);
@@ -22,7 +22,11 @@ describe('scan', () => {
   });
 
   it('emits every intermediate result (doc example)', async () => {
-    expect(await Source.range(1, 4).scan(0, (a, x) => a + x).runWith(Sink.seq())).toEqual([0, 1, 3, 6, 10]);
+    expect(
+      await Source.range(1, 4)
+        .scan(0, (a, x) => a + x)
+        .runWith(Sink.seq()),
+    ).toEqual([0, 1, 3, 6, 10]);
   });
 
   it('factorial with bigint (as in the design doc)', async () => {
@@ -33,7 +37,11 @@ describe('scan', () => {
   });
 
   it('on an empty stream emits zero, then completes', async () => {
-    expect(await Source.empty<number>().scan(42, (a, x) => a + x).runWith(Sink.seq())).toEqual([42]);
+    expect(
+      await Source.empty<number>()
+        .scan(42, (a, x) => a + x)
+        .runWith(Sink.seq()),
+    ).toEqual([42]);
   });
 
   it('on an empty stream the zero waits for demand', async () => {

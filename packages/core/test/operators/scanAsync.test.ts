@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, expectRequests, probe } from './harness.js';
 import { ManualCalls, quiet } from './timeHarness.js';
 
@@ -24,11 +24,19 @@ describe('scanAsync', () => {
   });
 
   it('matches scan over an array (doc example)', async () => {
-    expect(await Source.range(1, 4).scanAsync(0, async (a, x) => a + x).runWith(Sink.seq())).toEqual([0, 1, 3, 6, 10]);
+    expect(
+      await Source.range(1, 4)
+        .scanAsync(0, async (a, x) => a + x)
+        .runWith(Sink.seq()),
+    ).toEqual([0, 1, 3, 6, 10]);
   });
 
   it('an empty stream emits just zero', async () => {
-    expect(await Source.empty<number>().scanAsync(7, async (a, x) => a + x).runWith(Sink.seq())).toEqual([7]);
+    expect(
+      await Source.empty<number>()
+        .scanAsync(7, async (a, x) => a + x)
+        .runWith(Sink.seq()),
+    ).toEqual([7]);
   });
 
   it('waits for the running call when upstream completes, then completes', async () => {

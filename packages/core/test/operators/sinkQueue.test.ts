@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
 import { AbruptTerminationException, Attributes, IllegalStateError, Materializer, Sink, Source } from '@tributary/core';
 import { StreamDetachedException } from '@tributary/core/stage';
 import { TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, QUIET_MS } from './harness.js';
 import { quiet } from './timeHarness.js';
 
@@ -33,7 +33,9 @@ describe('Sink.queue', () => {
   });
 
   it('a pull waits for the next element', async () => {
-    const [up, q] = TestSource.probe<number>().toMat(Sink.queue<number>(), (a, b) => [a, b] as const).run();
+    const [up, q] = TestSource.probe<number>()
+      .toMat(Sink.queue<number>(), (a, b) => [a, b] as const)
+      .run();
     const p = q.pull();
     await up.expectRequest();
     up.sendNext(42);
@@ -51,7 +53,9 @@ describe('Sink.queue', () => {
 
   it('delivers buffered elements before the failure', async () => {
     const e = boom();
-    const [up, q] = TestSource.probe<number>().toMat(Sink.queue<number>(), (a, b) => [a, b] as const).run(quiet());
+    const [up, q] = TestSource.probe<number>()
+      .toMat(Sink.queue<number>(), (a, b) => [a, b] as const)
+      .run(quiet());
     up.sendNext(1);
     await up.expectRequest();
     up.sendError(e);
@@ -61,12 +65,16 @@ describe('Sink.queue', () => {
   });
 
   it('more concurrent pulls than allowed reject with IllegalStateError', async () => {
-    const [up, q] = TestSource.probe<number>().toMat(Sink.queue<number>(), (a, b) => [a, b] as const).run();
+    const [up, q] = TestSource.probe<number>()
+      .toMat(Sink.queue<number>(), (a, b) => [a, b] as const)
+      .run();
     const first = q.pull();
     await expect(q.pull()).rejects.toBeInstanceOf(IllegalStateError);
     up.sendNext(1);
     expect(await first).toBe(1);
-    const [up2, q2] = TestSource.probe<number>().toMat(Sink.queue<number>(2), (a, b) => [a, b] as const).run();
+    const [up2, q2] = TestSource.probe<number>()
+      .toMat(Sink.queue<number>(2), (a, b) => [a, b] as const)
+      .run();
     const a = q2.pull();
     const b = q2.pull();
     up2.sendNextN([1, 2]);
@@ -76,7 +84,9 @@ describe('Sink.queue', () => {
   });
 
   it('cancel() cancels upstream; later pulls reject with StreamDetachedException', async () => {
-    const [up, q] = TestSource.probe<number>().toMat(Sink.queue<number>(), (a, b) => [a, b] as const).run();
+    const [up, q] = TestSource.probe<number>()
+      .toMat(Sink.queue<number>(), (a, b) => [a, b] as const)
+      .run();
     await up.expectRequest();
     q.cancel();
     await up.expectCancellation();

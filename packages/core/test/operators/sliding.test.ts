@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, expectRequests, probe } from './harness.js';
 
 const windows = (src: Source<number[]>) => src.runWith(Sink.seq());
@@ -48,7 +48,11 @@ describe('sliding', () => {
       [1, 2],
       [4, 5],
     ]);
-    expect(await windows(Source.range(1, 10).sliding(2, 4))).toEqual([[1, 2], [5, 6], [9, 10]]);
+    expect(await windows(Source.range(1, 10).sliding(2, 4))).toEqual([
+      [1, 2],
+      [5, 6],
+      [9, 10],
+    ]);
   });
 
   it('step === n behaves like grouped', async () => {

@@ -1,6 +1,15 @@
-import { describe, expect, it } from 'vitest';
-import { AbruptTerminationException, BufferOverflowError, IllegalStateError, Materializer, OverflowStrategy, QueueOfferResult, Sink, Source } from '@tributary/core';
+import {
+  AbruptTerminationException,
+  BufferOverflowError,
+  IllegalStateError,
+  Materializer,
+  OverflowStrategy,
+  QueueOfferResult,
+  Sink,
+  Source,
+} from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, QUIET_MS } from './harness.js';
 import { quiet } from './timeHarness.js';
 
@@ -15,7 +24,11 @@ function queueProbe<T>(bufferSize: number, strategy: OverflowStrategy, mat: Mate
 /** Offers 1..n without demand and collects the offer results (those still pending are reported as 'pending'). */
 async function offerAll(q: { offer(x: number): Promise<QueueOfferResult> }, n: number): Promise<(QueueOfferResult | 'pending')[]> {
   const results: (QueueOfferResult | 'pending')[] = new Array(n).fill('pending');
-  for (let i = 1; i <= n; i++) void q.offer(i).then((r) => (results[i - 1] = r), (e) => (results[i - 1] = QueueOfferResult.Failure(e)));
+  for (let i = 1; i <= n; i++)
+    void q.offer(i).then(
+      (r) => (results[i - 1] = r),
+      (e) => (results[i - 1] = QueueOfferResult.Failure(e)),
+    );
   await new Promise((r) => setTimeout(r, QUIET_MS));
   return results;
 }
@@ -156,7 +169,9 @@ describe('Source.queue', () => {
   });
 
   it('works end to end with a real sink', async () => {
-    const [q, all] = Source.queue<number>(8, OverflowStrategy.backpressure).toMat(Sink.seq(), (a, b) => [a, b] as const).run();
+    const [q, all] = Source.queue<number>(8, OverflowStrategy.backpressure)
+      .toMat(Sink.seq(), (a, b) => [a, b] as const)
+      .run();
     for (let i = 0; i < 100; i++) expect(await q.offer(i)).toBe(Enqueued);
     q.complete();
     expect(await all).toEqual(Array.from({ length: 100 }, (_, i) => i));

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 
 const collect = <T>(acc: T[], x: T): T[] => [...acc, x];
@@ -15,7 +15,13 @@ describe('splitAfter', () => {
   });
 
   it('never emits an empty substream (a last element matching p ends the stream cleanly)', async () => {
-    expect(await Source.from([0, 0, 1, 0]).splitAfter((x) => x === 0).fold([] as number[], collect).concatSubstreams().runWith(Sink.seq())).toEqual([[0], [0], [1, 0]]);
+    expect(
+      await Source.from([0, 0, 1, 0])
+        .splitAfter((x) => x === 0)
+        .fold([] as number[], collect)
+        .concatSubstreams()
+        .runWith(Sink.seq()),
+    ).toEqual([[0], [0], [1, 0]]);
   });
 
   it('feeds the current substream on its demand and opens the next one with the next element', async () => {
@@ -56,6 +62,12 @@ describe('splitAfter', () => {
 
   it('fails with upstream’s error', async () => {
     const e = boom();
-    await expect(Source.from([1, 0, 2]).concat(Source.failed<number>(e)).splitAfter((x) => x === 0).concatSubstreams().runWith(Sink.seq())).rejects.toBe(e);
+    await expect(
+      Source.from([1, 0, 2])
+        .concat(Source.failed<number>(e))
+        .splitAfter((x) => x === 0)
+        .concatSubstreams()
+        .runWith(Sink.seq()),
+    ).rejects.toBe(e);
   });
 });

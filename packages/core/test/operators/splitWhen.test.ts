@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
 import { NonFailureCancellation } from '@tributary/core/stage';
 import { TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 
 const collect = <T>(acc: T[], x: T): T[] => [...acc, x];
@@ -13,7 +13,11 @@ describe('splitWhen', () => {
       .fold([] as number[], collect)
       .concatSubstreams()
       .runWith(Sink.seq());
-    expect(out).toEqual([[1, 2], [0, 3], [0, 4]]);
+    expect(out).toEqual([
+      [1, 2],
+      [0, 3],
+      [0, 4],
+    ]);
   });
 
   it('the first element always opens the first substream (p is not consulted for it)', async () => {
@@ -31,7 +35,13 @@ describe('splitWhen', () => {
   });
 
   it('an empty stream has no substream', async () => {
-    expect(await Source.empty<number>().splitWhen(() => true).fold(0, (a, x) => a + x).concatSubstreams().runWith(Sink.seq())).toEqual([]);
+    expect(
+      await Source.empty<number>()
+        .splitWhen(() => true)
+        .fold(0, (a, x) => a + x)
+        .concatSubstreams()
+        .runWith(Sink.seq()),
+    ).toEqual([]);
   });
 
   it('feeds only the current substream, on its demand (the flattening keeps one element pulled ahead)', async () => {
@@ -130,7 +140,13 @@ describe('splitWhen', () => {
 
   it('fails the current substream and the stream with upstream’s error', async () => {
     const e = boom();
-    await expect(Source.from([1, 0, 2]).concat(Source.failed<number>(e)).splitWhen((x) => x === 0).concatSubstreams().runWith(Sink.seq())).rejects.toBe(e);
+    await expect(
+      Source.from([1, 0, 2])
+        .concat(Source.failed<number>(e))
+        .splitWhen((x) => x === 0)
+        .concatSubstreams()
+        .runWith(Sink.seq()),
+    ).rejects.toBe(e);
   });
 
   it('a throwing p fails the stream; resume drops the element', async () => {

@@ -1,9 +1,13 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Materializer, Sink, Source, Supervision } from '@tributary/core';
 import { settle, TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, eventually, expectRequests, probe } from './harness.js';
 
-const runningSum = () => Flow.create<number>().statefulMap(() => 0, (sum, x) => [sum + x, sum + x] as const);
+const runningSum = () =>
+  Flow.create<number>().statefulMap(
+    () => 0,
+    (sum, x) => [sum + x, sum + x] as const,
+  );
 
 describe('statefulMap', () => {
   it('emits only on demand, one output per input', async () => {
@@ -20,7 +24,10 @@ describe('statefulMap', () => {
 
   it('threads the state through f (doc example)', async () => {
     const out = await Source.from([1, 2, 3])
-      .statefulMap(() => 0, (sum, x) => [sum + x, sum + x] as const)
+      .statefulMap(
+        () => 0,
+        (sum, x) => [sum + x, sum + x] as const,
+      )
       .runWith(Sink.seq());
     expect(out).toEqual([1, 3, 6]);
   });
@@ -41,7 +48,13 @@ describe('statefulMap', () => {
   });
 
   it('on completion emits the element onComplete returns, only when demanded, then completes', async () => {
-    const [up, down] = probe(Flow.create<number>().statefulMap(() => 0, (s, x) => [s + x, s + x] as const, (s) => -s));
+    const [up, down] = probe(
+      Flow.create<number>().statefulMap(
+        () => 0,
+        (s, x) => [s + x, s + x] as const,
+        (s) => -s,
+      ),
+    );
     down.request(3);
     up.sendNextN([1, 2, 3]).sendComplete();
     await down.expectNextN([1, 3, 6]);
@@ -52,7 +65,13 @@ describe('statefulMap', () => {
   });
 
   it('onComplete returning undefined completes without a final element', async () => {
-    const [up, down] = probe(Flow.create<number>().statefulMap(() => 0, (s, x) => [s + x, x] as const, () => undefined));
+    const [up, down] = probe(
+      Flow.create<number>().statefulMap(
+        () => 0,
+        (s, x) => [s + x, x] as const,
+        () => undefined,
+      ),
+    );
     down.request(5);
     up.sendNextN([4, 5]).sendComplete();
     await down.expectNextN([4, 5]);
@@ -60,7 +79,13 @@ describe('statefulMap', () => {
   });
 
   it('on an empty stream, onComplete sees the initial state', async () => {
-    const [up, down] = probe(Flow.create<number>().statefulMap(() => 100, (s, x) => [s, x] as const, (s) => s + 1));
+    const [up, down] = probe(
+      Flow.create<number>().statefulMap(
+        () => 100,
+        (s, x) => [s, x] as const,
+        (s) => s + 1,
+      ),
+    );
     down.request(1);
     up.sendComplete();
     await down.expectNext(101);
@@ -147,7 +172,13 @@ describe('statefulMap: onComplete runs on every termination, exactly once (Pekko
 
   it('upstream failure with onComplete returning undefined fails at once', async () => {
     const e = boom();
-    const [up, down] = probe(Flow.create<number>().statefulMap(() => 0, (s, x) => [s, x] as const, () => undefined));
+    const [up, down] = probe(
+      Flow.create<number>().statefulMap(
+        () => 0,
+        (s, x) => [s, x] as const,
+        () => undefined,
+      ),
+    );
     down.request(1);
     up.sendError(e);
     expect(await down.expectError()).toBe(e);
@@ -155,7 +186,13 @@ describe('statefulMap: onComplete runs on every termination, exactly once (Pekko
 
   it('downstream cancellation: onComplete sees the state (its result is dropped), upstream is cancelled', async () => {
     const seen: number[] = [];
-    const [up, down] = probe(Flow.create<number>().statefulMap(() => 0, (s, x) => [s + x, x] as const, (s) => void seen.push(s)));
+    const [up, down] = probe(
+      Flow.create<number>().statefulMap(
+        () => 0,
+        (s, x) => [s + x, x] as const,
+        (s) => void seen.push(s),
+      ),
+    );
     down.request(2);
     up.sendNextN([5, 6]);
     await down.expectNextN([5, 6]);
@@ -276,7 +313,11 @@ describe('statefulMap: onComplete runs on every termination, exactly once (Pekko
         throw closeError;
       },
     );
-    await expect(Source.repeat(1).via(flow).runWith(Sink.seq(), new Materializer({ logger: null }))).rejects.toBe(closeError);
+    await expect(
+      Source.repeat(1)
+        .via(flow)
+        .runWith(Sink.seq(), new Materializer({ logger: null })),
+    ).rejects.toBe(closeError);
     expect(calls).toBe(1);
   });
 
@@ -317,7 +358,11 @@ describe('statefulMap: onComplete runs on every termination, exactly once (Pekko
         },
       )
       .withAttributes(RESTART);
-    await expect(Source.from([1, 2, 3]).via(flow).runWith(Sink.seq(), new Materializer({ logger: null }))).rejects.toBe(e);
+    await expect(
+      Source.from([1, 2, 3])
+        .via(flow)
+        .runWith(Sink.seq(), new Materializer({ logger: null })),
+    ).rejects.toBe(e);
     expect(calls).toBe(1);
   });
 
@@ -335,4 +380,3 @@ describe('statefulMap: onComplete runs on every termination, exactly once (Pekko
     expect(calls.onComplete).toBe(1);
   });
 });
-

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Materializer, Sink, Source, Supervision } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 
 const quiet = () => new Materializer({ logger: null });
@@ -69,11 +69,19 @@ describe('statefulMapConcat', () => {
         })
         .runWith(Sink.seq(), quiet()),
     ).rejects.toBe(e);
-    await expect(Source.single(1).statefulMapConcat(() => 42 as never).runWith(Sink.seq(), quiet())).rejects.toThrow('statefulMapConcat: create must return a function, got 42');
+    await expect(
+      Source.single(1)
+        .statefulMapConcat(() => 42 as never)
+        .runWith(Sink.seq(), quiet()),
+    ).rejects.toThrow('statefulMapConcat: create must return a function, got 42');
   });
 
   it('a non-iterable result fails naming the operator', async () => {
-    await expect(Source.single(1).statefulMapConcat(() => () => 5 as never).runWith(Sink.seq(), quiet())).rejects.toThrow('statefulMapConcat: f must return an iterable, got number');
+    await expect(
+      Source.single(1)
+        .statefulMapConcat(() => () => 5 as never)
+        .runWith(Sink.seq(), quiet()),
+    ).rejects.toThrow('statefulMapConcat: f must return an iterable, got number');
   });
 
   it('cancelling mid-iterable calls the iterator return() and cancels upstream', async () => {

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Sink, Source, Supervision } from '@tributary/core';
 import { settle, type TestPublisherProbe, TestSource } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 
 describe('switchMap', () => {
@@ -39,15 +39,25 @@ describe('switchMap', () => {
   });
 
   it('the last source always runs to completion; earlier ones may be cut short by a fast upstream', async () => {
-    const out = await Source.range(1, 3).switchMap((n) => Source.from([n * 10, n * 10 + 1])).runWith(Sink.seq());
+    const out = await Source.range(1, 3)
+      .switchMap((n) => Source.from([n * 10, n * 10 + 1]))
+      .runWith(Sink.seq());
     expect(out.slice(-2)).toEqual([30, 31]);
     expect(out.every((x, i) => i === 0 || x > out[i - 1]!)).toBe(true); // a subsequence of 10, 11, 20, 21, 30, 31
   });
 
   it('completes when upstream completes with no source running; fails with errors', async () => {
-    expect(await Source.empty<number>().switchMap((n) => Source.single(n)).runWith(Sink.seq())).toEqual([]);
+    expect(
+      await Source.empty<number>()
+        .switchMap((n) => Source.single(n))
+        .runWith(Sink.seq()),
+    ).toEqual([]);
     const e = boom();
-    await expect(Source.single(1).switchMap(() => Source.failed<number>(e)).runWith(Sink.seq())).rejects.toBe(e);
+    await expect(
+      Source.single(1)
+        .switchMap(() => Source.failed<number>(e))
+        .runWith(Sink.seq()),
+    ).rejects.toBe(e);
   });
 
   it('a throwing f fails the stream; resume skips the element and keeps the current source', async () => {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Flow, Materializer, Sink, Source, Supervision } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, expectRequests, probe } from './harness.js';
 
 const isEnd = (s: string): boolean => s === 'END';
@@ -16,7 +16,11 @@ describe('takeUntil', () => {
 
   it('emits the element that ends the stream, where takeWhile stops before it (doc example)', async () => {
     expect(await Source.from(['a', 'b', 'END', 'c']).takeUntil(isEnd).runWith(Sink.seq())).toEqual(['a', 'b', 'END']);
-    expect(await Source.from(['a', 'b', 'END', 'c']).takeWhile((s) => !isEnd(s)).runWith(Sink.seq())).toEqual(['a', 'b']);
+    expect(
+      await Source.from(['a', 'b', 'END', 'c'])
+        .takeWhile((s) => !isEnd(s))
+        .runWith(Sink.seq()),
+    ).toEqual(['a', 'b']);
   });
 
   it('emits only on demand and completes right after the last element without extra demand', async () => {
@@ -44,9 +48,21 @@ describe('takeUntil', () => {
   });
 
   it('passes everything when p never holds; an empty stream completes', async () => {
-    expect(await Source.from([1, 2]).takeUntil(() => false).runWith(Sink.seq())).toEqual([1, 2]);
-    expect(await Source.empty<number>().takeUntil(() => true).runWith(Sink.seq())).toEqual([]);
-    expect(await Source.from([7, 8]).takeUntil(() => true).runWith(Sink.seq())).toEqual([7]);
+    expect(
+      await Source.from([1, 2])
+        .takeUntil(() => false)
+        .runWith(Sink.seq()),
+    ).toEqual([1, 2]);
+    expect(
+      await Source.empty<number>()
+        .takeUntil(() => true)
+        .runWith(Sink.seq()),
+    ).toEqual([]);
+    expect(
+      await Source.from([7, 8])
+        .takeUntil(() => true)
+        .runWith(Sink.seq()),
+    ).toEqual([7]);
   });
 
   it('a throwing p fails the stream with that error; resume drops the element and goes on', async () => {
@@ -55,7 +71,11 @@ describe('takeUntil', () => {
       if (x === 2) throw e;
       return x === 4;
     };
-    await expect(Source.from([1, 2, 3, 4, 5]).takeUntil(p).runWith(Sink.seq(), new Materializer({ logger: null }))).rejects.toBe(e);
+    await expect(
+      Source.from([1, 2, 3, 4, 5])
+        .takeUntil(p)
+        .runWith(Sink.seq(), new Materializer({ logger: null })),
+    ).rejects.toBe(e);
     const resumed = Source.from([1, 2, 3, 4, 5]).takeUntil(p).withAttributes(Attributes.supervisionStrategy(Supervision.resume));
     expect(await resumed.runWith(Sink.seq())).toEqual([1, 3, 4]);
   });

@@ -1,5 +1,5 @@
+import { Attributes, Flow, RateExceededError, Source, Supervision, ThrottleMode } from '@tributary/core';
 import { describe, expect, it } from 'vitest';
-import { Attributes, Flow, RateExceededError, Supervision, ThrottleMode, Source } from '@tributary/core';
 import { boom, expectRequests } from './harness.js';
 import { probeOn, virtualTime } from './timeHarness.js';
 

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Source } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { virtualTime } from './timeHarness.js';
 
 describe('Source.tick (virtual time)', () => {

@@ -3,7 +3,7 @@
  * whose promises the test settles by hand.
  */
 import { type Flow, Materializer } from '@tributary/core';
-import { TestSink, TestSource, type TestPublisherProbe, type TestSubscriberProbe, VirtualScheduler } from '@tributary/testkit';
+import { type TestPublisherProbe, TestSink, TestSource, type TestSubscriberProbe, VirtualScheduler } from '@tributary/testkit';
 import { eventually } from './harness.js';
 
 /** A fresh materializer on a virtual clock (failures are asserted by the tests, not logged). */

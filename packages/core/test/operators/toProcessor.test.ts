@@ -1,10 +1,13 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, Keep, Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom } from './harness.js';
 
 describe('Flow.toProcessor', () => {
   it('runs the flow between its subscriber and publisher sides', async () => {
-    const processor = Flow.create<number>().map((x) => x * 2).toProcessor().run();
+    const processor = Flow.create<number>()
+      .map((x) => x * 2)
+      .toProcessor()
+      .run();
     Source.range(1, 5).runWith(Sink.asPublisher(false)).subscribe(processor);
     expect(await Source.fromPublisher(processor).runWith(Sink.seq())).toEqual([2, 4, 6, 8, 10]);
   });

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Materializer, Sink, Source, Supervision } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom } from './harness.js';
 
 const quiet = new Materializer({ logger: null });
@@ -107,8 +107,26 @@ describe('Source.unfoldResource', () => {
   });
 
   it('validates its arguments', () => {
-    expect(() => Source.unfoldResource(1 as never, () => 1, () => {})).toThrow(/Source.unfoldResource: create must be a function/);
-    expect(() => Source.unfoldResource(() => 1, null as never, () => {})).toThrow(/Source.unfoldResource: read must be a function/);
-    expect(() => Source.unfoldResource(() => 1, () => 1, 'x' as never)).toThrow(/Source.unfoldResource: close must be a function/);
+    expect(() =>
+      Source.unfoldResource(
+        1 as never,
+        () => 1,
+        () => {},
+      ),
+    ).toThrow(/Source.unfoldResource: create must be a function/);
+    expect(() =>
+      Source.unfoldResource(
+        () => 1,
+        null as never,
+        () => {},
+      ),
+    ).toThrow(/Source.unfoldResource: read must be a function/);
+    expect(() =>
+      Source.unfoldResource(
+        () => 1,
+        () => 1,
+        'x' as never,
+      ),
+    ).toThrow(/Source.unfoldResource: close must be a function/);
   });
 });

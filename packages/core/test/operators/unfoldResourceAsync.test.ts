@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Materializer, Sink, Source, Supervision } from '@tributary/core';
 import { TestSink } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, eventually, QUIET_MS } from './harness.js';
 
 const quiet = new Materializer({ logger: null });
@@ -86,10 +86,17 @@ describe('Source.unfoldResourceAsync', () => {
 
   it('resume reads again; restart reopens', async () => {
     const reg = new AsyncRegistry();
-    expect(await reg.source(['a', 'b', 'c'], { pos: 1, error: boom() }).withAttributes(Attributes.supervisionStrategy(Supervision.resume)).runWith(Sink.seq())).toEqual(['a', 'c']);
+    expect(
+      await reg.source(['a', 'b', 'c'], { pos: 1, error: boom() }).withAttributes(Attributes.supervisionStrategy(Supervision.resume)).runWith(Sink.seq()),
+    ).toEqual(['a', 'c']);
     expect([reg.open, reg.closed]).toEqual([1, 1]);
     const reg2 = new AsyncRegistry();
-    expect(await reg2.source(['a', 'b'], { pos: 1, error: boom(), times: 1 }).withAttributes(Attributes.supervisionStrategy(Supervision.restart)).runWith(Sink.seq())).toEqual(['a', 'a', 'b']);
+    expect(
+      await reg2
+        .source(['a', 'b'], { pos: 1, error: boom(), times: 1 })
+        .withAttributes(Attributes.supervisionStrategy(Supervision.restart))
+        .runWith(Sink.seq()),
+    ).toEqual(['a', 'a', 'b']);
     expect([reg2.open, reg2.closed, reg2.live.size]).toEqual([2, 2, 0]);
   });
 
@@ -104,7 +111,9 @@ describe('Source.unfoldResourceAsync', () => {
       async () => {
         closed++;
       },
-    ).runWith(Sink.ignore(), mat).catch(() => {});
+    )
+      .runWith(Sink.ignore(), mat)
+      .catch(() => {});
     await new Promise((r) => setTimeout(r, 5));
     mat.shutdown();
     release();
@@ -123,8 +132,20 @@ describe('Source.unfoldResourceAsync', () => {
 
   it('a rejected create or close fails the stream', async () => {
     const e = boom();
-    await expect(Source.unfoldResourceAsync(() => Promise.reject(e), async () => 1, async () => {}).runWith(Sink.seq(), quiet)).rejects.toBe(e);
-    await expect(Source.unfoldResourceAsync(async () => 0, async () => undefined, () => Promise.reject(e)).runWith(Sink.seq(), quiet)).rejects.toBe(e);
+    await expect(
+      Source.unfoldResourceAsync(
+        () => Promise.reject(e),
+        async () => 1,
+        async () => {},
+      ).runWith(Sink.seq(), quiet),
+    ).rejects.toBe(e);
+    await expect(
+      Source.unfoldResourceAsync(
+        async () => 0,
+        async () => undefined,
+        () => Promise.reject(e),
+      ).runWith(Sink.seq(), quiet),
+    ).rejects.toBe(e);
   });
 
   it('a synchronous throw of read is handled like a rejection', async () => {
@@ -141,6 +162,12 @@ describe('Source.unfoldResourceAsync', () => {
   });
 
   it('validates its arguments', () => {
-    expect(() => Source.unfoldResourceAsync(undefined as never, async () => 1, async () => {})).toThrow(/Source.unfoldResourceAsync: create must be a function/);
+    expect(() =>
+      Source.unfoldResourceAsync(
+        undefined as never,
+        async () => 1,
+        async () => {},
+      ),
+    ).toThrow(/Source.unfoldResourceAsync: create must be a function/);
   });
 });

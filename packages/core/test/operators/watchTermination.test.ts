@@ -1,6 +1,6 @@
-import { describe, expect, expectTypeOf, it } from 'vitest';
 import { AbruptTerminationException, Flow, Keep, Materializer, type NotUsed, Sink, Source } from '@tributary/core';
 import { settle, TestSink, TestSource } from '@tributary/testkit';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { boom } from './harness.js';
 
 const quiet = new Materializer({ logger: null });
@@ -51,7 +51,10 @@ describe('watchTermination', () => {
 
   it('rejects with AbruptTerminationException on materializer shutdown', async () => {
     const mat = new Materializer({ logger: null });
-    const done = Source.never<number>().watchTermination().to(Sink.onComplete(() => {})).run(mat);
+    const done = Source.never<number>()
+      .watchTermination()
+      .to(Sink.onComplete(() => {}))
+      .run(mat);
     await settle(mat);
     mat.shutdown();
     await expect(done).rejects.toBeInstanceOf(AbruptTerminationException);
@@ -63,7 +66,11 @@ describe('watchTermination', () => {
     const { done } = src.to(Sink.ignore()).run();
     await done;
     // Keep.left drops the promise; its rejection must not surface as unhandled.
-    await Source.failed<number>(boom()).watchTermination(Keep.left).toMat(Sink.ignore(), Keep.right).run(quiet).catch(() => {});
+    await Source.failed<number>(boom())
+      .watchTermination(Keep.left)
+      .toMat(Sink.ignore(), Keep.right)
+      .run(quiet)
+      .catch(() => {});
     await new Promise((r) => setTimeout(r, 10));
   });
 

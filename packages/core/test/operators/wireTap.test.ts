@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, Sink, Source } from '@tributary/core';
 import { TestSink, type TestSubscriberProbe } from '@tributary/testkit';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 
 function tapped(): [Flow<number, number>, () => TestSubscriberProbe<number>] {
@@ -12,7 +12,11 @@ function tapped(): [Flow<number, number>, () => TestSubscriberProbe<number>] {
 describe('wireTap', () => {
   it('passes every element downstream and offers it to the tap', async () => {
     const seen: number[] = [];
-    expect(await Source.range(1, 3).wireTap((x) => seen.push(x)).runWith(Sink.seq())).toEqual([1, 2, 3]);
+    expect(
+      await Source.range(1, 3)
+        .wireTap((x) => seen.push(x))
+        .runWith(Sink.seq()),
+    ).toEqual([1, 2, 3]);
     expect(seen).toEqual([1, 2, 3]);
   });
 

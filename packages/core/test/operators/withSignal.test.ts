@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Flow, Materializer, Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe } from './harness.js';
 
 const quiet = new Materializer({ logger: null });
@@ -54,7 +54,10 @@ describe('withSignal', () => {
     signal.removeEventListener = ((type: string, l: () => void) => (removed.push(l), remove(type, l))) as typeof signal.removeEventListener;
     expect(await Source.from([1, 2, 3]).withSignal(signal).runWith(Sink.seq())).toEqual([1, 2, 3]);
     await Source.repeat(1).withSignal(signal).take(2).runWith(Sink.ignore());
-    await Source.failed<number>(boom()).withSignal(signal).runWith(Sink.ignore(), quiet).catch(() => {});
+    await Source.failed<number>(boom())
+      .withSignal(signal)
+      .runWith(Sink.ignore(), quiet)
+      .catch(() => {});
     expect(added).toHaveLength(3);
     expect(removed).toEqual(added);
   });
@@ -68,6 +71,8 @@ describe('withSignal', () => {
 
   it('validates its arguments', () => {
     expect(() => Flow.create<number>().withSignal({} as AbortSignal)).toThrow(/withSignal: signal must be an AbortSignal, got an object/);
-    expect(() => Flow.create<number>().withSignal(new AbortController().signal, { onAbort: 'explode' as never })).toThrow(/withSignal: onAbort must be 'fail' or 'complete', got "explode"/);
+    expect(() => Flow.create<number>().withSignal(new AbortController().signal, { onAbort: 'explode' as never })).toThrow(
+      /withSignal: onAbort must be 'fail' or 'complete', got "explode"/,
+    );
   });
 });

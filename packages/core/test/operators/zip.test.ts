@@ -1,10 +1,14 @@
-import { describe, expect, it } from 'vitest';
 import { Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe2 } from '../graph/harness.js';
 
 describe('zip', () => {
   it('pairs elements and truncates to the shorter input', async () => {
-    expect(await Source.from([1, 2, 3]).zip(Source.from(['a', 'b'])).runWith(Sink.seq())).toEqual([
+    expect(
+      await Source.from([1, 2, 3])
+        .zip(Source.from(['a', 'b']))
+        .runWith(Sink.seq()),
+    ).toEqual([
       [1, 'a'],
       [2, 'b'],
     ]);

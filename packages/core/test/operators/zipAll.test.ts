@@ -1,15 +1,23 @@
-import { describe, expect, it } from 'vitest';
 import { Sink, Source } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe2 } from '../graph/harness.js';
 
 describe('zipAll', () => {
   it('pads the shorter side with its fill element until both completed', async () => {
-    expect(await Source.from([1, 2, 3]).zipAll(Source.from(['a']), 0, '-').runWith(Sink.seq())).toEqual([
+    expect(
+      await Source.from([1, 2, 3])
+        .zipAll(Source.from(['a']), 0, '-')
+        .runWith(Sink.seq()),
+    ).toEqual([
       [1, 'a'],
       [2, '-'],
       [3, '-'],
     ]);
-    expect(await Source.from([1]).zipAll(Source.from(['a', 'b']), 0, '-').runWith(Sink.seq())).toEqual([
+    expect(
+      await Source.from([1])
+        .zipAll(Source.from(['a', 'b']), 0, '-')
+        .runWith(Sink.seq()),
+    ).toEqual([
       [1, 'a'],
       [0, 'b'],
     ]);

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Supervision } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe2 } from '../graph/harness.js';
 
 describe('zipLatestWith', () => {

@@ -1,10 +1,14 @@
-import { describe, expect, it } from 'vitest';
 import { Attributes, Sink, Source, Supervision } from '@tributary/core';
+import { describe, expect, it } from 'vitest';
 import { boom, probe2 } from '../graph/harness.js';
 
 describe('zipWith', () => {
   it('combines one element of each side with f', async () => {
-    expect(await Source.from([1, 2, 3]).zipWith(Source.from([10, 20, 30, 40]), (x, y) => x + y).runWith(Sink.seq())).toEqual([11, 22, 33]);
+    expect(
+      await Source.from([1, 2, 3])
+        .zipWith(Source.from([10, 20, 30, 40]), (x, y) => x + y)
+        .runWith(Sink.seq()),
+    ).toEqual([11, 22, 33]);
   });
 
   it('emits only on demand', async () => {
@@ -23,7 +27,11 @@ describe('zipWith', () => {
       if (x === 2) throw e;
       return x + y;
     };
-    await expect(Source.from([1, 2, 3]).zipWith(Source.from([1, 1, 1]), f).runWith(Sink.seq())).rejects.toBe(e);
+    await expect(
+      Source.from([1, 2, 3])
+        .zipWith(Source.from([1, 1, 1]), f)
+        .runWith(Sink.seq()),
+    ).rejects.toBe(e);
     const resumed = Source.from([1, 2, 3])
       .zipWith(Source.from([1, 1, 1]), f)
       .withAttributes(Attributes.supervisionStrategy(Supervision.resumingDecider));

@@ -4,9 +4,19 @@
  * iterator or a source in its own island; the operator placed directly or behind an async boundary;
  * random interpreter chunking, sink placement and demand.
  */
-import fc from 'fast-check';
+
 import { Attributes, type Flow, Source } from '@tributary/core';
-import { describeTerminal, type InterpreterSettings, interpreterSettingsArb, labelled, runUnderDemand, scheduleArb, sinkPlacementArb, type Terminal } from './harness.js';
+import fc from 'fast-check';
+import {
+  describeTerminal,
+  type InterpreterSettings,
+  interpreterSettingsArb,
+  labelled,
+  runUnderDemand,
+  scheduleArb,
+  sinkPlacementArb,
+  type Terminal,
+} from './harness.js';
 
 /** Cuts `bytes` into chunks of the given sizes (0 = an empty chunk); the rest is one last chunk. */
 export function cut(bytes: Buffer, sizes: readonly number[]): Buffer[] {
@@ -22,9 +32,12 @@ export function cut(bytes: Buffer, sizes: readonly number[]): Buffer[] {
 }
 
 /** Chunk sizes: mostly tiny (so boundaries fall everywhere), sometimes large. */
-export const sizesArb: fc.Arbitrary<number[]> = fc.array(fc.oneof({ arbitrary: fc.integer({ min: 0, max: 4 }), weight: 4 }, { arbitrary: fc.integer({ min: 5, max: 64 }), weight: 1 }), {
-  maxLength: 60,
-});
+export const sizesArb: fc.Arbitrary<number[]> = fc.array(
+  fc.oneof({ arbitrary: fc.integer({ min: 0, max: 4 }), weight: 4 }, { arbitrary: fc.integer({ min: 5, max: 64 }), weight: 1 }),
+  {
+    maxLength: 60,
+  },
+);
 
 export type SourceKind = 'array' | 'iterator' | 'async';
 

@@ -9,12 +9,25 @@
  * - the harness invariants: demand never exceeded, one terminal signal, every island stopped.
  * The asynchronous operators settle their calls in a random order, after random delays.
  */
+
+import { Attributes, Flow, FlowWithContext, Source, SourceWithContext } from '@tributary/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Attributes, Flow, FlowWithContext, Source, SourceWithContext } from '@tributary/core';
-import { bufferArb, type BufferSize, describeTerminal, interpreterSettingsArb, labelled, PROPERTY_TIMEOUT, RUNS, runUnderDemand, scheduleArb, sinkPlacementArb, xsArb } from './harness.js';
-import { groupedOracle, mod } from './oracles.js';
+import {
+  type BufferSize,
+  bufferArb,
+  describeTerminal,
+  interpreterSettingsArb,
+  labelled,
+  PROPERTY_TIMEOUT,
+  RUNS,
+  runUnderDemand,
+  scheduleArb,
+  sinkPlacementArb,
+  xsArb,
+} from './harness.js';
 import { type Pred, predArb } from './ops.js';
+import { groupedOracle, mod } from './oracles.js';
 
 type Pair = [number, number];
 type Swc = SourceWithContext<number, number, unknown>;
@@ -45,15 +58,41 @@ function later<T>(value: T, ticks: number): Promise<T> {
 const affineArb = fc.tuple(fc.integer({ min: -3, max: 3 }), fc.integer({ min: -5, max: 5 }));
 
 const ctxOpArb: fc.Arbitrary<CtxOp> = fc.oneof(
-  affineArb.map(([a, b]) => ctxOp(`map(x => ${a}*x + ${b})`, (ps) => ps.map(([x, c]) => [a * x + b, c]), (s) => s.map((x) => a * x + b) as never)),
-  predArb.map(({ p, label }: Pred) => ctxOp(`filter(${label})`, (ps) => ps.filter(([x]) => p(x)), (s) => s.filter(p) as never)),
-  predArb.map(({ p, label }: Pred) => ctxOp(`filterNot(${label})`, (ps) => ps.filter(([x]) => !p(x)), (s) => s.filterNot(p) as never)),
+  affineArb.map(([a, b]) =>
+    ctxOp(
+      `map(x => ${a}*x + ${b})`,
+      (ps) => ps.map(([x, c]) => [a * x + b, c]),
+      (s) => s.map((x) => a * x + b) as never,
+    ),
+  ),
+  predArb.map(({ p, label }: Pred) =>
+    ctxOp(
+      `filter(${label})`,
+      (ps) => ps.filter(([x]) => p(x)),
+      (s) => s.filter(p) as never,
+    ),
+  ),
+  predArb.map(({ p, label }: Pred) =>
+    ctxOp(
+      `filterNot(${label})`,
+      (ps) => ps.filter(([x]) => !p(x)),
+      (s) => s.filterNot(p) as never,
+    ),
+  ),
   fc.tuple(predArb, fc.integer({ min: -5, max: 5 })).map(([{ p, label }, b]) =>
-    ctxOp(`collect(x => ${label} ? x + ${b} : undefined)`, (ps) => ps.filter(([x]) => p(x)).map(([x, c]) => [x + b, c]), (s) => s.collect((x) => (p(x) ? x + b : undefined)) as never),
+    ctxOp(
+      `collect(x => ${label} ? x + ${b} : undefined)`,
+      (ps) => ps.filter(([x]) => p(x)).map(([x, c]) => [x + b, c]),
+      (s) => s.collect((x) => (p(x) ? x + b : undefined)) as never,
+    ),
   ),
   fc.integer({ min: 0, max: 3 }).map((k) => {
     const copies = (x: number) => Array.from({ length: mod(x, k + 1) }, (_, i) => x * 10 + i);
-    return ctxOp(`mapConcat(x => ${k === 0 ? '[]' : `copies(x mod ${k + 1})`})`, (ps) => ps.flatMap(([x, c]) => copies(x).map((y): Pair => [y, c])), (s) => s.mapConcat(copies) as never);
+    return ctxOp(
+      `mapConcat(x => ${k === 0 ? '[]' : `copies(x mod ${k + 1})`})`,
+      (ps) => ps.flatMap(([x, c]) => copies(x).map((y): Pair => [y, c])),
+      (s) => s.mapConcat(copies) as never,
+    );
   }),
   fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 3 })).map(([parallelism, maxTicks]) =>
     ctxOp(
@@ -66,7 +105,12 @@ const ctxOpArb: fc.Arbitrary<CtxOp> = fc.oneof(
     ctxOp(
       `mapAsyncPartitioned(${parallelism}, x => x mod ${m}, x => later(x - 1))`,
       (ps) => ps.map(([x, c]) => [x - 1, c]),
-      (s) => s.mapAsyncPartitioned(parallelism, (x) => mod(x, m), (x) => later(x - 1, mod(x, 3))) as never,
+      (s) =>
+        s.mapAsyncPartitioned(
+          parallelism,
+          (x) => mod(x, m),
+          (x) => later(x - 1, mod(x, 3)),
+        ) as never,
     ),
   ),
   fc.integer({ min: 1, max: 4 }).map((n) =>
@@ -120,37 +164,51 @@ function build(xs: readonly number[], asyncInput: boolean, segments: readonly Se
 }
 
 describe('context propagation equals the oracle on pairs', () => {
-  it('random chains of context operators: outputs equal the oracle, contexts stay in order', () =>
-    fc.assert(
-      fc.asyncProperty(
-        xsArb,
-        fc.boolean(),
-        fc.array(segmentArb, { minLength: 1, maxLength: 3 }),
-        scheduleArb,
-        sinkPlacementArb,
-        interpreterSettingsArb,
-        async (xs, asyncInput, segments, schedule, sinkBuffer, settings) => {
-          const expected = segments.flatMap((s) => s.ops).reduce<Pair[]>((ps, op) => op.oracle(ps), xs.map((x, i): Pair => [x, i]));
-          const out = await runUnderDemand(build(xs, asyncInput, segments).asSource(), schedule, { asyncSinkBuffer: sinkBuffer, settings });
-          expect(describeTerminal(out.terminal)).toBe('complete');
-          expect(out.elements).toEqual(expected);
-          const contexts = out.elements.map(([, c]) => c);
-          for (let i = 1; i < contexts.length; i++) expect(contexts[i]!, `context ${contexts[i]} after ${contexts[i - 1]}`).toBeGreaterThanOrEqual(contexts[i - 1]!);
-        },
+  it(
+    'random chains of context operators: outputs equal the oracle, contexts stay in order',
+    () =>
+      fc.assert(
+        fc.asyncProperty(
+          xsArb,
+          fc.boolean(),
+          fc.array(segmentArb, { minLength: 1, maxLength: 3 }),
+          scheduleArb,
+          sinkPlacementArb,
+          interpreterSettingsArb,
+          async (xs, asyncInput, segments, schedule, sinkBuffer, settings) => {
+            const expected = segments
+              .flatMap((s) => s.ops)
+              .reduce<Pair[]>(
+                (ps, op) => op.oracle(ps),
+                xs.map((x, i): Pair => [x, i]),
+              );
+            const out = await runUnderDemand(build(xs, asyncInput, segments).asSource(), schedule, { asyncSinkBuffer: sinkBuffer, settings });
+            expect(describeTerminal(out.terminal)).toBe('complete');
+            expect(out.elements).toEqual(expected);
+            const contexts = out.elements.map(([, c]) => c);
+            for (let i = 1; i < contexts.length; i++)
+              expect(contexts[i]!, `context ${contexts[i]} after ${contexts[i - 1]}`).toBeGreaterThanOrEqual(contexts[i - 1]!);
+          },
+        ),
+        { numRuns: RUNS },
       ),
-      { numRuns: RUNS },
-    ), PROPERTY_TIMEOUT);
+    PROPERTY_TIMEOUT,
+  );
 
-  it('asSourceWithContext(f) ≈ pairs [x, f(x)]; mapContext(g) ≈ pairs [x, g(c)]', () =>
-    fc.assert(
-      fc.asyncProperty(xsArb, affineArb, scheduleArb, async (xs, [a, b], schedule) => {
-        const s = Source.from(xs)
-          .asSourceWithContext((x) => a * x + b)
-          .mapContext((c) => c - b);
-        const out = await runUnderDemand(s.asSource(), schedule);
-        expect(describeTerminal(out.terminal)).toBe('complete');
-        expect(out.elements).toEqual(xs.map((x) => [x, a * x + b - b]));
-      }),
-      { numRuns: RUNS },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'asSourceWithContext(f) ≈ pairs [x, f(x)]; mapContext(g) ≈ pairs [x, g(c)]',
+    () =>
+      fc.assert(
+        fc.asyncProperty(xsArb, affineArb, scheduleArb, async (xs, [a, b], schedule) => {
+          const s = Source.from(xs)
+            .asSourceWithContext((x) => a * x + b)
+            .mapContext((c) => c - b);
+          const out = await runUnderDemand(s.asSource(), schedule);
+          expect(describeTerminal(out.terminal)).toBe('complete');
+          expect(out.elements).toEqual(xs.map((x) => [x, a * x + b - b]));
+        }),
+        { numRuns: RUNS },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 });

@@ -14,12 +14,13 @@
  * - afterwards no timer is pending on the scheduler, no island runs, and every resource opened was
  *   closed exactly once.
  */
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+
 import { Flow, Keep, Materializer, Source } from '@tributary/core';
 import { FlowShape, GraphStage, type GraphStageLogic, type InHandler, Inlet, type OutHandler, Outlet, TimerGraphStageLogic } from '@tributary/core/stage';
 import { type SubscriberEvent, TestSink, VirtualScheduler } from '@tributary/testkit';
-import { bufferArb, checkSpy, labelled, PROPERTY_TIMEOUT, RUNS, scheduleArb, spy, type SpyStats } from './harness.js';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bufferArb, checkSpy, labelled, PROPERTY_TIMEOUT, RUNS, type SpyStats, scheduleArb, spy } from './harness.js';
 
 // ───────────────────────────── resources and lifecycle bookkeeping ─────────────────────────────
 
@@ -153,7 +154,10 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
     schedule: scheduleArb,
   })
   .map((s) =>
-    labelled(s, `${s.source.kind}(0..${s.length - 1}${s.source.failAt === null ? '' : `, fails at ${s.source.failAt}`}) → ${s.stages.map(describeStage).join(' → ') || '∅'}${s.recover ? ' → recover' : ''}; demand ${JSON.stringify(s.schedule)}`),
+    labelled(
+      s,
+      `${s.source.kind}(0..${s.length - 1}${s.source.failAt === null ? '' : `, fails at ${s.source.failAt}`}) → ${s.stages.map(describeStage).join(' → ') || '∅'}${s.recover ? ' → recover' : ''}; demand ${JSON.stringify(s.schedule)}`,
+    ),
   );
 
 interface Built {
@@ -279,7 +283,10 @@ async function run(sc: Scenario): Promise<void> {
     const b = build(sc);
     let src: Source<number> = b.source;
     if (sc.recover) src = src.recover(() => RecoveryElement);
-    const [done, probe] = src.watchTermination(Keep.right).toMat(TestSink.probe<number>({ timeoutMs: 1000 }), Keep.both).run(mat);
+    const [done, probe] = src
+      .watchTermination(Keep.right)
+      .toMat(TestSink.probe<number>({ timeoutMs: 1000 }), Keep.both)
+      .run(mat);
     let doneOutcome: { ok: boolean; error?: unknown } | undefined;
     done.then(
       () => (doneOutcome = { ok: true }),
@@ -361,19 +368,17 @@ async function run(sc: Scenario): Promise<void> {
 }
 
 describe('failures at random points under random demand', () => {
-  it('every stream terminates with the first error in stream order (or the recovery), postStop runs once everywhere, and no timer, island or resource is left behind', () =>
-    fc.assert(fc.asyncProperty(scenarioArb, run), { numRuns: 4 * RUNS }), PROPERTY_TIMEOUT);
+  it(
+    'every stream terminates with the first error in stream order (or the recovery), postStop runs once everywhere, and no timer, island or resource is left behind',
+    () => fc.assert(fc.asyncProperty(scenarioArb, run), { numRuns: 4 * RUNS }),
+    PROPERTY_TIMEOUT,
+  );
 
   it('the model picks the most upstream stage among those failing at the earliest element', () => {
     const sc: Scenario = {
       length: 10,
       source: { kind: 'range', failAt: 7 },
-      stages: [
-        { kind: 'map', failAt: 5 },
-        { kind: 'spy' },
-        { kind: 'mapWithResource', failAt: 3 },
-        { kind: 'map', failAt: 3 },
-      ],
+      stages: [{ kind: 'map', failAt: 5 }, { kind: 'spy' }, { kind: 'mapWithResource', failAt: 3 }, { kind: 'map', failAt: 3 }],
       recover: false,
       schedule: [1],
     };

@@ -4,9 +4,10 @@
  * interpreter chunking, the frames and the way the stream ends are those of scanning the whole input
  * at once. The harness also checks that demand is never exceeded and that every stage stops.
  */
+
+import { Framing, FramingError } from '@tributary/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Framing, FramingError } from '@tributary/core';
 import { type ByteEnv, byteEnvArb, describeOutcome, type Expected, runBytes } from './bytesHarness.js';
 import { labelled, PROPERTY_TIMEOUT, runs } from './harness.js';
 
@@ -30,7 +31,9 @@ function checkOutcome(run: Awaited<ReturnType<typeof runBytes<Buffer>>>, expecte
 /** Frames of the whole buffer, split with indexOf from left to right. */
 function delimiterOracle(whole: Buffer, d: Buffer, max: number, allowTruncation: boolean): Expected<Buffer> {
   const frames: Buffer[] = [];
-  const tooLong = new RegExp(`^Framing\\.delimiter: (a frame of \\d+ bytes exceeds|read \\d+ bytes without finding the delimiter, more than) maximumFrameLength ${max}$`);
+  const tooLong = new RegExp(
+    `^Framing\\.delimiter: (a frame of \\d+ bytes exceeds|read \\d+ bytes without finding the delimiter, more than) maximumFrameLength ${max}$`,
+  );
   let pos = 0;
   for (;;) {
     const at = whole.indexOf(d, pos);
@@ -43,7 +46,10 @@ function delimiterOracle(whole: Buffer, d: Buffer, max: number, allowTruncation:
   if (tail === 0) return { elements: frames };
   if (tail > max + d.length - 1) return { elements: frames, error: tooLong }; // known too long before the end
   if (!allowTruncation) {
-    return { elements: frames, error: `Framing.delimiter: the stream ended with a truncated frame of ${tail} bytes (no delimiter after it; set allowTruncation to emit it)` };
+    return {
+      elements: frames,
+      error: `Framing.delimiter: the stream ended with a truncated frame of ${tail} bytes (no delimiter after it; set allowTruncation to emit it)`,
+    };
   }
   if (tail > max) return { elements: frames, error: tooLong };
   return { elements: [...frames, whole.subarray(pos)] };
@@ -59,7 +65,12 @@ const delimiterCaseArb = fc
     max: fc.integer({ min: 1, max: 24 }),
     allowTruncation: fc.boolean(),
   })
-  .map((c) => labelled(c, `delimiter ${JSON.stringify(c.delimiter.toString())}, max ${c.max}, allowTruncation ${c.allowTruncation}, input ${JSON.stringify(c.whole.toString())}`));
+  .map((c) =>
+    labelled(
+      c,
+      `delimiter ${JSON.stringify(c.delimiter.toString())}, max ${c.max}, allowTruncation ${c.allowTruncation}, input ${JSON.stringify(c.whole.toString())}`,
+    ),
+  );
 
 // ───────────────────────────── lengthField ─────────────────────────────
 
@@ -86,9 +97,13 @@ function lengthFieldOracle(c: LengthFieldCase): Expected<Buffer> {
     const at = pos + c.fieldOffset;
     const value = c.byteOrder === 'BE' ? c.whole.readUIntBE(at, c.fieldLength) : c.whole.readUIntLE(at, c.fieldLength);
     const size = frameSizeOf(c, value);
-    if (size > c.max) return { elements: frames, error: `Framing.lengthField: the frame header announces a frame of ${size} bytes, more than maximumFrameLength ${c.max}` };
+    if (size > c.max)
+      return { elements: frames, error: `Framing.lengthField: the frame header announces a frame of ${size} bytes, more than maximumFrameLength ${c.max}` };
     if (c.whole.length - pos < size) {
-      return { elements: frames, error: `Framing.lengthField: the stream ended with a truncated frame of ${c.whole.length - pos} bytes of the ${size} its header announced` };
+      return {
+        elements: frames,
+        error: `Framing.lengthField: the stream ended with a truncated frame of ${c.whole.length - pos} bytes of the ${size} its header announced`,
+      };
     }
     frames.push(c.whole.subarray(pos, pos + size));
     pos += size;
@@ -127,43 +142,72 @@ const lengthFieldCaseArb: fc.Arbitrary<LengthFieldCase> = fc
       const big = Buffer.alloc(header, 0xff); // the field's maximum value
       whole = Buffer.concat([whole, big]);
     }
-    const c: LengthFieldCase = { fieldLength: r.fieldLength, fieldOffset: r.fieldOffset, byteOrder: r.byteOrder, computed: r.computed, max: header + r.extraMax, whole };
-    return labelled(c, `lengthField(${c.fieldLength}, ${c.fieldOffset}, ${c.max}, '${c.byteOrder}'${c.computed ? ', units of 2' : ''}) over ${whole.toString('hex')}`);
+    const c: LengthFieldCase = {
+      fieldLength: r.fieldLength,
+      fieldOffset: r.fieldOffset,
+      byteOrder: r.byteOrder,
+      computed: r.computed,
+      max: header + r.extraMax,
+      whole,
+    };
+    return labelled(
+      c,
+      `lengthField(${c.fieldLength}, ${c.fieldOffset}, ${c.max}, '${c.byteOrder}'${c.computed ? ', units of 2' : ''}) over ${whole.toString('hex')}`,
+    );
   });
 
 describe('framing equals a whole-buffer oracle under random chunking, demand and placement', () => {
   it('oracles reproduce the documented examples', () => {
     expect(delimiterOracle(Buffer.from('a;b;c;'), Buffer.from(';'), 10, false).elements.map(String)).toEqual(['a', 'b', 'c']);
-    const lf = lengthFieldOracle({ fieldLength: 2, fieldOffset: 0, byteOrder: 'BE', max: 1024, computed: false, whole: Buffer.from([0, 2, 104, 105, 0, 1, 33]) });
+    const lf = lengthFieldOracle({
+      fieldLength: 2,
+      fieldOffset: 0,
+      byteOrder: 'BE',
+      max: 1024,
+      computed: false,
+      whole: Buffer.from([0, 2, 104, 105, 0, 1, 33]),
+    });
     expect(lf).toEqual({ elements: [Buffer.from([0, 2, 104, 105]), Buffer.from([0, 1, 33])] });
   });
 
-  it('Framing.delimiter (multi-byte delimiters, truncation, limits) ≈ indexOf over the whole input', () =>
-    fc.assert(
-      fc.asyncProperty(delimiterCaseArb, byteEnvArb, async (c, env: ByteEnv) => {
-        const run = await runBytes(c.whole, Framing.delimiter(c.delimiter, c.max, { allowTruncation: c.allowTruncation }), env);
-        checkOutcome(run, delimiterOracle(c.whole, c.delimiter, c.max, c.allowTruncation));
-      }),
-      { numRuns: RUNS },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'Framing.delimiter (multi-byte delimiters, truncation, limits) ≈ indexOf over the whole input',
+    () =>
+      fc.assert(
+        fc.asyncProperty(delimiterCaseArb, byteEnvArb, async (c, env: ByteEnv) => {
+          const run = await runBytes(c.whole, Framing.delimiter(c.delimiter, c.max, { allowTruncation: c.allowTruncation }), env);
+          checkOutcome(run, delimiterOracle(c.whole, c.delimiter, c.max, c.allowTruncation));
+        }),
+        { numRuns: RUNS },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 
-  it('Framing.lengthField (all field lengths, offsets, both byte orders, computeFrameSize) ≈ parsing the whole input', () =>
-    fc.assert(
-      fc.asyncProperty(lengthFieldCaseArb, byteEnvArb, async (c, env: ByteEnv) => {
-        const compute = c.computed ? (_offsetBytes: Buffer, value: number) => c.fieldOffset + c.fieldLength + 2 * value : undefined;
-        const run = await runBytes(c.whole, Framing.lengthField(c.fieldLength, c.fieldOffset, c.max, c.byteOrder, compute), env);
-        checkOutcome(run, lengthFieldOracle(c));
-      }),
-      { numRuns: RUNS },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'Framing.lengthField (all field lengths, offsets, both byte orders, computeFrameSize) ≈ parsing the whole input',
+    () =>
+      fc.assert(
+        fc.asyncProperty(lengthFieldCaseArb, byteEnvArb, async (c, env: ByteEnv) => {
+          const compute = c.computed ? (_offsetBytes: Buffer, value: number) => c.fieldOffset + c.fieldLength + 2 * value : undefined;
+          const run = await runBytes(c.whole, Framing.lengthField(c.fieldLength, c.fieldOffset, c.max, c.byteOrder, compute), env);
+          checkOutcome(run, lengthFieldOracle(c));
+        }),
+        { numRuns: RUNS },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 
-  it('simpleFramingProtocol: decode(encode(messages)) = messages, whatever the chunking in between', () =>
-    fc.assert(
-      fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 10 }), byteEnvArb, async (messages, env) => {
-        const encoded = Buffer.concat(messages.map((m) => Buffer.concat([Buffer.from([0, 0, 0, m.length]), m])));
-        const run = await runBytes(encoded, Framing.simpleFramingProtocolDecoder(40), env);
-        checkOutcome(run, { elements: messages.map((m) => Buffer.from(m)) });
-      }),
-      { numRuns: runs(60) },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'simpleFramingProtocol: decode(encode(messages)) = messages, whatever the chunking in between',
+    () =>
+      fc.assert(
+        fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 10 }), byteEnvArb, async (messages, env) => {
+          const encoded = Buffer.concat(messages.map((m) => Buffer.concat([Buffer.from([0, 0, 0, m.length]), m])));
+          const run = await runBytes(encoded, Framing.simpleFramingProtocolDecoder(40), env);
+          checkOutcome(run, { elements: messages.map((m) => Buffer.from(m)) });
+        }),
+        { numRuns: runs(60) },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 });

@@ -6,9 +6,10 @@
  * demand too. Fused state is per materialization: one blueprint run twice (and twice at once) gives
  * the same result each time.
  */
+
+import { Attributes, Flow, type FlowOps, type HKT, Keep, type Kind, Sink, Source, Supervision } from '@tributary/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Attributes, Flow, type FlowOps, type HKT, Keep, type Kind, Sink, Source, Supervision } from '@tributary/core';
 import {
   describeTerminal,
   expectAllIslandsStopped,
@@ -19,12 +20,12 @@ import {
   PROPERTY_TIMEOUT,
   runs,
   runUnderDemand,
-  scheduleArb,
   type StageFn,
+  scheduleArb,
   valueArb,
 } from './harness.js';
-import { mod } from './oracles.js';
 import { predArb } from './ops.js';
+import { mod } from './oracles.js';
 
 interface FOp {
   readonly label: string;
@@ -60,9 +61,13 @@ const opArb: fc.Arbitrary<FOp> = fc.oneof(
     const fail = failsOn(k, 'dropWhile');
     return fop(`dropWhile(${label}, fails mod ${k})`, (s) => s.dropWhile((x) => (fail(x), p(x))));
   }),
-  fc.constant(null).map(() =>
-    fop('zipWithIndex().map(([x, i]) => x*100 + i)', <F extends HKT>(s: FlowOps<number, F>) => ops<[number, number], F>(s.zipWithIndex()).map(([x, i]) => x * 100 + i)),
-  ),
+  fc
+    .constant(null)
+    .map(() =>
+      fop('zipWithIndex().map(([x, i]) => x*100 + i)', <F extends HKT>(s: FlowOps<number, F>) =>
+        ops<[number, number], F>(s.zipWithIndex()).map(([x, i]) => x * 100 + i),
+      ),
+    ),
 );
 
 const chainArb = fc.array(opArb, { minLength: 1, maxLength: 6 });
@@ -76,9 +81,9 @@ const hostArb: fc.Arbitrary<Host> = fc.oneof(
     .tuple(fc.integer({ min: -20, max: 20 }), fc.integer({ min: -20, max: 20 }), fc.constantFrom(-2, -1, 1, 3))
     .map(([a, b, step]) => labelled({ source: () => Source.range(a, b, step) }, `Source.range(${a}, ${b}, ${step})`)),
   fc.array(valueArb, { maxLength: 40 }).map((xs) => labelled({ source: () => Source.from(xs) }, `Source.from(${JSON.stringify(xs)})`)),
-  fc.array(valueArb, { maxLength: 40 }).map((xs) =>
-    labelled({ source: () => Source.from({ [Symbol.iterator]: () => xs[Symbol.iterator]() }) }, `Source.from(iterable ${JSON.stringify(xs)})`),
-  ),
+  fc
+    .array(valueArb, { maxLength: 40 })
+    .map((xs) => labelled({ source: () => Source.from({ [Symbol.iterator]: () => xs[Symbol.iterator]() }) }, `Source.from(iterable ${JSON.stringify(xs)})`)),
 );
 
 /** Where the fused chain runs: on the source into Sink.seq (one loop), on the source alone, or mid-flow. */
@@ -87,7 +92,10 @@ const placementArb = fc.constantFrom<Placement>('into-sink', 'on-source', 'mid-f
 const directiveArb = fc.constantFrom('stop', 'resume', 'restart') as fc.Arbitrary<'stop' | 'resume' | 'restart'>;
 
 /** A pass-through that carries an attribute, so nothing fuses across it. */
-const barrier = () => Flow.create<number>().map((x) => x).named('barrier');
+const barrier = () =>
+  Flow.create<number>()
+    .map((x) => x)
+    .named('barrier');
 
 function fusedSource(host: Host, chain: readonly FOp[], placement: Placement): Source<number, unknown> {
   let s = host.source();
@@ -99,7 +107,8 @@ function fusedSource(host: Host, chain: readonly FOp[], placement: Placement): S
 
 function unfusedSource(host: Host, chain: readonly FOp[]): Source<number, unknown> {
   let s = host.source().via(barrier());
-  for (const o of chain) s = s.via((o.stage(ops<number, HKT>(Flow.create<number>() as unknown as Kind<HKT, number>)) as unknown as Flow<number, number, unknown>).named('unfused'));
+  for (const o of chain)
+    s = s.via((o.stage(ops<number, HKT>(Flow.create<number>() as unknown as Kind<HKT, number>)) as unknown as Flow<number, number, unknown>).named('unfused'));
   return s;
 }
 
@@ -120,49 +129,68 @@ function runSeq(source: Source<number, unknown>, directive: 'stop' | 'resume' | 
 }
 
 describe('fused stateful chains ≡ the same operators unfused', () => {
-  it('same elements, completion, error and supervision outcome (Sink.seq), for every placement of the chain', () =>
-    fc.assert(
-      fc.asyncProperty(hostArb, chainArb, placementArb, directiveArb, interpreterSettingsArb, async (host, chain, placement, directive, settings) => {
-        const fused = runSeq(fusedSource(host, chain, placement), directive, settings);
-        const reference = runSeq(unfusedSource(host, chain), directive, settings);
-        try {
-          expect(await fused.result).toEqual(await reference.result);
-          await expectAllIslandsStopped(fused.mat);
-        } finally {
-          fused.mat.shutdown();
-          reference.mat.shutdown();
-        }
-      }),
-      { numRuns: runs(200) },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'same elements, completion, error and supervision outcome (Sink.seq), for every placement of the chain',
+    () =>
+      fc.assert(
+        fc.asyncProperty(hostArb, chainArb, placementArb, directiveArb, interpreterSettingsArb, async (host, chain, placement, directive, settings) => {
+          const fused = runSeq(fusedSource(host, chain, placement), directive, settings);
+          const reference = runSeq(unfusedSource(host, chain), directive, settings);
+          try {
+            expect(await fused.result).toEqual(await reference.result);
+            await expectAllIslandsStopped(fused.mat);
+          } finally {
+            fused.mat.shutdown();
+            reference.mat.shutdown();
+          }
+        }),
+        { numRuns: runs(200) },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 
-  it('under random demand: the same elements and terminal signal, demand never exceeded', () =>
-    fc.assert(
-      fc.asyncProperty(hostArb, chainArb, fc.constantFrom<Placement>('on-source', 'mid-flow'), scheduleArb, interpreterSettingsArb, async (host, chain, placement, schedule, settings) => {
-        // The probe sits right after the chain, so the chain's own stage answers its demand.
-        const direct = placement === 'on-source' ? fusedSource(host, chain, 'into-sink') : fusedSource(host, chain, 'mid-flow');
-        const fused = await runUnderDemand(direct, schedule, { settings });
-        const reference = await runUnderDemand(unfusedSource(host, chain), schedule, { settings });
-        expect(fused.elements).toEqual(reference.elements);
-        expect(describeTerminal(fused.terminal)).toBe(describeTerminal(reference.terminal));
-      }),
-      { numRuns: runs(100) },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'under random demand: the same elements and terminal signal, demand never exceeded',
+    () =>
+      fc.assert(
+        fc.asyncProperty(
+          hostArb,
+          chainArb,
+          fc.constantFrom<Placement>('on-source', 'mid-flow'),
+          scheduleArb,
+          interpreterSettingsArb,
+          async (host, chain, placement, schedule, settings) => {
+            // The probe sits right after the chain, so the chain's own stage answers its demand.
+            const direct = placement === 'on-source' ? fusedSource(host, chain, 'into-sink') : fusedSource(host, chain, 'mid-flow');
+            const fused = await runUnderDemand(direct, schedule, { settings });
+            const reference = await runUnderDemand(unfusedSource(host, chain), schedule, { settings });
+            expect(fused.elements).toEqual(reference.elements);
+            expect(describeTerminal(fused.terminal)).toBe(describeTerminal(reference.terminal));
+          },
+        ),
+        { numRuns: runs(100) },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 
-  it('state is per materialization: one blueprint run twice, and twice at once, gives the same result each time', () =>
-    fc.assert(
-      fc.asyncProperty(hostArb, chainArb, placementArb, async (host, chain, placement) => {
-        const blueprint = fusedSource(host, chain, placement).toMat(Sink.seq<number>(), Keep.right);
-        const mat = newMaterializer();
-        try {
-          const first = await outcome(blueprint.run(mat));
-          const [a, b] = await Promise.all([outcome(blueprint.run(mat)), outcome(blueprint.run(mat))]);
-          expect(a).toEqual(first);
-          expect(b).toEqual(first);
-        } finally {
-          mat.shutdown();
-        }
-      }),
-      { numRuns: runs(100) },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'state is per materialization: one blueprint run twice, and twice at once, gives the same result each time',
+    () =>
+      fc.assert(
+        fc.asyncProperty(hostArb, chainArb, placementArb, async (host, chain, placement) => {
+          const blueprint = fusedSource(host, chain, placement).toMat(Sink.seq<number>(), Keep.right);
+          const mat = newMaterializer();
+          try {
+            const first = await outcome(blueprint.run(mat));
+            const [a, b] = await Promise.all([outcome(blueprint.run(mat)), outcome(blueprint.run(mat))]);
+            expect(a).toEqual(first);
+            expect(b).toEqual(first);
+          } finally {
+            mat.shutdown();
+          }
+        }),
+        { numRuns: runs(100) },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 });

@@ -9,14 +9,15 @@
  * - flatMapConcat: equals Array.flatMap; flatMapMerge: the same multiset, each inner order kept;
  * - concat / interleave / splitWhen / splitAfter: equal their array oracles.
  */
+
+import { Flow, Source } from '@tributary/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Flow, Source } from '@tributary/core';
 import {
   describeTerminal,
   type Input,
-  inputArb,
   type InterpreterSettings,
+  inputArb,
   interpreterSettingsArb,
   PROPERTY_TIMEOUT,
   RUNS,
@@ -39,7 +40,11 @@ async function run<T>(source: Source<T, unknown>, env: Env): Promise<T[]> {
 }
 
 /** Tags each element of input `i` with its origin and position. */
-const tagged = (input: Input, i: number): Source<[number, number]> => input.source().zipWithIndex().map(([, k]) => [i, k] as [number, number]);
+const tagged = (input: Input, i: number): Source<[number, number]> =>
+  input
+    .source()
+    .zipWithIndex()
+    .map(([, k]) => [i, k] as [number, number]);
 
 /** `out` is a permutation of the inputs' tagged elements that keeps each input's order. */
 function expectOrderPreservingPermutation(out: readonly [number, number][], lengths: readonly number[]): void {
@@ -49,115 +54,179 @@ function expectOrderPreservingPermutation(out: readonly [number, number][], leng
   });
 }
 
-const asyncFlow = <T>(async: boolean): Flow<T, T> => (async ? Flow.create<T>().map((x) => x).async() : Flow.create<T>());
+const asyncFlow = <T>(async: boolean): Flow<T, T> =>
+  async
+    ? Flow.create<T>()
+        .map((x) => x)
+        .async()
+    : Flow.create<T>();
 
 describe('graph operators obey their laws under random demand, inputs and boundaries', () => {
-  it('merge: the output is a permutation of both inputs that keeps each input’s order', () =>
-    fc.assert(
-      fc.asyncProperty(inputArb, inputArb, envArb, async (a, b, env) => {
-        const out = await run(tagged(a, 0).merge(tagged(b, 1)), env);
-        expectOrderPreservingPermutation(out, [a.xs.length, b.xs.length]);
-      }),
-      { numRuns: RUNS },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'merge: the output is a permutation of both inputs that keeps each input’s order',
+    () =>
+      fc.assert(
+        fc.asyncProperty(inputArb, inputArb, envArb, async (a, b, env) => {
+          const out = await run(tagged(a, 0).merge(tagged(b, 1)), env);
+          expectOrderPreservingPermutation(out, [a.xs.length, b.xs.length]);
+        }),
+        { numRuns: RUNS },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 
-  it('mergeAll: the same law for any number of inputs, some behind async boundaries', () =>
-    fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(inputArb, fc.boolean()), { minLength: 1, maxLength: 5 }), envArb, async (inputs, env) => {
-        const [first, ...rest] = inputs.map(([input, async], i) => tagged(input, i).via(asyncFlow<[number, number]>(async)));
-        const out = await run(first!.mergeAll(rest), env);
-        expectOrderPreservingPermutation(
-          out,
-          inputs.map(([input]) => input.xs.length),
-        );
-      }),
-      { numRuns: RUNS },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'mergeAll: the same law for any number of inputs, some behind async boundaries',
+    () =>
+      fc.assert(
+        fc.asyncProperty(fc.array(fc.tuple(inputArb, fc.boolean()), { minLength: 1, maxLength: 5 }), envArb, async (inputs, env) => {
+          const [first, ...rest] = inputs.map(([input, async], i) => tagged(input, i).via(asyncFlow<[number, number]>(async)));
+          const out = await run(first!.mergeAll(rest), env);
+          expectOrderPreservingPermutation(
+            out,
+            inputs.map(([input]) => input.xs.length),
+          );
+        }),
+        { numRuns: RUNS },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 
-  it('zip: equals the array zip truncated to the shorter input', () =>
-    fc.assert(
-      fc.asyncProperty(inputArb, inputArb, envArb, async (a, b, env) => {
-        const n = Math.min(a.xs.length, b.xs.length);
-        const expected = Array.from({ length: n }, (_, i) => [a.xs[i], b.xs[i]]);
-        expect(await run(a.source().zip(b.source()), env)).toEqual(expected);
-      }),
-      { numRuns: RUNS },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'zip: equals the array zip truncated to the shorter input',
+    () =>
+      fc.assert(
+        fc.asyncProperty(inputArb, inputArb, envArb, async (a, b, env) => {
+          const n = Math.min(a.xs.length, b.xs.length);
+          const expected = Array.from({ length: n }, (_, i) => [a.xs[i], b.xs[i]]);
+          expect(await run(a.source().zip(b.source()), env)).toEqual(expected);
+        }),
+        { numRuns: RUNS },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 
-  it('groupBy + mergeSubstreams: every element exactly once, each key’s elements in upstream order', () =>
-    fc.assert(
-      fc.asyncProperty(inputArb, fc.integer({ min: 1, max: 6 }), fc.boolean(), envArb, async (input, k, asyncSubstreams, env) => {
-        const key = (x: number) => ((x % k) + k) % k;
-        const indexed = input.source().zipWithIndex();
-        const grouped = indexed
-          .groupBy(k, ([x]) => key(x))
-          .via(asyncFlow<[number, number]>(asyncSubstreams))
-          .mergeSubstreams();
-        const out = await run(grouped, env);
-        expect([...out].sort((p, q) => p[1] - q[1])).toEqual(input.xs.map((x, i) => [x, i]));
-        for (let g = 0; g < k; g++) {
-          const ofKey = out.filter(([x]) => key(x) === g).map(([, i]) => i);
-          expect(ofKey).toEqual([...ofKey].sort((p, q) => p - q));
-        }
-      }),
-      { numRuns: RUNS },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'groupBy + mergeSubstreams: every element exactly once, each key’s elements in upstream order',
+    () =>
+      fc.assert(
+        fc.asyncProperty(inputArb, fc.integer({ min: 1, max: 6 }), fc.boolean(), envArb, async (input, k, asyncSubstreams, env) => {
+          const key = (x: number) => ((x % k) + k) % k;
+          const indexed = input.source().zipWithIndex();
+          const grouped = indexed
+            .groupBy(k, ([x]) => key(x))
+            .via(asyncFlow<[number, number]>(asyncSubstreams))
+            .mergeSubstreams();
+          const out = await run(grouped, env);
+          expect([...out].sort((p, q) => p[1] - q[1])).toEqual(input.xs.map((x, i) => [x, i]));
+          for (let g = 0; g < k; g++) {
+            const ofKey = out.filter(([x]) => key(x) === g).map(([, i]) => i);
+            expect(ofKey).toEqual([...ofKey].sort((p, q) => p - q));
+          }
+        }),
+        { numRuns: RUNS },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 
-  it('flatMapConcat(f) ≈ Array.flatMap(f)', () =>
-    fc.assert(
-      fc.asyncProperty(inputArb, fc.integer({ min: 0, max: 4 }), fc.boolean(), envArb, async (input, width, asyncInner, env) => {
-        const f = (x: number) => Array.from({ length: (Math.abs(x) + width) % 5 }, (_, i) => x * 10 + i);
-        const out = await run(input.source().flatMapConcat((x) => Source.from(f(x)).via(asyncFlow<number>(asyncInner))), env);
-        expect(out).toEqual(input.xs.flatMap(f));
-      }),
-      { numRuns: RUNS },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'flatMapConcat(f) ≈ Array.flatMap(f)',
+    () =>
+      fc.assert(
+        fc.asyncProperty(inputArb, fc.integer({ min: 0, max: 4 }), fc.boolean(), envArb, async (input, width, asyncInner, env) => {
+          const f = (x: number) => Array.from({ length: (Math.abs(x) + width) % 5 }, (_, i) => x * 10 + i);
+          const out = await run(
+            input.source().flatMapConcat((x) => Source.from(f(x)).via(asyncFlow<number>(asyncInner))),
+            env,
+          );
+          expect(out).toEqual(input.xs.flatMap(f));
+        }),
+        { numRuns: RUNS },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 
-  it('flatMapMerge(breadth, f): the same elements as Array.flatMap(f), each inner source in order', () =>
-    fc.assert(
-      fc.asyncProperty(inputArb, fc.oneof(fc.integer({ min: 1, max: 4 }), fc.constant(Infinity)), envArb, async (input, breadth, env) => {
-        const f = (i: number) => Array.from({ length: i % 4 }, (_, j) => [i, j] as [number, number]);
-        const out = await run(input.source().zipWithIndex().flatMapMerge(breadth, ([, i]) => Source.from(f(i))), env);
-        expectOrderPreservingPermutation(
-          out.map(([i, j]) => [i, j] as [number, number]),
-          input.xs.map((_, i) => f(i).length),
-        );
-      }),
-      { numRuns: RUNS },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'flatMapMerge(breadth, f): the same elements as Array.flatMap(f), each inner source in order',
+    () =>
+      fc.assert(
+        fc.asyncProperty(inputArb, fc.oneof(fc.integer({ min: 1, max: 4 }), fc.constant(Infinity)), envArb, async (input, breadth, env) => {
+          const f = (i: number) => Array.from({ length: i % 4 }, (_, j) => [i, j] as [number, number]);
+          const out = await run(
+            input
+              .source()
+              .zipWithIndex()
+              .flatMapMerge(breadth, ([, i]) => Source.from(f(i))),
+            env,
+          );
+          expectOrderPreservingPermutation(
+            out.map(([i, j]) => [i, j] as [number, number]),
+            input.xs.map((_, i) => f(i).length),
+          );
+        }),
+        { numRuns: RUNS },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 
-  it('concat ≈ Array concat; interleave(segment) ≈ the round-robin oracle', () =>
-    fc.assert(
-      fc.asyncProperty(inputArb, inputArb, fc.integer({ min: 1, max: 4 }), envArb, async (a, b, segment, env) => {
-        expect(await run(a.source().concat(b.source()), env)).toEqual([...a.xs, ...b.xs]);
-        const expected: number[] = [];
-        for (let i = 0, j = 0; i < a.xs.length || j < b.xs.length; ) {
-          for (let s = 0; s < segment && i < a.xs.length; s++) expected.push(a.xs[i++]!);
-          if (i < a.xs.length && j >= b.xs.length) continue;
-          for (let s = 0; s < segment && j < b.xs.length; s++) expected.push(b.xs[j++]!);
-        }
-        expect(await run(a.source().interleave(b.source(), segment), env)).toEqual(expected);
-      }),
-      { numRuns: RUNS },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'concat ≈ Array concat; interleave(segment) ≈ the round-robin oracle',
+    () =>
+      fc.assert(
+        fc.asyncProperty(inputArb, inputArb, fc.integer({ min: 1, max: 4 }), envArb, async (a, b, segment, env) => {
+          expect(await run(a.source().concat(b.source()), env)).toEqual([...a.xs, ...b.xs]);
+          const expected: number[] = [];
+          for (let i = 0, j = 0; i < a.xs.length || j < b.xs.length; ) {
+            for (let s = 0; s < segment && i < a.xs.length; s++) expected.push(a.xs[i++]!);
+            if (i < a.xs.length && j >= b.xs.length) continue;
+            for (let s = 0; s < segment && j < b.xs.length; s++) expected.push(b.xs[j++]!);
+          }
+          expect(await run(a.source().interleave(b.source(), segment), env)).toEqual(expected);
+        }),
+        { numRuns: RUNS },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 
-  it('splitWhen / splitAfter + concatSubstreams ≈ cutting the array before / after each matching element', () =>
-    fc.assert(
-      fc.asyncProperty(inputArb, fc.integer({ min: 2, max: 5 }), envArb, async (input, m, env) => {
-        const p = (x: number) => x % m === 0;
-        const collect = (acc: number[], x: number): number[] => [...acc, x];
-        const before: number[][] = [];
-        input.xs.forEach((x, i) => (i === 0 || p(x) ? before.push([x]) : before[before.length - 1]!.push(x)));
-        const after: number[][] = [];
-        let open = false;
-        for (const x of input.xs) {
-          if (!open) after.push([]);
-          after[after.length - 1]!.push(x);
-          open = !p(x);
-        }
-        expect(await run(input.source().splitWhen(p).fold([] as number[], collect).concatSubstreams(), env)).toEqual(before);
-        expect(await run(input.source().splitAfter(p).fold([] as number[], collect).concatSubstreams(), env)).toEqual(after);
-      }),
-      { numRuns: RUNS },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'splitWhen / splitAfter + concatSubstreams ≈ cutting the array before / after each matching element',
+    () =>
+      fc.assert(
+        fc.asyncProperty(inputArb, fc.integer({ min: 2, max: 5 }), envArb, async (input, m, env) => {
+          const p = (x: number) => x % m === 0;
+          const collect = (acc: number[], x: number): number[] => [...acc, x];
+          const before: number[][] = [];
+          input.xs.forEach((x, i) => (i === 0 || p(x) ? before.push([x]) : before[before.length - 1]!.push(x)));
+          const after: number[][] = [];
+          let open = false;
+          for (const x of input.xs) {
+            if (!open) after.push([]);
+            after[after.length - 1]!.push(x);
+            open = !p(x);
+          }
+          expect(
+            await run(
+              input
+                .source()
+                .splitWhen(p)
+                .fold([] as number[], collect)
+                .concatSubstreams(),
+              env,
+            ),
+          ).toEqual(before);
+          expect(
+            await run(
+              input
+                .source()
+                .splitAfter(p)
+                .fold([] as number[], collect)
+                .concatSubstreams(),
+              env,
+            ),
+          ).toEqual(after);
+        }),
+        { numRuns: RUNS },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 });

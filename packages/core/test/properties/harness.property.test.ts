@@ -2,10 +2,11 @@
  * The harness must be able to fail: deliberately broken stages are caught by the same checks the
  * properties rely on (oracle comparison, islands stopped, spy bookkeeping).
  */
+
+import { Flow, Source } from '@tributary/core';
+import { FlowShape, GraphStage, GraphStageLogic, type InHandler, Inlet, type OutHandler, Outlet } from '@tributary/core/stage';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Flow, Source } from '@tributary/core';
-import { FlowShape, GraphStage, GraphStageLogic, Inlet, type InHandler, type OutHandler, Outlet } from '@tributary/core/stage';
 import { checkSpy, describeTerminal, expectAllIslandsStopped, inputArb, runUnderDemand, scheduleArb, spy } from './harness.js';
 
 /** Completes its outlet on upstream completion but keeps going forever: its postStop never runs. */

@@ -9,10 +9,24 @@
  *   async `Flow` segment with a random input buffer.
  * - Input sources: arrays, generic iterables, ranges and randomly chunked inputs.
  */
-import fc from 'fast-check';
-import { Attributes, Flow, type FlowF, type FlowOps, type HKT, Keep, type Kind, Materializer, type NotUsed, type Sink, Source, type SourceF } from '@tributary/core';
-import { FlowShape, GraphStage, GraphStageLogic, Inlet, type InHandler, type OutHandler, Outlet } from '@tributary/core/stage';
+
+import {
+  Attributes,
+  Flow,
+  type FlowF,
+  type FlowOps,
+  type HKT,
+  Keep,
+  type Kind,
+  Materializer,
+  type NotUsed,
+  type Sink,
+  Source,
+  type SourceF,
+} from '@tributary/core';
+import { FlowShape, GraphStage, GraphStageLogic, type InHandler, Inlet, type OutHandler, Outlet } from '@tributary/core/stage';
 import { flushStreams, type SubscriberEvent, TestSink, type TestSubscriberProbe } from '@tributary/testkit';
+import fc from 'fast-check';
 import { rangeOracle } from './oracles.js';
 
 // ───────────────────────────── fast-check settings ─────────────────────────────
@@ -131,7 +145,11 @@ const MaxRequests = 20_000;
  * - exactly one terminal signal arrives, and nothing arrives after it;
  * - every island stops once the stream terminated.
  */
-export async function runUnderDemand<T>(source: Source<T, unknown>, schedule: readonly number[], options: DemandRunOptions = {}): Promise<DemandOutcome<T> & { readonly materializer: Materializer }> {
+export async function runUnderDemand<T>(
+  source: Source<T, unknown>,
+  schedule: readonly number[],
+  options: DemandRunOptions = {},
+): Promise<DemandOutcome<T> & { readonly materializer: Materializer }> {
   if (schedule.length === 0) throw new Error('runUnderDemand: empty demand schedule');
   const mat = newMaterializer(options.settings);
   try {
@@ -304,7 +322,8 @@ export function checkSpy(stats: SpyStats, where = 'spy', options: { readonly may
   if (stats.postStops !== 1) problems.push(`postStop ran ${stats.postStops} times`);
   const maxSignals = 1;
   const minSignals = options.mayBeAborted === true ? 0 : 1;
-  if (stats.endedBy.length < minSignals || stats.endedBy.length > maxSignals) problems.push(`expected to be ended by exactly one signal, got [${stats.endedBy.join(', ')}]`);
+  if (stats.endedBy.length < minSignals || stats.endedBy.length > maxSignals)
+    problems.push(`expected to be ended by exactly one signal, got [${stats.endedBy.join(', ')}]`);
   if (problems.length > 0) throw new Error(`${where}: ${problems.join('; ')}`);
 }
 

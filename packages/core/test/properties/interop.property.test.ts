@@ -10,9 +10,9 @@
  * - afterwards every island of the run has stopped (nothing is left running or holding resources).
  */
 import { PassThrough, Writable } from 'node:stream';
+import { Attributes, Flow, Materializer, Sink, Source, StreamConverters } from '@tributary/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Attributes, Flow, Materializer, Sink, Source, StreamConverters } from '@tributary/core';
 
 const RUNS = 25;
 const TIMEOUT = 60_000;
@@ -91,20 +91,26 @@ const roundTrips: Record<string, RoundTrip> = {
   'Sink.asPublisher(false) → Source.fromPublisher': (src, mat, b) =>
     Source.fromPublisher(src.runWith(Sink.asPublisher<number>(false).withAttributes(Attributes.inputBuffer(b, b)), mat)),
   'Sink.asPublisher(true) → Source.fromPublisher': (src, mat, b) =>
-    Source.fromPublisher(src.runWith(Sink.asPublisher<number>(true).withAttributes(Attributes.inputBuffer(b, b)), mat)).withAttributes(Attributes.inputBuffer(b, b)),
+    Source.fromPublisher(src.runWith(Sink.asPublisher<number>(true).withAttributes(Attributes.inputBuffer(b, b)), mat)).withAttributes(
+      Attributes.inputBuffer(b, b),
+    ),
   'Sink.fromSubscriber → Source.asSubscriber': (src, mat, b) =>
     Source.asSubscriber<number>()
       .withAttributes(Attributes.inputBuffer(b, b))
       .mapMaterializedValue((subscriber) => src.runWith(Sink.fromSubscriber(subscriber), mat)),
   'Flow.toProcessor': (src, mat, b) => {
-    const processor = Flow.create<number>().map((x) => x).toProcessor({ bufferSize: b }).run(mat);
+    const processor = Flow.create<number>()
+      .map((x) => x)
+      .toProcessor({ bufferSize: b })
+      .run(mat);
     src.runWith(Sink.fromSubscriber(processor), mat);
     return Source.fromPublisher(processor);
   },
   'Sink.asAsyncIterable → Source.from': (src, mat) => Source.from(src.runWith(Sink.asAsyncIterable<number>(), mat)),
   'asReadable (object mode) → fromReadable': (src, mat, b) =>
     StreamConverters.fromReadable<number>(() => src.runWith(StreamConverters.asReadable<number>({ objectMode: true, highWaterMark: b }), mat)),
-  'fromDuplex(PassThrough)': (src, _mat, b) => src.via(StreamConverters.fromDuplex<number, number>(() => new PassThrough({ objectMode: true, highWaterMark: b }))),
+  'fromDuplex(PassThrough)': (src, _mat, b) =>
+    src.via(StreamConverters.fromDuplex<number, number>(() => new PassThrough({ objectMode: true, highWaterMark: b }))),
   'asReadableStream → fromReadableStream': (src, mat, b) =>
     StreamConverters.fromReadableStream<number>(() => src.runWith(StreamConverters.asReadableStream<number>({ highWaterMark: b }), mat)),
 };
@@ -133,18 +139,23 @@ describe('interop bridges: round trips preserve elements, order, completion and 
     'asReadable (byte mode) → fromReadable preserves the bytes',
     async () => {
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.uint8Array({ minLength: 1, maxLength: 8 }), { maxLength: 15 }), paceArb, fc.constantFrom(1, 4, 64), async (chunks, paces, hwm) => {
-          const mat = new Materializer({ logger: null });
-          const readable = Source.from(chunks).runWith(StreamConverters.asReadable<Uint8Array>({ highWaterMark: hwm }), mat);
-          const got: Buffer[] = [];
-          let i = 0;
-          for await (const chunk of StreamConverters.fromReadable<Buffer>(() => readable).runWith(Sink.asAsyncIterable<Buffer>(), mat)) {
-            got.push(chunk);
-            await pause(paces[i++ % paces.length]!);
-          }
-          expect(Buffer.concat(got)).toEqual(Buffer.concat(chunks.map((c) => Buffer.from(c))));
-          await allStopped(mat);
-        }),
+        fc.asyncProperty(
+          fc.array(fc.uint8Array({ minLength: 1, maxLength: 8 }), { maxLength: 15 }),
+          paceArb,
+          fc.constantFrom(1, 4, 64),
+          async (chunks, paces, hwm) => {
+            const mat = new Materializer({ logger: null });
+            const readable = Source.from(chunks).runWith(StreamConverters.asReadable<Uint8Array>({ highWaterMark: hwm }), mat);
+            const got: Buffer[] = [];
+            let i = 0;
+            for await (const chunk of StreamConverters.fromReadable<Buffer>(() => readable).runWith(Sink.asAsyncIterable<Buffer>(), mat)) {
+              got.push(chunk);
+              await pause(paces[i++ % paces.length]!);
+            }
+            expect(Buffer.concat(got)).toEqual(Buffer.concat(chunks.map((c) => Buffer.from(c))));
+            await allStopped(mat);
+          },
+        ),
         { numRuns: RUNS },
       );
     },
@@ -171,7 +182,10 @@ describe('interop bridges: round trips preserve elements, order, completion and 
             },
           });
           writable.on('error', () => {});
-          const done = inputSource(xs, error).runWith(StreamConverters.fromWritable<number>(() => writable), mat);
+          const done = inputSource(xs, error).runWith(
+            StreamConverters.fromWritable<number>(() => writable),
+            mat,
+          );
           const outcome: Outcome = await done.then(
             () => ({ elements: got, error: undefined, failed: false }),
             (e: unknown) => ({ elements: got, error: e, failed: true }),
@@ -204,7 +218,10 @@ describe('interop bridges: round trips preserve elements, order, completion and 
             { highWaterMark: buffer },
           );
           const outcome: Outcome = await inputSource(xs, error)
-            .runWith(StreamConverters.fromWritableStream<number>(() => ws), mat)
+            .runWith(
+              StreamConverters.fromWritableStream<number>(() => ws),
+              mat,
+            )
             .then(
               () => ({ elements: got, error: undefined, failed: false }),
               (e: unknown) => ({ elements: got, error: e, failed: true }),

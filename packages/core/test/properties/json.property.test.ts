@@ -4,9 +4,10 @@
  * array, with random whitespace, cut at random points — the scanner yields exactly the values written,
  * byte for byte, under random demand and placement.
  */
+
+import { FramingError, JsonFraming } from '@tributary/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FramingError, JsonFraming } from '@tributary/core';
 import { byteEnvArb, describeOutcome, runBytes } from './bytesHarness.js';
 import { labelled, PROPERTY_TIMEOUT, runs } from './harness.js';
 
@@ -37,19 +38,17 @@ interface JsonCase {
 }
 
 /** Values one after another (each followed by whitespace, sometimes a comma); a top-level array's elements are emitted one by one. */
-const concatenatedArb: fc.Arbitrary<JsonCase> = fc
-  .array(fc.tuple(valueArb, fc.tuple(whitespace, fc.boolean(), whitespace)), { maxLength: 8 })
-  .map((items) => {
-    let text = '';
-    const expected: string[] = [];
-    for (const [v, [ws1, comma, ws2]] of items) {
-      const json = JSON.stringify(v);
-      text += `${json}${ws1 === '' ? ' ' : ws1}${comma ? ',' : ''}${ws2}`;
-      if (Array.isArray(v)) expected.push(...v.map((x) => JSON.stringify(x)));
-      else expected.push(json);
-    }
-    return labelled({ text, expected }, `concatenated ${JSON.stringify(text)}`);
-  });
+const concatenatedArb: fc.Arbitrary<JsonCase> = fc.array(fc.tuple(valueArb, fc.tuple(whitespace, fc.boolean(), whitespace)), { maxLength: 8 }).map((items) => {
+  let text = '';
+  const expected: string[] = [];
+  for (const [v, [ws1, comma, ws2]] of items) {
+    const json = JSON.stringify(v);
+    text += `${json}${ws1 === '' ? ' ' : ws1}${comma ? ',' : ''}${ws2}`;
+    if (Array.isArray(v)) expected.push(...v.map((x) => JSON.stringify(x)));
+    else expected.push(json);
+  }
+  return labelled({ text, expected }, `concatenated ${JSON.stringify(text)}`);
+});
 
 /** One top-level array, whitespace around every token. */
 const arrayArb: fc.Arbitrary<JsonCase> = fc
@@ -60,39 +59,52 @@ const arrayArb: fc.Arbitrary<JsonCase> = fc
   });
 
 /** Pretty-printed values (whitespace inside values must be kept as written). */
-const prettyArb: fc.Arbitrary<JsonCase> = fc.array(valueArb.filter((v) => !Array.isArray(v)), { maxLength: 5 }).map((values) => {
-  const texts = values.map((v) => JSON.stringify(v, null, 2));
-  return labelled({ text: texts.join('\n'), expected: texts }, `pretty ${JSON.stringify(texts.join('\n'))}`);
-});
+const prettyArb: fc.Arbitrary<JsonCase> = fc
+  .array(
+    valueArb.filter((v) => !Array.isArray(v)),
+    { maxLength: 5 },
+  )
+  .map((values) => {
+    const texts = values.map((v) => JSON.stringify(v, null, 2));
+    return labelled({ text: texts.join('\n'), expected: texts }, `pretty ${JSON.stringify(texts.join('\n'))}`);
+  });
 
 describe('JsonFraming.objectScanner equals JSON.stringify under random chunking, demand and placement', () => {
-  it('finds exactly the values written, back to back, in a top-level array, or pretty-printed', () =>
-    fc.assert(
-      fc.asyncProperty(fc.oneof(concatenatedArb, arrayArb, prettyArb), byteEnvArb, async (c, env) => {
-        const run = await runBytes(Buffer.from(c.text, 'utf8'), JsonFraming.objectScanner(1_000_000), env);
-        expect(run.terminal.kind, describeOutcome(run)).toBe('complete');
-        expect(run.elements.map((e) => e.toString('utf8'))).toEqual(c.expected);
-      }),
-      { numRuns: RUNS },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'finds exactly the values written, back to back, in a top-level array, or pretty-printed',
+    () =>
+      fc.assert(
+        fc.asyncProperty(fc.oneof(concatenatedArb, arrayArb, prettyArb), byteEnvArb, async (c, env) => {
+          const run = await runBytes(Buffer.from(c.text, 'utf8'), JsonFraming.objectScanner(1_000_000), env);
+          expect(run.terminal.kind, describeOutcome(run)).toBe('complete');
+          expect(run.elements.map((e) => e.toString('utf8'))).toEqual(c.expected);
+        }),
+        { numRuns: RUNS },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 
-  it('a cut-off stream fails with a FramingError after the complete values, unless the cut falls between values', () =>
-    fc.assert(
-      fc.asyncProperty(arrayArb, fc.nat(), byteEnvArb, async (c, at, env) => {
-        const whole = Buffer.from(c.text, 'utf8');
-        const cutAt = at % (whole.length + 1);
-        const run = await runBytes(whole.subarray(0, cutAt), JsonFraming.objectScanner(1_000_000), env);
-        // A prefix of the values comes out whole; the stream completes only if nothing was cut off but whitespace.
-        const got = run.elements.map((e) => e.toString('utf8'));
-        expect(got).toEqual(c.expected.slice(0, got.length));
-        const closedAt = whole.lastIndexOf(']'); // the array's own ']' is its last non-whitespace byte
-        const complete = cutAt > closedAt || whole.subarray(0, cutAt).every((x) => x === 0x20 || x === 0x0a || x === 0x09 || x === 0x0d);
-        if (complete) expect(run.terminal.kind, describeOutcome(run)).toBe('complete');
-        else {
-          expect(run.terminal.kind, describeOutcome(run)).toBe('error');
-          expect((run.terminal as { error: unknown }).error).toBeInstanceOf(FramingError);
-        }
-      }),
-      { numRuns: RUNS },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'a cut-off stream fails with a FramingError after the complete values, unless the cut falls between values',
+    () =>
+      fc.assert(
+        fc.asyncProperty(arrayArb, fc.nat(), byteEnvArb, async (c, at, env) => {
+          const whole = Buffer.from(c.text, 'utf8');
+          const cutAt = at % (whole.length + 1);
+          const run = await runBytes(whole.subarray(0, cutAt), JsonFraming.objectScanner(1_000_000), env);
+          // A prefix of the values comes out whole; the stream completes only if nothing was cut off but whitespace.
+          const got = run.elements.map((e) => e.toString('utf8'));
+          expect(got).toEqual(c.expected.slice(0, got.length));
+          const closedAt = whole.lastIndexOf(']'); // the array's own ']' is its last non-whitespace byte
+          const complete = cutAt > closedAt || whole.subarray(0, cutAt).every((x) => x === 0x20 || x === 0x0a || x === 0x09 || x === 0x0d);
+          if (complete) expect(run.terminal.kind, describeOutcome(run)).toBe('complete');
+          else {
+            expect(run.terminal.kind, describeOutcome(run)).toBe('error');
+            expect((run.terminal as { error: unknown }).error).toBeInstanceOf(FramingError);
+          }
+        }),
+        { numRuns: RUNS },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 });

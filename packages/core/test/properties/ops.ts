@@ -3,9 +3,10 @@
  * (written once for Source and Flow) and its array oracle. Operators with other output types are
  * followed by a map back to numbers (grouped/sliding hash their windows, zipWithIndex folds the index in).
  */
-import fc from 'fast-check';
+
 import type { Flow, FlowOps, HKT, Kind, Source, SourceF } from '@tributary/core';
-import { labelled, ops, type Placement, placementArb, segment, type Spy, type StageFn } from './harness.js';
+import fc from 'fast-check';
+import { labelled, ops, type Placement, placementArb, type Spy, type StageFn, segment } from './harness.js';
 import {
   collectOracle,
   dropWhileOracle,
@@ -39,13 +40,15 @@ export interface Pred {
 }
 
 /** Mostly `mod(x, m) < r` for 0 < r < m (keeps some, drops some); now and then always true or always false. */
-export const predArb: fc.Arbitrary<Pred> = fc.oneof(
-  { arbitrary: fc.integer({ min: 2, max: 4 }).chain((m) => fc.tuple(fc.constant(m), fc.integer({ min: 1, max: m - 1 }))), weight: 8 },
-  { arbitrary: fc.constantFrom<[number, number]>([1, 1], [1, 0]), weight: 1 },
-).map(([m, r]) => {
-  const label = m === 1 ? (r === 1 ? 'x => true' : 'x => false') : `x => mod(x, ${m}) < ${r}`;
-  return labelled({ p: (x: number) => mod(x, m) < r, label }, label);
-});
+export const predArb: fc.Arbitrary<Pred> = fc
+  .oneof(
+    { arbitrary: fc.integer({ min: 2, max: 4 }).chain((m) => fc.tuple(fc.constant(m), fc.integer({ min: 1, max: m - 1 }))), weight: 8 },
+    { arbitrary: fc.constantFrom<[number, number]>([1, 1], [1, 0]), weight: 1 },
+  )
+  .map(([m, r]) => {
+    const label = m === 1 ? (r === 1 ? 'x => true' : 'x => false') : `x => mod(x, ${m}) < ${r}`;
+    return labelled({ p: (x: number) => mod(x, m) < r, label }, label);
+  });
 
 export const hash = (g: readonly number[]): number => g.reduce((a, x) => (a * 31 + x) % 1_000_003, g.length * 7 + 1);
 
@@ -53,16 +56,40 @@ export const hash = (g: readonly number[]): number => g.reduce((a, x) => (a * 31
 
 export const mapOpArb = fc.tuple(fc.integer({ min: -3, max: 3 }), fc.integer({ min: -5, max: 5 })).map(([a, b]) => {
   const f = (x: number) => a * x + b;
-  return op(`map(x => ${a}*x + ${b})`, (xs) => xs.map(f), (s) => s.map(f), true);
+  return op(
+    `map(x => ${a}*x + ${b})`,
+    (xs) => xs.map(f),
+    (s) => s.map(f),
+    true,
+  );
 });
 
-export const filterOpArb = predArb.map(({ p, label }) => op(`filter(${label})`, (xs) => xs.filter(p), (s) => s.filter(p), true));
+export const filterOpArb = predArb.map(({ p, label }) =>
+  op(
+    `filter(${label})`,
+    (xs) => xs.filter(p),
+    (s) => s.filter(p),
+    true,
+  ),
+);
 
-export const filterNotOpArb = predArb.map(({ p, label }) => op(`filterNot(${label})`, (xs) => xs.filter((x) => !p(x)), (s) => s.filterNot(p), true));
+export const filterNotOpArb = predArb.map(({ p, label }) =>
+  op(
+    `filterNot(${label})`,
+    (xs) => xs.filter((x) => !p(x)),
+    (s) => s.filterNot(p),
+    true,
+  ),
+);
 
 export const collectOpArb = fc.tuple(predArb, fc.integer({ min: -5, max: 5 })).map(([{ p, label }, b]) => {
   const pf = (x: number) => (p(x) ? x + b : undefined);
-  return op(`collect(x => (${label})(x) ? x + ${b} : undefined)`, (xs) => collectOracle(xs, pf), (s) => s.collect(pf), true);
+  return op(
+    `collect(x => (${label})(x) ? x + ${b} : undefined)`,
+    (xs) => collectOracle(xs, pf),
+    (s) => s.collect(pf),
+    true,
+  );
 });
 
 export const zipWithIndexOpArb = fc.constant(null).map(() => {
@@ -77,24 +104,40 @@ export const zipWithIndexOpArb = fc.constant(null).map(() => {
 
 export const mapConcatOpArb = fc.integer({ min: 0, max: 2 }).map((c) => {
   const f = (x: number) => Array.from({ length: mod(x, c + 1) }, (_, i) => x + i);
-  return op(`mapConcat(x => mod(x, ${c + 1}) copies)`, (xs) => xs.flatMap(f), (s) => s.mapConcat(f));
+  return op(
+    `mapConcat(x => mod(x, ${c + 1}) copies)`,
+    (xs) => xs.flatMap(f),
+    (s) => s.mapConcat(f),
+  );
 });
 
 export const statefulMapOpArb = fc.boolean().map((emitLast) => {
   const create = () => 0;
   const f = (sum: number, x: number) => [sum + x, sum * 2 - x] as const;
   const onComplete = (sum: number) => (emitLast ? sum : undefined);
-  return op(`statefulMap(sum, emitLast=${emitLast})`, (xs) => statefulMapOracle(xs, create, f, onComplete), (s) => s.statefulMap(create, f, onComplete));
+  return op(
+    `statefulMap(sum, emitLast=${emitLast})`,
+    (xs) => statefulMapOracle(xs, create, f, onComplete),
+    (s) => s.statefulMap(create, f, onComplete),
+  );
 });
 
 export const scanOpArb = fc.integer({ min: -3, max: 3 }).map((zero) => {
   const f = (a: number, x: number) => (a * 2 + x) % 1009;
-  return op(`scan(${zero}, (a, x) => (2a + x) % 1009)`, (xs) => scanOracle(xs, zero, f), (s) => s.scan(zero, f));
+  return op(
+    `scan(${zero}, (a, x) => (2a + x) % 1009)`,
+    (xs) => scanOracle(xs, zero, f),
+    (s) => s.scan(zero, f),
+  );
 });
 
 export const foldOpArb = fc.integer({ min: -3, max: 3 }).map((zero) => {
   const f = (a: number, x: number) => (a * 3 + x) % 10007;
-  return op(`fold(${zero}, (a, x) => (3a + x) % 10007)`, (xs) => foldOracle(xs, zero, f), (s) => s.fold(zero, f));
+  return op(
+    `fold(${zero}, (a, x) => (3a + x) % 10007)`,
+    (xs) => foldOracle(xs, zero, f),
+    (s) => s.fold(zero, f),
+  );
 });
 
 /** reduce behind a 3-argument intersperse, so that it never sees an empty stream inside a pipeline. */
@@ -107,29 +150,69 @@ export const reduceOpArb = fc.tuple(fc.integer({ min: -3, max: 3 }), fc.integer(
   );
 });
 
-export const takeOpArb = fc.integer({ min: 0, max: 40 }).map((n) => op(`take(${n})`, (xs) => xs.slice(0, n), (s) => s.take(n)));
+export const takeOpArb = fc.integer({ min: 0, max: 40 }).map((n) =>
+  op(
+    `take(${n})`,
+    (xs) => xs.slice(0, n),
+    (s) => s.take(n),
+  ),
+);
 
-export const dropOpArb = fc.integer({ min: 0, max: 12 }).map((n) => op(`drop(${n})`, (xs) => xs.slice(n), (s) => s.drop(n)));
+export const dropOpArb = fc.integer({ min: 0, max: 12 }).map((n) =>
+  op(
+    `drop(${n})`,
+    (xs) => xs.slice(n),
+    (s) => s.drop(n),
+  ),
+);
 
-export const takeWhileOpArb = fc
-  .tuple(predArb, fc.boolean())
-  .map(([{ p, label }, inclusive]) => op(`takeWhile(${label}, ${inclusive})`, (xs) => takeWhileOracle(xs, p, inclusive), (s) => s.takeWhile(p, inclusive)));
+export const takeWhileOpArb = fc.tuple(predArb, fc.boolean()).map(([{ p, label }, inclusive]) =>
+  op(
+    `takeWhile(${label}, ${inclusive})`,
+    (xs) => takeWhileOracle(xs, p, inclusive),
+    (s) => s.takeWhile(p, inclusive),
+  ),
+);
 
-export const dropWhileOpArb = predArb.map(({ p, label }) => op(`dropWhile(${label})`, (xs) => dropWhileOracle(xs, p), (s) => s.dropWhile(p)));
+export const dropWhileOpArb = predArb.map(({ p, label }) =>
+  op(
+    `dropWhile(${label})`,
+    (xs) => dropWhileOracle(xs, p),
+    (s) => s.dropWhile(p),
+  ),
+);
 
 export const groupedOpArb = fc.integer({ min: 1, max: 5 }).map((n) =>
-  op(`grouped(${n}).map(hash)`, (xs) => groupedOracle(xs, n).map(hash), <F extends HKT>(s: FlowOps<number, F>) => ops<number[], F>(s.grouped(n)).map(hash)),
+  op(
+    `grouped(${n}).map(hash)`,
+    (xs) => groupedOracle(xs, n).map(hash),
+    <F extends HKT>(s: FlowOps<number, F>) => ops<number[], F>(s.grouped(n)).map(hash),
+  ),
 );
 
 export const slidingOpArb = fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })).map(([n, step]) =>
-  op(`sliding(${n}, ${step}).map(hash)`, (xs) => slidingOracle(xs, n, step).map(hash), <F extends HKT>(s: FlowOps<number, F>) => ops<number[], F>(s.sliding(n, step)).map(hash)),
+  op(
+    `sliding(${n}, ${step}).map(hash)`,
+    (xs) => slidingOracle(xs, n, step).map(hash),
+    <F extends HKT>(s: FlowOps<number, F>) => ops<number[], F>(s.sliding(n, step)).map(hash),
+  ),
 );
 
 export const intersperseOpArb = fc.oneof(
-  fc.integer({ min: -3, max: 3 }).map((i) => op(`intersperse(${i})`, (xs) => intersperseOracle(xs, i), (s) => s.intersperse(i))),
-  fc
-    .tuple(fc.integer({ min: -3, max: 3 }), fc.integer({ min: -3, max: 3 }), fc.integer({ min: -3, max: 3 }))
-    .map(([a, i, b]) => op(`intersperse(${a}, ${i}, ${b})`, (xs) => intersperse3Oracle(xs, a, i, b), (s) => s.intersperse(a, i, b))),
+  fc.integer({ min: -3, max: 3 }).map((i) =>
+    op(
+      `intersperse(${i})`,
+      (xs) => intersperseOracle(xs, i),
+      (s) => s.intersperse(i),
+    ),
+  ),
+  fc.tuple(fc.integer({ min: -3, max: 3 }), fc.integer({ min: -3, max: 3 }), fc.integer({ min: -3, max: 3 })).map(([a, i, b]) =>
+    op(
+      `intersperse(${a}, ${i}, ${b})`,
+      (xs) => intersperse3Oracle(xs, a, i, b),
+      (s) => s.intersperse(a, i, b),
+    ),
+  ),
 );
 
 /** The stateless operators that fuse into a preceding sync source or fusable operator. */
@@ -181,9 +264,9 @@ export type Pipeline = readonly Segment[];
 
 export function segmentsArb(opArb: fc.Arbitrary<NumOp>, maxSegments = 4, maxOpsPerSegment = 3): fc.Arbitrary<Segment[]> {
   return fc.array(
-    fc.record({ ops: fc.array(opArb, { minLength: 1, maxLength: maxOpsPerSegment }), placement: placementArb }).map((s) =>
-      labelled(s, `${s.placement.toString()}[${s.ops.map((o) => o.label).join(' → ')}]`),
-    ),
+    fc
+      .record({ ops: fc.array(opArb, { minLength: 1, maxLength: maxOpsPerSegment }), placement: placementArb })
+      .map((s) => labelled(s, `${s.placement.toString()}[${s.ops.map((o) => o.label).join(' → ')}]`)),
     { maxLength: maxSegments },
   );
 }

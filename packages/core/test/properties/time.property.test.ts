@@ -16,9 +16,10 @@
  * - conflate(+) preserves the sum; batch(max) / batchWeighted / groupedWithin emit non-empty chunks
  *   within their limits whose concatenation is xs.
  */
+
+import { DelayOverflowStrategy, Materializer, OverflowStrategy, Sink } from '@tributary/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DelayOverflowStrategy, Materializer, OverflowStrategy, Sink } from '@tributary/core';
 import {
   checkSpy,
   type Input,
@@ -26,25 +27,28 @@ import {
   interpreterSettingsArb,
   labelled,
   type Placement,
-  placementArb,
   PROPERTY_TIMEOUT,
+  place,
+  placementArb,
   runs,
   runUnderDemand,
+  type StageFn,
   scheduleArb,
-  place,
   sinkPlacementArb,
   spy,
-  type StageFn,
 } from './harness.js';
 import { foldOracle, scanOracle } from './oracles.js';
 
 const RUNS = runs(40);
 
 /** How long each call takes to settle: 0 = synchronously resolved promise, k = k microtask hops, -1 = an event-loop turn. */
-const settleArb: fc.Arbitrary<number[]> = fc.array(fc.oneof({ arbitrary: fc.integer({ min: 0, max: 4 }), weight: 5 }, { arbitrary: fc.constant(-1), weight: 1 }), {
-  minLength: 1,
-  maxLength: 8,
-});
+const settleArb: fc.Arbitrary<number[]> = fc.array(
+  fc.oneof({ arbitrary: fc.integer({ min: 0, max: 4 }), weight: 5 }, { arbitrary: fc.constant(-1), weight: 1 }),
+  {
+    minLength: 1,
+    maxLength: 8,
+  },
+);
 
 async function settleAfter(k: number): Promise<void> {
   if (k < 0) await new Promise<void>((r) => setImmediate(r));
@@ -94,20 +98,23 @@ describe('time operators: properties', () => {
     'mapAsync(p, f) emits xs.map(f) in order with at most p calls in flight',
     async () => {
       await fc.assert(
-        fc.asyncProperty(fc.record({ ...common, p: parallelismArb, settle: settleArb }), async ({ input, placement, schedule, sinkBuffer, settings, p, settle }) => {
-          const c = new Concurrency();
-          const op: StageFn<number, number> = (s) =>
-            s.mapAsync(p, async (x) => {
-              c.enter();
-              await settleAfter(settle[Math.abs(x) % settle.length]!);
-              c.leave();
-              return f(x);
-            });
-          const out = await run(input, placement, op, schedule, sinkBuffer, settings);
-          expect(out.terminal.kind).toBe('complete');
-          expect(out.elements).toEqual(input.xs.map(f));
-          expect(c.max).toBeLessThanOrEqual(p);
-        }),
+        fc.asyncProperty(
+          fc.record({ ...common, p: parallelismArb, settle: settleArb }),
+          async ({ input, placement, schedule, sinkBuffer, settings, p, settle }) => {
+            const c = new Concurrency();
+            const op: StageFn<number, number> = (s) =>
+              s.mapAsync(p, async (x) => {
+                c.enter();
+                await settleAfter(settle[Math.abs(x) % settle.length]!);
+                c.leave();
+                return f(x);
+              });
+            const out = await run(input, placement, op, schedule, sinkBuffer, settings);
+            expect(out.terminal.kind).toBe('complete');
+            expect(out.elements).toEqual(input.xs.map(f));
+            expect(c.max).toBeLessThanOrEqual(p);
+          },
+        ),
         { numRuns: RUNS },
       );
     },
@@ -118,21 +125,24 @@ describe('time operators: properties', () => {
     'mapAsyncUnordered(p, f) emits a permutation of xs.map(f) with at most p calls in flight',
     async () => {
       await fc.assert(
-        fc.asyncProperty(fc.record({ ...common, p: parallelismArb, settle: settleArb }), async ({ input, placement, schedule, sinkBuffer, settings, p, settle }) => {
-          const c = new Concurrency();
-          const op: StageFn<number, number> = (s) =>
-            s.mapAsyncUnordered(p, async (x) => {
-              c.enter();
-              await settleAfter(settle[Math.abs(x) % settle.length]!);
-              c.leave();
-              return f(x);
-            });
-          const out = await run(input, placement, op, schedule, sinkBuffer, settings);
-          expect(out.terminal.kind).toBe('complete');
-          const byValue = (a: number, b: number) => a - b;
-          expect(out.elements.slice().sort(byValue)).toEqual(input.xs.map(f).sort(byValue));
-          expect(c.max).toBeLessThanOrEqual(p);
-        }),
+        fc.asyncProperty(
+          fc.record({ ...common, p: parallelismArb, settle: settleArb }),
+          async ({ input, placement, schedule, sinkBuffer, settings, p, settle }) => {
+            const c = new Concurrency();
+            const op: StageFn<number, number> = (s) =>
+              s.mapAsyncUnordered(p, async (x) => {
+                c.enter();
+                await settleAfter(settle[Math.abs(x) % settle.length]!);
+                c.leave();
+                return f(x);
+              });
+            const out = await run(input, placement, op, schedule, sinkBuffer, settings);
+            expect(out.terminal.kind).toBe('complete');
+            const byValue = (a: number, b: number) => a - b;
+            expect(out.elements.slice().sort(byValue)).toEqual(input.xs.map(f).sort(byValue));
+            expect(c.max).toBeLessThanOrEqual(p);
+          },
+        ),
         { numRuns: RUNS },
       );
     },
@@ -200,17 +210,20 @@ describe('time operators: properties', () => {
     async () => {
       const step = (acc: number, x: number) => acc * 2 + x;
       await fc.assert(
-        fc.asyncProperty(fc.record({ ...common, settle: settleArb, fold: fc.boolean() }), async ({ input, placement, schedule, sinkBuffer, settings, settle, fold }) => {
-          const g = async (acc: number, x: number) => {
-            await settleAfter(settle[Math.abs(x) % settle.length]!);
-            return step(acc, x) % 1_000_003;
-          };
-          const op: StageFn<number, number> = fold ? (s) => s.foldAsync(1, g) : (s) => s.scanAsync(1, g);
-          const out = await run(input, placement, op, schedule, sinkBuffer, settings);
-          expect(out.terminal.kind).toBe('complete');
-          const syncStep = (acc: number, x: number) => step(acc, x) % 1_000_003;
-          expect(out.elements).toEqual(fold ? foldOracle(input.xs, 1, syncStep) : scanOracle(input.xs, 1, syncStep));
-        }),
+        fc.asyncProperty(
+          fc.record({ ...common, settle: settleArb, fold: fc.boolean() }),
+          async ({ input, placement, schedule, sinkBuffer, settings, settle, fold }) => {
+            const g = async (acc: number, x: number) => {
+              await settleAfter(settle[Math.abs(x) % settle.length]!);
+              return step(acc, x) % 1_000_003;
+            };
+            const op: StageFn<number, number> = fold ? (s) => s.foldAsync(1, g) : (s) => s.scanAsync(1, g);
+            const out = await run(input, placement, op, schedule, sinkBuffer, settings);
+            expect(out.terminal.kind).toBe('complete');
+            const syncStep = (acc: number, x: number) => step(acc, x) % 1_000_003;
+            expect(out.elements).toEqual(fold ? foldOracle(input.xs, 1, syncStep) : scanOracle(input.xs, 1, syncStep));
+          },
+        ),
         { numRuns: RUNS },
       );
     },
@@ -248,33 +261,47 @@ describe('time operators: properties', () => {
     async () => {
       const kindArb = fc.constantFrom('conflate', 'batch', 'batchWeighted', 'groupedWithin');
       await fc.assert(
-        fc.asyncProperty(fc.record({ ...common, kind: kindArb, max: fc.integer({ min: 1, max: 5 }) }), async ({ input, placement, schedule, sinkBuffer, settings, kind, max }) => {
-          const weight = (x: number) => Math.abs(x) % 3;
-          if (kind === 'conflate') {
-            const out = await run<number>(input, placement, (s) => s.conflate((a: number, b: number) => a + b), schedule, sinkBuffer, settings);
-            expect(out.terminal.kind).toBe('complete');
-            expect(out.elements.reduce((a, b) => a + b, 0)).toBe(input.xs.reduce((a, b) => a + b, 0));
-            expect(out.elements.length).toBeLessThanOrEqual(input.xs.length);
-            return;
-          }
-          const op: StageFn<number, number[]> =
-            kind === 'batch'
-              ? (s) => s.batch(max, (x) => [x], (acc: number[], x) => [...acc, x])
-              : kind === 'batchWeighted'
-                ? (s) => s.batchWeighted(max, weight, (x) => [x], (acc: number[], x) => [...acc, x])
-                : (s) => s.groupedWithin(max, 60_000);
-          const out = await run(input, placement, op, schedule, sinkBuffer, settings);
-          expect(out.terminal.kind).toBe('complete');
-          expect(out.elements.flat()).toEqual(input.xs);
-          for (const chunk of out.elements) {
-            expect(chunk.length).toBeGreaterThan(0);
-            if (kind === 'batchWeighted') {
-              if (chunk.length > 1) expect(chunk.reduce((a, x) => a + weight(x), 0)).toBeLessThanOrEqual(max);
-            } else {
-              expect(chunk.length).toBeLessThanOrEqual(max);
+        fc.asyncProperty(
+          fc.record({ ...common, kind: kindArb, max: fc.integer({ min: 1, max: 5 }) }),
+          async ({ input, placement, schedule, sinkBuffer, settings, kind, max }) => {
+            const weight = (x: number) => Math.abs(x) % 3;
+            if (kind === 'conflate') {
+              const out = await run<number>(input, placement, (s) => s.conflate((a: number, b: number) => a + b), schedule, sinkBuffer, settings);
+              expect(out.terminal.kind).toBe('complete');
+              expect(out.elements.reduce((a, b) => a + b, 0)).toBe(input.xs.reduce((a, b) => a + b, 0));
+              expect(out.elements.length).toBeLessThanOrEqual(input.xs.length);
+              return;
             }
-          }
-        }),
+            const op: StageFn<number, number[]> =
+              kind === 'batch'
+                ? (s) =>
+                    s.batch(
+                      max,
+                      (x) => [x],
+                      (acc: number[], x) => [...acc, x],
+                    )
+                : kind === 'batchWeighted'
+                  ? (s) =>
+                      s.batchWeighted(
+                        max,
+                        weight,
+                        (x) => [x],
+                        (acc: number[], x) => [...acc, x],
+                      )
+                  : (s) => s.groupedWithin(max, 60_000);
+            const out = await run(input, placement, op, schedule, sinkBuffer, settings);
+            expect(out.terminal.kind).toBe('complete');
+            expect(out.elements.flat()).toEqual(input.xs);
+            for (const chunk of out.elements) {
+              expect(chunk.length).toBeGreaterThan(0);
+              if (kind === 'batchWeighted') {
+                if (chunk.length > 1) expect(chunk.reduce((a, x) => a + weight(x), 0)).toBeLessThanOrEqual(max);
+              } else {
+                expect(chunk.length).toBeLessThanOrEqual(max);
+              }
+            }
+          },
+        ),
         { numRuns: RUNS },
       );
     },

@@ -10,15 +10,33 @@
  * and at the end: every sent element arrives downstream exactly once, in order (through the operator's
  * oracle), the stream completes, take cancels its upstream once satisfied, all islands stop.
  */
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+
 import { Flow } from '@tributary/core';
 import { flushStreams, TestSink, TestSource } from '@tributary/testkit';
-import { checkSpy, drainSignals, expectAllIslandsStopped, HANG_MS, type InterpreterSettings, interpreterSettingsArb, labelled, newMaterializer, nextSignal, PROPERTY_TIMEOUT, RUNS, spy, type Terminal, valueArb } from './harness.js';
-import { groupedOracle } from './oracles.js';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  checkSpy,
+  drainSignals,
+  expectAllIslandsStopped,
+  HANG_MS,
+  type InterpreterSettings,
+  interpreterSettingsArb,
+  labelled,
+  newMaterializer,
+  nextSignal,
+  PROPERTY_TIMEOUT,
+  RUNS,
+  spy,
+  type Terminal,
+  valueArb,
+} from './harness.js';
 import { predArb } from './ops.js';
+import { groupedOracle } from './oracles.js';
 
-type Action = { readonly kind: 'send'; readonly value: number; readonly turn: boolean } | { readonly kind: 'request'; readonly n: number; readonly turn: boolean };
+type Action =
+  | { readonly kind: 'send'; readonly value: number; readonly turn: boolean }
+  | { readonly kind: 'request'; readonly n: number; readonly turn: boolean };
 
 interface Script {
   readonly actions: readonly Action[];
@@ -33,16 +51,18 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constant('request' as const), n: fc.integer({ min: 1, max: 4 }), turn: fc.boolean() }),
 );
 
-const scriptArb: fc.Arbitrary<Script> = fc.tuple(fc.array(actionArb, { maxLength: 60 }), fc.nat(), fc.constantFrom('complete' as const, 'complete' as const, 'error' as const)).map(([actions, r, end]) => {
-  let lastSend = -1;
-  actions.forEach((a, i) => {
-    if (a.kind === 'send') lastSend = i;
+const scriptArb: fc.Arbitrary<Script> = fc
+  .tuple(fc.array(actionArb, { maxLength: 60 }), fc.nat(), fc.constantFrom('complete' as const, 'complete' as const, 'error' as const))
+  .map(([actions, r, end]) => {
+    let lastSend = -1;
+    actions.forEach((a, i) => {
+      if (a.kind === 'send') lastSend = i;
+    });
+    const completeAt = lastSend + 1 + (r % (actions.length - lastSend));
+    const steps = actions.map((a) => (a.kind === 'send' ? `send(${a.value})` : `request(${a.n})`) + (a.turn ? ' ↻' : ''));
+    steps.splice(completeAt, 0, end === 'complete' ? 'sendComplete' : 'sendError');
+    return labelled({ actions, completeAt, end }, steps.join(', '));
   });
-  const completeAt = lastSend + 1 + (r % (actions.length - lastSend));
-  const steps = actions.map((a) => (a.kind === 'send' ? `send(${a.value})` : `request(${a.n})`) + (a.turn ? ' ↻' : ''));
-  steps.splice(completeAt, 0, end === 'complete' ? 'sendComplete' : 'sendError');
-  return labelled({ actions, completeAt, end }, steps.join(', '));
-});
 
 interface Case<T> {
   readonly flow: Flow<number, T>;
@@ -59,7 +79,10 @@ async function runScript<T>(c: Case<T>, script: Script, settings: InterpreterSet
   const mat = newMaterializer(settings);
   try {
     const s = spy<number>();
-    const [pub, sub] = Flow.create<number>().via(s.flow).via(c.flow).runWith(TestSource.probe<number>({ timeoutMs: HANG_MS }), TestSink.probe<T>({ timeoutMs: HANG_MS }), mat);
+    const [pub, sub] = Flow.create<number>()
+      .via(s.flow)
+      .via(c.flow)
+      .runWith(TestSource.probe<number>({ timeoutMs: HANG_MS }), TestSink.probe<T>({ timeoutMs: HANG_MS }), mat);
     const sent: number[] = [];
     const elements: T[] = [];
     let terminal: Terminal | undefined;
@@ -145,36 +168,52 @@ async function runScript<T>(c: Case<T>, script: Script, settings: InterpreterSet
 }
 
 describe('random send/request interleavings between two probes', () => {
-  it('map: ≤ 1 upstream request outstanding, one upstream request per downstream pull, every sent element arrives once, in order (a prefix, then the same error, if upstream fails)', () =>
-    fc.assert(
-      fc.asyncProperty(scriptArb, fc.integer({ min: -3, max: 3 }), interpreterSettingsArb, async (script, a, settings) => {
-        const f = (x: number) => a * x + 1;
-        await runScript({ flow: Flow.create<number>().map(f), oracle: (xs) => xs.map(f), perPull: 1, total: Infinity }, script, settings);
-      }),
-      { numRuns: RUNS },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'map: ≤ 1 upstream request outstanding, one upstream request per downstream pull, every sent element arrives once, in order (a prefix, then the same error, if upstream fails)',
+    () =>
+      fc.assert(
+        fc.asyncProperty(scriptArb, fc.integer({ min: -3, max: 3 }), interpreterSettingsArb, async (script, a, settings) => {
+          const f = (x: number) => a * x + 1;
+          await runScript({ flow: Flow.create<number>().map(f), oracle: (xs) => xs.map(f), perPull: 1, total: Infinity }, script, settings);
+        }),
+        { numRuns: RUNS },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 
-  it('filter: ≤ 1 upstream request outstanding, every sent element that passes arrives once, in order (a prefix, then the same error, if upstream fails)', () =>
-    fc.assert(
-      fc.asyncProperty(scriptArb, predArb, interpreterSettingsArb, async (script, { p }, settings) => {
-        await runScript({ flow: Flow.create<number>().filter(p), oracle: (xs) => xs.filter(p), perPull: Infinity, total: Infinity }, script, settings);
-      }),
-      { numRuns: RUNS },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'filter: ≤ 1 upstream request outstanding, every sent element that passes arrives once, in order (a prefix, then the same error, if upstream fails)',
+    () =>
+      fc.assert(
+        fc.asyncProperty(scriptArb, predArb, interpreterSettingsArb, async (script, { p }, settings) => {
+          await runScript({ flow: Flow.create<number>().filter(p), oracle: (xs) => xs.filter(p), perPull: Infinity, total: Infinity }, script, settings);
+        }),
+        { numRuns: RUNS },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 
-  it('grouped(n): ≤ 1 upstream request outstanding, ≤ n upstream requests per downstream pull, every sent element arrives once, in order, in chunks of n (full chunks, then the same error, if upstream fails)', () =>
-    fc.assert(
-      fc.asyncProperty(scriptArb, fc.integer({ min: 1, max: 5 }), interpreterSettingsArb, async (script, n, settings) => {
-        await runScript({ flow: Flow.create<number>().grouped(n), oracle: (xs) => groupedOracle(xs, n), perPull: n, total: Infinity }, script, settings);
-      }),
-      { numRuns: RUNS },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'grouped(n): ≤ 1 upstream request outstanding, ≤ n upstream requests per downstream pull, every sent element arrives once, in order, in chunks of n (full chunks, then the same error, if upstream fails)',
+    () =>
+      fc.assert(
+        fc.asyncProperty(scriptArb, fc.integer({ min: 1, max: 5 }), interpreterSettingsArb, async (script, n, settings) => {
+          await runScript({ flow: Flow.create<number>().grouped(n), oracle: (xs) => groupedOracle(xs, n), perPull: n, total: Infinity }, script, settings);
+        }),
+        { numRuns: RUNS },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 
-  it('take(n): ≤ 1 upstream request outstanding, ≤ n upstream requests in total, the first n sent elements arrive once, in order, then upstream is cancelled (an earlier upstream failure arrives as the same error)', () =>
-    fc.assert(
-      fc.asyncProperty(scriptArb, fc.integer({ min: 0, max: 20 }), interpreterSettingsArb, async (script, n, settings) => {
-        await runScript({ flow: Flow.create<number>().take(n), oracle: (xs) => xs.slice(0, n), perPull: 1, total: n, cancelsAfter: n }, script, settings);
-      }),
-      { numRuns: RUNS },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'take(n): ≤ 1 upstream request outstanding, ≤ n upstream requests in total, the first n sent elements arrive once, in order, then upstream is cancelled (an earlier upstream failure arrives as the same error)',
+    () =>
+      fc.assert(
+        fc.asyncProperty(scriptArb, fc.integer({ min: 0, max: 20 }), interpreterSettingsArb, async (script, n, settings) => {
+          await runScript({ flow: Flow.create<number>().take(n), oracle: (xs) => xs.slice(0, n), perPull: 1, total: n, cancelsAfter: n }, script, settings);
+        }),
+        { numRuns: RUNS },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 });

@@ -11,28 +11,29 @@
  * Random inputs, placements (fused, Flow, async), demand schedules; every run also checks that all
  * islands stopped and that a spy after the operator ran postStop exactly once.
  */
+
+import { Attributes, type Decider, NoSuchElementError, type NotUsed, type SourceF, Supervision } from '@tributary/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Attributes, type Decider, NoSuchElementError, type NotUsed, type SourceF, Supervision } from '@tributary/core';
 import {
   checkSpy,
   type DemandOutcome,
   describeTerminal,
   type Input,
-  inputArb,
   type InterpreterSettings,
+  inputArb,
   interpreterSettingsArb,
   labelled,
   type Placement,
-  placementArb,
   PROPERTY_TIMEOUT,
+  placementArb,
   runs,
   runUnderDemand,
+  type StageFn,
   scheduleArb,
   segment,
   sinkPlacementArb,
   spy,
-  type StageFn,
 } from './harness.js';
 import { collectOracle, dropWhileOracle, foldOracle, mod, scanOracle, statefulMapOracle, takeWhileOracle } from './oracles.js';
 
@@ -224,7 +225,14 @@ interface PoisonEnv {
 
 /** The poison is one of the input's values (so it usually occurs), or 99 (never occurs). */
 const poisonEnvArb: fc.Arbitrary<PoisonEnv> = fc
-  .record({ input: inputArb, pick: fc.option(fc.nat(), { freq: 6, nil: null }), placement: placementArb, schedule: scheduleArb, sinkBuffer: sinkPlacementArb, settings: interpreterSettingsArb })
+  .record({
+    input: inputArb,
+    pick: fc.option(fc.nat(), { freq: 6, nil: null }),
+    placement: placementArb,
+    schedule: scheduleArb,
+    sinkBuffer: sinkPlacementArb,
+    settings: interpreterSettingsArb,
+  })
   .map(({ input, pick, ...rest }) => ({ input, v: pick === null || input.xs.length === 0 ? 99 : input.xs[pick % input.xs.length]!, ...rest }));
 
 async function runCase(env: PoisonEnv, c: FnCase, decider: Decider | undefined, err: Error) {
@@ -232,7 +240,8 @@ async function runCase(env: PoisonEnv, c: FnCase, decider: Decider | undefined, 
   const stage = c.stage(env.v, err);
   const attrs = decider === undefined ? Attributes.none : Attributes.supervisionStrategy(decider);
   const src = env.input.source();
-  const withOp = env.placement.mode === 'direct' ? stage<SourceF<NotUsed>>(src).withAttributes(attrs) : src.via(segment(env.placement, stage).withAttributes(attrs));
+  const withOp =
+    env.placement.mode === 'direct' ? stage<SourceF<NotUsed>>(src).withAttributes(attrs) : src.via(segment(env.placement, stage).withAttributes(attrs));
   const out = await runUnderDemand(withOp.via(s.flow), env.schedule, { asyncSinkBuffer: env.sinkBuffer, settings: env.settings });
   checkSpy(s.stats);
   return out;
@@ -250,38 +259,50 @@ function expectOutcome(out: DemandOutcome<unknown>, expected: Expected): void {
 }
 
 describe('user functions that throw', () => {
-  it('stop (default): the stream fails with exactly the thrown error, after exactly what the operator emitted for the elements before it', () =>
-    fc.assert(
-      fc.asyncProperty(poisonEnvArb, caseArb, async (env, c) => {
-        const err = new Error(`poison ${env.v}`);
-        const out = await runCase(env, c, undefined, err);
-        const i = c.throwsAt(env.input.xs, env.v);
-        if (i < 0) {
+  it(
+    'stop (default): the stream fails with exactly the thrown error, after exactly what the operator emitted for the elements before it',
+    () =>
+      fc.assert(
+        fc.asyncProperty(poisonEnvArb, caseArb, async (env, c) => {
+          const err = new Error(`poison ${env.v}`);
+          const out = await runCase(env, c, undefined, err);
+          const i = c.throwsAt(env.input.xs, env.v);
+          if (i < 0) {
+            expectOutcome(out, c.resume(env.input.xs, env.v));
+          } else {
+            expect(out.terminal.kind, `expected the thrown error, got ${describeTerminal(out.terminal)}`).toBe('error');
+            if (out.terminal.kind === 'error') expect(out.terminal.error).toBe(err);
+            expect(out.elements).toEqual(c.partial(env.input.xs.slice(0, i)));
+          }
+        }),
+        { numRuns: runs(100) },
+      ),
+    PROPERTY_TIMEOUT,
+  );
+
+  it(
+    'Supervision.resume: every element on which the user function threw is dropped, the operator state is kept',
+    () =>
+      fc.assert(
+        fc.asyncProperty(poisonEnvArb, caseArb, async (env, c) => {
+          const out = await runCase(env, c, Supervision.resume, new Error(`poison ${env.v}`));
           expectOutcome(out, c.resume(env.input.xs, env.v));
-        } else {
-          expect(out.terminal.kind, `expected the thrown error, got ${describeTerminal(out.terminal)}`).toBe('error');
-          if (out.terminal.kind === 'error') expect(out.terminal.error).toBe(err);
-          expect(out.elements).toEqual(c.partial(env.input.xs.slice(0, i)));
-        }
-      }),
-      { numRuns: runs(100) },
-    ), PROPERTY_TIMEOUT);
+        }),
+        { numRuns: runs(100) },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 
-  it('Supervision.resume: every element on which the user function threw is dropped, the operator state is kept', () =>
-    fc.assert(
-      fc.asyncProperty(poisonEnvArb, caseArb, async (env, c) => {
-        const out = await runCase(env, c, Supervision.resume, new Error(`poison ${env.v}`));
-        expectOutcome(out, c.resume(env.input.xs, env.v));
-      }),
-      { numRuns: runs(100) },
-    ), PROPERTY_TIMEOUT);
-
-  it('Supervision.restart: every element on which the user function threw is dropped, and scan/fold/statefulMap start over from their initial state', () =>
-    fc.assert(
-      fc.asyncProperty(poisonEnvArb, caseArb, async (env, c) => {
-        const out = await runCase(env, c, Supervision.restart, new Error(`poison ${env.v}`));
-        expectOutcome(out, (c.restart ?? c.resume)(env.input.xs, env.v));
-      }),
-      { numRuns: runs(100) },
-    ), PROPERTY_TIMEOUT);
+  it(
+    'Supervision.restart: every element on which the user function threw is dropped, and scan/fold/statefulMap start over from their initial state',
+    () =>
+      fc.assert(
+        fc.asyncProperty(poisonEnvArb, caseArb, async (env, c) => {
+          const out = await runCase(env, c, Supervision.restart, new Error(`poison ${env.v}`));
+          expectOutcome(out, (c.restart ?? c.resume)(env.input.xs, env.v));
+        }),
+        { numRuns: runs(100) },
+      ),
+    PROPERTY_TIMEOUT,
+  );
 });

@@ -1,6 +1,5 @@
 /** The public argument checks of `@tributary/core/stage` (used by core's operators and every connector). */
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+
 import {
   describeValue,
   requireBoolean,
@@ -15,6 +14,8 @@ import {
   requirePositiveIntOrInfinity,
   requireString,
 } from '@tributary/core/stage';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 
 describe('describeValue', () => {
   it('names what arrived', () => {

@@ -4,13 +4,13 @@
  * against its consuming side (rule 4.1), plus processor-specific tests.
  */
 import type { Processor, Publisher, Subscriber, Subscription } from '@tributary/core';
-import { ManualPublisher, ManualSubscriber, TestEnvironment, elementsEqual, fmt } from './TestEnvironment.js';
-import { publisherVerificationDefinitions } from './PublisherVerification.js';
 import type { PublisherVerificationOptions, PublisherVerificationSpec } from './PublisherVerification.js';
-import { WhiteboxTestStage, subscriberWhiteboxVerificationDefinitions } from './SubscriberWhiteboxVerification.js';
-import type { SubscriberPuppet, SubscriberWhiteboxVerificationSpec, WhiteboxSubscriberProbe } from './SubscriberWhiteboxVerification.js';
-import { registerTests, skip, toTckTests } from './registration.js';
+import { publisherVerificationDefinitions } from './PublisherVerification.js';
 import type { TckRegistrar, TckTest, TckTestDefinition } from './registration.js';
+import { registerTests, skip, toTckTests } from './registration.js';
+import type { SubscriberPuppet, SubscriberWhiteboxVerificationSpec, WhiteboxSubscriberProbe } from './SubscriberWhiteboxVerification.js';
+import { subscriberWhiteboxVerificationDefinitions, WhiteboxTestStage } from './SubscriberWhiteboxVerification.js';
+import { elementsEqual, fmt, ManualPublisher, ManualSubscriber, TestEnvironment } from './TestEnvironment.js';
 
 export interface IdentityProcessorVerificationSpec<T> {
   /** A processor forwarding every element unchanged, able to buffer `bufferSize` elements internally. */

@@ -4,23 +4,14 @@
  * JS adaptations: `Long.MAX_VALUE` demand is `Infinity`; `IllegalArgumentException` is `RangeError`;
  * `NullPointerException` is `TypeError`; "thread-local stack depth" is a plain counter (single thread).
  */
-import type { Publisher, Subscriber, Subscription } from '@tributary/core';
-import { runInNewContext } from 'node:vm';
+
 import { setFlagsFromString } from 'node:v8';
-import {
-  BlackholeSubscriber,
-  Latch,
-  ManualSubscriber,
-  TestSubscriber,
-  elementsEqual,
-  fmt,
-  describeObject,
-  sleep,
-  TckSkip,
-} from './TestEnvironment.js';
-import type { TestEnvironment } from './TestEnvironment.js';
-import { registerTests, skip, toTckTests } from './registration.js';
+import { runInNewContext } from 'node:vm';
+import type { Publisher, Subscriber, Subscription } from '@tributary/core';
 import type { TckRegistrar, TckTest, TckTestDefinition, TckTestKind, VerificationOptions } from './registration.js';
+import { registerTests, skip, toTckTests } from './registration.js';
+import type { TestEnvironment } from './TestEnvironment.js';
+import { BlackholeSubscriber, describeObject, elementsEqual, fmt, Latch, ManualSubscriber, sleep, TckSkip, TestSubscriber } from './TestEnvironment.js';
 
 export interface PublisherVerificationSpec<T> {
   /**
@@ -478,11 +469,7 @@ export function publisherVerificationDefinitions<T>(specOf: SpecSource<T>, optio
       }
     });
 
-  def(
-    'optional',
-    'optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingManyUpfront',
-    manyUpfront(false),
-  );
+  def('optional', 'optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingManyUpfront', manyUpfront(false));
   def(
     'optional',
     'optional_spec111_multicast_mustProduceTheSameElementsInTheSameSequenceToAllOfItsSubscribersWhenRequestingManyUpfrontAndCompleteAsExpected',
@@ -617,11 +604,23 @@ export function publisherVerificationDefinitions<T>(specOf: SpecSource<T>, optio
 
   const negative = (): number => -Math.floor(Math.random() * 2147483647) - 1;
 
-  def('required', 'required_spec309_requestZeroMustSignalIllegalArgumentException', requestMustSignalRangeError(() => 0, 'zero'));
+  def(
+    'required',
+    'required_spec309_requestZeroMustSignalIllegalArgumentException',
+    requestMustSignalRangeError(() => 0, 'zero'),
+  );
   def('required', 'required_spec309_requestNegativeNumberMustSignalIllegalArgumentException', requestMustSignalRangeError(negative, 'negative'));
   // JS-specific additions (not in the Java TCK): the JS adaptation of rule 3.9 also rejects NaN and fractions.
-  def('required', 'required_spec309_requestNaNMustSignalRangeError', requestMustSignalRangeError(() => Number.NaN, 'NaN'));
-  def('required', 'required_spec309_requestFractionalNumberMustSignalRangeError', requestMustSignalRangeError(() => 1.5, 'fractional'));
+  def(
+    'required',
+    'required_spec309_requestNaNMustSignalRangeError',
+    requestMustSignalRangeError(() => Number.NaN, 'NaN'),
+  );
+  def(
+    'required',
+    'required_spec309_requestFractionalNumberMustSignalRangeError',
+    requestMustSignalRangeError(() => 1.5, 'fractional'),
+  );
   def(
     'optional',
     'optional_spec309_requestNegativeNumberMaySignalIllegalArgumentExceptionWithSpecificMessage',
@@ -671,7 +670,9 @@ export function publisherVerificationDefinitions<T>(specOf: SpecSource<T>, optio
         await sleep(0);
         if (ref.deref() === undefined) break;
         if (Date.now() > deadline) {
-          throw env.fail(`Publisher ${describeObject(pub)} did not drop reference to test subscriber after subscription cancellation (within ${gcTimeoutMs} ms)`);
+          throw env.fail(
+            `Publisher ${describeObject(pub)} did not drop reference to test subscriber after subscription cancellation (within ${gcTimeoutMs} ms)`,
+          );
         }
       }
       env.verifyNoAsyncErrorsNoDelay();

@@ -3,11 +3,11 @@
  * verifies a `Subscriber` without any cooperation from it (fewer rules can be checked than whitebox).
  */
 import type { Publisher, Subscriber, Subscription } from '@tributary/core';
-import { Latch, ManualPublisher, TestException, describeObject } from './TestEnvironment.js';
-import type { ManualSubscriber, TestEnvironment } from './TestEnvironment.js';
-import { BlackboxProbe } from './SubscriberWhiteboxVerification.js';
-import { registerTests, toTckTests } from './registration.js';
 import type { TckRegistrar, TckTest, TckTestDefinition, VerificationOptions } from './registration.js';
+import { registerTests, toTckTests } from './registration.js';
+import { BlackboxProbe } from './SubscriberWhiteboxVerification.js';
+import type { ManualSubscriber, TestEnvironment } from './TestEnvironment.js';
+import { describeObject, Latch, ManualPublisher, TestException } from './TestEnvironment.js';
 
 export interface SubscriberBlackboxVerificationSpec<T> {
   /** A new subscriber under test. */

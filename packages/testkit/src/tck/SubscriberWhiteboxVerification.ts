@@ -5,19 +5,10 @@
  * a subscription, hands the probe a `SubscriberPuppet` through which the TCK makes it `request`/`cancel`.
  */
 import type { Publisher, Subscriber, Subscription } from '@tributary/core';
-import {
-  Latch,
-  ManualPublisher,
-  OneShot,
-  Receptacle,
-  TestException,
-  elementsEqual,
-  fmt,
-  describeObject,
-} from './TestEnvironment.js';
-import type { ErrorClass, ManualSubscriber, TestEnvironment } from './TestEnvironment.js';
-import { registerTests, toTckTests } from './registration.js';
 import type { TckRegistrar, TckTest, TckTestDefinition, VerificationOptions } from './registration.js';
+import { registerTests, toTckTests } from './registration.js';
+import type { ErrorClass, ManualSubscriber, TestEnvironment } from './TestEnvironment.js';
+import { describeObject, elementsEqual, fmt, Latch, ManualPublisher, OneShot, Receptacle, TestException } from './TestEnvironment.js';
 
 /** Implemented by the TCK; the test calls these to make the subscriber under test act. */
 export interface SubscriberPuppet {
@@ -227,7 +218,10 @@ export class WhiteboxTestStage<T> extends ManualPublisher<T> {
 }
 
 /** A subscription that flags any `request`/`cancel` made synchronously from within a subscriber's `signal`. */
-function reentrancyCheckingSubscription(env: TestEnvironment, signal: 'onComplete' | 'onError'): { subscription: Subscription; during(body: () => void): void } {
+function reentrancyCheckingSubscription(
+  env: TestEnvironment,
+  signal: 'onComplete' | 'onError',
+): { subscription: Subscription; during(body: () => void): void } {
   let inside = false;
   const subscription: Subscription = {
     request(n) {

@@ -131,8 +131,7 @@ export class TestEnvironment {
       throw new RangeError('TestEnvironment timeouts must be non-negative numbers');
     }
     const debug = options.debug;
-    this.debugSink =
-      typeof debug === 'function' ? debug : debug === true ? (m) => console.log(`[TCK-DEBUG] ${m}`) : undefined;
+    this.debugSink = typeof debug === 'function' ? debug : debug === true ? (m) => console.log(`[TCK-DEBUG] ${m}`) : undefined;
   }
 
   /** A fresh environment with the same configuration and no collected errors. */

@@ -2,8 +2,9 @@
  * Test-framework-agnostic registration of TCK tests. The TCK never imports a test runner: callers pass
  * their runner's `describe`/`it` (vitest, jest, mocha, node:test wrappers, ...) or a collector of their own.
  */
-import { TckAssertionError, TckSkip, TestEnvironment, fmt } from './TestEnvironment.js';
+
 import type { TestEnvironmentOptions } from './TestEnvironment.js';
+import { fmt, TckAssertionError, TckSkip, TestEnvironment } from './TestEnvironment.js';
 
 /**
  * - `required`: must pass;
@@ -106,7 +107,13 @@ function decorate(name: string, rule: string | undefined, error: unknown, asyncE
   // async errors recorded before the failure often explain it (e.g. "more onNext than requested")
   const fromVerify = asyncErrors.some((e) => e === error || (error instanceof Error && e === error.cause));
   const related = fromVerify ? [] : asyncErrors;
-  const context = related.length === 0 ? '' : `\n(async errors recorded during the test:\n${related.slice(0, 5).map((e) => `  - ${e.message}`).join('\n')}${related.length > 5 ? '\n  ...' : ''})`;
+  const context =
+    related.length === 0
+      ? ''
+      : `\n(async errors recorded during the test:\n${related
+          .slice(0, 5)
+          .map((e) => `  - ${e.message}`)
+          .join('\n')}${related.length > 5 ? '\n  ...' : ''})`;
   if (error instanceof TckAssertionError) {
     return new TckAssertionError(`${where}: ${error.message}${context}`, { cause: error.cause ?? error });
   }

@@ -41,8 +41,8 @@ import {
   type AsyncCallback,
   type Attributes,
   FlowShape,
-  GraphStageWithMaterializedValue,
   type GraphStageLogic,
+  GraphStageWithMaterializedValue,
   type InHandler,
   Inlet,
   type OutHandler,
@@ -50,11 +50,11 @@ import {
   TimerGraphStageLogic,
 } from '@tributary/core/stage';
 import { WorkerDiedError, WorkerFlowOrderingError } from '../errors.js';
-import { WorkerFlowHandleImpl, type WorkerFlowHandle } from '../WorkerFlowHandle.js';
+import { type WorkerFlowHandle, WorkerFlowHandleImpl } from '../WorkerFlowHandle.js';
 import { deserializeError, serializeError } from './errorTransport.js';
-import { type EndSignal, grantWindow, type Packet } from './protocol.js';
 import { OrderedRuns } from './OrderedRuns.js';
 import { partitionSlot } from './partitionSlot.js';
+import { type EndSignal, grantWindow, type Packet } from './protocol.js';
 import type { WorkerFlowSettings } from './settings.js';
 import { WorkerLink } from './WorkerLink.js';
 import { WorkerThread } from './WorkerThread.js';
@@ -285,7 +285,10 @@ class WorkerFlowLogic extends TimerGraphStageLogic implements InHandler, OutHand
     const delay = restart.delayFor(this.restartCounts[slot]!);
     this.restartCounts[slot]!++;
     if (restart.logRestarts) {
-      this.materializer.logger?.(`${this.settings.label}: worker thread ${error.threadId} died; starting a replacement in ${Math.round(delay)} ms (restart #${this.restartCounts[slot]}); ${inFlight}`, error);
+      this.materializer.logger?.(
+        `${this.settings.label}: worker thread ${error.threadId} died; starting a replacement in ${Math.round(delay)} ms (restart #${this.restartCounts[slot]}); ${inFlight}`,
+        error,
+      );
     }
     this.current = -1;
     this.scheduleOnce(slot, delay);
@@ -318,9 +321,12 @@ class WorkerFlowLogic extends TimerGraphStageLogic implements InHandler, OutHand
   private cannotSend(error: unknown): void {
     const reason = error instanceof Error ? error.message : String(error);
     this.failStage(
-      new TypeError(`${this.settings.label}: an element could not be sent to a worker thread (elements cross by structured clone, which rejects functions, symbols and some host objects): ${reason}`, {
-        cause: error,
-      }),
+      new TypeError(
+        `${this.settings.label}: an element could not be sent to a worker thread (elements cross by structured clone, which rejects functions, symbols and some host objects): ${reason}`,
+        {
+          cause: error,
+        },
+      ),
     );
   }
 
@@ -371,7 +377,9 @@ class WorkerFlowLogic extends TimerGraphStageLogic implements InHandler, OutHand
     }
     const slot = partitionSlot(key, this.settings.threads);
     if (slot === undefined) {
-      this.failStage(new TypeError(`${this.settings.label}: partitionBy must return a string, number, bigint or boolean key, got ${key === null ? 'null' : typeof key}`));
+      this.failStage(
+        new TypeError(`${this.settings.label}: partitionBy must return a string, number, bigint or boolean key, got ${key === null ? 'null' : typeof key}`),
+      );
     }
     return slot;
   }

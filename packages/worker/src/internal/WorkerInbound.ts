@@ -6,7 +6,7 @@
  * Completion and failure from upstream are delivered after the queued elements. When the flow cancels
  * its input (`take`, `takeWhile`, …) the main thread is told to send no more.
  */
-import { GraphStage, GraphStageLogic, type AsyncCallback, type OutHandler, Outlet, SourceShape } from '@tributary/core/stage';
+import { type AsyncCallback, GraphStage, GraphStageLogic, type OutHandler, Outlet, SourceShape } from '@tributary/core/stage';
 import { deserializeError } from './errorTransport.js';
 import type { Outbox } from './Outbox.js';
 import { grantWindow, type Packet } from './protocol.js';

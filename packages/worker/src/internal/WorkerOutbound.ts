@@ -6,7 +6,7 @@
  * exactly as it would be by a slow stage next to it. Completion and failure are sent after the last
  * batch; a failure names the stage where it started (from the worker materializer's failure report).
  */
-import { GraphStage, GraphStageLogic, type AsyncCallback, type InHandler, Inlet, SinkShape } from '@tributary/core/stage';
+import { type AsyncCallback, GraphStage, GraphStageLogic, type InHandler, Inlet, SinkShape } from '@tributary/core/stage';
 import { serializeError } from './errorTransport.js';
 import type { Outbox } from './Outbox.js';
 import type { Packet } from './protocol.js';

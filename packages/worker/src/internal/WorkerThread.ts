@@ -107,12 +107,21 @@ export class WorkerThread {
 
   private readonly onError = (error: unknown): void => {
     const oom = (error as { code?: unknown } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
-    const reason = oom ? 'ran out of memory (its resourceLimits were reached)' : `failed with an uncaught error: ${error instanceof Error ? error.message : String(error)}`;
+    const reason = oom
+      ? 'ran out of memory (its resourceLimits were reached)'
+      : `failed with an uncaught error: ${error instanceof Error ? error.message : String(error)}`;
     this.died(new WorkerDiedError(`${this.label}: worker thread ${this.threadId} ${reason}`, this.threadId, undefined, { cause: error }));
   };
 
   private readonly onMessageError = (error: unknown): void => {
-    this.died(new WorkerDiedError(`${this.label}: a message from worker thread ${this.threadId} could not be deserialized: ${error instanceof Error ? error.message : String(error)}`, this.threadId, undefined, { cause: error }));
+    this.died(
+      new WorkerDiedError(
+        `${this.label}: a message from worker thread ${this.threadId} could not be deserialized: ${error instanceof Error ? error.message : String(error)}`,
+        this.threadId,
+        undefined,
+        { cause: error },
+      ),
+    );
     void this.worker.terminate();
   };
 

@@ -101,7 +101,12 @@ function loaderFor(op: string, moduleUrl: string, option: WorkerFlowOptions['loa
   );
 }
 
-export function workerFlowSettings(op: string, moduleUrl: unknown, options: WorkerFlowOptions | PartitionedWorkerFlowOptions<unknown>, partitioned: boolean): WorkerFlowSettings {
+export function workerFlowSettings(
+  op: string,
+  moduleUrl: unknown,
+  options: WorkerFlowOptions | PartitionedWorkerFlowOptions<unknown>,
+  partitioned: boolean,
+): WorkerFlowSettings {
   if (options === null || typeof options !== 'object') throw new TypeError(`${op}: options must be an object, got ${describe(options)}`);
   const href = moduleHref(op, moduleUrl);
   const threads = positiveInt(op, 'threads', options.threads, 1);
@@ -135,7 +140,8 @@ export function workerFlowSettings(op: string, moduleUrl: unknown, options: Work
   let partitionBy: ((element: unknown) => unknown) | undefined;
   if (partitioned) {
     partitionBy = (options as PartitionedWorkerFlowOptions<unknown>).partitionBy;
-    if (typeof partitionBy !== 'function') throw new TypeError(`${op}: partitionBy must be a function returning the key of an element, got ${describe(partitionBy)}`);
+    if (typeof partitionBy !== 'function')
+      throw new TypeError(`${op}: partitionBy must be a function returning the key of an element, got ${describe(partitionBy)}`);
     routing = 'partitioned';
   } else {
     const ordered = (options as WorkerFlowOptions).ordered ?? true;

@@ -13,8 +13,8 @@ import { describe } from './describe.js';
 import { serializeError } from './errorTransport.js';
 import { Outbox } from './Outbox.js';
 import type { Packet, WorkerBootData, WorkerInit } from './protocol.js';
-import { WorkerInbound, type InboundHandle } from './WorkerInbound.js';
-import { WorkerOutbound, type OutboundHandle } from './WorkerOutbound.js';
+import { type InboundHandle, WorkerInbound } from './WorkerInbound.js';
+import { type OutboundHandle, WorkerOutbound } from './WorkerOutbound.js';
 
 const port = parentPort;
 if (port === null) throw new Error('@tributary/worker: the worker runtime must run in a worker thread started by WorkerFlow');
@@ -32,7 +32,9 @@ const outbound: OutboundHandle = { onPacket: null, lastFailure: null, onStopped:
 
 const outbox = new Outbox(port, init.batchSize, (error) => {
   const reason = error instanceof Error ? error.message : String(error);
-  failDirectly(new TypeError(`${init.label}: an element of the flow's output could not be sent to the main thread (elements cross by structured clone): ${reason}`));
+  failDirectly(
+    new TypeError(`${init.label}: an element of the flow's output could not be sent to the main thread (elements cross by structured clone): ${reason}`),
+  );
 });
 
 port.on('message', (packet: Packet) => {
@@ -90,7 +92,9 @@ async function loadFlow(): Promise<Flow<unknown, unknown, unknown>> {
   try {
     return Flow.fromGraph(value);
   } catch {
-    throw new TypeError(`${init.label}: export "${init.exportName}" is a flow built with another copy of @tributary/core than the one @tributary/worker uses in the worker thread; install one @tributary/core`);
+    throw new TypeError(
+      `${init.label}: export "${init.exportName}" is a flow built with another copy of @tributary/core than the one @tributary/worker uses in the worker thread; install one @tributary/core`,
+    );
   }
 }
 

@@ -328,7 +328,8 @@ class DirectoryChangesLogic extends TimerGraphStageLogic implements OutHandler {
     this.cancelled = true;
     this.closeWatcher();
     this.cancelTimer(CheckTimer);
-    if (this.looking) this.setKeepGoing(true); // the look in flight ends the stage when it returns
+    if (this.looking)
+      this.setKeepGoing(true); // the look in flight ends the stage when it returns
     else this.completeStage();
   }
 

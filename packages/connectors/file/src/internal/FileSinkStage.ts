@@ -162,7 +162,13 @@ class FileSinkLogic extends GraphStageLogic implements InHandler {
   }
 
   private pullIfRoom(): void {
-    if (this.pendingBytes < WriteBatchBytes && this.pending.length < WriteBatchChunks && !this.finishing && !this.isClosed(this.in) && !this.hasBeenPulled(this.in)) {
+    if (
+      this.pendingBytes < WriteBatchBytes &&
+      this.pending.length < WriteBatchChunks &&
+      !this.finishing &&
+      !this.isClosed(this.in) &&
+      !this.hasBeenPulled(this.in)
+    ) {
       this.pull(this.in);
     }
   }

@@ -155,7 +155,11 @@ class FileSourceLogic extends GraphStageLogic implements OutHandler {
     if (stats.isDirectory()) return this.failAfterClose(fsError('EISDIR', 'illegal operation on a directory', 'read', this.path));
     if (!stats.isFile()) {
       if (this.nextPosition > 0) {
-        return this.failAfterClose(new RangeError(`FileIO.fromPath: startPosition ${this.nextPosition} needs a regular file, and '${this.path}' is not one (it cannot be read at an offset)`));
+        return this.failAfterClose(
+          new RangeError(
+            `FileIO.fromPath: startPosition ${this.nextPosition} needs a regular file, and '${this.path}' is not one (it cannot be read at an offset)`,
+          ),
+        );
       }
       this.positional = false;
       this.slots.length = 1;

@@ -17,7 +17,7 @@
  * upstream's, the trigger's — fails the current file's stream first and the stage once that file's
  * sink has stopped: when the promise settles, no file is open.
  */
-import { Keep, Materializer, type Graph, Source } from '@tributary/core';
+import { type Graph, Keep, Materializer, Source } from '@tributary/core';
 import {
   AbruptTerminationException,
   type Attributes,
@@ -113,7 +113,9 @@ class LogRotatorLogic<T> extends GraphStageLogic implements InHandler {
       return false;
     }
     if (typeof trigger !== 'function') {
-      this.failWith(new TypeError(`${this.settings.name}: triggerGeneratorCreator must return a function (element) => path | undefined, got ${describeValue(trigger)}`));
+      this.failWith(
+        new TypeError(`${this.settings.name}: triggerGeneratorCreator must return a function (element) => path | undefined, got ${describeValue(trigger)}`),
+      );
       return false;
     }
     this.trigger = trigger as TriggerGenerator<T>;
@@ -134,13 +136,19 @@ class LogRotatorLogic<T> extends GraphStageLogic implements InHandler {
     if (target === undefined) {
       if (this.current === null) {
         return this.failWith(
-          new Error(`${this.settings.name}: the trigger generator returned no path for the first element, so there is no file to write it to (return a path for the first element)`),
+          new Error(
+            `${this.settings.name}: the trigger generator returned no path for the first element, so there is no file to write it to (return a path for the first element)`,
+          ),
         );
       }
       return this.current.outlet.push(element);
     }
     if (typeof target !== 'string' || target.length === 0) {
-      return this.failWith(new TypeError(`${this.settings.name}: the trigger generator must return a path string to rotate to, or undefined to stay with the current file; got ${describeValue(target)}`));
+      return this.failWith(
+        new TypeError(
+          `${this.settings.name}: the trigger generator must return a path string to rotate to, or undefined to stay with the current file; got ${describeValue(target)}`,
+        ),
+      );
     }
     this.rotate(target, element);
   }

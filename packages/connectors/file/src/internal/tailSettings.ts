@@ -1,5 +1,5 @@
 import type { FileTailSettings } from './FileTailStage.js';
-import { requireBoolean, requireMillis, requireFiniteNonNegativeInt, requirePath } from './validate.js';
+import { requireBoolean, requireFiniteNonNegativeInt, requireMillis, requirePath } from './validate.js';
 
 export const DefaultTailChunkSize = 8192;
 const DefaultPollingIntervalMs = 250;

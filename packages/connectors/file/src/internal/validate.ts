@@ -42,9 +42,30 @@ export function requireOptions<T extends object>(where: string, options: unknown
 }
 
 // The strings fs.open understands (lib/internal/fs/utils.js, stringToFlags).
-const openFlagStrings: ReadonlySet<string> = new Set(
-  ['r', 'rs', 'sr', 'r+', 'rs+', 'sr+', 'w', 'wx', 'xw', 'w+', 'wx+', 'xw+', 'a', 'ax', 'xa', 'as', 'sa', 'a+', 'ax+', 'xa+', 'as+', 'sa+'],
-);
+const openFlagStrings: ReadonlySet<string> = new Set([
+  'r',
+  'rs',
+  'sr',
+  'r+',
+  'rs+',
+  'sr+',
+  'w',
+  'wx',
+  'xw',
+  'w+',
+  'wx+',
+  'xw+',
+  'a',
+  'ax',
+  'xa',
+  'as',
+  'sa',
+  'a+',
+  'ax+',
+  'xa+',
+  'as+',
+  'sa+',
+]);
 
 /** Open flags as `fs.open` takes them: a string such as `'w'`, `'a'`, `'wx'`, or a number of `fs.constants.O_*` bits. */
 export function requireOpenFlags(where: string, flags: unknown): string | number {

@@ -141,7 +141,13 @@ export class ConnectionEntity extends HttpEntity {
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.readAll(body, timeoutMs, Math.min(maxBytes, this.options.maxBytes), maxBytes < this.options.maxBytes ? 'HttpEntity.toStrict' : this.options.limitName, true);
+    return this.readAll(
+      body,
+      timeoutMs,
+      Math.min(maxBytes, this.options.maxBytes),
+      maxBytes < this.options.maxBytes ? 'HttpEntity.toStrict' : this.options.limitName,
+      true,
+    );
   }
 
   discardBytes(): Promise<void> {

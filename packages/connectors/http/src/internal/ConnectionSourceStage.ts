@@ -72,7 +72,15 @@ class ConnectionSourceLogic extends GraphStageLogic implements OutHandler {
     });
     const onBindFailed = this.getAsyncCallback<unknown>((e) => this.failStage(e));
     const s = this.stage;
-    const runtime = new HttpServerRuntime(s.host, s.port, s.settings, this.mat, s.options, (c) => onConnection.invoke(c), () => onUnbound.invoke(undefined));
+    const runtime = new HttpServerRuntime(
+      s.host,
+      s.port,
+      s.settings,
+      this.mat,
+      s.options,
+      (c) => onConnection.invoke(c),
+      () => onUnbound.invoke(undefined),
+    );
     this.runtime = runtime;
     runtime.listen().then(this.resolveBinding, (e: unknown) => {
       this.rejectBinding(e);

@@ -106,7 +106,11 @@ class EventSourceLogic extends TimerGraphStageLogic implements OutHandler {
 
   private connect(): void {
     const url = this.config.url;
-    const headers: Record<string, string | string[]> = { ...(this.config.headers as Record<string, string | string[]>), accept: 'text/event-stream', 'cache-control': 'no-cache' };
+    const headers: Record<string, string | string[]> = {
+      ...(this.config.headers as Record<string, string | string[]>),
+      accept: 'text/event-stream',
+      'cache-control': 'no-cache',
+    };
     if (this.lastEventId !== undefined) headers['last-event-id'] = this.lastEventId;
     const abort = new AbortController();
     this.abort = abort;

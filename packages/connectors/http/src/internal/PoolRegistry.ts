@@ -9,8 +9,8 @@ import { ConnectionPoolSettings } from '../ConnectionPoolSettings.js';
 import { PoolOverflowError } from '../errors.js';
 import { HttpRequest } from '../HttpRequest.js';
 import type { HttpResponse } from '../HttpResponse.js';
-import { createPool, describeExchange, resolveTarget, send } from './clientExchange.js';
 import { ConnectionEntity } from './ConnectionEntity.js';
+import { createPool, describeExchange, resolveTarget, send } from './clientExchange.js';
 import { SubscriptionWatch } from './SubscriptionWatch.js';
 import { describeValue } from './validate.js';
 
@@ -66,7 +66,8 @@ const shared = new Map<string, SharedPool>();
 /** `Http.singleRequest`: one request through the pool shared by its origin and settings. */
 export async function singleRequest(request: HttpRequest, settings: ConnectionPoolSettings): Promise<HttpResponse> {
   if (!(request instanceof HttpRequest)) throw new TypeError(`Http.singleRequest: request must be an HttpRequest, got ${describeValue(request)}`);
-  if (!(settings instanceof ConnectionPoolSettings)) throw new TypeError(`Http.singleRequest: settings must be ConnectionPoolSettings, got ${describeValue(settings)}`);
+  if (!(settings instanceof ConnectionPoolSettings))
+    throw new TypeError(`Http.singleRequest: settings must be ConnectionPoolSettings, got ${describeValue(settings)}`);
   const target = resolveTarget('Http.singleRequest', request, undefined);
   const key = `${target.origin} ${settings.poolKey}`;
   let pool = shared.get(key);

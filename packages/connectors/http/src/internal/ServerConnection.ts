@@ -18,7 +18,7 @@ import type { HttpRequest } from '../HttpRequest.js';
 import { HttpResponse } from '../HttpResponse.js';
 import type { IncomingConnection, RequestHandler } from '../IncomingConnection.js';
 import type { ServerSettings } from '../ServerSettings.js';
-import { RequestFeedSource, type RequestFeed } from './RequestFeedSource.js';
+import { type RequestFeed, RequestFeedSource } from './RequestFeedSource.js';
 import { type Exchange, type ExchangeContext, type Produce, refuse, serveExchange } from './serveExchange.js';
 import { describeValue, requireFunction } from './validate.js';
 
@@ -87,7 +87,10 @@ export class ServerConnection implements IncomingConnection, ExchangeContext {
   }
 
   private checkUnhandled(method: string): void {
-    if (this.produce !== null) throw new IllegalStateError(`IncomingConnection.${method}: the connection from ${this.remoteAddress.address}:${this.remoteAddress.port} is already handled`);
+    if (this.produce !== null)
+      throw new IllegalStateError(
+        `IncomingConnection.${method}: the connection from ${this.remoteAddress.address}:${this.remoteAddress.port} is already handled`,
+      );
   }
 
   private install(produce: Produce): void {
@@ -192,7 +195,7 @@ class FlowRun {
     this.feed = feed;
     this.killSwitch = killSwitch;
     done.then(
-      () => this.onEnd(new Error('HTTP server: the connection\'s handler flow completed before it answered this request')),
+      () => this.onEnd(new Error("HTTP server: the connection's handler flow completed before it answered this request")),
       (e: unknown) => this.onEnd(e),
     );
   }

@@ -109,15 +109,33 @@ function retryable(error: unknown): boolean {
 }
 
 /** Sends `request`, retrying as the settings allow; the response's entity streams from the connection. */
-export function send(pool: Pool, request: HttpRequest, target: Target, settings: ConnectionPoolSettings, materializer: Materializer, signal?: AbortHandle): Promise<HttpResponse> {
+export function send(
+  pool: Pool,
+  request: HttpRequest,
+  target: Target,
+  settings: ConnectionPoolSettings,
+  materializer: Materializer,
+  signal?: AbortHandle,
+): Promise<HttpResponse> {
   const retries = isRetriable(request) ? settings.maxRetries : 0;
   const first = sendOnce(pool, request, target, materializer, signal);
   return retries === 0 ? first : first.catch((e: unknown) => retry(e, 1, retries, pool, request, target, materializer, signal));
 }
 
-function retry(error: unknown, attempt: number, retries: number, pool: Pool, request: HttpRequest, target: Target, materializer: Materializer, signal: AbortHandle | undefined): Promise<HttpResponse> {
+function retry(
+  error: unknown,
+  attempt: number,
+  retries: number,
+  pool: Pool,
+  request: HttpRequest,
+  target: Target,
+  materializer: Materializer,
+  signal: AbortHandle | undefined,
+): Promise<HttpResponse> {
   if (attempt > retries || signal?.aborted === true || !retryable(error)) return Promise.reject(error);
-  return sendOnce(pool, request, target, materializer, signal).catch((e: unknown) => retry(e, attempt + 1, retries, pool, request, target, materializer, signal));
+  return sendOnce(pool, request, target, materializer, signal).catch((e: unknown) =>
+    retry(e, attempt + 1, retries, pool, request, target, materializer, signal),
+  );
 }
 
 function sendOnce(pool: Pool, request: HttpRequest, target: Target, materializer: Materializer, signal: AbortHandle | undefined): Promise<HttpResponse> {

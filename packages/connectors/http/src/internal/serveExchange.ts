@@ -138,7 +138,9 @@ export class Exchange {
   private timedOut(): void {
     this.timer = null;
     if (this.responded) return;
-    this.ctx.settings.logger.warn(`HTTP server: no response to ${this.req.method} ${this.req.url} within requestTimeoutMs=${this.ctx.settings.requestTimeoutMs}; answering 503`);
+    this.ctx.settings.logger.warn(
+      `HTTP server: no response to ${this.req.method} ${this.req.url} within requestTimeoutMs=${this.ctx.settings.requestTimeoutMs}; answering 503`,
+    );
     this.respondWith(HttpResponse.status(503, TimeoutText), false);
   }
 
@@ -177,7 +179,12 @@ export class Exchange {
     entity.dataBytes
       .toMat(new ResponseBodySink(res), Keep.right)
       .run(this.ctx.materializer)
-      .catch((e: unknown) => this.ctx.settings.logger.warn(`HTTP server: the streamed entity of the response to ${this.req.method} ${this.req.url} failed; the response was cut off`, e));
+      .catch((e: unknown) =>
+        this.ctx.settings.logger.warn(
+          `HTTP server: the streamed entity of the response to ${this.req.method} ${this.req.url} failed; the response was cut off`,
+          e,
+        ),
+      );
   }
 
   private mustCloseAfter(): boolean {
@@ -200,4 +207,4 @@ export function refuse(req: IncomingMessage, res: ServerResponse, status: number
   res.end(text);
 }
 
-export { TimeoutText, ErrorText };
+export { ErrorText, TimeoutText };

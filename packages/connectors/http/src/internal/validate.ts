@@ -40,7 +40,7 @@ export function requireOrigin(where: string, origin: unknown): string {
   } catch {
     throw new TypeError(`${where}: origin must be an absolute http(s) URL like "http://localhost:8080", got ${describeValue(origin)}`);
   }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || typeof origin !== 'string' && !(origin instanceof URL)) {
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || (typeof origin !== 'string' && !(origin instanceof URL))) {
     throw new TypeError(`${where}: origin must be an http: or https: URL, got ${describeValue(String(origin))}`);
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {

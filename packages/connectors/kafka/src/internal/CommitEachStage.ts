@@ -2,7 +2,7 @@
  * `atMostOnceSource`'s second half: commits each message's offset, and only once that commit succeeded
  * emits the record (one commit in flight at a time, like `mapAsync(1)`).
  */
-import { GraphStage, type GraphStageLogic, GraphStageLogic as Logic, type InHandler, Inlet, type OutHandler, Outlet, FlowShape } from '@tributary/core/stage';
+import { FlowShape, GraphStage, type GraphStageLogic, type InHandler, Inlet, GraphStageLogic as Logic, type OutHandler, Outlet } from '@tributary/core/stage';
 import type { CommittableMessage } from '../ConsumerMessage.js';
 import { CommittableOffsetImpl } from '../ConsumerMessage.js';
 import type { ConsumerRecord } from '../ConsumerRecord.js';

@@ -16,8 +16,17 @@
  */
 import type { Attributes } from '@tributary/core';
 import { FlowShape, GraphStage, type GraphStageLogic, type InHandler, Inlet, type OutHandler, Outlet, TimerGraphStageLogic } from '@tributary/core/stage';
-import { addCommittable, addEntry, type BatchEntry, type Committable, CommittableOffsetBatch, CommittableOffsetImpl, committersOf, forEachEntry } from '../ConsumerMessage.js';
 import type { CommitterSettings } from '../CommitterSettings.js';
+import {
+  addCommittable,
+  addEntry,
+  type BatchEntry,
+  type Committable,
+  CommittableOffsetBatch,
+  CommittableOffsetImpl,
+  committersOf,
+  forEachEntry,
+} from '../ConsumerMessage.js';
 import type { KafkaCommitter } from './KafkaCommitter.js';
 
 type BatchEntries = Map<string, BatchEntry>;

@@ -33,12 +33,13 @@
  * `stopTimeoutMs` at the latest. `shutdown()` closes it the same way. Closing waits for a start-up in
  * progress so that kafkajs never restarts a consumer behind our back.
  */
-import type { Admin, Consumer as KafkaJsConsumer, EachBatchPayload, KafkaMessage, Kafka } from 'kafkajs';
+
 import type { Cancellable, Scheduler } from '@tributary/core';
-import type { ConsumerSettings } from '../ConsumerSettings.js';
+import type { Admin, EachBatchPayload, Kafka, Consumer as KafkaJsConsumer, KafkaMessage } from 'kafkajs';
 import type { TopicPartition } from '../ConsumerRecord.js';
-import type { Subscription } from '../Subscriptions.js';
+import type { ConsumerSettings } from '../ConsumerSettings.js';
 import { CommitTimeoutError, ConsumerClosedError } from '../errors.js';
+import type { Subscription } from '../Subscriptions.js';
 import { createKafka, errorTypes, isKafkaJsError } from './clients.js';
 import type { CommitOffset, KafkaCommitter } from './KafkaCommitter.js';
 import { manualAssigner } from './ManualAssigner.js';
@@ -316,7 +317,12 @@ export class ConsumerHandle implements KafkaCommitter {
 
   private pauseEverything(): void {
     const sub = this.subscription;
-    const topics = sub.kind === 'topics' ? [...sub.topics] : sub.kind === 'assignment' ? [...new Set(sub.partitions.map((tp) => tp.topic))] : [...this.assigned].map((k) => k.slice(0, k.lastIndexOf(':')));
+    const topics =
+      sub.kind === 'topics'
+        ? [...sub.topics]
+        : sub.kind === 'assignment'
+          ? [...new Set(sub.partitions.map((tp) => tp.topic))]
+          : [...this.assigned].map((k) => k.slice(0, k.lastIndexOf(':')));
     this.withConsumer((c) => c.pause([...new Set(topics)].map((topic) => ({ topic }))));
   }
 

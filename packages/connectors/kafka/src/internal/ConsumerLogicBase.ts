@@ -14,9 +14,9 @@
  * still arrives (a duplicate of one already buffered or emitted).
  */
 import { type AsyncCallback, GraphStageLogic, type Shape } from '@tributary/core/stage';
-import type { ConsumerMetrics, PartitionMetrics } from '../Control.js';
-import type { ConsumerSettings } from '../ConsumerSettings.js';
 import type { TopicPartition } from '../ConsumerRecord.js';
+import type { ConsumerSettings } from '../ConsumerSettings.js';
+import type { ConsumerMetrics, PartitionMetrics } from '../Control.js';
 import type { RebalanceListener, RestrictedConsumer } from '../Subscriptions.js';
 import { type Chunk, type ConsumerEvents, type ConsumerHandle, tpKey } from './ConsumerHandle.js';
 import type { ControlImpl } from './ControlImpl.js';
@@ -201,7 +201,11 @@ export abstract class ConsumerLogicBase extends GraphStageLogic {
       this.partitions.delete(ps.key);
     }
     if (revoked.length > 0) {
-      this.callListener('onRevoke', revoked.map((ps) => ps.tp), false);
+      this.callListener(
+        'onRevoke',
+        revoked.map((ps) => ps.tp),
+        false,
+      );
       this.partitionsRevoked(revoked.map((ps) => ps.tp));
     }
     const added: PartitionState[] = [];
@@ -223,7 +227,12 @@ export abstract class ConsumerLogicBase extends GraphStageLogic {
     }
     this.rebalancing = false;
     this.partitionsAssigned(added);
-    if (added.length > 0) this.callListener('onAssign', added.map((ps) => ps.tp), false);
+    if (added.length > 0)
+      this.callListener(
+        'onAssign',
+        added.map((ps) => ps.tp),
+        false,
+      );
     this.resumeEmitting();
   }
 
@@ -237,7 +246,12 @@ export abstract class ConsumerLogicBase extends GraphStageLogic {
     for (const ps of lost) this.dropRecords(ps, 'lost');
     this.partitions.clear();
     this.rebalancing = true;
-    if (lost.length > 0) this.callListener('onLost', lost.map((ps) => ps.tp), false);
+    if (lost.length > 0)
+      this.callListener(
+        'onLost',
+        lost.map((ps) => ps.tp),
+        false,
+      );
   }
 
   private onPaused(key: string): void {

@@ -1,5 +1,5 @@
 import type { AsyncCallback } from '@tributary/core/stage';
-import { _drainAndShutdown, type Control, type ConsumerMetrics } from '../Control.js';
+import { _drainAndShutdown, type ConsumerMetrics, type Control } from '../Control.js';
 import type { ConsumerHandle } from './ConsumerHandle.js';
 
 /** The control of one materialized consumer source; its requests enter the stage through async callbacks. */

@@ -4,12 +4,12 @@
  * (per partition: offset order), one per pull, deserialized at emission time.
  */
 import type { Attributes, Decider, Scheduler } from '@tributary/core';
-import { GraphStageWithMaterializedValue, type GraphStageLogic, type OutHandler, Outlet, SourceShape } from '@tributary/core/stage';
+import { type GraphStageLogic, GraphStageWithMaterializedValue, type OutHandler, Outlet, SourceShape } from '@tributary/core/stage';
 import type { KafkaMessage } from 'kafkajs';
 import { CommittableOffsetImpl } from '../ConsumerMessage.js';
+import type { ConsumerRecord } from '../ConsumerRecord.js';
 import type { ConsumerSettings } from '../ConsumerSettings.js';
 import type { Control } from '../Control.js';
-import type { ConsumerRecord } from '../ConsumerRecord.js';
 import type { Subscription } from '../Subscriptions.js';
 import { type Chunk, ConsumerHandle } from './ConsumerHandle.js';
 import { ConsumerLogicBase, type PartitionState } from './ConsumerLogicBase.js';

@@ -222,13 +222,19 @@ class PartitionedLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
   /** The start offsets of partitions assigned to a manual-offset source are known: seek, resume, emit. */
   private startAt(added: readonly PartitionState[], offsets: readonly TopicPartitionOffset[]): void {
     if (!Array.isArray(offsets)) {
-      this.failStage(new TypeError(`${this.stageName}: getOffsetsOnAssign must resolve with an array of { topic, partition, offset }, got ${describeValue(offsets)}`));
+      this.failStage(
+        new TypeError(`${this.stageName}: getOffsetsOnAssign must resolve with an array of { topic, partition, offset }, got ${describeValue(offsets)}`),
+      );
       return;
     }
     const byKey = new Map<string, number>();
     for (const o of offsets) {
       if (o === null || typeof o !== 'object' || !Number.isInteger(o.offset) || o.offset < 0) {
-        this.failStage(new TypeError(`${this.stageName}: getOffsetsOnAssign resolved with a bad offset ${describeValue(o)}: expected { topic, partition, offset } with a non-negative integer offset`));
+        this.failStage(
+          new TypeError(
+            `${this.stageName}: getOffsetsOnAssign resolved with a bad offset ${describeValue(o)}: expected { topic, partition, offset } with a non-negative integer offset`,
+          ),
+        );
         return;
       }
       byKey.set(tpKey(o.topic, o.partition), o.offset);

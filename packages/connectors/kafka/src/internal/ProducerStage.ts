@@ -23,8 +23,8 @@
 import type { Attributes } from '@tributary/core';
 import { FlowShape, GraphStage, type GraphStageLogic, type InHandler, Inlet, type OutHandler, Outlet, TimerGraphStageLogic } from '@tributary/core/stage';
 import type { Kafka, Message as KafkaJsMessage, Producer as KafkaJsProducer } from 'kafkajs';
-import type { ProducerSettings } from '../ProducerSettings.js';
 import type { Envelope, MultiResultPart, ProducerRecord, RecordMetadata, Results } from '../ProducerMessage.js';
+import type { ProducerSettings } from '../ProducerSettings.js';
 import { createKafka } from './clients.js';
 import { compressionType, createProducer, sizeOf, toKafkaMessage } from './producerInternals.js';
 import { describeValue } from './validate.js';

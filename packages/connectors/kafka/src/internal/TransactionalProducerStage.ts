@@ -136,7 +136,11 @@ class TransactionalProducerLogic<K, V, P> extends ProducerLogic<K, V, P> {
   private recordOffset(passThrough: unknown): void {
     const po = passThrough as PartitionOffset | undefined;
     if (po === undefined || po === null || typeof po !== 'object' || po.key === undefined || typeof po.offset !== 'number') {
-      this.failWith(new TypeError(`${this.stageName}: the pass-through of every envelope must be the PartitionOffset of a TransactionalMessage, got ${describeValue(passThrough)}`));
+      this.failWith(
+        new TypeError(
+          `${this.stageName}: the pass-through of every envelope must be the PartitionOffset of a TransactionalMessage, got ${describeValue(passThrough)}`,
+        ),
+      );
       return;
     }
     let group = this.txOffsets.get(po.key.groupId);

@@ -4,10 +4,10 @@
  * producer itself — created with kafkajs' default (Java-compatible) partitioner, wrapped so that the
  * chosen partition is written into the message and results can name it.
  */
-import { CompressionTypes, type IHeaders, type Kafka, type Message as KafkaJsMessage, Partitioners, type Producer as KafkaJsProducer } from 'kafkajs';
+import { CompressionTypes, type IHeaders, type Kafka, type Message as KafkaJsMessage, type Producer as KafkaJsProducer, Partitioners } from 'kafkajs';
+import { KafkaSerializationError } from '../errors.js';
 import type { ProducerRecord } from '../ProducerMessage.js';
 import type { Compression, ProducerSettings } from '../ProducerSettings.js';
-import { KafkaSerializationError } from '../errors.js';
 import { kafkaRetry } from './clients.js';
 import { describeValue } from './validate.js';
 

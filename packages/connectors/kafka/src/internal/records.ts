@@ -1,8 +1,8 @@
 /** Turns kafkajs messages into `ConsumerRecord`s, deserializing key and value. */
 import type { KafkaMessage } from 'kafkajs';
 import type { ConsumerRecord, RecordHeaders } from '../ConsumerRecord.js';
-import type { DeserializationContext, Deserializer } from '../Serialization.js';
 import { KafkaDeserializationError } from '../errors.js';
+import type { DeserializationContext, Deserializer } from '../Serialization.js';
 
 const noHeaders: RecordHeaders = Object.freeze({});
 

@@ -19,7 +19,13 @@ export {
 
 /** `host:port` strings (a comma-separated string is split); at least one. */
 export function requireBootstrapServers(where: string, servers: unknown): readonly string[] {
-  const list = typeof servers === 'string' ? servers.split(',').map((s) => s.trim()).filter((s) => s.length > 0) : servers;
+  const list =
+    typeof servers === 'string'
+      ? servers
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0)
+      : servers;
   if (!Array.isArray(list) || list.length === 0) {
     throw new TypeError(`${where}: bootstrapServers must be a non-empty list of "host:port" strings, got ${describeValue(servers)}`);
   }

@@ -24,19 +24,19 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { RawData, WebSocket as WsSocket } from 'ws';
 import {
   type AsyncCallback,
   FlowShape,
   type GraphStageLogic,
   GraphStageWithMaterializedValue,
-  Inlet,
   type InHandler,
+  Inlet,
   NonFailureCancellation,
   type OutHandler,
   Outlet,
   TimerGraphStageLogic,
 } from '@tributary/core/stage';
+import type { RawData, WebSocket as WsSocket } from 'ws';
 import { WebSocketError, WebSocketKeepAliveTimeoutError, WebSocketUpgradeError } from '../errors.js';
 import type { Message, OutgoingMessage } from '../Message.js';
 import type { WebSocketSettings } from '../WebSocketSettings.js';
@@ -188,7 +188,9 @@ class WebSocketConnectionLogic extends TimerGraphStageLogic implements InHandler
     const message = this.grab(this.in);
     const ws = this.ws!;
     if (typeof message !== 'string' && !(message instanceof Uint8Array)) {
-      this.failConnection(new TypeError(`${this.stage.label}: an outgoing message must be a string (text) or a Uint8Array/Buffer (binary), got ${describeValue(message)}`));
+      this.failConnection(
+        new TypeError(`${this.stage.label}: an outgoing message must be a string (text) or a Uint8Array/Buffer (binary), got ${describeValue(message)}`),
+      );
       return;
     }
     if (ws.readyState !== OPEN) return; // closing: the close handler cancels upstream
@@ -406,7 +408,11 @@ class WebSocketConnectionLogic extends TimerGraphStageLogic implements InHandler
     const code = (error as { code?: unknown }).code;
     const label = this.stage.label;
     if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-      return new WebSocketError(`${label}: an incoming message is larger than maxPayload (${this.settings.maxPayload} bytes); the connection was closed with 1009`, 1009, { cause: error });
+      return new WebSocketError(
+        `${label}: an incoming message is larger than maxPayload (${this.settings.maxPayload} bytes); the connection was closed with 1009`,
+        1009,
+        { cause: error },
+      );
     }
     if (code === 'WS_ERR_INVALID_UTF8') {
       return new WebSocketError(`${label}: an incoming text message is not valid UTF-8; the connection was closed with 1007`, 1007, { cause: error });

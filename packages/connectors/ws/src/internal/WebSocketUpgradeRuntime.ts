@@ -5,9 +5,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket as WsSocket } from 'ws';
 import { ClosedShape, GraphDSL, type Materializer, RunnableGraph } from '@tributary/core';
 import type { FlowShape, Graph } from '@tributary/core/stage';
+import { WebSocketServer, type WebSocket as WsSocket } from 'ws';
 import type { Message, OutgoingMessage } from '../Message.js';
 import type { WebSocketSettings } from '../WebSocketSettings.js';
 import { WebSocketConnectionStage } from './WebSocketConnectionStage.js';

@@ -15,12 +15,13 @@
  * element `O` with context `C`" — a `SourceWithContext<O, C, Mat>` on a source, a
  * `FlowWithContext<In, CtxIn, O, C, Mat>` on a flow.
  */
-import { isThenable } from '../../operators/mapAsyncInternals.js';
+
 import type { StreamLogger } from '../../operators/log.js';
-import type { ThrottleOptions } from '../../ThrottleMode.js';
+import { isThenable } from '../../operators/mapAsyncInternals.js';
 import { describe, requireFunction, requirePositiveInt } from '../../operators/validate.js';
 import type { Graph } from '../../stage/GraphStage.js';
 import { FlowShape, SinkShape } from '../../stage/Shape.js';
+import type { ThrottleOptions } from '../../ThrottleMode.js';
 import { Flow } from '../Flow.js';
 import { GraphDSL } from '../GraphDSL.js';
 import { Unzip } from '../Unzip.js';

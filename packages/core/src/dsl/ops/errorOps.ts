@@ -131,7 +131,6 @@ export interface ErrorOps<Out, F extends HKT> {
    * @example Source.from(lines).mapWithResource(() => openWriter(path), (w, line) => w.write(line), (w) => w.close())
    */
   mapWithResource<R, T>(create: () => R, f: (resource: R, x: Out) => T, close: (resource: R) => T | undefined): Kind<F, T>;
-
 }
 
 export const errorOpsImpl: OpsTable<ErrorOps<unknown, HKT>> = {

@@ -43,8 +43,8 @@ import type { UniformFanInShape } from '../../stage/UniformFanInShape.js';
 import type { UniformFanOutShape } from '../../stage/UniformFanOutShape.js';
 import type { HKT, Kind } from '../FlowOps.js';
 import { GraphDSL } from '../GraphDSL.js';
-import type { Source } from '../Source.js';
 import { boundClass } from '../lateBinding.js';
+import type { Source } from '../Source.js';
 import type { SubFlow } from '../SubFlow.js';
 import type { OpsReceiver, OpsTable } from './opsTable.js';
 
@@ -570,4 +570,3 @@ export const graphOpsImpl: OpsTable<GraphOps<unknown, HKT>> = {
     return subFlow(this, new Split('after', p, substreamCancelStrategy));
   },
 };
-

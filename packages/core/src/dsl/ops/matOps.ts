@@ -6,7 +6,7 @@
  * interface and prototype are derived from this one (see `SubFlowOps` and `installSubFlowOps`).
  */
 import { Broadcast } from '../../operators/broadcast.js';
-import { Monitor, type FlowMonitor } from '../../operators/monitor.js';
+import { type FlowMonitor, Monitor } from '../../operators/monitor.js';
 import { requireFunction } from '../../operators/validate.js';
 import { WatchTermination } from '../../operators/watchTermination.js';
 import type { Graph } from '../../stage/GraphStage.js';

@@ -6,6 +6,8 @@
  * The area covers decoupling a fast side from a slow one: detach, buffer, throttle, conflate,
  * conflateWithSeed, batch, batchWeighted, expand and extrapolate.
  */
+
+import type { OverflowStrategy } from '../../OverflowStrategy.js';
 import { Batch } from '../../operators/batch.js';
 import { BatchWeighted } from '../../operators/batchWeighted.js';
 import { Buffer } from '../../operators/buffer.js';
@@ -14,9 +16,8 @@ import { ConflateWithSeed } from '../../operators/conflateWithSeed.js';
 import { Detach } from '../../operators/detach.js';
 import { Expand, type IterableOrIterator } from '../../operators/expand.js';
 import { Extrapolate } from '../../operators/extrapolate.js';
-import type { OverflowStrategy } from '../../OverflowStrategy.js';
-import type { ThrottleOptions } from '../../ThrottleMode.js';
 import { Throttle } from '../../operators/throttle.js';
+import type { ThrottleOptions } from '../../ThrottleMode.js';
 import type { HKT, Kind } from '../FlowOps.js';
 import type { Fn, OpsTable } from './opsTable.js';
 

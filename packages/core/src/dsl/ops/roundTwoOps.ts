@@ -107,7 +107,12 @@ export interface RoundTwoOps<Out, F extends HKT> {
    * // batches of at most 100 bytes, or whatever is there every second
    * lines.aggregateWithBoundary(() => [] as string[], (acc, l) => [[...acc, l], acc.join('').length + l.length >= 100], (acc) => acc, [(acc) => acc.length > 0, 1000])
    */
-  aggregateWithBoundary<Agg, Emit>(allocate: () => Agg, aggregate: (agg: Agg, x: Out) => readonly [Agg, boolean], harvest: (agg: Agg) => Emit, emitOnTimer?: EmitOnTimer<Agg>): Kind<F, Emit>;
+  aggregateWithBoundary<Agg, Emit>(
+    allocate: () => Agg,
+    aggregate: (agg: Agg, x: Out) => readonly [Agg, boolean],
+    harvest: (agg: Agg) => Emit,
+    emitOnTimer?: EmitOnTimer<Agg>,
+  ): Kind<F, Emit>;
 
   /**
    * `mapConcat` with state: `create()` is called for each materialization and returns the function to
@@ -159,7 +164,12 @@ export const roundTwoOpsImpl: OpsTable<RoundTwoOps<unknown, HKT>> = {
   groupedAdjacentByWeighted(f: (x: unknown) => unknown, maxWeight: number, costFn: (x: unknown) => number) {
     return this.via(new GroupedAdjacentBy(f, maxWeight, costFn));
   },
-  aggregateWithBoundary(allocate: () => unknown, aggregate: (agg: unknown, x: unknown) => readonly [unknown, boolean], harvest: (agg: unknown) => unknown, emitOnTimer?: EmitOnTimer<unknown>) {
+  aggregateWithBoundary(
+    allocate: () => unknown,
+    aggregate: (agg: unknown, x: unknown) => readonly [unknown, boolean],
+    harvest: (agg: unknown) => unknown,
+    emitOnTimer?: EmitOnTimer<unknown>,
+  ) {
     return this.via(new AggregateWithBoundary(allocate, aggregate, harvest, emitOnTimer));
   },
   statefulMapConcat(create: () => (x: unknown) => Iterable<unknown>) {

@@ -7,6 +7,8 @@
  * takeWithin, dropWithin, keepAlive and the timeouts. Every timer runs on the materializer's
  * `Scheduler`, so all of them can be tested in virtual time.
  */
+
+import { DelayOverflowStrategy } from '../../OverflowStrategy.js';
 import { BackpressureTimeout } from '../../operators/backpressureTimeout.js';
 import { CompletionTimeout } from '../../operators/completionTimeout.js';
 import { Delay } from '../../operators/delay.js';
@@ -17,7 +19,6 @@ import { IdleTimeout } from '../../operators/idleTimeout.js';
 import { InitialDelay } from '../../operators/initialDelay.js';
 import { InitialTimeout } from '../../operators/initialTimeout.js';
 import { KeepAlive } from '../../operators/keepAlive.js';
-import { DelayOverflowStrategy } from '../../OverflowStrategy.js';
 import { TakeWithin } from '../../operators/takeWithin.js';
 import type { HKT, Kind } from '../FlowOps.js';
 import type { Fn, OpsTable } from './opsTable.js';
