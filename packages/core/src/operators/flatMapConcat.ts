@@ -5,10 +5,7 @@ import type { SourceShape } from '../stage/Shape.js';
 import { materializeSubStream, SubSinkInlet } from '../stage/SubSinkInlet.js';
 import { type Cursor, Done } from './cursor.js';
 import { decide, FlowStage } from './FlowStage.js';
-import { requireSource } from './flattenInternals.js';
-import { CREATE_CURSOR, isSyncSourceHost } from './fusion.js';
-import { EmptySource } from './simpleSources.js';
-import { SingleSource } from './single.js';
+import { inlineCursor, requireSource } from './flattenInternals.js';
 import { requireFunction } from './validate.js';
 
 /**
@@ -34,14 +31,9 @@ export class FlatMapConcat<I, O> extends FlowStage<I, O> {
   }
 }
 
-/** What an inline inner source is: one element, or a cursor. */
-const NoSingle: unique symbol = Symbol('noSingle');
-
 class FlatMapConcatLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler {
   private sub: SubSinkInlet<O> | null = null;
-  /** An inner `Source.single` element not yet emitted. */
-  private single: O | typeof NoSingle = NoSingle;
-  /** An inner sync source read in place. */
+  /** An inner source read in place (see `inlineCursor`). */
   private cursor: Cursor | null = null;
   private readonly subHandler: InHandler;
   constructor(
@@ -77,27 +69,17 @@ class FlatMapConcatLogic<I, O> extends GraphStageLogic implements InHandler, Out
       if (decide(this.decider, e) === 'stop') return this.failStage(e);
       return this.pull(s.in);
     }
-    const m = source.module;
-    if (m.kind === 'atomic' && m.attributes === null) {
-      const stage = m.stage;
-      if (stage instanceof SingleSource) {
-        this.single = stage.element as O;
-        if (this.isAvailable(s.out)) this.onPull();
-        return;
-      }
-      if (stage instanceof EmptySource) return this.subDone();
-      if (isSyncSourceHost(stage) && stage.chain === null) {
-        let cursor: Cursor;
-        try {
-          cursor = stage[CREATE_CURSOR]();
-        } catch (e) {
-          return this.failStage(e); // the source itself failed (as it would have in its own stage)
-        }
-        this.cursor = cursor;
-        if (cursor.exhausted) return this.subDone();
-        if (this.isAvailable(s.out)) this.onPull();
-        return;
-      }
+    let cursor: Cursor | null;
+    try {
+      cursor = inlineCursor(source);
+    } catch (e) {
+      return this.failStage(e); // the source itself failed (as it would have in its own stage)
+    }
+    if (cursor !== null) {
+      this.cursor = cursor;
+      if (cursor.exhausted) return this.subDone();
+      if (this.isAvailable(s.out)) this.onPull();
+      return;
     }
     const sub = new SubSinkInlet<O>(this, 'FlatMapConcat.sub');
     sub.setHandler(this.subHandler);
@@ -107,17 +89,11 @@ class FlatMapConcatLogic<I, O> extends GraphStageLogic implements InHandler, Out
   }
 
   onUpstreamFinish(): void {
-    if (this.sub === null && this.cursor === null && this.single === NoSingle) this.completeStage();
+    if (this.sub === null && this.cursor === null) this.completeStage();
   }
 
   onPull(): void {
     const out = this.stage.out;
-    if (this.single !== NoSingle) {
-      const x = this.single;
-      this.single = NoSingle;
-      this.push(out, x);
-      return this.subDone();
-    }
     const cursor = this.cursor;
     if (cursor !== null) {
       let x: unknown;

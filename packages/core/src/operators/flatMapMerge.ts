@@ -3,8 +3,9 @@ import type { Graph } from '../stage/GraphStage.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import type { SourceShape } from '../stage/Shape.js';
 import { materializeSubStream, SubSinkInlet } from '../stage/SubSinkInlet.js';
+import { type Cursor, Done } from './cursor.js';
 import { decide, FlowStage } from './FlowStage.js';
-import { requireSource } from './flattenInternals.js';
+import { inlineCursor, requireSource } from './flattenInternals.js';
 import { requireFunction, requirePositiveIntOrInfinity } from './validate.js';
 
 /**
@@ -13,6 +14,12 @@ import { requireFunction, requirePositiveIntOrInfinity } from './validate.js';
  * that produced while downstream was busy are served first come, first served. Upstream is pulled
  * whenever fewer than `breadth` sources are running; each source keeps one element pulled ahead.
  * `breadth` may be `Infinity`. Supervision: resume/restart skip the element for which `f` threw.
+ *
+ * Sources that need no stage of their own (`Source.single`, `Source.empty`, a plain synchronous
+ * `Source.range` / `Source.from(iterable)`: see flatMapConcat) are not materialized: they are read
+ * through their cursor when their turn comes, always having an element ready, so running ones are
+ * served in turn. They read no element ahead and do not show in diagrams or snapshots; elements,
+ * per-source order, breadth, demand and completion are unchanged.
  *
  * Also the engine behind `mergeSubstreams` (breadth ∞), `mergeSubstreamsWithParallelism(n)` and
  * `concatSubstreams` (breadth 1), which pass the substream sources through with `f` = attach the
@@ -34,12 +41,12 @@ export class FlatMapMerge<I, O> extends FlowStage<I, O> {
 }
 
 class FlatMapMergeLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler {
-  private readonly sources = new Set<SubSinkInlet<O>>();
+  private readonly sources = new Set<Inner<O>>();
   /**
    * Sources holding an element, in arrival order: a growable ring (power-of-two size). Each source is
    * in it at most once (it holds at most one element), so it never holds more than `sources.size`.
    */
-  private queue: (SubSinkInlet<O> | undefined)[] = new Array<SubSinkInlet<O> | undefined>(16);
+  private queue: (Inner<O> | undefined)[] = new Array<Inner<O> | undefined>(16);
   private qHead = 0;
   private queued = 0;
   constructor(
@@ -54,10 +61,10 @@ class FlatMapMergeLogic<I, O> extends GraphStageLogic implements InHandler, OutH
     this.pull(this.stage.in);
   }
 
-  private enqueue(sub: SubSinkInlet<O>): void {
+  private enqueue(sub: Inner<O>): void {
     let q = this.queue;
     if (this.queued === q.length) {
-      const bigger = new Array<SubSinkInlet<O> | undefined>(q.length * 2);
+      const bigger = new Array<Inner<O> | undefined>(q.length * 2);
       for (let i = 0; i < q.length; i++) bigger[i] = q[(this.qHead + i) & (q.length - 1)];
       this.queue = q = bigger;
       this.qHead = 0;
@@ -66,7 +73,7 @@ class FlatMapMergeLogic<I, O> extends GraphStageLogic implements InHandler, OutH
     this.queued++;
   }
 
-  private dequeue(): SubSinkInlet<O> {
+  private dequeue(): Inner<O> {
     const q = this.queue;
     const s = q[this.qHead]!;
     q[this.qHead] = undefined;
@@ -100,8 +107,16 @@ class FlatMapMergeLogic<I, O> extends GraphStageLogic implements InHandler, OutH
       if (decide(this.decider, e) === 'stop') return this.failStage(e);
       return this.pull(s.in);
     }
-    this.addSource(source);
-    if (this.sources.size < s.breadth) this.tryPull(s.in);
+    let cursor: Cursor | null;
+    try {
+      cursor = inlineCursor(source);
+    } catch (e) {
+      return this.failStage(e); // the source itself failed (as it would have in its own stage)
+    }
+    if (cursor === null) this.addSource(source);
+    else if (!cursor.exhausted) this.addCursor(new CursorInner(cursor));
+    else if (this.isClosed(s.in) && this.sources.size === 0) return this.completeStage(); // an empty source
+    if (this.sources.size < s.breadth && !this.hasBeenPulled(s.in)) this.tryPull(s.in); // an inline source may have finished and pulled
   }
 
   private addSource(source: Graph<SourceShape<O>, unknown>): void {
@@ -112,7 +127,39 @@ class FlatMapMergeLogic<I, O> extends GraphStageLogic implements InHandler, OutH
     sub.pull();
   }
 
-  private removeSource(sub: SubSinkInlet<O>): void {
+  /** An inline source starts running: it has an element ready, as a materialized one that pushed. */
+  private addCursor(inner: CursorInner): void {
+    this.sources.add(inner);
+    const out = this.stage.out;
+    if (this.queued === 0 && this.isAvailable(out)) this.pushFrom(inner);
+    else this.enqueue(inner);
+  }
+
+  /**
+   * Emits the next element of inline source `inner` (downstream is available) and queues it again
+   * (it has its next element ready) or removes it when exhausted. Returns false when it had none left
+   * (nothing was pushed) or the stage failed.
+   */
+  private pushFrom(inner: CursorInner): boolean {
+    const cursor = inner.cursor;
+    let x: unknown;
+    try {
+      x = cursor.next();
+    } catch (e) {
+      this.failStage(e);
+      return false;
+    }
+    if (x === Done) {
+      this.removeSource(inner);
+      return false;
+    }
+    this.push(this.stage.out, x as O);
+    if (cursor.exhausted) this.removeSource(inner);
+    else this.enqueue(inner);
+    return true;
+  }
+
+  private removeSource(sub: Inner<O>): void {
     const wasFull = this.sources.size >= this.stage.breadth;
     this.sources.delete(sub);
     const inlet = this.stage.in;
@@ -128,18 +175,34 @@ class FlatMapMergeLogic<I, O> extends GraphStageLogic implements InHandler, OutH
   }
 
   onPull(): void {
-    if (this.queued === 0) return;
-    const sub = this.dequeue();
-    this.push(this.stage.out, sub.grab());
-    if (!sub.isClosed()) sub.pull();
-    else this.removeSource(sub);
+    while (this.queued > 0) {
+      const sub = this.dequeue();
+      if (sub instanceof CursorInner) {
+        if (this.pushFrom(sub) || this.isClosed(this.stage.out)) return;
+        continue; // it had no element left after all (an iterator): serve the next one
+      }
+      this.push(this.stage.out, sub.grab());
+      if (!sub.isClosed()) sub.pull();
+      else this.removeSource(sub);
+      return;
+    }
   }
 
   override postStop(): void {
-    for (const sub of this.sources) sub.cancel();
+    for (const sub of this.sources) {
+      if (sub instanceof CursorInner) sub.cursor.close();
+      else sub.cancel();
+    }
     this.sources.clear();
   }
 }
+
+/** A running inner source read in place through its cursor (see `inlineCursor`). */
+class CursorInner {
+  constructor(readonly cursor: Cursor) {}
+}
+
+type Inner<O> = SubSinkInlet<O> | CursorInner;
 
 /** The handler of one running source: a class, not closures per source (one shared `onPush` for the JIT). */
 class SourceHandler<I, O> implements InHandler {

@@ -20,6 +20,60 @@ describe('flatMapMerge', () => {
     }
   });
 
+  it('reads inner single/empty/range/from(iterable) sources in place, with the same elements, breadth and demand', async () => {
+    const inner = (n: number) => [Source.single(n), Source.empty<number>(), Source.range(n, n + 2), Source.from([n, -n])][n % 4]!;
+    expect(await Source.range(0, 7).flatMapMerge(1, inner).runWith(Sink.seq())).toEqual([0, 2, 3, 4, 3, -3, 4, 6, 7, 8, 7, -7]);
+    const [up, down] = probe(Flow.create<number>().flatMapMerge(2, (n) => Source.range(n * 10, n * 10 + 2)));
+    await up.expectRequest();
+    up.sendNext(1);
+    await up.expectRequest();
+    up.sendNext(2);
+    await up.expectNoMessageWhenIdle(); // two running: no third pull
+    down.request(4);
+    await down.expectNextN([10, 20, 11, 21]); // running inner sources are served in turn
+    await up.expectNoMessageWhenIdle();
+    down.request(1);
+    await down.expectNext(12);
+    await up.expectRequest(); // the first finished with its last element: the next upstream element is pulled at once
+    up.sendComplete();
+    down.request(2);
+    await down.expectNext(22);
+    await down.expectComplete();
+  });
+
+  it('cancellation closes an inner iterator read in place (its finally runs); a throwing iterator fails the stream', async () => {
+    let started = 0;
+    let closed = 0;
+    const gen = function* (): Generator<number> {
+      started++;
+      try {
+        for (let i = 0; ; i++) yield i;
+      } finally {
+        closed++;
+      }
+    };
+    expect(
+      await Source.range(1, 2)
+        .flatMapMerge(Infinity, () => Source.from(gen()))
+        .take(3)
+        .runWith(Sink.seq()),
+    ).toHaveLength(3);
+    expect(started).toBeGreaterThan(0);
+    expect(closed).toBe(started); // every started generator was closed
+    const e = boom();
+    const failing = {
+      *[Symbol.iterator]() {
+        yield 1;
+        throw e;
+      },
+    };
+    await expect(
+      Source.range(1, 2)
+        .flatMapMerge(2, () => Source.from(failing))
+        .runWith(Sink.seq()),
+    ).rejects.toBe(e);
+  });
+
   it('pulls upstream only while fewer than breadth inner sources run', async () => {
     const inners: TestPublisherProbe<number>[] = [];
     const [up, down] = probe(Flow.create<number>().flatMapMerge(2, () => TestSource.probe<number>().mapMaterializedValue((p) => inners.push(p))));

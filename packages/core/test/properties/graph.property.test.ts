@@ -147,6 +147,60 @@ describe('graph operators obey their laws under random demand, inputs and bounda
   );
 
   it(
+    'flatMapMerge over inner sources read in place (range, from, single, empty) ≈ the same over materialized ones',
+    () =>
+      fc.assert(
+        fc.asyncProperty(
+          inputArb,
+          fc.oneof(fc.integer({ min: 1, max: 4 }), fc.constant(Infinity)),
+          fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 5 }),
+          envArb,
+          async (input, breadth, kinds, env) => {
+            // Inner source i emits i * 100 + j for j < length(i); its kind picks range, array, iterator, single or empty.
+            const length = (i: number) => (kinds[i % kinds.length]! >= 3 ? 1 - (kinds[i % kinds.length]! - 3) : i % 4);
+            const inner = (i: number): Source<number, unknown> => {
+              const xs = Array.from({ length: length(i) }, (_, j) => i * 100 + j);
+              switch (kinds[i % kinds.length]) {
+                case 0:
+                  return Source.range(i * 100, i * 100 + xs.length - 1);
+                case 1:
+                  return Source.from(xs);
+                case 2:
+                  return Source.from({ [Symbol.iterator]: () => xs[Symbol.iterator]() });
+                case 3:
+                  return Source.single(i * 100);
+                default:
+                  return Source.empty<number>();
+              }
+            };
+            const inPlace = await run(
+              input
+                .source()
+                .zipWithIndex()
+                .flatMapMerge(breadth, ([, i]) => inner(i)),
+              env,
+            );
+            // .map(x => x) gives the inner source a fused chain: it is materialized as a stage of its own.
+            const materialized = await run(
+              input
+                .source()
+                .zipWithIndex()
+                .flatMapMerge(breadth, ([, i]) => inner(i).map((x) => x)),
+              env,
+            );
+            const lengths = input.xs.map((_, i) => length(i));
+            const pairs = (xs: number[]) => xs.map((v) => [Math.floor(v / 100), v % 100] as [number, number]);
+            expectOrderPreservingPermutation(pairs(inPlace), lengths);
+            expectOrderPreservingPermutation(pairs(materialized), lengths);
+            if (breadth === 1) expect(inPlace).toEqual(materialized);
+          },
+        ),
+        { numRuns: RUNS },
+      ),
+    PROPERTY_TIMEOUT,
+  );
+
+  it(
     'flatMapMerge(breadth, f): the same elements as Array.flatMap(f), each inner source in order',
     () =>
       fc.assert(
