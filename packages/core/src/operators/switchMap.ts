@@ -3,8 +3,9 @@ import type { Graph } from '../stage/GraphStage.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import type { SourceShape } from '../stage/Shape.js';
 import { materializeSubStream, SubSinkInlet } from '../stage/SubSinkInlet.js';
+import { type Cursor, Done } from './cursor.js';
 import { decide, FlowStage } from './FlowStage.js';
-import { requireSource } from './flattenInternals.js';
+import { inlineCursor, requireSource } from './flattenInternals.js';
 import { requireFunction } from './validate.js';
 
 /**
@@ -13,6 +14,11 @@ import { requireFunction } from './validate.js';
  * waiting is discarded) and the new one takes over. Upstream is kept pulled at all times, so a new
  * element can always interrupt. Sources run inside this stage's island. Supervision: resume/restart
  * skip the element for which `f` threw, and the current source keeps running.
+ *
+ * Sources that need no stage of their own (`Source.single`, `Source.empty`, a plain synchronous
+ * `Source.range` / `Source.from(iterable)`: see flatMapConcat) are not materialized: they are read
+ * through their cursor on demand, so they read no element ahead (none is discarded when a new element
+ * takes over) and do not show in diagrams or snapshots; elements, demand and completion are unchanged.
  */
 export class SwitchMap<I, O> extends FlowStage<I, O> {
   constructor(readonly f: (x: I) => Graph<SourceShape<O>, unknown>) {
@@ -26,6 +32,8 @@ export class SwitchMap<I, O> extends FlowStage<I, O> {
 
 class SwitchMapLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler {
   private sub: SubSinkInlet<O> | null = null;
+  /** The current inner source when read in place (see `inlineCursor`). */
+  private cursor: Cursor | null = null;
   constructor(
     private readonly stage: SwitchMap<I, O>,
     private readonly decider: Decider,
@@ -47,7 +55,23 @@ class SwitchMapLogic<I, O> extends GraphStageLogic implements InHandler, OutHand
       if (decide(this.decider, e) === 'stop') return this.failStage(e);
       return this.pull(s.in);
     }
+    let cursor: Cursor | null;
+    try {
+      cursor = inlineCursor(source);
+    } catch (e) {
+      return this.failStage(e); // the source itself failed (as it would have in its own stage)
+    }
     this.sub?.cancel();
+    this.sub = null;
+    this.cursor?.close();
+    this.cursor = null;
+    if (cursor !== null) {
+      this.pull(s.in);
+      if (cursor.exhausted) return this.subDone();
+      this.cursor = cursor;
+      if (this.isAvailable(s.out)) this.onPull();
+      return;
+    }
     const sub = new SubSinkInlet<O>(this, 'SwitchMap.sub');
     this.sub = sub;
     sub.setHandler({
@@ -68,10 +92,23 @@ class SwitchMapLogic<I, O> extends GraphStageLogic implements InHandler, OutHand
   }
 
   onUpstreamFinish(): void {
-    if (this.sub === null) this.completeStage();
+    if (this.sub === null && this.cursor === null) this.completeStage();
   }
 
   onPull(): void {
+    const cursor = this.cursor;
+    if (cursor !== null) {
+      let x: unknown;
+      try {
+        x = cursor.next();
+      } catch (e) {
+        return this.failStage(e);
+      }
+      if (x === Done) return this.subDone();
+      this.push(this.stage.out, x as O);
+      if (cursor.exhausted) this.subDone();
+      return;
+    }
     const sub = this.sub;
     if (sub === null || !sub.isAvailable()) return;
     this.push(this.stage.out, sub.grab());
@@ -81,10 +118,12 @@ class SwitchMapLogic<I, O> extends GraphStageLogic implements InHandler, OutHand
 
   private subDone(): void {
     this.sub = null;
+    this.cursor = null;
     if (this.isClosed(this.stage.in)) this.completeStage();
   }
 
   override postStop(): void {
     this.sub?.cancel();
+    this.cursor?.close();
   }
 }

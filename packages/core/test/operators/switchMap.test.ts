@@ -23,6 +23,44 @@ describe('switchMap', () => {
     await down.expectComplete();
   });
 
+  it('reads inner single/empty/range/from(iterable) sources in place: on demand, switching on a new element', async () => {
+    const [up, down] = probe(Flow.create<number>().switchMap((n) => Source.range(n * 10, n * 10 + 2)));
+    await up.expectRequest();
+    up.sendNext(1);
+    await up.expectRequest(); // upstream is kept pulled
+    down.request(2);
+    await down.expectNextN([10, 11]);
+    up.sendNext(2); // 12 is never read
+    down.request(1);
+    await down.expectNext(20);
+    up.sendComplete();
+    await down.expectNoMessageWhenIdle(); // the current source is still running
+    down.request(5);
+    await down.expectNextN([21, 22]);
+    await down.expectComplete();
+    const inner = (n: number) => [Source.single(n), Source.empty<number>(), Source.from([n, -n])][n % 3]!;
+    const last = await Source.range(0, 5).switchMap(inner).runWith(Sink.seq());
+    expect(last.slice(-2)).toEqual([5, -5]);
+    let started = 0;
+    let closed = 0;
+    const gen = function* (): Generator<number> {
+      started++;
+      try {
+        for (let i = 0; ; i++) yield i;
+      } finally {
+        closed++;
+      }
+    };
+    expect(
+      await Source.range(1, 3)
+        .switchMap(() => Source.from(gen()))
+        .take(3)
+        .runWith(Sink.seq()),
+    ).toHaveLength(3);
+    expect(started).toBeGreaterThan(0);
+    expect(closed).toBe(started); // switched-away and cancelled iterators are closed
+  });
+
   it('discards an element the previous source had waiting', async () => {
     const inners: TestPublisherProbe<string>[] = [];
     const [up, down] = probe(Flow.create<number>().switchMap(() => TestSource.probe<string>().mapMaterializedValue((p) => inners.push(p))));

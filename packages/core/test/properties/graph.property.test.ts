@@ -201,6 +201,42 @@ describe('graph operators obey their laws under random demand, inputs and bounda
   );
 
   it(
+    'switchMap over inner sources read in place ≈ over materialized ones: a subsequence of all inner elements ending with the whole last one',
+    () =>
+      fc.assert(
+        fc.asyncProperty(inputArb, fc.integer({ min: 0, max: 2 }), envArb, async (input, kind, env) => {
+          const xsOf = (i: number) => Array.from({ length: (i % 3) + (kind === 2 ? 0 : 1) }, (_, j) => i * 100 + j);
+          const inner = (i: number): Source<number, unknown> =>
+            kind === 0
+              ? Source.range(i * 100, i * 100 + xsOf(i).length - 1)
+              : kind === 1
+                ? Source.from(xsOf(i))
+                : Source.from({ [Symbol.iterator]: () => xsOf(i)[Symbol.iterator]() });
+          const all = input.xs.flatMap((_, i) => xsOf(i));
+          const lastInner = input.xs.length === 0 ? [] : xsOf(input.xs.length - 1);
+          for (const materialize of [false, true]) {
+            const out = await run(
+              input
+                .source()
+                .zipWithIndex()
+                .switchMap(([, i]) => (materialize ? inner(i).map((x) => x) : inner(i))),
+              env,
+            );
+            let k = 0;
+            for (const x of out) {
+              while (k < all.length && all[k] !== x) k++;
+              expect(k).toBeLessThan(all.length); // x occurs, after the previous element
+              k++;
+            }
+            expect(out.slice(out.length - lastInner.length)).toEqual(lastInner);
+          }
+        }),
+        { numRuns: RUNS },
+      ),
+    PROPERTY_TIMEOUT,
+  );
+
+  it(
     'flatMapMerge(breadth, f): the same elements as Array.flatMap(f), each inner source in order',
     () =>
       fc.assert(
