@@ -17,6 +17,7 @@ import {
   SinkShape,
   SourceShape,
 } from '@tributary/core/stage';
+import { TestSink } from '@tributary/testkit';
 import { describe, expect, it } from 'vitest';
 
 /** The same map, but carrying an attribute, which blocks fusion with its neighbours. */
@@ -359,5 +360,38 @@ describe('build-time fusion', () => {
       .runWith(Sink.fromGraph(new UserSink()));
     expect(intoUserSink).toBe(20);
     expect(calls).toEqual([]);
+  });
+});
+
+describe('a fused scan over an empty source', () => {
+  // Found by the fused ≡ unfused property: the seed must go through the parts after the scan on the
+  // first pull, as the scan stage would, not at start-up (a part failing on the seed failed the stream
+  // before the downstream scan had emitted its own seed).
+  const failOnZero = (x: number): number => {
+    if (x === 0) throw new Error('boom on the seed');
+    return x;
+  };
+  const chain = (s: Source<number, unknown>) =>
+    s
+      .scan(0, (a: number, x: number) => a + x)
+      .map(failOnZero)
+      .scan(5, (a: number, x: number) => a + x);
+
+  it('emits the downstream seed before the failure, fused as unfused', async () => {
+    for (const source of [chain(Source.range(0, -1)), chain(Source.range(0, -1).via(Flow.create<number>().named('barrier')).async())]) {
+      const probe = source.runWith(TestSink.probe<number>());
+      probe.request(10);
+      await probe.expectNext(5);
+      await probe.expectError();
+    }
+  });
+
+  it('emits the seed and completes on one request when nothing fails', async () => {
+    const probe = Source.range(0, -1)
+      .scan(7, (a: number, x: number) => a + x)
+      .runWith(TestSink.probe<number>());
+    probe.request(1);
+    await probe.expectNext(7);
+    await probe.expectComplete();
   });
 });

@@ -40,12 +40,9 @@ export class CursorSourceLogic<T> extends GraphStageLogic implements OutHandler 
     this.cursor = this.stage[CREATE_CURSOR]();
     if (!this.cursor.exhausted) return;
     const run = this.run;
-    if (run === null || !run.seedPending) return this.completeStage();
-    // A fused scan over nothing still emits its seed.
-    const y = this.seed(run);
-    if (y === Failed) return;
-    if (y === SKIP) this.completeStage();
-    else this.emit(this.stage.out, y as T, () => this.completeStage());
+    // A fused scan over nothing still emits its seed: on the first pull, as the scan stage would (running
+    // the parts after the scan now could fail the stream before downstream asked for anything).
+    if (run === null || !run.seedPending) this.completeStage();
   }
 
   onPull(): void {
@@ -56,7 +53,7 @@ export class CursorSourceLogic<T> extends GraphStageLogic implements OutHandler 
       const y = this.seed(run);
       if (y === Failed) return;
       if (y !== SKIP) this.push(this.stage.out, y as T);
-      if (run.done) return this.completeStage();
+      if (run.done || (y !== SKIP && cursor.exhausted)) return this.completeStage();
       if (y !== SKIP) return;
     }
     let skips = 0;
