@@ -146,11 +146,7 @@ class KafkaSourceLogic<K, V, Out> extends ConsumerLogicBase implements OutHandle
         continue;
       }
       const ps = this.owners[this.head]!;
-      const messages = c.messages;
-      const m = messages[c.from++]!;
-      // Let go of the emitted message, so that it dies young instead of surviving scavenges with the rest
-      // of its batch. The first and last stay: kafkajs may still read its batch's first and last message (`firstOffset`, `lastOffset`).
-      if (c.from < c.to && c.from > 1) messages[c.from - 1] = undefined as never;
+      const m = c.messages[c.from++]!;
       // Credit goes back in slices (bytes in proportion), so that the fetch loop is woken while a long
       // chunk is still being emitted, without a size computation per record.
       if (c.from === c.to || c.from - c.unreleased >= RELEASE_SLICE) this.releaseSlice(ps, c);
