@@ -68,8 +68,10 @@ class KeepAliveLogic<T, U> extends TimerGraphStageLogic implements InHandler, Ou
   }
   protected onTimer(): void {
     if (this.isAvailable(this.stage.out)) {
-      if (this.deadline - this.now <= 0) this.inject();
-      else this.scheduleOnce(IdleTimer, this.deadline - this.now);
+      // Read the clock once: it moves between two reads, so a second read could give a negative wait.
+      const wait = this.deadline - this.now;
+      if (wait <= 0) this.inject();
+      else this.scheduleOnce(IdleTimer, wait);
     }
   }
   private inject(): void {

@@ -1,5 +1,5 @@
-import { Attributes, Flow, Source, Supervision } from '@tributary/core';
-import { settle } from '@tributary/testkit';
+import { Attributes, Flow, Materializer, Source, Supervision } from '@tributary/core';
+import { settle, VirtualScheduler } from '@tributary/testkit';
 import { describe, expect, it } from 'vitest';
 import { boom } from './harness.js';
 import { probeOn, virtualTime } from './timeHarness.js';
@@ -109,6 +109,27 @@ describe('keepAlive (virtual time)', () => {
     await up2.expectCancellation();
   });
 
+  it('a timer that fires a fraction of a millisecond early waits out the rest, even while the clock moves', async () => {
+    // Node's timers fire on the event loop's millisecond clock, so a stage can wake just before its
+    // deadline by the precise clock, which keeps moving as it is read. Here the clock reads 0.4 ms
+    // before the deadline and then 0.1 ms after it: the stage must wait the 0.4 ms it first read and
+    // inject then, never schedule a negative delay (that failed the stream, cutting SSE responses off).
+    const scheduler = new SkewedClock();
+    const mat = new Materializer({ scheduler, logger: null });
+    const [, down] = probeOn(
+      Flow.create<string>().keepAlive(100, () => 'ping'),
+      mat,
+    );
+    down.request(1);
+    await settle();
+    scheduler.skews.push(-0.4, 0.1);
+    await scheduler.advance(100);
+    await down.expectNoMessageWhenIdle();
+    await scheduler.advance(1);
+    await down.expectNext('ping');
+    down.cancel();
+  });
+
   it('validates its arguments at build time', () => {
     expect(() => Source.single(1).keepAlive(0, () => 0)).toThrow(
       new RangeError('keepAlive: maxIdleMs must be a positive finite number of milliseconds, got 0'),
@@ -116,3 +137,11 @@ describe('keepAlive (virtual time)', () => {
     expect(() => Source.single(1).keepAlive(10, 0 as never)).toThrow(TypeError);
   });
 });
+
+/** A virtual clock whose next reads are off by the given skews (ms), one per read. */
+class SkewedClock extends VirtualScheduler {
+  readonly skews: number[] = [];
+  override now(): number {
+    return super.now() + (this.skews.shift() ?? 0);
+  }
+}
