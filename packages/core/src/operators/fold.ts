@@ -2,6 +2,7 @@ import type { Attributes, Decider } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { FoldAccumulator } from './accumulators.js';
 import { decide, FlowStage } from './FlowStage.js';
+import type { SinkConsumer } from './fusion.js';
 import { requireFunction } from './validate.js';
 
 /**
@@ -17,18 +18,24 @@ export class Fold<I, S> extends FlowStage<I, S> {
     requireFunction('fold', 'f', f);
   }
   createLogic(attributes: Attributes): GraphStageLogic {
-    return new FoldLogic(this, attributes.supervisionDecider);
+    return new AccumulateLogic<I, S>(this, attributes.supervisionDecider, () => new FoldAccumulator(this.zero, this.f as (acc: S, x: unknown) => S));
   }
 }
 
-class FoldLogic<I, S> extends GraphStageLogic implements InHandler, OutHandler {
-  private readonly acc: FoldAccumulator<S>;
+/**
+ * The flow stages that accumulate and emit once on completion — fold and reduce — as one logic over
+ * their accumulator (`accumulators.ts`). Supervision: `resume` keeps the accumulator, `restart` calls its
+ * `restart()`; a `result()` that throws (reduce over nothing) fails the stage.
+ */
+export class AccumulateLogic<I, S> extends GraphStageLogic implements InHandler, OutHandler {
+  private readonly acc: SinkConsumer<S>;
   constructor(
-    private readonly stage: Fold<I, S>,
+    private readonly stage: FlowStage<I, S>,
     private readonly decider: Decider,
+    accumulator: (logic: AccumulateLogic<I, S>) => SinkConsumer<S>,
   ) {
     super(stage.shape);
-    this.acc = new FoldAccumulator(stage.zero, stage.f as (acc: S, x: unknown) => S);
+    this.acc = accumulator(this);
     this.setHandlers(stage.in, stage.out, this);
   }
   onPull(): void {
@@ -47,6 +54,12 @@ class FoldLogic<I, S> extends GraphStageLogic implements InHandler, OutHandler {
     this.pull(s.in);
   }
   onUpstreamFinish(): void {
-    this.emit(this.stage.out, this.acc.result(), () => this.completeStage());
+    let v: S;
+    try {
+      v = this.acc.result();
+    } catch (e) {
+      return this.failStage(e); // NoSuchElementError: reduce over an empty stream
+    }
+    this.emit(this.stage.out, v, () => this.completeStage());
   }
 }

@@ -1,7 +1,8 @@
-import type { Attributes, Decider } from '../stage/Attributes.js';
-import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import type { Attributes } from '../stage/Attributes.js';
+import type { GraphStageLogic } from '../stage/GraphStageLogic.js';
 import { ReduceAccumulator } from './accumulators.js';
-import { decide, FlowStage } from './FlowStage.js';
+import { FlowStage } from './FlowStage.js';
+import { AccumulateLogic } from './fold.js';
 import { requireFunction } from './validate.js';
 
 /**
@@ -14,42 +15,6 @@ export class Reduce<T> extends FlowStage<T, T> {
     requireFunction('reduce', 'f', f);
   }
   createLogic(attributes: Attributes): GraphStageLogic {
-    return new ReduceLogic(this, attributes.supervisionDecider);
-  }
-}
-
-class ReduceLogic<T> extends GraphStageLogic implements InHandler, OutHandler {
-  private readonly acc: ReduceAccumulator<T>;
-  constructor(
-    private readonly stage: Reduce<T>,
-    private readonly decider: Decider,
-  ) {
-    super(stage.shape);
-    this.acc = new ReduceAccumulator(stage.f, () => this.stageName);
-    this.setHandlers(stage.in, stage.out, this);
-  }
-  onPull(): void {
-    if (!this.hasBeenPulled(this.stage.in)) this.pull(this.stage.in);
-  }
-  onPush(): void {
-    const s = this.stage;
-    const x = this.grab(s.in);
-    try {
-      this.acc.accept(x);
-    } catch (e) {
-      const d = decide(this.decider, e);
-      if (d === 'stop') return this.failStage(e);
-      if (d === 'restart') this.acc.restart();
-    }
-    this.pull(s.in);
-  }
-  onUpstreamFinish(): void {
-    let v: T;
-    try {
-      v = this.acc.result();
-    } catch (e) {
-      return this.failStage(e); // NoSuchElementError: reduce over an empty stream
-    }
-    this.emit(this.stage.out, v, () => this.completeStage());
+    return new AccumulateLogic<T, T>(this, attributes.supervisionDecider, (logic) => new ReduceAccumulator(this.f, () => logic.stageName));
   }
 }
