@@ -1,11 +1,11 @@
 import type { Attributes, Decider } from '../stage/Attributes.js';
 import type { Graph } from '../stage/GraphStage.js';
-import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import type { GraphStageLogic, InHandler } from '../stage/GraphStageLogic.js';
 import type { SourceShape } from '../stage/Shape.js';
 import { materializeSubStream, SubSinkInlet } from '../stage/SubSinkInlet.js';
 import { type Cursor, Done } from './cursor.js';
-import { decide, FlowStage } from './FlowStage.js';
-import { inlineCursor, requireSource } from './flattenInternals.js';
+import { FlowStage } from './FlowStage.js';
+import { FlattenLogic } from './flattenInternals.js';
 import { requireFunction } from './validate.js';
 
 /**
@@ -31,17 +31,13 @@ export class FlatMapConcat<I, O> extends FlowStage<I, O> {
   }
 }
 
-class FlatMapConcatLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler {
+class FlatMapConcatLogic<I, O> extends FlattenLogic<I, O, FlatMapConcat<I, O>> {
   private sub: SubSinkInlet<O> | null = null;
   /** An inner source read in place (see `inlineCursor`). */
   private cursor: Cursor | null = null;
   private readonly subHandler: InHandler;
-  constructor(
-    private readonly stage: FlatMapConcat<I, O>,
-    private readonly decider: Decider,
-  ) {
-    super(stage.shape);
-    this.setHandlers(stage.in, stage.out, this);
+  constructor(stage: FlatMapConcat<I, O>, decider: Decider) {
+    super(stage, decider);
     this.subHandler = {
       onPush: () => {
         const sub = this.sub!;
@@ -62,19 +58,9 @@ class FlatMapConcatLogic<I, O> extends GraphStageLogic implements InHandler, Out
 
   onPush(): void {
     const s = this.stage;
-    let source: Graph<SourceShape<O>, unknown>;
-    try {
-      source = requireSource(this.stageName, s.f(this.grab(s.in))) as Graph<SourceShape<O>, unknown>;
-    } catch (e) {
-      if (decide(this.decider, e) === 'stop') return this.failStage(e);
-      return this.pull(s.in);
-    }
-    let cursor: Cursor | null;
-    try {
-      cursor = inlineCursor(source);
-    } catch (e) {
-      return this.failStage(e); // the source itself failed (as it would have in its own stage)
-    }
+    const source = this.takeInner();
+    if (source === null) return;
+    const cursor = this.takenCursor;
     if (cursor !== null) {
       this.cursor = cursor;
       if (cursor.exhausted) return this.subDone();

@@ -1,11 +1,11 @@
 import type { Attributes, Decider } from '../stage/Attributes.js';
 import type { Graph } from '../stage/GraphStage.js';
-import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import type { GraphStageLogic, InHandler } from '../stage/GraphStageLogic.js';
 import type { SourceShape } from '../stage/Shape.js';
 import { materializeSubStream, SubSinkInlet } from '../stage/SubSinkInlet.js';
 import { type Cursor, Done } from './cursor.js';
-import { decide, FlowStage } from './FlowStage.js';
-import { inlineCursor, requireSource } from './flattenInternals.js';
+import { FlowStage } from './FlowStage.js';
+import { FlattenLogic } from './flattenInternals.js';
 import { requireFunction, requirePositiveIntOrInfinity } from './validate.js';
 
 /**
@@ -40,7 +40,7 @@ export class FlatMapMerge<I, O> extends FlowStage<I, O> {
   }
 }
 
-class FlatMapMergeLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler {
+class FlatMapMergeLogic<I, O> extends FlattenLogic<I, O, FlatMapMerge<I, O>> {
   private readonly sources = new Set<Inner<O>>();
   /**
    * Sources holding an element, in arrival order: a growable ring (power-of-two size). Each source is
@@ -49,12 +49,8 @@ class FlatMapMergeLogic<I, O> extends GraphStageLogic implements InHandler, OutH
   private queue: (Inner<O> | undefined)[] = new Array<Inner<O> | undefined>(16);
   private qHead = 0;
   private queued = 0;
-  constructor(
-    private readonly stage: FlatMapMerge<I, O>,
-    private readonly decider: Decider,
-  ) {
-    super(stage.shape);
-    this.setHandlers(stage.in, stage.out, this);
+  constructor(stage: FlatMapMerge<I, O>, decider: Decider) {
+    super(stage, decider);
   }
 
   override preStart(): void {
@@ -100,19 +96,9 @@ class FlatMapMergeLogic<I, O> extends GraphStageLogic implements InHandler, OutH
 
   onPush(): void {
     const s = this.stage;
-    let source: Graph<SourceShape<O>, unknown>;
-    try {
-      source = requireSource(this.stageName, s.f(this.grab(s.in))) as Graph<SourceShape<O>, unknown>;
-    } catch (e) {
-      if (decide(this.decider, e) === 'stop') return this.failStage(e);
-      return this.pull(s.in);
-    }
-    let cursor: Cursor | null;
-    try {
-      cursor = inlineCursor(source);
-    } catch (e) {
-      return this.failStage(e); // the source itself failed (as it would have in its own stage)
-    }
+    const source = this.takeInner();
+    if (source === null) return;
+    const cursor = this.takenCursor;
     if (cursor === null) this.addSource(source);
     else if (!cursor.exhausted) this.addCursor(new CursorInner(cursor));
     else if (this.isClosed(s.in) && this.sources.size === 0) return this.completeStage(); // an empty source

@@ -1,7 +1,10 @@
 /** What the operators that flatten a source per element (flatMapConcat, flatMapMerge, switchMap) share. */
+import type { Decider } from '../stage/Attributes.js';
 import type { Graph } from '../stage/GraphStage.js';
+import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { SourceShape } from '../stage/Shape.js';
 import { type Cursor, Done } from './cursor.js';
+import { decide, type FlowStage } from './FlowStage.js';
 import { CREATE_CURSOR, isSyncSourceHost } from './fusion.js';
 import { EmptySource } from './simpleSources.js';
 import { SingleSource } from './single.js';
@@ -54,4 +57,56 @@ export function inlineCursor(source: Graph<SourceShape<unknown>, unknown>): Curs
   if (stage instanceof EmptySource) return EmptyCursor;
   if (isSyncSourceHost(stage) && stage.chain === null) return stage[CREATE_CURSOR]();
   return null;
+}
+
+/** A flattening stage: `f` maps each element to a source. */
+export interface FlattenStage<I, O> extends FlowStage<I, O> {
+  readonly f: (x: I) => Graph<SourceShape<O>, unknown>;
+}
+
+/**
+ * The logic the flattening operators share: taking the pushed element's inner source (`takeInner`).
+ * Subclasses decide what to do with it — materialize it, or read it in place through `takenCursor`.
+ */
+export abstract class FlattenLogic<I, O, S extends FlattenStage<I, O>> extends GraphStageLogic implements InHandler, OutHandler {
+  /** Set by `takeInner`: the cursor of the source it returned when that source is read in place, else null. */
+  protected takenCursor: Cursor | null = null;
+
+  constructor(
+    protected readonly stage: S,
+    protected readonly decider: Decider,
+  ) {
+    super(stage.shape);
+    this.setHandlers(stage.in, stage.out, this);
+  }
+
+  abstract onPush(): void;
+  abstract onPull(): void;
+
+  /**
+   * Grabs the pushed element and returns the source `f` made of it, with `takenCursor` set when that
+   * source is read in place (`inlineCursor`). Returns null when there is none to run: `f` threw or did not
+   * return a source and supervision said resume/restart (upstream is pulled again: the element is
+   * skipped) or stop (the stage failed); or creating the cursor threw (the stage failed, as the source
+   * would have in its own stage).
+   */
+  protected takeInner(): Graph<SourceShape<O>, unknown> | null {
+    const s = this.stage;
+    this.takenCursor = null;
+    let source: Graph<SourceShape<O>, unknown>;
+    try {
+      source = requireSource(this.stageName, s.f(this.grab(s.in))) as Graph<SourceShape<O>, unknown>;
+    } catch (e) {
+      if (decide(this.decider, e) === 'stop') this.failStage(e);
+      else this.pull(s.in);
+      return null;
+    }
+    try {
+      this.takenCursor = inlineCursor(source);
+    } catch (e) {
+      this.failStage(e);
+      return null;
+    }
+    return source;
+  }
 }

@@ -1,11 +1,11 @@
 import type { Attributes, Decider } from '../stage/Attributes.js';
 import type { Graph } from '../stage/GraphStage.js';
-import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
+import type { GraphStageLogic } from '../stage/GraphStageLogic.js';
 import type { SourceShape } from '../stage/Shape.js';
 import { materializeSubStream, SubSinkInlet } from '../stage/SubSinkInlet.js';
 import { type Cursor, Done } from './cursor.js';
-import { decide, FlowStage } from './FlowStage.js';
-import { inlineCursor, requireSource } from './flattenInternals.js';
+import { FlowStage } from './FlowStage.js';
+import { FlattenLogic } from './flattenInternals.js';
 import { requireFunction } from './validate.js';
 
 /**
@@ -30,16 +30,12 @@ export class SwitchMap<I, O> extends FlowStage<I, O> {
   }
 }
 
-class SwitchMapLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler {
+class SwitchMapLogic<I, O> extends FlattenLogic<I, O, SwitchMap<I, O>> {
   private sub: SubSinkInlet<O> | null = null;
   /** The current inner source when read in place (see `inlineCursor`). */
   private cursor: Cursor | null = null;
-  constructor(
-    private readonly stage: SwitchMap<I, O>,
-    private readonly decider: Decider,
-  ) {
-    super(stage.shape);
-    this.setHandlers(stage.in, stage.out, this);
+  constructor(stage: SwitchMap<I, O>, decider: Decider) {
+    super(stage, decider);
   }
 
   override preStart(): void {
@@ -48,19 +44,9 @@ class SwitchMapLogic<I, O> extends GraphStageLogic implements InHandler, OutHand
 
   onPush(): void {
     const s = this.stage;
-    let source: Graph<SourceShape<O>, unknown>;
-    try {
-      source = requireSource(this.stageName, s.f(this.grab(s.in))) as Graph<SourceShape<O>, unknown>;
-    } catch (e) {
-      if (decide(this.decider, e) === 'stop') return this.failStage(e);
-      return this.pull(s.in);
-    }
-    let cursor: Cursor | null;
-    try {
-      cursor = inlineCursor(source);
-    } catch (e) {
-      return this.failStage(e); // the source itself failed (as it would have in its own stage)
-    }
+    const source = this.takeInner();
+    if (source === null) return;
+    const cursor = this.takenCursor;
     this.sub?.cancel();
     this.sub = null;
     this.cursor?.close();
