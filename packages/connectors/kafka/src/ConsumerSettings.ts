@@ -1,12 +1,13 @@
 import type { StreamLogger } from '@tributary/core';
 import { consoleKafkaLogger } from './internal/kafkaLog.js';
 import {
-  describeValue,
+  checkRetry,
   requireBootstrapServers,
+  requireConnectionConfig,
   requireFunction,
+  requireKafkaLogger,
   requireMillis,
   requireNonEmptyString,
-  requireNonNegativeInt,
   requireOneOf,
   requirePositiveInt,
 } from './internal/validate.js';
@@ -298,18 +299,12 @@ export class ConsumerSettings<K, V> {
 
   /** Where kafkajs' log goes (anything with debug/info/warn/error, e.g. `console`; default the console); `null` silences it. */
   withLogger(logger: StreamLogger | null): ConsumerSettings<K, V> {
-    if (logger !== null && (typeof logger !== 'object' || !(['debug', 'info', 'warn', 'error'] as const).every((m) => typeof logger[m] === 'function'))) {
-      throw new TypeError(`${W}.withLogger: logger must be null or an object with debug, info, warn and error methods, got ${describeValue(logger)}`);
-    }
-    return this.with({ logger });
+    return this.with({ logger: requireKafkaLogger(`${W}.withLogger`, logger) });
   }
 
   /** TLS / SASL / socket options handed to kafkajs as they are. */
   withConnectionConfig(config: KafkaConnectionConfig): ConsumerSettings<K, V> {
-    if (config === null || typeof config !== 'object') {
-      throw new TypeError(`${W}.withConnectionConfig: config must be an object, got ${describeValue(config)}`);
-    }
-    return this.with({ connectionConfig: Object.freeze({ ...config }) });
+    return this.with({ connectionConfig: requireConnectionConfig(`${W}.withConnectionConfig`, config) });
   }
 
   /**
@@ -340,20 +335,4 @@ export class ConsumerSettings<K, V> {
       `commitTimeoutMs=${p.commitTimeoutMs}, stopTimeoutMs=${p.stopTimeoutMs}, sasl=${p.connectionConfig.sasl ? '***' : '-'})`
     );
   }
-}
-
-/** Validates a partial retry policy and merges it over `base`. */
-export function checkRetry(where: string, base: RetryPolicy, retry: Partial<RetryPolicy>): RetryPolicy {
-  if (retry === null || typeof retry !== 'object') throw new TypeError(`${where}: retry must be an object, got ${describeValue(retry)}`);
-  const merged = { ...base, ...retry };
-  requireNonNegativeInt(where, 'retries', merged.retries);
-  requireMillis(where, 'initialRetryTimeMs', merged.initialRetryTimeMs);
-  requireMillis(where, 'maxRetryTimeMs', merged.maxRetryTimeMs);
-  if (typeof merged.multiplier !== 'number' || !(merged.multiplier >= 1)) {
-    throw new RangeError(`${where}: multiplier must be a number >= 1, got ${describeValue(merged.multiplier)}`);
-  }
-  if (typeof merged.factor !== 'number' || !(merged.factor >= 0 && merged.factor < 1)) {
-    throw new RangeError(`${where}: factor must be a number in [0, 1), got ${describeValue(merged.factor)}`);
-  }
-  return Object.freeze(merged);
 }

@@ -1,11 +1,12 @@
 import type { StreamLogger } from '@tributary/core';
-import { checkRetry } from './ConsumerSettings.js';
 import { consoleKafkaLogger } from './internal/kafkaLog.js';
 import {
-  describeValue,
+  checkRetry,
   requireBoolean,
   requireBootstrapServers,
+  requireConnectionConfig,
   requireFunction,
+  requireKafkaLogger,
   requireMillis,
   requireNonEmptyString,
   requireOneOf,
@@ -257,17 +258,11 @@ export class ProducerSettings<K, V> {
 
   /** Where kafkajs' log goes (anything with debug/info/warn/error, e.g. `console`; default the console); `null` silences it. */
   withLogger(logger: StreamLogger | null): ProducerSettings<K, V> {
-    if (logger !== null && (typeof logger !== 'object' || !(['debug', 'info', 'warn', 'error'] as const).every((m) => typeof logger[m] === 'function'))) {
-      throw new TypeError(`${W}.withLogger: logger must be null or an object with debug, info, warn and error methods, got ${describeValue(logger)}`);
-    }
-    return this.with({ logger });
+    return this.with({ logger: requireKafkaLogger(`${W}.withLogger`, logger) });
   }
 
   withConnectionConfig(config: KafkaConnectionConfig): ProducerSettings<K, V> {
-    if (config === null || typeof config !== 'object') {
-      throw new TypeError(`${W}.withConnectionConfig: config must be an object, got ${describeValue(config)}`);
-    }
-    return this.with({ connectionConfig: Object.freeze({ ...config }) });
+    return this.with({ connectionConfig: requireConnectionConfig(`${W}.withConnectionConfig`, config) });
   }
 
   /** @internal Checks the settings as a whole before a stage is built from them. */
