@@ -21,6 +21,8 @@ import {
 } from './kafkaHarness.js';
 
 const N = 6000;
+/** Published before the kill; the rest is published only after it, so the kill is mid-run however fast the services are. */
+const BEFORE_KILL = 4000;
 const RATE = 2000;
 const KILL_AFTER = 1500;
 
@@ -57,12 +59,12 @@ describe('model serving on Kafka: scale-out', () => {
     );
     expect([...assignment.keys()].sort()).toEqual([a, b, c].map(clientId).sort());
 
-    const publishing = publishToKafka({ bootstrap: bootstrap(), records: N, seed: 11, rate: RATE, models: false, topicPrefix: prefix });
+    const publishing = publishToKafka({ bootstrap: bootstrap(), records: BEFORE_KILL, seed: 11, rate: RATE, models: false, topicPrefix: prefix });
     await eventually(`${KILL_AFTER} records scored`, async () => (await recordCount(topics.scored)) >= KILL_AFTER, 60_000, outputs);
     const killedPartitions = assignment.get(clientId(a))!;
     a.kill('SIGKILL');
     expect(await a.exited).toEqual({ code: null, signal: 'SIGKILL' });
-    expect(await recordCount(topics.scored)).toBeLessThan(N); // killed mid-run
+    expect(await recordCount(topics.scored)).toBeLessThan(N); // killed mid-run (by construction: the rest is published after the kill)
 
     await eventually(
       'the survivors hold all six partitions',
@@ -78,6 +80,7 @@ describe('model serving on Kafka: scale-out', () => {
     expect(killedPartitions.every((p) => survivors.includes(p))).toBe(true);
 
     await publishing;
+    await publishToKafka({ bootstrap: bootstrap(), records: N - BEFORE_KILL, seed: 12, rate: RATE, models: false, topicPrefix: prefix });
     const ends = await endOffsets(topics.data);
     await eventually(
       'the committed offsets reached the end of sensor-data',
