@@ -36,7 +36,7 @@ export const Producer = {
   plainSink<K, V>(settings: ProducerSettings<K, V>): Sink<ProducerRecord<K, V>, Promise<void>> {
     checkProducerSettings('Producer.plainSink', settings, false);
     // The stage takes the records as they are (no envelopes, no results) — the fast path.
-    const stage = new ProducerStage<K, V, undefined>(settings, 'Producer.plainSink', 'plain', 'records');
+    const stage = new ProducerStage<K, V, undefined>(settings, 'Producer.plainSink', 'records');
     return (Flow.fromGraph(stage) as unknown as Flow<ProducerRecord<K, V>, unknown>).toMat(Sink.ignore(), Keep.right);
   },
 
@@ -46,7 +46,7 @@ export const Producer = {
    */
   flexiFlow<K, V, P>(settings: ProducerSettings<K, V>): Flow<Envelope<K, V, P>, Results<K, V, P>> {
     checkProducerSettings('Producer.flexiFlow', settings, false);
-    return Flow.fromGraph(new ProducerStage<K, V, P>(settings, 'Producer.flexiFlow', 'plain'));
+    return Flow.fromGraph(new ProducerStage<K, V, P>(settings, 'Producer.flexiFlow'));
   },
 
   /**
@@ -64,7 +64,7 @@ export const Producer = {
    */
   flowWithContext<K, V, C>(settings: ProducerSettings<K, V>): FlowWithContext<Envelope<K, V, NotUsed>, C, Results<K, V, C>, C> {
     checkProducerSettings('Producer.flowWithContext', settings, false);
-    const stage = new ProducerStage<K, V, C>(settings, 'Producer.flowWithContext', 'plain');
+    const stage = new ProducerStage<K, V, C>(settings, 'Producer.flowWithContext');
     return FlowWithContext.fromTuples(
       Flow.create<[Envelope<K, V, NotUsed>, C]>()
         .map(([envelope, ctx]) => withPassThrough(envelope, ctx, 'Producer.flowWithContext'))
@@ -82,7 +82,7 @@ export const Producer = {
     committerSettings: CommitterSettings,
   ): Sink<readonly [Envelope<K, V, unknown>, C], Promise<void>> {
     checkProducerSettings('Producer.committableSinkWithOffsetContext', producerSettings, false);
-    const stage = new ProducerStage<K, V, C>(producerSettings, 'Producer.committableSinkWithOffsetContext', 'plain');
+    const stage = new ProducerStage<K, V, C>(producerSettings, 'Producer.committableSinkWithOffsetContext');
     return Flow.create<readonly [Envelope<K, V, unknown>, C]>()
       .map(([envelope, ctx]) => withPassThrough(envelope, ctx, 'Producer.committableSinkWithOffsetContext'))
       .via(Flow.fromGraph(stage))
@@ -99,7 +99,7 @@ export const Producer = {
     committerSettings: CommitterSettings,
   ): Sink<Envelope<K, V, C>, Promise<void>> {
     checkProducerSettings('Producer.committableSink', producerSettings, false);
-    return Flow.fromGraph(new ProducerStage<K, V, C>(producerSettings, 'Producer.committableSink', 'plain'))
+    return Flow.fromGraph(new ProducerStage<K, V, C>(producerSettings, 'Producer.committableSink'))
       .map((result): Committable => result.passThrough)
       .toMat(Committer.sink(committerSettings), Keep.right);
   },

@@ -16,7 +16,7 @@ import type { ConsumerRecord } from './ConsumerRecord.js';
 import type { ConsumerSettings } from './ConsumerSettings.js';
 import type { Control } from './Control.js';
 import { KafkaSourceStage } from './internal/KafkaSourceStage.js';
-import { ProducerStage } from './internal/ProducerStage.js';
+import { TransactionalProducerStage } from './internal/TransactionalProducerStage.js';
 import { describeValue } from './internal/validate.js';
 import { checkProducerSettings, withPassThrough } from './Producer.js';
 import type { Envelope, Results } from './ProducerMessage.js';
@@ -57,7 +57,7 @@ export const Transactional = {
     settings: ProducerSettings<K, V>,
   ): FlowWithContext<Envelope<K, V, NotUsed>, PartitionOffset, Results<K, V, PartitionOffset>, PartitionOffset> {
     checkProducerSettings('Transactional.flowWithOffsetContext', settings, true);
-    const stage = new ProducerStage<K, V, PartitionOffset>(settings, 'Transactional.flowWithOffsetContext', 'transactional');
+    const stage = new TransactionalProducerStage<K, V, PartitionOffset>(settings, 'Transactional.flowWithOffsetContext');
     return FlowWithContext.fromTuples(
       Flow.create<[Envelope<K, V, NotUsed>, PartitionOffset]>()
         .map(([envelope, offset]) => withPassThrough(envelope, offset, 'Transactional.flowWithOffsetContext'))
@@ -69,7 +69,7 @@ export const Transactional = {
   /** `sink` with context (Alpakka's `Transactional.sinkWithOffsetContext`); resolves when the last transaction committed. */
   sinkWithOffsetContext<K, V>(settings: ProducerSettings<K, V>): Sink<readonly [Envelope<K, V, unknown>, PartitionOffset], Promise<void>> {
     checkProducerSettings('Transactional.sinkWithOffsetContext', settings, true);
-    const stage = new ProducerStage<K, V, PartitionOffset>(settings, 'Transactional.sinkWithOffsetContext', 'transactional');
+    const stage = new TransactionalProducerStage<K, V, PartitionOffset>(settings, 'Transactional.sinkWithOffsetContext');
     return Flow.create<readonly [Envelope<K, V, unknown>, PartitionOffset]>()
       .map(([envelope, offset]) => withPassThrough(envelope, offset, 'Transactional.sinkWithOffsetContext'))
       .via(Flow.fromGraph(stage))
@@ -79,13 +79,13 @@ export const Transactional = {
   /** Produces in transactions, committing the pass-through offsets with them; resolves when the last transaction committed. */
   sink<K, V>(settings: ProducerSettings<K, V>): Sink<Envelope<K, V, PartitionOffset>, Promise<void>> {
     checkProducerSettings('Transactional.sink', settings, true);
-    return Flow.fromGraph(new ProducerStage<K, V, PartitionOffset>(settings, 'Transactional.sink', 'transactional')).toMat(Sink.ignore(), Keep.right);
+    return Flow.fromGraph(new TransactionalProducerStage<K, V, PartitionOffset>(settings, 'Transactional.sink')).toMat(Sink.ignore(), Keep.right);
   },
 
   /** Like `sink`, emitting the results (as soon as acknowledged, before their transaction commits). */
   flow<K, V>(settings: ProducerSettings<K, V>): Flow<Envelope<K, V, PartitionOffset>, Results<K, V, PartitionOffset>> {
     checkProducerSettings('Transactional.flow', settings, true);
-    return Flow.fromGraph(new ProducerStage<K, V, PartitionOffset>(settings, 'Transactional.flow', 'transactional'));
+    return Flow.fromGraph(new TransactionalProducerStage<K, V, PartitionOffset>(settings, 'Transactional.flow'));
   },
 } as const;
 

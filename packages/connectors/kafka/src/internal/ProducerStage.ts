@@ -1,5 +1,5 @@
 /**
- * # ProducerStage — `Producer.flexiFlow` / `plainSink` and `Transactional.flow` / `sink`
+ * # ProducerStage — `Producer.flexiFlow` / `plainSink` (and the base of `TransactionalProducerStage`)
  *
  * kafkajs sends one produce request per `send` call and does no batching of its own, so this stage
  * batches for it, the way the Java client's accumulator does: records that arrive while a request is in
@@ -15,25 +15,20 @@
  * wrapped so the chosen partition is written into the message; with the per-partition base offsets of the
  * response, every record's offset is known.
  *
- * ## Transactions (Alpakka's TransactionalProducerStage)
- *
- * In transactional mode the records go into a kafkajs transaction. Every `eosCommitIntervalMs` — and when
- * upstream completes — the stage stops pulling, waits for the requests in flight, adds the consumed
- * offsets (the pass-through `PartitionOffset`s) to the transaction with `sendOffsets`, commits it and
- * begins the next. When the stream fails, or is torn down abruptly, the open transaction is aborted, so
- * consumers reading `read_committed` never see its records and its offsets are not committed.
+ * The transactional stage (`Transactional.flow` / `sink`, Alpakka's TransactionalProducerStage) is a
+ * subclass in `TransactionalProducerStage.ts`: it overrides the hooks marked below (`newProducer`,
+ * `connectedNow`, `accepted`, `canPull`, `canSend`, `sender`, `afterSent`, `drained`, `failWith`,
+ * `beforeDisconnect`), so this plain producer has no transactional state or branches.
  */
 import type { Attributes } from '@tributary/core';
 import { FlowShape, GraphStage, type GraphStageLogic, type InHandler, Inlet, type OutHandler, Outlet, TimerGraphStageLogic } from '@tributary/core/stage';
-import type { Message as KafkaJsMessage, Producer as KafkaJsProducer, Transaction } from 'kafkajs';
-import type { PartitionOffset } from '../ConsumerMessage.js';
+import type { Kafka, Message as KafkaJsMessage, Producer as KafkaJsProducer } from 'kafkajs';
 import type { Envelope, MultiResultPart, ProducerRecord, RecordMetadata, Results } from '../ProducerMessage.js';
 import type { ProducerSettings } from '../ProducerSettings.js';
 import { createKafka } from './clients.js';
 import { compressionType, createProducer, sizeOf, toKafkaMessage } from './producerInternals.js';
 import { describeValue } from './validate.js';
 
-export type ProducerMode = 'plain' | 'transactional';
 /** `envelopes`: takes envelopes, emits results. `records`: takes plain records, emits `Done` (for sinks). */
 export type ProducerInput = 'envelopes' | 'records';
 
@@ -45,7 +40,6 @@ export class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<K, V, 
   constructor(
     readonly settings: ProducerSettings<K, V>,
     private readonly name: string,
-    readonly mode: ProducerMode,
     readonly input: ProducerInput = 'envelopes',
   ) {
     super();
@@ -56,7 +50,7 @@ export class ProducerStage<K, V, P> extends GraphStage<FlowShape<Envelope<K, V, 
   }
 
   createLogic(_attributes: Attributes): GraphStageLogic {
-    return new ProducerLogic(this);
+    return new ProducerLogic<K, V, P>(this);
   }
 }
 
@@ -116,59 +110,92 @@ interface SendResult {
   readonly errorCode: number;
 }
 
-const CommitTimer = 'eos-commit';
+/** What a batch is sent with: the producer, or (transactional) the open transaction. */
+export type BatchSender = Pick<KafkaJsProducer, 'sendBatch'>;
 
-class ProducerLogic<K, V, P> extends TimerGraphStageLogic implements InHandler, OutHandler {
+export class ProducerLogic<K, V, P> extends TimerGraphStageLogic implements InHandler, OutHandler {
   private readonly recordsIn: boolean;
-  private producer: KafkaJsProducer | null = null;
-  private connected = false;
+  protected producer: KafkaJsProducer | null = null;
+  protected connected = false;
   // Accepted envelopes in order, consumed from `head` (Array#shift is O(n) on long arrays).
   private queue: Pending[] = [];
   private head = 0;
   private accumulating: Outgoing[] = [];
-  private requestInFlight = false;
+  protected requestInFlight = false;
   private unacked = 0;
-  private upstreamDone = false;
-  private readonly settings: ProducerSettings<K, V>;
-  private readonly transactional: boolean;
-  // transactional state
-  private tx: Transaction | null = null;
-  private committing = false;
-  /** Consumed offsets of the open transaction: group → "topic:partition" → next offset. */
-  private txOffsets = new Map<string, Map<string, { topic: string; partition: number; offset: number }>>();
-  private txHasData = false;
+  protected upstreamDone = false;
+  protected readonly settings: ProducerSettings<K, V>;
 
   private readonly onConnected = this.getAsyncCallback<void>(() => this.connectedNow());
   private readonly onSent = this.getAsyncCallback<{ batch: Outgoing[]; results: SendResult[] }>((r) => this.sent(r.batch, r.results));
-  private readonly onFailure = this.getAsyncCallback<unknown>((e) => this.failWith(e));
-  private readonly onTxBegun = this.getAsyncCallback<Transaction>((tx) => this.txBegun(tx));
-  private readonly onTxCommitted = this.getAsyncCallback<void>(() => this.txCommitted());
+  protected readonly onFailure = this.getAsyncCallback<unknown>((e) => this.failWith(e));
 
-  constructor(private readonly stage: ProducerStage<K, V, P>) {
+  constructor(protected readonly stage: ProducerStage<K, V, P>) {
     super(stage.shape);
     this.settings = stage.settings;
-    this.transactional = stage.mode === 'transactional';
     this.recordsIn = stage.input === 'records';
     this.setHandlers(stage.in, stage.out, this);
   }
 
   override preStart(): void {
-    const s = this.settings;
-    const kafka = createKafka(s);
-    this.producer = createProducer(kafka, s as ProducerSettings<unknown, unknown>, this.transactional);
-    const producer = this.producer;
+    const kafka = createKafka(this.settings);
+    const producer = (this.producer = this.newProducer(kafka));
     producer.connect().then(
       () => this.onConnected.invoke(undefined),
       (e: unknown) => this.onFailure.invoke(e),
     );
-    if (this.transactional) this.scheduleWithFixedDelay(CommitTimer, s.eosCommitIntervalMs, s.eosCommitIntervalMs);
   }
 
-  private connectedNow(): void {
-    this.connected = true;
-    if (this.transactional) this.beginTransaction();
-    else this.pullIfRoom();
+  // ───────────────────── hooks (overridden by the transactional stage) ─────────────────────
+
+  /** The kafkajs producer of this materialization. */
+  protected newProducer(kafka: Kafka): KafkaJsProducer {
+    return createProducer(kafka, this.settings as ProducerSettings<unknown, unknown>, false);
   }
+
+  /** The producer is connected: start pulling. */
+  protected connectedNow(): void {
+    this.connected = true;
+    this.pullIfRoom();
+  }
+
+  /** An input was accepted (queued for its results, its records not yet accumulated). */
+  protected accepted(_input: Envelope<K, V, P>): void {}
+
+  /** Whether the stage may pull now (beyond connection, completion and the parallelism limit). */
+  protected canPull(): boolean {
+    return true;
+  }
+
+  /** Whether a request may be sent now (beyond connection and the one request in flight). */
+  protected canSend(): boolean {
+    return true;
+  }
+
+  /** What the next request is sent with. */
+  protected sender(): BatchSender {
+    return this.producer!;
+  }
+
+  /** A request was acknowledged and its results emitted where possible. */
+  protected afterSent(): void {}
+
+  /** Upstream completed, every result is emitted and nothing is unsent or in flight. */
+  protected drained(): void {
+    this.completeStage();
+  }
+
+  /** Fails the stage. */
+  protected failWith(error: unknown): void {
+    this.failStage(error);
+  }
+
+  /** Runs before the producer disconnects when the stage stops (its promise is awaited first). */
+  protected beforeDisconnect(): Promise<void> | undefined {
+    return undefined;
+  }
+
+  protected onTimer(_key: unknown): void {}
 
   // ───────────────────────────── input ─────────────────────────────
 
@@ -182,7 +209,7 @@ class ProducerLogic<K, V, P> extends TimerGraphStageLogic implements InHandler, 
       return;
     }
     this.queue.push(pending);
-    if (this.transactional) this.recordOffset(input.passThrough);
+    this.accepted(input);
     const parts = pending.parts;
     if (parts === null) {
       if (pending.kind !== PASS_THROUGH) {
@@ -249,20 +276,30 @@ class ProducerLogic<K, V, P> extends TimerGraphStageLogic implements InHandler, 
     return toKafkaMessage(this.stageName, this.settings, r);
   }
 
-  private pullIfRoom(): void {
+  protected pullIfRoom(): void {
     const inlet = this.stage.in;
-    if (!this.connected || this.upstreamDone || this.committing || (this.transactional && this.tx === null)) return;
+    if (!this.connected || this.upstreamDone || !this.canPull()) return;
     if (this.isClosed(inlet) || this.hasBeenPulled(inlet)) return;
     const limit = this.settings.parallelism;
     if (this.unacked >= limit || this.queue.length - this.head >= limit) return;
     this.pull(inlet);
   }
 
+  /** Whether records are accumulated but not yet sent. */
+  protected hasUnsent(): boolean {
+    return this.accumulating.length > 0;
+  }
+
+  /** Whether every accepted input's results have been emitted. */
+  protected allEmitted(): boolean {
+    return this.queue.length === this.head;
+  }
+
   // ───────────────────────────── sending ─────────────────────────────
 
-  private maybeSend(): void {
+  protected maybeSend(): void {
     if (this.requestInFlight || this.accumulating.length === 0 || !this.connected) return;
-    if (this.transactional && this.tx === null) return;
+    if (!this.canSend()) return;
     const maxRecords = this.settings.maxBatchRecords;
     const maxBytes = this.settings.maxBatchBytes;
     const acc = this.accumulating;
@@ -296,12 +333,12 @@ class ProducerLogic<K, V, P> extends TimerGraphStageLogic implements InHandler, 
       compression: compressionType(this.settings.compression),
     };
     this.requestInFlight = true;
-    if (this.transactional) this.txHasData = true;
-    const sender = this.transactional ? this.tx! : this.producer!;
-    sender.sendBatch(request).then(
-      (results) => this.onSent.invoke({ batch, results: results as SendResult[] }),
-      (e: unknown) => this.onFailure.invoke(e),
-    );
+    this.sender()
+      .sendBatch(request)
+      .then(
+        (results) => this.onSent.invoke({ batch, results: results as SendResult[] }),
+        (e: unknown) => this.onFailure.invoke(e),
+      );
   }
 
   private sent(batch: Outgoing[], results: SendResult[]): void {
@@ -325,7 +362,7 @@ class ProducerLogic<K, V, P> extends TimerGraphStageLogic implements InHandler, 
     this.emitReady();
     this.maybeSend();
     this.pullIfRoom();
-    this.maybeCommitTransaction();
+    this.afterSent();
     this.finishIfDone();
   }
 
@@ -345,127 +382,20 @@ class ProducerLogic<K, V, P> extends TimerGraphStageLogic implements InHandler, 
     this.push(this.stage.out, this.recordsIn ? (Done as never) : toResults(head));
   }
 
-  private finishIfDone(): void {
+  protected finishIfDone(): void {
     if (!this.upstreamDone || this.queue.length > this.head || this.accumulating.length > 0 || this.requestInFlight) return;
-    if (this.transactional && (this.txHasData || this.txOffsets.size > 0)) {
-      this.maybeCommitTransaction(true);
-      return;
-    }
-    if (this.transactional && this.committing) return;
-    this.completeStage();
-  }
-
-  private failWith(error: unknown): void {
-    const tx = this.tx;
-    this.tx = null;
-    if (tx !== null && tx.isActive()) {
-      // Abort first, so that nothing of this transaction becomes visible, then fail.
-      this.setKeepGoing(true);
-      const done = this.getAsyncCallback<void>(() => {
-        this.setKeepGoing(false);
-        this.failStage(error);
-      });
-      tx.abort().then(
-        () => done.invoke(undefined),
-        () => done.invoke(undefined),
-      );
-      if (!this.isClosed(this.stage.in)) this.cancel(this.stage.in, error);
-      return;
-    }
-    this.failStage(error);
-  }
-
-  // ───────────────────────────── transactions ─────────────────────────────
-
-  private beginTransaction(): void {
-    this.producer!.transaction().then(
-      (tx) => this.onTxBegun.invoke(tx),
-      (e: unknown) => this.onFailure.invoke(e),
-    );
-  }
-
-  private txBegun(tx: Transaction): void {
-    this.tx = tx;
-    this.committing = false;
-    this.maybeSend();
-    this.pullIfRoom();
-    this.finishIfDone();
-  }
-
-  private recordOffset(passThrough: unknown): void {
-    const po = passThrough as PartitionOffset | undefined;
-    if (po === undefined || po === null || typeof po !== 'object' || po.key === undefined || typeof po.offset !== 'number') {
-      this.failWith(
-        new TypeError(
-          `${this.stageName}: the pass-through of every envelope must be the PartitionOffset of a TransactionalMessage, got ${describeValue(passThrough)}`,
-        ),
-      );
-      return;
-    }
-    let group = this.txOffsets.get(po.key.groupId);
-    if (group === undefined) this.txOffsets.set(po.key.groupId, (group = new Map()));
-    const key = `${po.key.topic}:${po.key.partition}`;
-    const prev = group.get(key);
-    if (prev === undefined || prev.offset < po.offset + 1) group.set(key, { topic: po.key.topic, partition: po.key.partition, offset: po.offset + 1 });
-  }
-
-  protected onTimer(): void {
-    if (this.txHasData || this.txOffsets.size > 0) this.maybeCommitTransaction(true);
-  }
-
-  /** Commits the open transaction once nothing is in flight (`start` begins draining). */
-  private maybeCommitTransaction(start = false): void {
-    if (!this.transactional || this.tx === null) return;
-    if (start) this.committing = true;
-    if (!this.committing || this.requestInFlight || this.accumulating.length > 0) {
-      if (this.committing && !this.requestInFlight) this.maybeSend();
-      return;
-    }
-    const tx = this.tx;
-    this.tx = null;
-    const offsets = this.txOffsets;
-    this.txOffsets = new Map();
-    this.txHasData = false;
-    (async () => {
-      for (const [consumerGroupId, partitions] of offsets) {
-        const byTopic = new Map<string, { partition: number; offset: string }[]>();
-        for (const p of partitions.values()) {
-          let list = byTopic.get(p.topic);
-          if (list === undefined) byTopic.set(p.topic, (list = []));
-          list.push({ partition: p.partition, offset: String(p.offset) });
-        }
-        await tx.sendOffsets({ consumerGroupId, topics: [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps })) });
-      }
-      await tx.commit();
-    })().then(
-      () => this.onTxCommitted.invoke(undefined),
-      (e: unknown) => {
-        tx.abort().catch(() => undefined);
-        this.onFailure.invoke(e);
-      },
-    );
-  }
-
-  private txCommitted(): void {
-    if (this.upstreamDone && this.queue.length === this.head && this.accumulating.length === 0) {
-      this.committing = false;
-      this.completeStage();
-      return;
-    }
-    this.beginTransaction();
+    this.drained();
   }
 
   override postStop(): void {
     const producer = this.producer;
-    const tx = this.tx;
-    this.tx = null;
     this.producer = null;
     if (producer === null) return;
-    // Whatever ended the stage: an open transaction is aborted, then the producer disconnects.
-    void (async () => {
-      if (tx !== null && tx.isActive()) await tx.abort().catch(() => undefined);
-      await producer.disconnect().catch(() => undefined);
-    })();
+    // Whatever ended the stage, the producer disconnects (after `beforeDisconnect`, e.g. an abort).
+    const before = this.beforeDisconnect();
+    const disconnect = (): Promise<void> => producer.disconnect().catch(() => undefined);
+    if (before === undefined) void disconnect();
+    else void before.then(disconnect, disconnect);
   }
 }
 
