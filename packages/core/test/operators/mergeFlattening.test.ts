@@ -145,4 +145,16 @@ describe('nested merges are flattened into one junction', () => {
     await down.expectNext(4);
     await down.expectComplete();
   });
+
+  it('works the same on a SubFlow: every substream merges every other source', async () => {
+    const out = await Source.from([1, 2, 3, 4])
+      .groupBy(2, (x) => x % 2)
+      .merge(Source.single(10))
+      .merge(Source.single(20))
+      .mergeAll([Source.single(30)])
+      .mergeSubstreams()
+      .runWith(Sink.seq());
+    expect([...out].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 10, 10, 20, 20, 30, 30]);
+    expect(out.filter((x) => x < 10 && x % 2 === 1)).toEqual([1, 3]);
+  });
 });
