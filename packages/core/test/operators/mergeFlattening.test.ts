@@ -40,6 +40,11 @@ describe('nested merges are flattened into one junction', () => {
     let deep: Source<number> = s(0);
     for (let k = 1; k <= 100; k++) deep = deep.merge(s(k));
     expect(merges(deep)).toBe(1);
+    // past 128 inputs a new junction starts (building stays linear in the chain's length)
+    for (let k = 101; k <= 300; k++) deep = deep.merge(s(k));
+    expect(merges(deep)).toBe(3);
+    expect(toMermaid(deep)).toContain('Merge.in127');
+    expect(toMermaid(deep)).not.toContain('Merge.in128');
   });
 
   it('does not flatten when anything was added to the inner merge, or the flags differ', () => {
@@ -144,6 +149,14 @@ describe('nested merges are flattened into one junction', () => {
     ups[2]!.sendNext(4).sendComplete();
     await down.expectNext(4);
     await down.expectComplete();
+  });
+
+  it('a chain longer than one junction takes keeps every element, each source in order', async () => {
+    let s: Source<[number, number]> = Source.from([0, 1, 2]).map((x) => [0, x] as [number, number]);
+    for (let k = 1; k <= 300; k++) s = s.merge(Source.from([0, 1, 2]).map((x) => [k, x] as [number, number]));
+    const out = await s.runWith(Sink.seq());
+    expect(out.length).toBe(301 * 3);
+    for (let k = 0; k <= 300; k++) expect(out.filter(([src]) => src === k).map(([, x]) => x)).toEqual([0, 1, 2]);
   });
 
   it('works the same on a SubFlow: every substream merges every other source', async () => {

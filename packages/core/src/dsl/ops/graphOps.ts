@@ -461,6 +461,14 @@ interface MergeOrigin {
 const mergeOrigins = new WeakMap<object, MergeOrigin>();
 
 /**
+ * Flattening stops at this many inputs: each flattened merge builds its junction graph anew over all
+ * of them, so a loop of k `merge` calls costs O(k²) to build; past the cap the chain starts a new
+ * junction (with the previous one as its first input), which keeps building linear and an element
+ * crossing at most k / 127 junctions.
+ */
+const MaxFlattenedInputs = 128;
+
+/**
  * `self.merge(those…)` as one `Merge(n)` junction. When `self` is itself the unmodified result of a
  * merge with the same `eagerComplete`, its junction's inputs are taken over instead of merging the
  * merge again: `a.merge(b).merge(c)` becomes `Merge(3)` over a, b, c rather than two `Merge(2)` in a
@@ -475,7 +483,7 @@ function mergeInto(self: OpsReceiver, those: readonly Graph<SourceShape<unknown>
   const origin = mergeOrigins.get(self);
   let base = self;
   let all = those;
-  if (origin !== undefined && origin.eagerComplete === eagerComplete) {
+  if (origin !== undefined && origin.eagerComplete === eagerComplete && origin.those.length + those.length < MaxFlattenedInputs) {
     base = origin.base;
     all = [...origin.those, ...those];
   }
