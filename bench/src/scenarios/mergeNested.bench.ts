@@ -4,8 +4,10 @@
  *
  *   s = range; repeat depth times: s = s.merge(range) → sum
  *
- * Measures a chain of fan-in junctions: an element of the first range crosses every one of the
- * `depth` merges. Registered twice, as in most's suite: `mergeNested2` and `mergeNested100`.
+ * Measures a chain of fan-in merges: built naively, an element of the first range crosses every one of
+ * the `depth` merges (Tributary flattens the chain into one `Merge(depth + 1)` junction at build time,
+ * as @most/core flattens nested merges). Registered twice, as in most's suite: `mergeNested2` and
+ * `mergeNested100`.
  */
 
 import { merge as mostMerge } from '@most/core';
@@ -34,7 +36,7 @@ export function mergeNested(elements: number, depth: number): Scenario {
       },
       {
         name: 'tributary',
-        note: `Source.range.merge(Source.range) nested ${depth} times → Sink.fold: ${depth} Merge(2) junctions in a row`,
+        note: `Source.range.merge(Source.range) nested ${depth} times → Sink.fold: built as one Merge(${depth + 1}) junction`,
         run: () => {
           let s = Source.range(1, n);
           for (let k = 0; k < depth; k++) s = s.merge(Source.range(1, n));

@@ -55,14 +55,15 @@ class MergeLogic<T> extends GraphStageLogic implements OutHandler {
 
   /** Input `i` delivered an element. */
   onInput(i: number): void {
-    const out = this.out;
-    if (this.count === 0 && this.isAvailable(out)) {
-      const inlet = this.ins[i]!;
-      this.push(out, this.grab(inlet));
-      // The inlet just delivered, so we have not closed it: a plain pull (ignored by the
-      // interpreter if its upstream has completed meanwhile) saves the isClosed check.
-      if (this.running > 0) this.pull(inlet);
-      else this.cancel(inlet);
+    if (this.count === 0 && this.isAvailable(this.out)) {
+      // The inlet just delivered, so we have not closed it: it is pulled again (the interpreter ignores
+      // the pull if its upstream has completed meanwhile), or cancelled once an eager merge is done.
+      if (this.running > 0) this._forwardAndPull(i, 0);
+      else {
+        const inlet = this.ins[i]!;
+        this.push(this.out, this.grab(inlet));
+        this.cancel(inlet);
+      }
     } else {
       const q = this.queue;
       let k = this.head + this.count;
@@ -86,18 +87,21 @@ class MergeLogic<T> extends GraphStageLogic implements OutHandler {
   }
 
   onPull(): void {
-    const ins = this.ins;
     const q = this.queue;
     while (this.count > 0) {
-      const inlet = ins[q[this.head]!]!;
+      const i = q[this.head]!;
       if (++this.head === q.length) this.head = 0;
       this.count--;
+      // This inlet may have completed while its element waited: it is pulled again only if open.
+      if (this.running > 0) {
+        if (this._forwardAndPull(i, 0)) return;
+        continue;
+      }
+      const inlet = this.ins[i]!;
       if (!this.isAvailable(inlet)) continue;
       this.push(this.out, this.grab(inlet));
-      // This inlet may have completed while its element waited: tryPull, not pull.
-      if (this.running > 0) this.tryPull(inlet);
-      else if (!this.isClosed(inlet)) this.cancel(inlet);
-      if (this.running === 0 && this.count === 0) this.completeStage();
+      if (!this.isClosed(inlet)) this.cancel(inlet);
+      if (this.count === 0) this.completeStage();
       return;
     }
     if (this.running === 0) this.completeStage();

@@ -324,6 +324,37 @@ export abstract class GraphStageLogic implements InterpreterLogic {
     if (!this.isClosed(inlet)) this.pull(inlet);
   }
 
+  /**
+   * @internal The move of a fan-in junction, by port index: pushes the element waiting on inlet `i` to
+   * outlet `o` and pulls inlet `i` again unless it is closed — `push(out, grab(in)); tryPull(in)` with
+   * one lookup per port and no port objects touched. Returns false, doing nothing, when no element is
+   * waiting on the inlet. Both ports must be connected; `o` must be available, as for `push`.
+   */
+  _forwardAndPull(i: number, o: number): boolean {
+    const ci = this._inConns[i]!;
+    const elem = ci.slot;
+    if ((ci.state & InReady) === 0 || elem === Empty) return false;
+    ci.slot = Empty;
+    const it = this._interpreter!;
+    const co = this._outConns[o]!;
+    const so = co.state;
+    if ((so & (OutReady | OutClosed | InClosed)) === OutReady) {
+      co.state = so ^ PushStartFlip;
+      co.slot = elem;
+      it.chasePush(co);
+    } else {
+      it.push(co, elem);
+    }
+    const si = ci.state;
+    if ((si & (InReady | InClosed | OutClosed)) === InReady) {
+      ci.state = si ^ PullStartFlip;
+      it.chasePull(ci);
+    } else if ((si & InClosed) === 0) {
+      it.pull(ci); // upstream completed and its completion is on its way: the pull is ignored
+    }
+    return true;
+  }
+
   /** Takes the element that arrived on `inlet` (valid after `onPush`, until the next pull). */
   grab<T>(inlet: Inlet<T>): T {
     const c = this._inConns[inlet.index];

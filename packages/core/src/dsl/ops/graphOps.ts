@@ -53,7 +53,8 @@ export interface GraphOps<Out, F extends HKT> {
 
   /**
    * Merges the elements of `that` into this stream as they arrive (first come, first served). Both are
-   * pulled eagerly, one element each.
+   * pulled eagerly, one element each. A chain `a.merge(b).merge(c)` (or with `mergeAll`, same
+   * `eagerComplete`, nothing applied in between) is built as one junction over a, b and c.
    *
    * - **Emits when** one of the inputs has an element available.
    * - **Backpressures when** downstream backpressures.
@@ -445,6 +446,52 @@ function fanIn(
   );
 }
 
+/** How a `merge`/`mergeAll` result was built: the receiver, the sources merged into it, and the flag. */
+interface MergeOrigin {
+  readonly base: OpsReceiver;
+  readonly those: readonly Graph<SourceShape<unknown>, unknown>[];
+  readonly eagerComplete: boolean;
+}
+
+/**
+ * The results of `merge`/`mergeAll`, by identity. DSL values are immutable, so an entry describes its
+ * key exactly: anything that changes the stream after the merge (an operator, attributes, a name, an
+ * async boundary, a different materialized value) is a new object without an entry.
+ */
+const mergeOrigins = new WeakMap<object, MergeOrigin>();
+
+/**
+ * Flattening stops at this many inputs: each flattened merge builds its junction graph anew over all
+ * of them, so a loop of k `merge` calls costs O(k²) to build; past the cap the chain starts a new
+ * junction (with the previous one as its first input), which keeps building linear and an element
+ * crossing at most k / 127 junctions.
+ */
+const MaxFlattenedInputs = 128;
+
+/**
+ * `self.merge(those…)` as one `Merge(n)` junction. When `self` is itself the unmodified result of a
+ * merge with the same `eagerComplete`, its junction's inputs are taken over instead of merging the
+ * merge again: `a.merge(b).merge(c)` becomes `Merge(3)` over a, b, c rather than two `Merge(2)` in a
+ * row, whose nesting would make an element of `a` cross every level (a left-deep chain of k merges
+ * costs O(k) junction hops per element). It is observably the same stream except for the interleaving
+ * between inputs, which a merge does not specify, and for the fewer elements pulled ahead: each input
+ * is still pulled once ahead and kept in order; completion, failure (the first fails the whole, the
+ * others are cancelled) and cancellation are those of the nested merges; the materialized value is
+ * `base`'s, as `merge` keeps the receiver's.
+ */
+function mergeInto(self: OpsReceiver, those: readonly Graph<SourceShape<unknown>, unknown>[], eagerComplete: boolean): unknown {
+  const origin = mergeOrigins.get(self);
+  let base = self;
+  let all = those;
+  if (origin !== undefined && origin.eagerComplete === eagerComplete && origin.those.length + those.length < MaxFlattenedInputs) {
+    base = origin.base;
+    all = [...origin.those, ...those];
+  }
+  const merged = base.via(fanIn(all, new Merge(all.length + 1, eagerComplete), 0));
+  mergeOrigins.set(merged, { base, those: all, eagerComplete });
+  return merged;
+}
+
 /** @internal (also used by ./matOps.ts) A flow around a two-output junction: outlet 0 continues downstream, outlet 1 feeds `sink`. Materializes the sink's value. */
 export function fanOut(
   sink: Graph<SinkShape<unknown>, unknown>,
@@ -475,13 +522,13 @@ function subFlow(self: OpsReceiver, splitter: Graph<FlowShape<any, Graph<SourceS
 export const graphOpsImpl: OpsTable<GraphOps<unknown, HKT>> = {
   merge(that: unknown, eagerComplete = false) {
     const g = requireSourceGraph('merge', that);
-    return this.via(fanIn([g], new Merge(2, requireBoolean('merge', 'eagerComplete', eagerComplete)), 0));
+    return mergeInto(this, [g], requireBoolean('merge', 'eagerComplete', eagerComplete));
   },
   mergeAll(those: unknown, eagerComplete = false) {
     if (!Array.isArray(those)) throw new TypeError(`mergeAll: those must be an array of Sources, got ${describe(those)}`);
     const gs = those.map((g, i) => requireSourceGraph('mergeAll', g, `those[${i}]`));
     if (gs.length === 0) return this;
-    return this.via(fanIn(gs, new Merge(gs.length + 1, requireBoolean('mergeAll', 'eagerComplete', eagerComplete)), 0));
+    return mergeInto(this, gs, requireBoolean('mergeAll', 'eagerComplete', eagerComplete));
   },
   mergeSorted(that: unknown, compare: (a: unknown, b: unknown) => number = naturalOrder) {
     return this.via(fanIn([requireSourceGraph('mergeSorted', that)], new MergeSorted(compare), 0));
