@@ -17,6 +17,7 @@ import { FlatMapConcat } from '../../operators/flatMapConcat.js';
 import { FlatMapMerge } from '../../operators/flatMapMerge.js';
 import { FlatMapPrefix } from '../../operators/flatMapPrefix.js';
 import { GroupBy } from '../../operators/groupBy.js';
+import { isInlinable } from '../../operators/inlineInputs.js';
 import { Interleave } from '../../operators/interleave.js';
 import { Merge } from '../../operators/merge.js';
 import { MergeLatest } from '../../operators/mergeLatest.js';
@@ -34,7 +35,7 @@ import { describe, requireFunction } from '../../operators/validate.js';
 import { WireTap } from '../../operators/wireTap.js';
 import { ZipAll } from '../../operators/zipAll.js';
 import { ZipLatestWith } from '../../operators/zipLatestWith.js';
-import { pair, ZipWith } from '../../operators/zipWith.js';
+import { pair, ZipWith, ZipWithInline } from '../../operators/zipWith.js';
 import type { FanInShape2 } from '../../stage/FanInShape2.js';
 import type { FanOutShape2 } from '../../stage/FanOutShape2.js';
 import type { Graph } from '../../stage/GraphStage.js';
@@ -55,6 +56,9 @@ export interface GraphOps<Out, F extends HKT> {
    * Merges the elements of `that` into this stream as they arrive (first come, first served). Both are
    * pulled eagerly, one element each. A chain `a.merge(b).merge(c)` (or with `mergeAll`, same
    * `eagerComplete`, nothing applied in between) is built as one junction over a, b and c.
+   * A `that` needing no stage of its own (`Source.single`, `Source.empty`, a plain `Source.range` or
+   * `Source.from(iterable)`) is read in place by the junction, in turn with the other inputs: it reads no
+   * element ahead and does not show in diagrams or snapshots.
    *
    * - **Emits when** one of the inputs has an element available.
    * - **Backpressures when** downstream backpressures.
@@ -123,6 +127,9 @@ export interface GraphOps<Out, F extends HKT> {
 
   /**
    * Pairs each element with one of `that`: `[x, y]`. Both sides are pulled one element ahead.
+   * A `that` needing no stage of its own (`Source.single`, `Source.empty`, a plain `Source.range` or
+   * `Source.from(iterable)`) is read in place, one element per pair and none ahead; it does not show in
+   * diagrams or snapshots.
    *
    * - **Emits when** both inputs have an element available.
    * - **Backpressures when** downstream backpressures.
@@ -487,7 +494,11 @@ function mergeInto(self: OpsReceiver, those: readonly Graph<SourceShape<unknown>
     base = origin.base;
     all = [...origin.those, ...those];
   }
-  const merged = base.via(fanIn(all, new Merge(all.length + 1, eagerComplete), 0));
+  // Sources that need no stage of their own are read in place by the junction (see `Merge`'s `inline`).
+  const wired = all.filter((g) => !isInlinable(g));
+  const inline = wired.length === all.length ? [] : all.filter(isInlinable);
+  const junction = new Merge(wired.length + 1, eagerComplete, inline);
+  const merged = base.via(fanIn(wired, junction, 0));
   mergeOrigins.set(merged, { base, those: all, eagerComplete });
   return merged;
 }
@@ -547,11 +558,12 @@ export const graphOpsImpl: OpsTable<GraphOps<unknown, HKT>> = {
     return this.via(fanIn([g], new MergePrioritized([leftPriority, rightPriority], requireBoolean('mergePrioritized', 'eagerComplete', eagerComplete)), 0));
   },
   zip(that: unknown) {
-    return this.via(fanIn([requireSourceGraph('zip', that)], new ZipWith(pair, 'Zip'), 0));
+    const g = requireSourceGraph('zip', that);
+    return this.via(isInlinable(g) ? new ZipWithInline(pair, g, 'Zip') : fanIn([g], new ZipWith(pair, 'Zip'), 0));
   },
   zipWith(that: unknown, f: (a: unknown, b: unknown) => unknown) {
     const g = requireSourceGraph('zipWith', that);
-    return this.via(fanIn([g], new ZipWith(f), 0));
+    return this.via(isInlinable(g) ? new ZipWithInline(f, g) : fanIn([g], new ZipWith(f), 0));
   },
   zipAll(that: unknown, thisElem: unknown, thatElem: unknown) {
     return this.via(fanIn([requireSourceGraph('zipAll', that)], new ZipAll(thisElem, thatElem), 0));
