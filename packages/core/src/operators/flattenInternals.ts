@@ -5,7 +5,7 @@ import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/Graph
 import { SourceShape } from '../stage/Shape.js';
 import { type Cursor, Done } from './cursor.js';
 import { decide, type FlowStage } from './FlowStage.js';
-import { CREATE_CURSOR, isSyncSourceHost } from './fusion.js';
+import { CREATE_CURSOR, isSyncSourceHost, type SyncSourceHost } from './fusion.js';
 import { EmptySource } from './simpleSources.js';
 import { SingleSource } from './single.js';
 import { describe } from './validate.js';
@@ -50,13 +50,26 @@ const EmptyCursor: Cursor = {
  * order, demand and completion are those of the materialized source.
  */
 export function inlineCursor(source: Graph<SourceShape<unknown>, unknown>): Cursor | null {
-  const m = source.module;
-  if (m.kind !== 'atomic' || m.attributes !== null) return null;
-  const stage = m.stage;
+  if (!isInlinable(source)) return null;
+  const stage = (source.module as { stage: unknown }).stage;
   if (stage instanceof SingleSource) return new SingleCursor(stage.element);
   if (stage instanceof EmptySource) return EmptyCursor;
-  if (isSyncSourceHost(stage) && stage.chain === null) return stage[CREATE_CURSOR]();
-  return null;
+  return (stage as SyncSourceHost)[CREATE_CURSOR]();
+}
+
+/** Whether `inlineCursor(source)` reads `source` in place (decided without creating a cursor). */
+export function isInlinable(source: Graph<SourceShape<unknown>, unknown>): boolean {
+  const m = source.module;
+  if (m.kind !== 'atomic' || m.attributes !== null) return false;
+  const stage = m.stage;
+  return stage instanceof SingleSource || stage instanceof EmptySource || (isSyncSourceHost(stage) && stage.chain === null);
+}
+
+/** A fresh cursor over a source `isInlinable` accepted; throws what creating it throws (the source failed). */
+export function openCursor(source: Graph<SourceShape<unknown>, unknown>): Cursor {
+  const c = inlineCursor(source);
+  if (c === null) throw new Error('openCursor: the source is not read in place');
+  return c;
 }
 
 /** A flattening stage: `f` maps each element to a source. */

@@ -5,7 +5,7 @@ import type { Inlet, Outlet } from '../stage/Ports.js';
 import type { SourceShape } from '../stage/Shape.js';
 import { UniformFanInShape } from '../stage/UniformFanInShape.js';
 import { type Cursor, Done } from './cursor.js';
-import { openCursor } from './inlineInputs.js';
+import { openCursor } from './flattenInternals.js';
 import { requirePositiveInt } from './validate.js';
 
 /**

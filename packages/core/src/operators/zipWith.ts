@@ -1,12 +1,9 @@
 import type { Attributes, Decider } from '../stage/Attributes.js';
 import { FanInShape2 } from '../stage/FanInShape2.js';
-import { type Graph, GraphStage } from '../stage/GraphStage.js';
+import { GraphStage } from '../stage/GraphStage.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import type { Inlet, Outlet } from '../stage/Ports.js';
-import type { SourceShape } from '../stage/Shape.js';
-import { type Cursor, Done } from './cursor.js';
-import { decide, FlowStage } from './FlowStage.js';
-import { openCursor } from './inlineInputs.js';
+import { decide } from './FlowStage.js';
 import { requireFunction } from './validate.js';
 
 /** Pairs its arguments; the combiner behind `Zip`. */
@@ -112,98 +109,5 @@ class ZipInput<A, B, O> implements InHandler {
     const logic = this.logic;
     if (!logic.isAvailable(this.inlet)) logic.completeStage();
     logic.willShutDown = true;
-  }
-}
-
-/**
- * `ZipWith(f)` whose second input `that` is read in place (a source `isInlinable` accepts): each
- * materialization opens a fresh cursor over it, read only when an element of this stream is ready and
- * downstream pulls (nothing of `that` is read ahead). Completes when this stream completes (and no
- * element of it is waiting) or `that` has no element left for the next pair.
- * Supervision: resume/restart drop the pair on which `f` threw.
- */
-export class ZipWithInline<A, B, O> extends FlowStage<A, O> {
-  constructor(
-    readonly f: (a: A, b: B) => O,
-    readonly that: Graph<SourceShape<B>, unknown>,
-    readonly name = 'ZipWith',
-  ) {
-    super(name);
-    requireFunction(name === 'Zip' ? 'zip' : 'zipWith', 'f', f);
-  }
-  createLogic(attributes: Attributes): GraphStageLogic {
-    return new ZipWithInlineLogic(this, attributes.supervisionDecider);
-  }
-}
-
-class ZipWithInlineLogic<A, B, O> extends GraphStageLogic implements InHandler, OutHandler {
-  private cursor: Cursor | null = null;
-  /** This stream completed with an element waiting: finish once it has been paired (or dropped). */
-  private willShutDown = false;
-  constructor(
-    private readonly stage: ZipWithInline<A, B, O>,
-    private readonly decider: Decider,
-  ) {
-    super(stage.shape);
-    this.setHandlers(stage.in, stage.out, this);
-  }
-
-  override preStart(): void {
-    let c: Cursor;
-    try {
-      c = openCursor(this.stage.that);
-    } catch (e) {
-      return this.failStage(e);
-    }
-    this.cursor = c;
-    if (c.exhausted) return this.completeStage();
-    this.pull(this.stage.in);
-  }
-
-  onPush(): void {
-    if (this.isAvailable(this.stage.out)) this.tryPush();
-  }
-
-  onPull(): void {
-    if (this.isAvailable(this.stage.in)) this.tryPush();
-  }
-
-  onUpstreamFinish(): void {
-    if (!this.isAvailable(this.stage.in)) this.completeStage();
-    this.willShutDown = true;
-  }
-
-  private tryPush(): void {
-    const s = this.stage;
-    const a = this.grab(s.in);
-    let b: unknown;
-    try {
-      b = this.cursor!.next();
-    } catch (e) {
-      return this.failStage(e);
-    }
-    if (b === Done) return this.completeStage();
-    let o: O;
-    try {
-      o = s.f(a, b as B);
-    } catch (e) {
-      if (decide(this.decider, e) === 'stop') return this.failStage(e);
-      return this.next();
-    }
-    this.push(s.out, o);
-    this.next();
-  }
-
-  private next(): void {
-    if (this.willShutDown || this.cursor!.exhausted) return this.completeStage();
-    this.pull(this.stage.in);
-  }
-
-  override postStop(): void {
-    const c = this.cursor;
-    if (c !== null) {
-      this.cursor = null;
-      c.close();
-    }
   }
 }

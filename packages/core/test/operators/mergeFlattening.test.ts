@@ -24,7 +24,7 @@ const chain = (first: Source<number, unknown>, rest: Source<number, unknown>[], 
 describe('nested merges are flattened into one junction', () => {
   it('a.merge(b).merge(c), mergeAll and their mixtures build one Merge with every input', () => {
     // named: a plain Source.single would be read in place by the junction, not wired as an input
-    // (see mergeZipInline.test.ts), and these assertions are about the junction's inlets
+    // (see mergeInline.test.ts), and these assertions are about the junction's inlets
     const s = (x: number) => Source.single(x).named(`s${x}`);
     expect(merges(s(1).merge(s(2)))).toBe(1);
     expect(merges(s(1).merge(s(2)).merge(s(3)))).toBe(1);

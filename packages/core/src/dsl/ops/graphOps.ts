@@ -16,8 +16,8 @@ import { Concat } from '../../operators/concat.js';
 import { FlatMapConcat } from '../../operators/flatMapConcat.js';
 import { FlatMapMerge } from '../../operators/flatMapMerge.js';
 import { FlatMapPrefix } from '../../operators/flatMapPrefix.js';
+import { isInlinable } from '../../operators/flattenInternals.js';
 import { GroupBy } from '../../operators/groupBy.js';
-import { isInlinable } from '../../operators/inlineInputs.js';
 import { Interleave } from '../../operators/interleave.js';
 import { Merge } from '../../operators/merge.js';
 import { MergeLatest } from '../../operators/mergeLatest.js';
@@ -35,7 +35,7 @@ import { describe, requireFunction } from '../../operators/validate.js';
 import { WireTap } from '../../operators/wireTap.js';
 import { ZipAll } from '../../operators/zipAll.js';
 import { ZipLatestWith } from '../../operators/zipLatestWith.js';
-import { pair, ZipWith, ZipWithInline } from '../../operators/zipWith.js';
+import { pair, ZipWith } from '../../operators/zipWith.js';
 import type { FanInShape2 } from '../../stage/FanInShape2.js';
 import type { FanOutShape2 } from '../../stage/FanOutShape2.js';
 import type { Graph } from '../../stage/GraphStage.js';
@@ -127,9 +127,6 @@ export interface GraphOps<Out, F extends HKT> {
 
   /**
    * Pairs each element with one of `that`: `[x, y]`. Both sides are pulled one element ahead.
-   * A `that` needing no stage of its own (`Source.single`, `Source.empty`, a plain `Source.range` or
-   * `Source.from(iterable)`) is read in place, one element per pair and none ahead; it does not show in
-   * diagrams or snapshots.
    *
    * - **Emits when** both inputs have an element available.
    * - **Backpressures when** downstream backpressures.
@@ -558,12 +555,11 @@ export const graphOpsImpl: OpsTable<GraphOps<unknown, HKT>> = {
     return this.via(fanIn([g], new MergePrioritized([leftPriority, rightPriority], requireBoolean('mergePrioritized', 'eagerComplete', eagerComplete)), 0));
   },
   zip(that: unknown) {
-    const g = requireSourceGraph('zip', that);
-    return this.via(isInlinable(g) ? new ZipWithInline(pair, g, 'Zip') : fanIn([g], new ZipWith(pair, 'Zip'), 0));
+    return this.via(fanIn([requireSourceGraph('zip', that)], new ZipWith(pair, 'Zip'), 0));
   },
   zipWith(that: unknown, f: (a: unknown, b: unknown) => unknown) {
     const g = requireSourceGraph('zipWith', that);
-    return this.via(isInlinable(g) ? new ZipWithInline(f, g) : fanIn([g], new ZipWith(f), 0));
+    return this.via(fanIn([g], new ZipWith(f), 0));
   },
   zipAll(that: unknown, thisElem: unknown, thatElem: unknown) {
     return this.via(fanIn([requireSourceGraph('zipAll', that)], new ZipAll(thisElem, thatElem), 0));

@@ -1,11 +1,9 @@
 /**
- * Inputs that `merge`/`mergeAll`/`zip`/`zipWith` read in place (plain `Source.from`/`range`/`single`/
- * `empty`, see ../operators/mergeZipInline.test.ts) give the same stream as the same inputs kept as
+ * Inputs that `merge`/`mergeAll` read in place (plain `Source.from`/`range`/`single`/
+ * `empty`, see ../operators/mergeInline.test.ts) give the same stream as the same inputs kept as
  * wired stages (`.named(…)` makes a source non-inlinable): for merge the same elements with each
  * input's order kept, the same completion or error, `take(m)` giving `min(m, total)`; with
- * `eagerComplete`, each input's elements a prefix of it. For zip the same pairs and the same
- * completion or error — except when the failing element of `that` is the one after the last pair,
- * which only the wired source (reading one element ahead) reaches (documented).
+ * `eagerComplete`, each input's elements a prefix of it.
  */
 import { Sink, Source } from '@tributary/core';
 import fc from 'fast-check';
@@ -65,7 +63,7 @@ function expectPerInputPrefixes(out: readonly Tagged[], count: number): void {
   }
 }
 
-describe('merge/zip with inputs read in place ≡ the same inputs wired', () => {
+describe('merge with inputs read in place ≡ the same inputs wired', () => {
   it(
     'merge/mergeAll: same elements per input, same completion or error, take(m)',
     async () => {
@@ -105,25 +103,6 @@ describe('merge/zip with inputs read in place ≡ the same inputs wired', () => 
             expectPerInputPrefixes(a.ok, fixed.length);
           },
         ),
-        { numRuns: RUNS },
-      );
-    },
-    PROPERTY_TIMEOUT,
-  );
-
-  it(
-    'zip/zipWith: same pairs, same completion or error',
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(fc.array(fc.integer(), { maxLength: 12 }), inputArb, fc.boolean(), async (as, that, withF) => {
-          fc.pre(that.failAt !== as.length); // only the wired source reads that element (one ahead)
-          const build = (wired: boolean): Source<unknown> => {
-            const receiver = Source.from(as).named('receiver');
-            const other = source(that, 1, wired);
-            return withF ? receiver.zipWith(other, (x, [, k]) => `${x}:${k}`) : receiver.zip(other);
-          };
-          expect(await outcome(build(false))).toEqual(await outcome(build(true)));
-        }),
         { numRuns: RUNS },
       );
     },

@@ -1,10 +1,10 @@
 /**
- * `merge`/`mergeAll`/`zip`/`zipWith` read a plain synchronous input (`Source.single`, `Source.empty`,
+ * `merge`/`mergeAll` read a plain synchronous input (`Source.single`, `Source.empty`,
  * `Source.range`/`Source.from(iterable)` with no operators or attributes) in place, through a cursor
- * the junction opens per materialization (see `Merge`'s `inline` and `ZipWithInline`). These tests pin
+ * the junction opens per materialization (see `Merge`'s `inline`). These tests pin
  * what that must keep: demand (nothing read without downstream demand), fairness between inputs,
  * completion, failure, cancellation closing the iterator, a fresh cursor per run. The laws against the
- * same inputs kept as wired stages are in ../properties/mergeZipInline.property.test.ts.
+ * same inputs kept as wired stages are in ../properties/mergeInline.property.test.ts.
  */
 import { Sink, Source, toMermaid } from '@tributary/core';
 import { type TestPublisherProbe, TestSink, TestSource } from '@tributary/testkit';
@@ -141,7 +141,6 @@ describe('merge with inputs read in place', () => {
       },
     };
     await expect(Source.single(1).merge(Source.from(broken)).runWith(Sink.seq())).rejects.toThrow('no iterator');
-    await expect(Source.single(1).zip(Source.from(broken)).runWith(Sink.seq())).rejects.toThrow('no iterator');
   });
 
   it('downstream cancelling closes every inline iterator and cancels the wired inputs', async () => {
@@ -161,85 +160,5 @@ describe('merge with inputs read in place', () => {
     const g = Source.single(10).merge(Source.from(a.iterable));
     expect((await g.runWith(Sink.seq())).sort((x, y) => x - y)).toEqual([0, 1, 2, 10]);
     expect((await g.runWith(Sink.seq())).sort((x, y) => x - y)).toEqual([0, 1, 2, 10]);
-  });
-});
-
-describe('zip with `that` read in place', () => {
-  it('is one stage: no junction input for `that`', () => {
-    expect(toMermaid(Source.range(1, 3).zip(Source.range(1, 3)))).not.toContain('Zip.in1');
-    expect(toMermaid(Source.range(1, 3).zip(Source.range(1, 3).named('x')))).toContain('Zip.in1');
-  });
-
-  it('reads `that` only for a pair downstream demanded', async () => {
-    const b = observed(100);
-    const { up, down } = run((s) => s.zip(Source.from(b.iterable)));
-    await up.expectRequest();
-    up.sendNext(10);
-    await down.expectNoMessageWhenIdle();
-    expect(b.reads).toBe(0);
-    down.request(1);
-    await down.expectNext([10, 0]);
-    expect(b.reads).toBe(1);
-    await up.expectRequest();
-    up.sendNext(11);
-    await down.expectNoMessageWhenIdle();
-    expect(b.reads).toBe(1);
-    down.request(1);
-    await down.expectNext([11, 1]);
-    down.cancel();
-    await up.expectCancellation();
-    expect(b.returns).toBe(1);
-  });
-
-  it('completes when `that` has no element for the next pair, cancelling the receiver', async () => {
-    const b = observed(1); // an iterator: known exhausted only on the next read
-    const { up, down } = run((s) => s.zipWith(Source.from(b.iterable), (x, y) => x + y));
-    await up.expectRequest();
-    down.request(5);
-    up.sendNext(10);
-    await down.expectNext(10);
-    up.sendNext(20);
-    await down.expectComplete();
-    await up.expectCancellation();
-  });
-
-  it('completes right after the last pair when `that` knows it is exhausted', async () => {
-    const { up, down } = run((s) => s.zip(Source.from(['a'])));
-    await up.expectRequest();
-    down.request(5);
-    up.sendNext(1);
-    await down.expectNext([1, 'a']);
-    await down.expectComplete();
-    await up.expectCancellation();
-  });
-
-  it('an empty `that` completes at once', async () => {
-    expect(await Source.range(1, 5).zip(Source.empty<number>()).runWith(Sink.seq())).toEqual([]);
-    expect(await Source.range(1, 5).zip(Source.single('x')).runWith(Sink.seq())).toEqual([[1, 'x']]);
-  });
-
-  it('the receiver completing completes the stage and closes the iterator', async () => {
-    const b = observed(100);
-    const { up, down } = run((s) => s.zip(Source.from(b.iterable)));
-    await up.expectRequest();
-    down.request(5);
-    up.sendNext(1);
-    await down.expectNext([1, 0]);
-    up.sendComplete();
-    await down.expectComplete();
-    expect(b.returns).toBe(1);
-  });
-
-  it('a throwing iterator fails the stage and cancels the receiver', async () => {
-    const b = observed(100, 1);
-    const { up, down } = run((s) => s.zip(Source.from(b.iterable)));
-    await up.expectRequest();
-    down.request(5);
-    up.sendNext(1);
-    await down.expectNext([1, 0]);
-    await up.expectRequest();
-    up.sendNext(2);
-    expect(((await down.expectError()) as Error).message).toBe('boom at 1');
-    await up.expectCancellation();
   });
 });
