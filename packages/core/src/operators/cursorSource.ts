@@ -10,7 +10,17 @@ import { type AsyncCallback, GraphStageLogic, type OutHandler } from '../stage/G
 import type { Outlet } from '../stage/Ports.js';
 import type { SourceShape } from '../stage/Shape.js';
 import { type Cursor, Done } from './cursor.js';
-import { CREATE_CURSOR, type FusedFn, type FusedInstance, fusedFailure, MaxSkipsPerPull, SKIP, type SyncSourceHost } from './fusion.js';
+import {
+  absorbedBounds,
+  applyBounds,
+  CREATE_CURSOR,
+  type FusedFn,
+  type FusedInstance,
+  fusedFailure,
+  MaxSkipsPerPull,
+  SKIP,
+  type SyncSourceHost,
+} from './fusion.js';
 
 export interface CursorSourceStage<T> extends SyncSourceHost {
   readonly shape: SourceShape<T>;
@@ -24,13 +34,16 @@ export class CursorSourceLogic<T> extends GraphStageLogic implements OutHandler 
   private readonly run: FusedInstance | null;
   private readonly fn: FusedFn | null;
   private readonly resume: AsyncCallback<undefined>;
+  /** Leading drop/take parts the cursor absorbs. */
+  private readonly bounds: number;
 
   constructor(
     private readonly stage: CursorSourceStage<T>,
     private readonly decider: Decider,
   ) {
     super(stage.shape);
-    this.run = stage.chain === null ? null : stage.chain.instantiate(decider);
+    this.bounds = absorbedBounds(stage);
+    this.run = stage.chain === null ? null : stage.chain.instantiate(decider, this.bounds);
     this.fn = this.run === null ? null : this.run.fn;
     this.setHandler(stage.out, this);
     this.resume = this.getAsyncCallback(CursorSourceLogic.prototype.onPull);
@@ -38,6 +51,7 @@ export class CursorSourceLogic<T> extends GraphStageLogic implements OutHandler 
 
   override preStart(): void {
     this.cursor = this.stage[CREATE_CURSOR]();
+    applyBounds(this.stage, this.bounds, this.cursor);
     if (!this.cursor.exhausted) return;
     const run = this.run;
     // A fused scan over nothing still emits its seed: on the first pull, as the scan stage would (running

@@ -18,6 +18,10 @@ export class IterableSource<T> extends SourceStage<T> implements FusionHost, Syn
   ) {
     super('from');
   }
+  /** Arrays are iterated by index (an `ArrayCursor`); other iterables' iterators must see every step. */
+  get boundable(): boolean {
+    return Array.isArray(this.iterable);
+  }
   override get defaultName(): string {
     return this.names;
   }

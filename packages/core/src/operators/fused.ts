@@ -61,7 +61,7 @@ class FusedLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler 
     const run = this.run;
     let y: unknown;
     try {
-      y = run.fn(this.grab(s.in));
+      y = run.fn!(this.grab(s.in));
     } catch (e) {
       const stop = fusedFailure(run.decider, e);
       if (stop !== null) this.failStage(stop.error);

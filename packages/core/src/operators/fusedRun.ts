@@ -14,9 +14,11 @@ import type { Attributes, Decider } from '../stage/Attributes.js';
 import { GraphStageWithMaterializedValue } from '../stage/GraphStage.js';
 import { type AsyncCallback, GraphStageLogic } from '../stage/GraphStageLogic.js';
 import { ClosedShape } from '../stage/Shape.js';
-import { type Cursor, Done } from './cursor.js';
+import { type Cursor, Done, RangeCursor } from './cursor.js';
 import { decide } from './FlowStage.js';
 import {
+  absorbedBounds,
+  applyBounds,
   CREATE_CONSUMER,
   CREATE_CURSOR,
   type FusableSink,
@@ -57,6 +59,10 @@ class FusedRunLogic<R> extends GraphStageLogic {
   private readonly fn: FusedFn | null;
   private readonly slice: AsyncCallback<undefined>;
   private settled = false;
+  /** Leading drop/take parts the cursor absorbs. */
+  private readonly bounds: number;
+  /** Some part may end the run early (checked per element only then). */
+  private readonly ends: boolean;
 
   constructor(
     private readonly stage: FusedRun<R>,
@@ -64,8 +70,10 @@ class FusedRunLogic<R> extends GraphStageLogic {
     private readonly result: Deferred<R>,
   ) {
     super(stage.shape);
-    this.run = stage.source.chain === null ? null : stage.source.chain.instantiate(decider);
+    this.bounds = absorbedBounds(stage.source);
+    this.run = stage.source.chain === null ? null : stage.source.chain.instantiate(decider, this.bounds);
     this.fn = this.run === null ? null : this.run.fn;
+    this.ends = this.run !== null && this.run.canEnd;
     const sinkName = stage.sink.defaultName;
     this.consumer = stage.sink[CREATE_CONSUMER](decider, () => sinkName);
     // A prototype method, not a closure per stream: the slice loop's call stays optimized across streams.
@@ -75,15 +83,13 @@ class FusedRunLogic<R> extends GraphStageLogic {
   override preStart(): void {
     this.setKeepGoing(true);
     this.cursor = this.stage.source[CREATE_CURSOR]();
+    applyBounds(this.stage.source, this.bounds, this.cursor);
     // The first slice runs as an event, not inside preStart: a stream stopped right after it started
     // (materializer shutdown) must stop, not run to completion while it is being started.
     this.slice.invoke(undefined);
   }
 
   protected runSlice(): void {
-    const cursor = this.cursor!;
-    const fn = this.fn;
-    const consumer = this.consumer;
     const run = this.run;
     if (run !== null && run.seedPending) {
       // A fused scan's seed goes first (through the parts after the scan).
@@ -98,42 +104,96 @@ class FusedRunLogic<R> extends GraphStageLogic {
       if (y !== SKIP && !this.offer(y)) return;
       if (run.done) return this.finish();
     }
+    const cursor = this.cursor!;
+    if (cursor instanceof RangeCursor ? this.rangeSlice(cursor) : this.cursorSlice(cursor)) this.slice.invoke(undefined);
+  }
+
+  /** One slice over a range, its counter in locals; true when the run goes on. */
+  private rangeSlice(c: RangeCursor): boolean {
+    const step = c.step;
+    const end = c.end;
+    let x = c.x;
+    let left = c.left;
+    let n = 0;
+    for (; n < SliceSize; n++) {
+      if (left === 0 || (step > 0 ? x > end : x < end)) break;
+      const v = x;
+      x += step;
+      left--;
+      if (!this.feed(v)) {
+        c.x = x;
+        c.left = left;
+        return false;
+      }
+    }
+    c.x = x;
+    c.left = left;
+    if (n < SliceSize) this.finish();
+    return n === SliceSize;
+  }
+
+  /** One slice over any cursor; true when the run goes on. */
+  private cursorSlice(cursor: Cursor): boolean {
     for (let n = 0; n < SliceSize; n++) {
       let x: unknown;
       try {
         x = cursor.next();
       } catch (e) {
-        return this.failWith(e); // the source itself failed: not subject to supervision
+        this.failWith(e); // the source itself failed: not subject to supervision
+        return false;
       }
-      if (x === Done) return this.finish();
-      let y: unknown = x;
-      if (fn !== null) {
-        try {
-          y = fn(x);
-        } catch (e) {
-          const stop = fusedFailure(this.decider, e);
-          if (stop !== null) return this.failWith(stop.error);
-          if (run!.done) return this.finish();
-          continue;
-        }
-        if (y === SKIP) {
-          if (run!.done) return this.finish();
-          continue;
-        }
+      if (x === Done) {
+        this.finish();
+        return false;
       }
-      let more: boolean;
-      try {
-        more = consumer.accept(y);
-      } catch (e) {
-        const d = decide(this.decider, e);
-        if (d === 'stop') return this.failWith(e);
-        if (d === 'restart') consumer.restart();
-        if (run !== null && run.done) return this.finish();
-        continue;
-      }
-      if (!more || (run !== null && run.done)) return this.finish();
+      if (!this.feed(x)) return false;
     }
-    this.slice.invoke(undefined);
+    return true;
+  }
+
+  /** One element through the fused parts into the sink's consumer; false when the run ended. */
+  private feed(x: unknown): boolean {
+    const fn = this.fn;
+    let y: unknown = x;
+    if (fn !== null) {
+      try {
+        y = fn(x);
+      } catch (e) {
+        const stop = fusedFailure(this.decider, e);
+        if (stop !== null) {
+          this.failWith(stop.error);
+          return false;
+        }
+        return this.goOn();
+      }
+      if (y === SKIP) return this.goOn();
+    }
+    let more: boolean;
+    try {
+      more = this.consumer.accept(y);
+    } catch (e) {
+      const d = decide(this.decider, e);
+      if (d === 'stop') {
+        this.failWith(e);
+        return false;
+      }
+      if (d === 'restart') this.consumer.restart();
+      return this.goOn();
+    }
+    if (!more) {
+      this.finish();
+      return false;
+    }
+    return this.goOn();
+  }
+
+  /** After an element: false (and finished) when a part ended the chain with it. */
+  private goOn(): boolean {
+    if (this.ends && this.run!.done) {
+      this.finish();
+      return false;
+    }
+    return true;
   }
 
   /** Hands the seed to the sink's consumer; false when the run ended (finished or failed). */

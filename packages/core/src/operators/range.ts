@@ -24,6 +24,9 @@ export class RangeSource extends SourceStage<number> implements FusionHost, Sync
     requireFiniteNumber('Source.range', 'step', step);
     if (step === 0) throw new RangeError('Source.range: step must not be 0');
   }
+  get boundable(): boolean {
+    return true;
+  }
   override get defaultName(): string {
     return this.names;
   }
