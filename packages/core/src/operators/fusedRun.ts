@@ -21,6 +21,7 @@ import {
   applyBounds,
   CREATE_CONSUMER,
   CREATE_CURSOR,
+  END,
   type FusableSink,
   type FusedFn,
   type FusedInstance,
@@ -84,6 +85,7 @@ class FusedRunLogic<R> extends GraphStageLogic {
     this.setKeepGoing(true);
     this.cursor = this.stage.source[CREATE_CURSOR]();
     applyBounds(this.stage.source, this.bounds, this.cursor);
+    this.run?.start(); // ending parts open their state (a failure starts the ending: see runSlice)
     // The first slice runs as an event, not inside preStart: a stream stopped right after it started
     // (materializer shutdown) must stop, not run to completion while it is being started.
     this.slice.invoke(undefined);
@@ -91,6 +93,7 @@ class FusedRunLogic<R> extends GraphStageLogic {
 
   protected runSlice(): void {
     const run = this.run;
+    if (run !== null && run.ending) return this.ending();
     if (run !== null && run.seedPending) {
       // A fused scan's seed goes first (through the parts after the scan).
       let y: unknown;
@@ -102,6 +105,7 @@ class FusedRunLogic<R> extends GraphStageLogic {
         y = SKIP;
       }
       if (y !== SKIP && !this.offer(y)) return;
+      if (run.ending) return this.ending();
       if (run.done) return this.finish();
     }
     const cursor = this.cursor!;
@@ -128,7 +132,7 @@ class FusedRunLogic<R> extends GraphStageLogic {
     }
     c.x = x;
     c.left = left;
-    if (n < SliceSize) this.finish();
+    if (n < SliceSize) this.sourceDone();
     return n === SliceSize;
   }
 
@@ -139,11 +143,15 @@ class FusedRunLogic<R> extends GraphStageLogic {
       try {
         x = cursor.next();
       } catch (e) {
-        this.failWith(e); // the source itself failed: not subject to supervision
+        // the source itself failed: not subject to supervision
+        if (this.run !== null && this.run.hasEnds) {
+          this.run.fail(0, e);
+          this.ending();
+        } else this.failWith(e);
         return false;
       }
       if (x === Done) {
-        this.finish();
+        this.sourceDone();
         return false;
       }
       if (!this.feed(x)) return false;
@@ -159,11 +167,16 @@ class FusedRunLogic<R> extends GraphStageLogic {
       try {
         y = fn(x);
       } catch (e) {
+        const run = this.run!;
         const stop = fusedFailure(this.decider, e);
         if (stop !== null) {
-          this.failWith(stop.error);
+          if (run.hasEnds) {
+            run.failFromFn(stop.error);
+            this.ending();
+          } else this.failWith(stop.error);
           return false;
         }
+        run.failedAt = -1;
         return this.goOn();
       }
       if (y === SKIP) return this.goOn();
@@ -190,10 +203,36 @@ class FusedRunLogic<R> extends GraphStageLogic {
   /** After an element: false (and finished) when a part ended the chain with it. */
   private goOn(): boolean {
     if (this.ends && this.run!.done) {
-      this.finish();
+      const run = this.run!;
+      if (run.hasEnds) {
+        run.completeAfterDone();
+        this.ending();
+      } else this.finish();
       return false;
     }
     return true;
+  }
+
+  /** The cursor is exhausted: the run finishes (after the ending parts' last elements, if any). */
+  private sourceDone(): void {
+    const run = this.run;
+    if (run !== null && run.hasEnds) {
+      run.complete();
+      this.ending();
+    } else this.finish();
+  }
+
+  /** The chain's ending (see FusedInstance.nextFinal): its elements into the sink, then the end. */
+  private ending(): void {
+    const run = this.run!;
+    this.cursor?.close();
+    for (;;) {
+      const y = run.nextFinal();
+      if (y === END) break;
+      if (!this.offer(y)) return;
+    }
+    if (run.failing) this.failWith(run.endError);
+    else this.finish();
   }
 
   /** Hands the seed to the sink's consumer; false when the run ended (finished or failed). */
@@ -233,6 +272,7 @@ class FusedRunLogic<R> extends GraphStageLogic {
   }
 
   override postStop(): void {
+    if (this.run !== null && this.run.hasEnds) this.run.cancelAll();
     this.cursor?.close();
     if (!this.settled) {
       this.settled = true;

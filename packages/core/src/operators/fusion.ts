@@ -417,6 +417,7 @@ export class FusedInstance implements FusionContext {
         error = e;
       }
     }
+    // A pending seed after the failed part is dropped: the failure reaches the scan before any pull.
     if (failed >= 0) this.fail(failed, error);
   }
 
@@ -448,6 +449,38 @@ export class FusedInstance implements FusionContext {
     this.mode = mode;
     this.endAt = at;
     this.endError = error;
+    if (this.seedPending && this.seedIndex >= at) this.endBeforeSeed();
+  }
+
+  /** A part before the pending seed whose last element waits for the seed to go out first. */
+  private heldAt = -1;
+  private held: unknown = undefined;
+
+  /**
+   * With a scan's seed still pending (the scan was never pulled), the parts before it end at once, as
+   * the unfused ones do when their upstream ends: a failing end reaches the scan before its seed goes
+   * out; the first last element is held until the seed went out (`nextFinal`).
+   */
+  private endBeforeSeed(): void {
+    for (let k = this.endAt; k < this.seedIndex; k++) {
+      const end = this.partEnds[k];
+      if (end === undefined) continue;
+      let y: unknown;
+      try {
+        y = end.end(this.mode === Completing ? 'complete' : 'fail');
+      } catch (e) {
+        this.mode = Failing;
+        this.endError = e;
+        this.endAt = k + 1;
+        continue;
+      }
+      if (y !== SKIP) {
+        this.heldAt = k;
+        this.held = y;
+        return;
+      }
+      this.endAt = k + 1;
+    }
   }
 
   /** Parts before `at` were cancelled by the part at `at` (their last elements are dropped). */
@@ -477,6 +510,12 @@ export class FusedInstance implements FusionContext {
    */
   nextFinal(): unknown {
     const n = this.fns.length;
+    if (this.seedPending && this.mode === Completing && this.seedIndex >= this.endAt) {
+      // A scan that completes before it was pulled emits its seed before anything else reaches it.
+      this.seedPending = false;
+      const y = this.through(this.seed, this.seedIndex + 1);
+      if (y !== SKIP) return y;
+    }
     while (this.endAt < n) {
       const k = this.endAt++;
       let y: unknown = SKIP;
@@ -485,7 +524,11 @@ export class FusedInstance implements FusionContext {
         if (this.mode === Completing) y = this.seed;
       }
       const end = this.partEnds[k];
-      if (end !== undefined) {
+      if (k === this.heldAt) {
+        this.heldAt = -1;
+        y = this.held;
+        this.held = undefined;
+      } else if (end !== undefined) {
         try {
           y = end.end(this.mode === Completing ? 'complete' : 'fail');
         } catch (e) {
