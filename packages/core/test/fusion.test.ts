@@ -395,3 +395,86 @@ describe('a fused scan over an empty source', () => {
     await probe.expectComplete();
   });
 });
+
+describe('fused ending parts: statefulMap, grouped, sliding', () => {
+  const barrier = <T>() => Flow.create<T>().named('barrier');
+
+  it('emit their last elements on completion through the parts after them, as unfused', async () => {
+    const closed: number[] = [];
+    const chain = (s: Source<number, unknown>, cut: <T>() => Flow<T, T, unknown>) =>
+      s
+        .statefulMap(
+          () => 0,
+          (acc: number, x: number) => [acc + x, acc + x] as const,
+          (acc) => (closed.push(acc), -acc),
+        )
+        .via(cut<number>())
+        .grouped(3)
+        .via(cut<number[]>())
+        .map((g) => g.reduce((a, x) => a + x, 0))
+        .via(cut<number>())
+        .sliding(2, 2)
+        .via(cut<number[]>())
+        .map((w) => w.join('+'));
+    const fused = await chain(Source.range(1, 7), () => Flow.create()).runWith(Sink.seq());
+    const reference = await chain(Source.range(1, 7), barrier).runWith(Sink.seq());
+    // running sums 1 3 6 10 15 21 28, then onComplete's -28: groups [1,3,6] [10,15,21] [28,-28], windows of two sums
+    expect(fused).toEqual(['10+46', '0']);
+    expect(reference).toEqual(fused);
+    expect(closed).toEqual([28, 28]);
+  });
+
+  it('a take after a statefulMap ends the chain: onComplete still runs once, its result is dropped', async () => {
+    const closed: number[] = [];
+    const result = await Source.range(1, 100)
+      .statefulMap(
+        () => 0,
+        (n: number, x: number) => [n + 1, x] as const,
+        (n) => (closed.push(n), 1000),
+      )
+      .take(3)
+      .runWith(Sink.seq());
+    expect(result).toEqual([1, 2, 3]);
+    expect(closed).toEqual([3]);
+  });
+
+  it('the partial group waits for demand, and the stream completes right after it', async () => {
+    const probe = Source.range(1, 5).grouped(2).runWith(TestSink.probe<number[]>());
+    probe.request(2);
+    await probe.expectNext([1, 2]);
+    await probe.expectNext([3, 4]);
+    await probe.expectNoMessage(20);
+    probe.request(1);
+    await probe.expectNext([5]);
+    await probe.expectComplete();
+  });
+
+  it('an upstream failure: statefulMap emits its closing element, then the stream fails', async () => {
+    const boom = new Error('source failed');
+    function* gen() {
+      yield 1;
+      yield 2;
+      throw boom;
+    }
+    const probe = Source.from(gen())
+      .statefulMap(
+        () => 0,
+        (acc: number, x: number) => [acc + x, x] as const,
+        (acc) => acc * 100,
+      )
+      .runWith(TestSink.probe<number>());
+    probe.request(10);
+    await probe.expectNext(1);
+    await probe.expectNext(2);
+    await probe.expectNext(300);
+    expect(await probe.expectError()).toBe(boom);
+  });
+
+  it('a drop/take at the head over a range or an array skips without producing the dropped elements', async () => {
+    expect(await Source.range(1, 1_000_000_000).drop(999_999_990).take(3).runWith(Sink.seq())).toEqual([999_999_991, 999_999_992, 999_999_993]);
+    expect(await Source.range(0, 1, 0.1).drop(3).take(2).runWith(Sink.seq())).toEqual(
+      await Source.range(0, 1, 0.1).via(barrier()).drop(3).take(2).runWith(Sink.seq()),
+    );
+    expect(await Source.from([1, 2, 3, 4, 5]).drop(1).take(10).drop(1).runWith(Sink.seq())).toEqual([3, 4, 5]);
+  });
+});

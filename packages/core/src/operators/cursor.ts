@@ -14,14 +14,29 @@ export interface Cursor {
   close(): void;
 }
 
-export class ArrayCursor implements Cursor {
+/**
+ * A cursor that can absorb a leading fused `drop(n)` (skips `n` elements without producing them) or
+ * `take(n)` (ends after `n` more elements) — only for pure sources (ranges, arrays), where skipping an
+ * element cannot be observed.
+ */
+export interface BoundableCursor extends Cursor {
+  bound(kind: 'drop' | 'take', n: number): void;
+}
+
+export class ArrayCursor implements BoundableCursor {
   private i = 0;
+  /** Index at which a bound (take) ends the cursor. */
+  private stop = Number.POSITIVE_INFINITY;
   constructor(private readonly a: readonly unknown[]) {}
   next(): unknown {
-    return this.i < this.a.length ? this.a[this.i++] : Done;
+    return this.i < this.a.length && this.i < this.stop ? this.a[this.i++] : Done;
   }
   get exhausted(): boolean {
-    return this.i >= this.a.length;
+    return this.i >= this.a.length || this.i >= this.stop;
+  }
+  bound(kind: 'drop' | 'take', n: number): void {
+    if (kind === 'drop') this.i = Math.min(this.i + n, this.stop);
+    else this.stop = Math.min(this.stop, this.i + n);
   }
   close(): void {}
 }
@@ -49,23 +64,41 @@ export class IteratorCursor implements Cursor {
   }
 }
 
-export class RangeCursor implements Cursor {
-  private x: number;
+export class RangeCursor implements BoundableCursor {
+  /** The next element (read and advanced by the fused run's range loop too). */
+  x: number;
+  /** Elements left before a bound (take) ends the cursor. */
+  left = Number.POSITIVE_INFINITY;
   constructor(
     start: number,
-    private readonly end: number,
-    private readonly step: number,
+    readonly end: number,
+    readonly step: number,
   ) {
     this.x = start;
   }
   next(): unknown {
     const x = this.x;
-    if (this.step > 0 ? x > this.end : x < this.end) return Done;
+    if (this.left === 0 || (this.step > 0 ? x > this.end : x < this.end)) return Done;
     this.x = x + this.step;
+    this.left--;
     return x;
   }
   get exhausted(): boolean {
-    return this.step > 0 ? this.x > this.end : this.x < this.end;
+    return this.left === 0 || (this.step > 0 ? this.x > this.end : this.x < this.end);
+  }
+  bound(kind: 'drop' | 'take', n: number): void {
+    if (kind === 'take') {
+      this.left = Math.min(this.left, n);
+      return;
+    }
+    // Skips by repeated addition, as `next` advances: with a fractional step, x + n·step could differ.
+    const skip = Math.min(n, this.left);
+    this.left -= skip;
+    if (Number.isSafeInteger(this.x) && Number.isSafeInteger(this.step) && Number.isSafeInteger(this.x + skip * this.step)) {
+      this.x += skip * this.step;
+    } else {
+      for (let i = 0; i < skip && !(this.step > 0 ? this.x > this.end : this.x < this.end); i++) this.x += this.step;
+    }
   }
   close(): void {}
 }

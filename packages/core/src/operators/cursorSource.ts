@@ -10,7 +10,18 @@ import { type AsyncCallback, GraphStageLogic, type OutHandler } from '../stage/G
 import type { Outlet } from '../stage/Ports.js';
 import type { SourceShape } from '../stage/Shape.js';
 import { type Cursor, Done } from './cursor.js';
-import { CREATE_CURSOR, type FusedFn, type FusedInstance, fusedFailure, MaxSkipsPerPull, SKIP, type SyncSourceHost } from './fusion.js';
+import {
+  absorbedBounds,
+  applyBounds,
+  CREATE_CURSOR,
+  END,
+  type FusedFn,
+  type FusedInstance,
+  fusedFailure,
+  MaxSkipsPerPull,
+  SKIP,
+  type SyncSourceHost,
+} from './fusion.js';
 
 export interface CursorSourceStage<T> extends SyncSourceHost {
   readonly shape: SourceShape<T>;
@@ -24,13 +35,16 @@ export class CursorSourceLogic<T> extends GraphStageLogic implements OutHandler 
   private readonly run: FusedInstance | null;
   private readonly fn: FusedFn | null;
   private readonly resume: AsyncCallback<undefined>;
+  /** Leading drop/take parts the cursor absorbs. */
+  private readonly bounds: number;
 
   constructor(
     private readonly stage: CursorSourceStage<T>,
     private readonly decider: Decider,
   ) {
     super(stage.shape);
-    this.run = stage.chain === null ? null : stage.chain.instantiate(decider);
+    this.bounds = absorbedBounds(stage);
+    this.run = stage.chain === null ? null : stage.chain.instantiate(decider, this.bounds);
     this.fn = this.run === null ? null : this.run.fn;
     this.setHandler(stage.out, this);
     this.resume = this.getAsyncCallback(CursorSourceLogic.prototype.onPull);
@@ -38,6 +52,7 @@ export class CursorSourceLogic<T> extends GraphStageLogic implements OutHandler 
 
   override preStart(): void {
     this.cursor = this.stage[CREATE_CURSOR]();
+    applyBounds(this.stage, this.bounds, this.cursor);
     if (!this.cursor.exhausted) return;
     const run = this.run;
     // A fused scan over nothing still emits its seed: on the first pull, as the scan stage would (running
@@ -94,6 +109,141 @@ export class CursorSourceLogic<T> extends GraphStageLogic implements OutHandler 
   }
 
   override postStop(): void {
+    this.cursor?.close();
+  }
+}
+
+/** The logic of a cursor-backed source: with ending parts in its chain (statefulMap, grouped, sliding), the ending one. */
+export function cursorSourceLogic<T>(stage: CursorSourceStage<T>, decider: Decider): GraphStageLogic {
+  return stage.chain !== null && stage.chain.hasEnds ? new EndingCursorSourceLogic(stage, decider) : new CursorSourceLogic(stage, decider);
+}
+
+/**
+ * A cursor-backed source whose fused chain has ending parts: when the cursor is exhausted or fails, or
+ * a part ends the chain (take) or fails, it emits the ending's elements on demand
+ * (`FusedInstance.nextFinal`), then completes or fails as the last unfused stage would.
+ */
+class EndingCursorSourceLogic<T> extends GraphStageLogic implements OutHandler {
+  private cursor: Cursor | null = null;
+  private readonly run: FusedInstance;
+  private readonly fn: FusedFn;
+  private readonly resume: AsyncCallback<undefined>;
+  private readonly bounds: number;
+  /** The ending's next element, computed ahead (so the stage ends right after the last one goes out). */
+  private final: unknown = END;
+
+  constructor(
+    private readonly stage: CursorSourceStage<T>,
+    decider: Decider,
+  ) {
+    super(stage.shape);
+    this.bounds = absorbedBounds(stage);
+    this.run = stage.chain!.instantiate(decider, this.bounds);
+    this.fn = this.run.fn!;
+    this.setHandler(stage.out, this);
+    this.resume = this.getAsyncCallback(EndingCursorSourceLogic.prototype.onPull);
+  }
+
+  override preStart(): void {
+    this.cursor = this.stage[CREATE_CURSOR]();
+    applyBounds(this.stage, this.bounds, this.cursor);
+    const run = this.run;
+    run.start();
+    if (run.ending) return this.beginEnding();
+    // An empty source ends at once (a pending seed still waits for the first pull: see beginEnding).
+    if (this.cursor.exhausted) {
+      run.complete();
+      this.beginEnding();
+    }
+  }
+
+  onPull(): void {
+    const run = this.run;
+    if (run.ending) return this.emitFinal();
+    const cursor = this.cursor!;
+    const out = this.stage.out;
+    if (run.seedPending) {
+      const y = run.takeSeed(); // part by part: a part's failure or end starts the ending
+      if (y !== SKIP) this.push(out, y as T);
+      if (!run.ending && y !== SKIP && cursor.exhausted) run.complete();
+      if (run.ending) return this.beginEnding();
+      if (y !== SKIP) return;
+    }
+    const fn = this.fn;
+    let skips = 0;
+    for (;;) {
+      let x: unknown;
+      try {
+        x = cursor.next();
+      } catch (e) {
+        run.fail(0, e); // the source itself failed: the parts after it see the failure
+        return this.beginEnding();
+      }
+      if (x === Done) {
+        run.complete();
+        return this.beginEnding();
+      }
+      let y: unknown;
+      try {
+        y = fn(x);
+      } catch (e) {
+        const stop = fusedFailure(run.decider, e);
+        if (stop !== null) {
+          run.failFromFn(stop.error);
+          return this.beginEnding();
+        }
+        run.failedAt = -1;
+        y = SKIP;
+      }
+      if (y === SKIP) {
+        if (run.done) {
+          run.completeAfterDone();
+          return this.beginEnding();
+        }
+        if (++skips === MaxSkipsPerPull) return this.resume.invoke(undefined);
+        continue;
+      }
+      this.push(out, y as T);
+      if (run.done) run.completeAfterDone();
+      else if (cursor.exhausted) run.complete();
+      if (run.ending) this.beginEnding();
+      return;
+    }
+  }
+
+  private beginEnding(): void {
+    this.cursor?.close();
+    // A pending seed goes out on the first pull, as the unfused scan emits it.
+    if (!this.run.seedPending || this.run.failing) this.advance();
+  }
+
+  private emitFinal(): void {
+    const y = this.final;
+    if (y === END) return this.advance(); // nothing computed yet (a seed was pending)
+    this.final = END;
+    this.push(this.stage.out, y as T);
+    this.advance();
+  }
+
+  /** Computes the ending's next element: pushed if downstream waits for one, kept otherwise; the end ends the stage. */
+  private advance(): void {
+    const run = this.run;
+    const y = run.nextFinal();
+    if (y === END) {
+      if (run.failing) this.failStage(run.endError);
+      else this.completeStage();
+      return;
+    }
+    if (this.isAvailable(this.stage.out)) {
+      this.push(this.stage.out, y as T);
+      this.advance();
+    } else {
+      this.final = y;
+    }
+  }
+
+  override postStop(): void {
+    this.run.cancelAll();
     this.cursor?.close();
   }
 }

@@ -12,16 +12,20 @@ export class Drop<T> extends FlowStage<T, T> implements Fusable, FusionHost {
   }
   get [FUSABLE](): FusionPart {
     const n = this.n;
-    return statefulPart(this.defaultName, () => {
-      let left = n;
-      return (x) => {
-        if (left > 0) {
-          left--;
-          return SKIP;
-        }
-        return x;
-      };
-    });
+    return statefulPart(
+      this.defaultName,
+      () => {
+        let left = n;
+        return (x) => {
+          if (left > 0) {
+            left--;
+            return SKIP;
+          }
+          return x;
+        };
+      },
+      { bound: { kind: 'drop', n } },
+    );
   }
   [FUSE](next: Fusable) {
     return fuseFirst(this, next);

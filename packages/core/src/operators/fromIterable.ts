@@ -1,7 +1,7 @@
 import type { Attributes } from '../stage/Attributes.js';
 import type { GraphStageLogic } from '../stage/GraphStageLogic.js';
 import { type Cursor, iterableCursor } from './cursor.js';
-import { CursorSourceLogic } from './cursorSource.js';
+import { cursorSourceLogic } from './cursorSource.js';
 import { CREATE_CURSOR, extendChain, FUSE, type Fusable, type FusedChain, type FusionHost, fusedName, type SyncSourceHost } from './fusion.js';
 import { SourceStage } from './SourceStage.js';
 
@@ -18,6 +18,10 @@ export class IterableSource<T> extends SourceStage<T> implements FusionHost, Syn
   ) {
     super('from');
   }
+  /** Arrays are iterated by index (an `ArrayCursor`); other iterables' iterators must see every step. */
+  get boundable(): boolean {
+    return Array.isArray(this.iterable);
+  }
   override get defaultName(): string {
     return this.names;
   }
@@ -29,6 +33,6 @@ export class IterableSource<T> extends SourceStage<T> implements FusionHost, Syn
     return chain === null ? null : new IterableSource(this.iterable, chain, fusedName(this.names, next.defaultName));
   }
   createLogic(attributes: Attributes): GraphStageLogic {
-    return new CursorSourceLogic(this, attributes.supervisionDecider);
+    return cursorSourceLogic(this, attributes.supervisionDecider);
   }
 }

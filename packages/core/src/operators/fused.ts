@@ -2,6 +2,7 @@ import type { Attributes } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { FlowStage } from './FlowStage.js';
 import {
+  END,
   extendChain,
   FUSABLE,
   FUSE,
@@ -34,7 +35,8 @@ export class Fused<I, O> extends FlowStage<I, O> implements Fusable, FusionHost 
     return chain === null ? null : new Fused(chain, fusedName(this.names, next.defaultName));
   }
   createLogic(attributes: Attributes): GraphStageLogic {
-    return new FusedLogic(this, this.chain.instantiate(attributes.supervisionDecider));
+    const run = this.chain.instantiate(attributes.supervisionDecider);
+    return run.hasEnds ? new EndingFusedLogic(this, run) : new FusedLogic(this, run);
   }
 }
 
@@ -61,7 +63,7 @@ class FusedLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler 
     const run = this.run;
     let y: unknown;
     try {
-      y = run.fn(this.grab(s.in));
+      y = run.fn!(this.grab(s.in));
     } catch (e) {
       const stop = fusedFailure(run.decider, e);
       if (stop !== null) this.failStage(stop.error);
@@ -102,5 +104,98 @@ class FusedLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler 
       this.failStage(stop.error);
       return Failed;
     }
+  }
+}
+
+/**
+ * A fused stage whose chain has ending parts (statefulMap, grouped, sliding): when upstream ends, or a
+ * part ends the chain (take) or fails, it cancels upstream and emits the ending's elements on demand
+ * (`FusedInstance.nextFinal`), then completes or fails as the last unfused stage would.
+ */
+class EndingFusedLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler {
+  /** The ending's next element, computed ahead (so the stage ends right after the last one goes out). */
+  private final: unknown = END;
+  constructor(
+    private readonly stage: Fused<I, O>,
+    private readonly run: FusedInstance,
+  ) {
+    super(stage.shape);
+    this.setHandlers(stage.in, stage.out, this);
+  }
+  override preStart(): void {
+    this.run.start();
+    if (this.run.ending) this.beginEnding();
+  }
+  onPush(): void {
+    const s = this.stage;
+    const run = this.run;
+    let y: unknown;
+    try {
+      y = run.fn!(this.grab(s.in));
+    } catch (e) {
+      const stop = fusedFailure(run.decider, e);
+      if (stop !== null) {
+        run.failFromFn(stop.error);
+        return this.beginEnding();
+      }
+      run.failedAt = -1;
+      y = SKIP;
+    }
+    if (y !== SKIP) this.push(s.out, y as O);
+    if (run.done) {
+      run.completeAfterDone();
+      this.beginEnding();
+    } else if (y === SKIP) this.pull(s.in);
+  }
+  onPull(): void {
+    const run = this.run;
+    if (run.ending) return this.emitFinal();
+    if (run.seedPending) {
+      const y = run.takeSeed(); // part by part: a part's failure or end starts the ending
+      if (y !== SKIP) this.push(this.stage.out, y as O);
+      if (run.ending) return this.beginEnding();
+      if (y !== SKIP) return;
+    }
+    this.pull(this.stage.in);
+  }
+  onUpstreamFinish(): void {
+    this.run.complete();
+    this.beginEnding();
+  }
+  onUpstreamFailure(error: unknown): void {
+    this.run.fail(0, error);
+    this.beginEnding();
+  }
+  private beginEnding(): void {
+    const s = this.stage;
+    if (!this.isClosed(s.in)) this.cancel(s.in);
+    // A pending seed goes out on the first pull, as the unfused scan emits it.
+    if (!this.run.seedPending || this.run.failing) this.advance();
+  }
+  private emitFinal(): void {
+    const y = this.final;
+    if (y === END) return this.advance(); // nothing computed yet (a seed was pending)
+    this.final = END;
+    this.push(this.stage.out, y as O);
+    this.advance();
+  }
+  /** Computes the ending's next element: pushed if downstream waits for one, kept otherwise; the end ends the stage. */
+  private advance(): void {
+    const run = this.run;
+    const y = run.nextFinal();
+    if (y === END) {
+      if (run.failing) this.failStage(run.endError);
+      else this.completeStage();
+      return;
+    }
+    if (this.isAvailable(this.stage.out)) {
+      this.push(this.stage.out, y as O);
+      this.advance();
+    } else {
+      this.final = y;
+    }
+  }
+  override postStop(): void {
+    this.run.cancelAll();
   }
 }

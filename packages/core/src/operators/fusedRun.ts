@@ -14,11 +14,14 @@ import type { Attributes, Decider } from '../stage/Attributes.js';
 import { GraphStageWithMaterializedValue } from '../stage/GraphStage.js';
 import { type AsyncCallback, GraphStageLogic } from '../stage/GraphStageLogic.js';
 import { ClosedShape } from '../stage/Shape.js';
-import { type Cursor, Done } from './cursor.js';
+import { type Cursor, Done, RangeCursor } from './cursor.js';
 import { decide } from './FlowStage.js';
 import {
+  absorbedBounds,
+  applyBounds,
   CREATE_CONSUMER,
   CREATE_CURSOR,
+  END,
   type FusableSink,
   type FusedFn,
   type FusedInstance,
@@ -57,6 +60,10 @@ class FusedRunLogic<R> extends GraphStageLogic {
   private readonly fn: FusedFn | null;
   private readonly slice: AsyncCallback<undefined>;
   private settled = false;
+  /** Leading drop/take parts the cursor absorbs. */
+  private readonly bounds: number;
+  /** Some part may end the run early (checked per element only then). */
+  private readonly ends: boolean;
 
   constructor(
     private readonly stage: FusedRun<R>,
@@ -64,8 +71,10 @@ class FusedRunLogic<R> extends GraphStageLogic {
     private readonly result: Deferred<R>,
   ) {
     super(stage.shape);
-    this.run = stage.source.chain === null ? null : stage.source.chain.instantiate(decider);
+    this.bounds = absorbedBounds(stage.source);
+    this.run = stage.source.chain === null ? null : stage.source.chain.instantiate(decider, this.bounds);
     this.fn = this.run === null ? null : this.run.fn;
+    this.ends = this.run !== null && this.run.canEnd;
     const sinkName = stage.sink.defaultName;
     this.consumer = stage.sink[CREATE_CONSUMER](decider, () => sinkName);
     // A prototype method, not a closure per stream: the slice loop's call stays optimized across streams.
@@ -75,16 +84,16 @@ class FusedRunLogic<R> extends GraphStageLogic {
   override preStart(): void {
     this.setKeepGoing(true);
     this.cursor = this.stage.source[CREATE_CURSOR]();
+    applyBounds(this.stage.source, this.bounds, this.cursor);
+    this.run?.start(); // ending parts open their state (a failure starts the ending: see runSlice)
     // The first slice runs as an event, not inside preStart: a stream stopped right after it started
     // (materializer shutdown) must stop, not run to completion while it is being started.
     this.slice.invoke(undefined);
   }
 
   protected runSlice(): void {
-    const cursor = this.cursor!;
-    const fn = this.fn;
-    const consumer = this.consumer;
     const run = this.run;
+    if (run !== null && run.ending) return this.ending();
     if (run !== null && run.seedPending) {
       // A fused scan's seed goes first (through the parts after the scan).
       let y: unknown;
@@ -96,44 +105,134 @@ class FusedRunLogic<R> extends GraphStageLogic {
         y = SKIP;
       }
       if (y !== SKIP && !this.offer(y)) return;
+      if (run.ending) return this.ending();
       if (run.done) return this.finish();
     }
+    const cursor = this.cursor!;
+    if (cursor instanceof RangeCursor ? this.rangeSlice(cursor) : this.cursorSlice(cursor)) this.slice.invoke(undefined);
+  }
+
+  /** One slice over a range, its counter in locals; true when the run goes on. */
+  private rangeSlice(c: RangeCursor): boolean {
+    const step = c.step;
+    const end = c.end;
+    let x = c.x;
+    let left = c.left;
+    let n = 0;
+    for (; n < SliceSize; n++) {
+      if (left === 0 || (step > 0 ? x > end : x < end)) break;
+      const v = x;
+      x += step;
+      left--;
+      if (!this.feed(v)) {
+        c.x = x;
+        c.left = left;
+        return false;
+      }
+    }
+    c.x = x;
+    c.left = left;
+    if (n < SliceSize) this.sourceDone();
+    return n === SliceSize;
+  }
+
+  /** One slice over any cursor; true when the run goes on. */
+  private cursorSlice(cursor: Cursor): boolean {
     for (let n = 0; n < SliceSize; n++) {
       let x: unknown;
       try {
         x = cursor.next();
       } catch (e) {
-        return this.failWith(e); // the source itself failed: not subject to supervision
+        // the source itself failed: not subject to supervision
+        if (this.run !== null && this.run.hasEnds) {
+          this.run.fail(0, e);
+          this.ending();
+        } else this.failWith(e);
+        return false;
       }
-      if (x === Done) return this.finish();
-      let y: unknown = x;
-      if (fn !== null) {
-        try {
-          y = fn(x);
-        } catch (e) {
-          const stop = fusedFailure(this.decider, e);
-          if (stop !== null) return this.failWith(stop.error);
-          if (run!.done) return this.finish();
-          continue;
-        }
-        if (y === SKIP) {
-          if (run!.done) return this.finish();
-          continue;
-        }
+      if (x === Done) {
+        this.sourceDone();
+        return false;
       }
-      let more: boolean;
-      try {
-        more = consumer.accept(y);
-      } catch (e) {
-        const d = decide(this.decider, e);
-        if (d === 'stop') return this.failWith(e);
-        if (d === 'restart') consumer.restart();
-        if (run !== null && run.done) return this.finish();
-        continue;
-      }
-      if (!more || (run !== null && run.done)) return this.finish();
+      if (!this.feed(x)) return false;
     }
-    this.slice.invoke(undefined);
+    return true;
+  }
+
+  /** One element through the fused parts into the sink's consumer; false when the run ended. */
+  private feed(x: unknown): boolean {
+    const fn = this.fn;
+    let y: unknown = x;
+    if (fn !== null) {
+      try {
+        y = fn(x);
+      } catch (e) {
+        const run = this.run!;
+        const stop = fusedFailure(this.decider, e);
+        if (stop !== null) {
+          if (run.hasEnds) {
+            run.failFromFn(stop.error);
+            this.ending();
+          } else this.failWith(stop.error);
+          return false;
+        }
+        run.failedAt = -1;
+        return this.goOn();
+      }
+      if (y === SKIP) return this.goOn();
+    }
+    let more: boolean;
+    try {
+      more = this.consumer.accept(y);
+    } catch (e) {
+      const d = decide(this.decider, e);
+      if (d === 'stop') {
+        this.failWith(e);
+        return false;
+      }
+      if (d === 'restart') this.consumer.restart();
+      return this.goOn();
+    }
+    if (!more) {
+      this.finish();
+      return false;
+    }
+    return this.goOn();
+  }
+
+  /** After an element: false (and finished) when a part ended the chain with it. */
+  private goOn(): boolean {
+    if (this.ends && this.run!.done) {
+      const run = this.run!;
+      if (run.hasEnds) {
+        run.completeAfterDone();
+        this.ending();
+      } else this.finish();
+      return false;
+    }
+    return true;
+  }
+
+  /** The cursor is exhausted: the run finishes (after the ending parts' last elements, if any). */
+  private sourceDone(): void {
+    const run = this.run;
+    if (run !== null && run.hasEnds) {
+      run.complete();
+      this.ending();
+    } else this.finish();
+  }
+
+  /** The chain's ending (see FusedInstance.nextFinal): its elements into the sink, then the end. */
+  private ending(): void {
+    const run = this.run!;
+    this.cursor?.close();
+    for (;;) {
+      const y = run.nextFinal();
+      if (y === END) break;
+      if (!this.offer(y)) return;
+    }
+    if (run.failing) this.failWith(run.endError);
+    else this.finish();
   }
 
   /** Hands the seed to the sink's consumer; false when the run ended (finished or failed). */
@@ -173,6 +272,7 @@ class FusedRunLogic<R> extends GraphStageLogic {
   }
 
   override postStop(): void {
+    if (this.run !== null && this.run.hasEnds) this.run.cancelAll();
     this.cursor?.close();
     if (!this.settled) {
       this.settled = true;

@@ -1,7 +1,7 @@
 import type { Attributes } from '../stage/Attributes.js';
 import type { GraphStageLogic } from '../stage/GraphStageLogic.js';
 import { type Cursor, RangeCursor } from './cursor.js';
-import { CursorSourceLogic } from './cursorSource.js';
+import { cursorSourceLogic } from './cursorSource.js';
 import { CREATE_CURSOR, extendChain, FUSE, type Fusable, type FusedChain, type FusionHost, fusedName, type SyncSourceHost } from './fusion.js';
 import { SourceStage } from './SourceStage.js';
 import { requireFiniteNumber } from './validate.js';
@@ -24,6 +24,9 @@ export class RangeSource extends SourceStage<number> implements FusionHost, Sync
     requireFiniteNumber('Source.range', 'step', step);
     if (step === 0) throw new RangeError('Source.range: step must not be 0');
   }
+  get boundable(): boolean {
+    return true;
+  }
   override get defaultName(): string {
     return this.names;
   }
@@ -35,6 +38,6 @@ export class RangeSource extends SourceStage<number> implements FusionHost, Sync
     return chain === null ? null : new RangeSource(this.start, this.end, this.step, chain, fusedName(this.names, next.defaultName));
   }
   createLogic(attributes: Attributes): GraphStageLogic {
-    return new CursorSourceLogic(this, attributes.supervisionDecider);
+    return cursorSourceLogic(this, attributes.supervisionDecider);
   }
 }

@@ -39,8 +39,7 @@ export class Scan<I, S> extends FlowStage<I, S> implements Fusable, FusionHost {
           return acc.acc;
         };
       },
-      true,
-      zero,
+      { seeded: true, seed: zero },
     );
   }
   [FUSE](next: Fusable) {

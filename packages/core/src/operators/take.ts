@@ -14,13 +14,17 @@ export class Take<T> extends FlowStage<T, T> implements Fusable, FusionHost {
   get [FUSABLE](): FusionPart | null {
     const n = this.n;
     if (n === 0) return null;
-    return statefulPart(this.defaultName, (ctx) => {
-      let left = n;
-      return (x) => {
-        if (--left === 0) ctx.done = true;
-        return x;
-      };
-    });
+    return statefulPart(
+      this.defaultName,
+      (ctx) => {
+        let left = n;
+        return (x) => {
+          if (--left === 0) ctx.done = true;
+          return x;
+        };
+      },
+      { ends: true, bound: { kind: 'take', n } },
+    );
   }
   [FUSE](next: Fusable) {
     return fuseFirst(this, next);

@@ -23,11 +23,15 @@ export class TakeWhile<T> extends FlowStage<T, T> implements Fusable, FusionHost
   get [FUSABLE](): FusionPart {
     const p = this.p as (x: unknown) => boolean;
     const inclusive = this.inclusive;
-    return statefulPart(this.defaultName, (ctx) => (x) => {
-      if (p(x)) return x;
-      ctx.done = true;
-      return inclusive ? x : SKIP;
-    });
+    return statefulPart(
+      this.defaultName,
+      (ctx) => (x) => {
+        if (p(x)) return x;
+        ctx.done = true;
+        return inclusive ? x : SKIP;
+      },
+      { ends: true },
+    );
   }
   [FUSE](next: Fusable) {
     return fuseFirst(this, next);

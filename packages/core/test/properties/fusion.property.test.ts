@@ -1,10 +1,12 @@
 /**
- * Build-time fusion of stateful stages (scan, take, drop, takeWhile, dropWhile, zipWithIndex) next to
- * the stateless ones must be invisible: for random chains, hosts and supervision directives, the fused
+ * Build-time fusion of stateful stages (scan, take, drop, takeWhile, dropWhile, zipWithIndex, and the
+ * ending ones: statefulMap, grouped, sliding) next to the stateless ones must be invisible: for random chains, hosts and supervision directives, the fused
  * pipeline and the same pipeline with every operator in its own unfusable stage (an attribute-carrying
  * Flow) give identical element sequences, completions, errors and supervision outcomes, under random
  * demand too. Fused state is per materialization: one blueprint run twice (and twice at once) gives
- * the same result each time.
+ * the same result each time. The ending stages emit when their upstream ends, under demand, and
+ * statefulMap's functions may fail (create, f, onComplete): its onComplete runs exactly once per state,
+ * fused as unfused, seeing the same states (the log of its calls is compared as a multiset).
  */
 
 import { Attributes, Flow, type FlowOps, type HKT, Keep, type Kind, Sink, Source, Supervision } from '@tributary/core';
@@ -30,8 +32,11 @@ import { mod } from './oracles.js';
 interface FOp {
   readonly label: string;
   readonly stage: StageFn<number, number>;
+  /** The op for the unfused reference, when `stage` is more than one operator (which would fuse with each other). */
+  readonly reference?: (f: Flow<number, number, unknown>) => Flow<number, unknown, unknown>;
 }
-const fop = (label: string, stage: StageFn<number, number>): FOp => labelled({ label, stage }, label);
+const fop = (label: string, stage: StageFn<number, number>, reference?: FOp['reference']): FOp =>
+  labelled(reference === undefined ? { label, stage } : { label, stage, reference }, label);
 
 /** A user function that fails (a fresh Error naming the element) on elements ≡ 0 mod k; k = 0: never. */
 const failsOn = (k: number, what: string) => (x: number) => {
@@ -39,7 +44,59 @@ const failsOn = (k: number, what: string) => (x: number) => {
 };
 const kArb = fc.constantFrom(0, 0, 3, 4, 5);
 
-const opArb: fc.Arbitrary<FOp> = fc.oneof(
+/**
+ * Where the ops built next log their statefulMap onComplete calls: set before a pipeline is built, so
+ * the fused and the reference pipeline each log into their own array.
+ */
+let onCompleteLog: string[] = [];
+
+/** An array element of grouped/sliding as one number (its length and contents). */
+const encode = (g: readonly number[]): number => g.reduce((a, x) => (a * 7 + x) % 100_003, g.length);
+
+type LastKind = 'emit' | 'none' | 'throw';
+
+const endingOpArb: fc.Arbitrary<FOp> = fc.oneof(
+  fc.integer({ min: 1, max: 4 }).map((n) =>
+    fop(
+      `grouped(${n}).map(encode)`,
+      <F extends HKT>(s: FlowOps<number, F>) => ops<number[], F>(s.grouped(n)).map(encode),
+      (f) => f.grouped(n).named('unfused').map(encode),
+    ),
+  ),
+  fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 5 })).map(([n, step]) =>
+    fop(
+      `sliding(${n}, ${step}).map(encode)`,
+      <F extends HKT>(s: FlowOps<number, F>) => ops<number[], F>(s.sliding(n, step)).map(encode),
+      (f) => f.sliding(n, step).named('unfused').map(encode),
+    ),
+  ),
+  fc
+    .tuple(fc.integer({ min: -2, max: 2 }), kArb, fc.constantFrom<LastKind>('emit', 'emit', 'none', 'throw'), fc.constantFrom(false, false, false, false, true))
+    .map(([b, k, last, createThrows]) => {
+      const fail = failsOn(k, 'statefulMap');
+      return fop(`statefulMap(acc + x + ${b}, fails mod ${k}, onComplete ${last}${createThrows ? ', create throws' : ''})`, (s) => {
+        const log = onCompleteLog;
+        return s.statefulMap(
+          () => {
+            if (createThrows) throw new Error('create');
+            return 0;
+          },
+          (acc: number, x: number) => {
+            fail(x);
+            const next = (acc + x + b) % 1009;
+            return [next, next * 2] as const;
+          },
+          (acc: number) => {
+            log.push(`onComplete(${acc})`);
+            if (last === 'throw') throw new Error(`onComplete ${acc}`);
+            return last === 'emit' ? acc + 5000 : undefined;
+          },
+        );
+      });
+    }),
+);
+
+const plainOpArb: fc.Arbitrary<FOp> = fc.oneof(
   fc.tuple(fc.integer({ min: -3, max: 3 }), kArb).map(([b, k]) => {
     const fail = failsOn(k, 'map');
     return fop(`map(x + ${b}, fails mod ${k})`, (s) => s.map((x) => (fail(x), x + b)));
@@ -61,29 +118,57 @@ const opArb: fc.Arbitrary<FOp> = fc.oneof(
     const fail = failsOn(k, 'dropWhile');
     return fop(`dropWhile(${label}, fails mod ${k})`, (s) => s.dropWhile((x) => (fail(x), p(x))));
   }),
-  fc
-    .constant(null)
-    .map(() =>
-      fop('zipWithIndex().map(([x, i]) => x*100 + i)', <F extends HKT>(s: FlowOps<number, F>) =>
-        ops<[number, number], F>(s.zipWithIndex()).map(([x, i]) => x * 100 + i),
-      ),
+  fc.constant(null).map(() =>
+    fop(
+      'zipWithIndex().map(([x, i]) => x*100 + i)',
+      <F extends HKT>(s: FlowOps<number, F>) => ops<[number, number], F>(s.zipWithIndex()).map(([x, i]) => x * 100 + i),
+      (f) =>
+        f
+          .zipWithIndex()
+          .named('unfused')
+          .map(([x, i]) => x * 100 + i),
     ),
+  ),
 );
 
+const opArb: fc.Arbitrary<FOp> = fc.oneof({ weight: 3, arbitrary: plainOpArb }, { weight: 1, arbitrary: endingOpArb });
+
 const chainArb = fc.array(opArb, { minLength: 1, maxLength: 6 });
+
+/**
+ * A statefulMap that fails at start-up (its create throws, or its onComplete throws when its upstream
+ * is over before anything was pulled: an empty source, a take(0) before it): whether a scan after it
+ * emits its seed first depends, unfused, on whether the scan is pulled before the failure reaches it
+ * (interpreter order and the sink's first request) — no single behaviour matches both, so such runs are
+ * left out.
+ */
+function racyStart(host: Host, chain: readonly FOp[]): boolean {
+  return chain.some((o, i) => {
+    const endsAtStart = host.empty || chain.slice(0, i).some((p) => p.label === 'take(0)');
+    const failsAtStart = o.label.includes('create throws') || (o.label.includes('onComplete throw') && endsAtStart);
+    return failsAtStart && chain.slice(i + 1).some((p) => p.label.startsWith('scan('));
+  });
+}
 
 /** The sync fusion hosts (range, array) and a generic iterable (a fusion host too, iterated lazily). */
 interface Host {
   readonly source: () => Source<number, unknown>;
+  /** Emits nothing. */
+  readonly empty: boolean;
 }
 const hostArb: fc.Arbitrary<Host> = fc.oneof(
   fc
     .tuple(fc.integer({ min: -20, max: 20 }), fc.integer({ min: -20, max: 20 }), fc.constantFrom(-2, -1, 1, 3))
-    .map(([a, b, step]) => labelled({ source: () => Source.range(a, b, step) }, `Source.range(${a}, ${b}, ${step})`)),
-  fc.array(valueArb, { maxLength: 40 }).map((xs) => labelled({ source: () => Source.from(xs) }, `Source.from(${JSON.stringify(xs)})`)),
+    .map(([a, b, step]) => labelled({ source: () => Source.range(a, b, step), empty: step > 0 ? a > b : a < b }, `Source.range(${a}, ${b}, ${step})`)),
+  fc.array(valueArb, { maxLength: 40 }).map((xs) => labelled({ source: () => Source.from(xs), empty: xs.length === 0 }, `Source.from(${JSON.stringify(xs)})`)),
   fc
     .array(valueArb, { maxLength: 40 })
-    .map((xs) => labelled({ source: () => Source.from({ [Symbol.iterator]: () => xs[Symbol.iterator]() }) }, `Source.from(iterable ${JSON.stringify(xs)})`)),
+    .map((xs) =>
+      labelled(
+        { source: () => Source.from({ [Symbol.iterator]: () => xs[Symbol.iterator]() }), empty: xs.length === 0 },
+        `Source.from(iterable ${JSON.stringify(xs)})`,
+      ),
+    ),
 );
 
 /** Where the fused chain runs: on the source into Sink.seq (one loop), on the source alone, or mid-flow. */
@@ -107,8 +192,13 @@ function fusedSource(host: Host, chain: readonly FOp[], placement: Placement): S
 
 function unfusedSource(host: Host, chain: readonly FOp[]): Source<number, unknown> {
   let s = host.source().via(barrier());
-  for (const o of chain)
-    s = s.via((o.stage(ops<number, HKT>(Flow.create<number>() as unknown as Kind<HKT, number>)) as unknown as Flow<number, number, unknown>).named('unfused'));
+  for (const o of chain) {
+    const flow =
+      o.reference !== undefined
+        ? o.reference(Flow.create<number>())
+        : (o.stage(ops<number, HKT>(Flow.create<number>() as unknown as Kind<HKT, number>)) as unknown as Flow<number, number, unknown>);
+    s = s.via(flow.named('unfused') as Flow<number, number, unknown>);
+  }
   return s;
 }
 
@@ -134,11 +224,16 @@ describe('fused stateful chains ≡ the same operators unfused', () => {
     () =>
       fc.assert(
         fc.asyncProperty(hostArb, chainArb, placementArb, directiveArb, interpreterSettingsArb, async (host, chain, placement, directive, settings) => {
+          fc.pre(!racyStart(host, chain));
+          const fusedLog: string[] = (onCompleteLog = []);
           const fused = runSeq(fusedSource(host, chain, placement), directive, settings);
+          const referenceLog: string[] = (onCompleteLog = []);
           const reference = runSeq(unfusedSource(host, chain), directive, settings);
           try {
             expect(await fused.result).toEqual(await reference.result);
             await expectAllIslandsStopped(fused.mat);
+            await expectAllIslandsStopped(reference.mat);
+            expect([...fusedLog].sort()).toEqual([...referenceLog].sort());
           } finally {
             fused.mat.shutdown();
             reference.mat.shutdown();
@@ -160,12 +255,16 @@ describe('fused stateful chains ≡ the same operators unfused', () => {
           scheduleArb,
           interpreterSettingsArb,
           async (host, chain, placement, schedule, settings) => {
+            fc.pre(!racyStart(host, chain));
             // The probe sits right after the chain, so the chain's own stage answers its demand.
+            const fusedLog: string[] = (onCompleteLog = []);
             const direct = placement === 'on-source' ? fusedSource(host, chain, 'into-sink') : fusedSource(host, chain, 'mid-flow');
             const fused = await runUnderDemand(direct, schedule, { settings });
+            const referenceLog: string[] = (onCompleteLog = []);
             const reference = await runUnderDemand(unfusedSource(host, chain), schedule, { settings });
             expect(fused.elements).toEqual(reference.elements);
             expect(describeTerminal(fused.terminal)).toBe(describeTerminal(reference.terminal));
+            expect([...fusedLog].sort()).toEqual([...referenceLog].sort());
           },
         ),
         { numRuns: runs(100) },
@@ -178,6 +277,7 @@ describe('fused stateful chains ≡ the same operators unfused', () => {
     () =>
       fc.assert(
         fc.asyncProperty(hostArb, chainArb, placementArb, async (host, chain, placement) => {
+          fc.pre(!racyStart(host, chain));
           const blueprint = fusedSource(host, chain, placement).toMat(Sink.seq<number>(), Keep.right);
           const mat = newMaterializer();
           try {
