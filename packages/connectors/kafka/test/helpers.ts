@@ -114,10 +114,11 @@ export async function readAll(
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function eventually(what: string, pred: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+/** Polls `pred` until it holds; on time-out fails naming `what`, with `details()` (the state it saw) if given. */
+export async function eventually(what: string, pred: () => boolean | Promise<boolean>, timeoutMs = 60_000, details?: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await pred())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${details === undefined ? '' : `\n${details()}`}`);
     await sleep(50);
   }
 }

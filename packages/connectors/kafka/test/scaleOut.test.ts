@@ -93,10 +93,28 @@ describe('scale-out across processes', () => {
     expect(rows.length).toBe(2);
     expect(rows.map((r) => Number(r[r.length - 1])).reduce((x, y) => x + y, 0)).toBe(6);
 
+    const missing = (): string[] =>
+      [...ends].flatMap(([p, end]) => {
+        let first = -1;
+        let count = 0;
+        for (let o = 0; o < end; o++)
+          if (!seen.has(`${p}:${o}`)) {
+            if (first < 0) first = o;
+            count++;
+          }
+        return count === 0 ? [] : [`partition ${p}: ${count} of ${end} missing from offset ${first}`];
+      });
     await eventually(
       'every record processed',
-      () => [...ends].every(([p, end]) => Array.from({ length: end }, (_, o) => seen.has(`${p}:${o}`)).every(Boolean)),
+      () => missing().length === 0,
       90_000,
+      () =>
+        [
+          ...missing(),
+          ...[b, c].map(
+            (m) => `member ${m.name}: assignment [${m.assignment}], ${m.processed} processed, exit ${m.child.exitCode ?? m.child.signalCode ?? 'none'}`,
+          ),
+        ].join('\n'),
     );
     for (const m of [b, c]) m.child.kill('SIGTERM');
     await eventually('the survivors drained', () => b.completed && c.completed, 30_000);
