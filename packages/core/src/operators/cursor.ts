@@ -67,8 +67,11 @@ export class IteratorCursor implements Cursor {
 export class RangeCursor implements BoundableCursor {
   /** The next element (read and advanced by the fused run's range loop too). */
   x: number;
-  /** Elements left before a bound (take) ends the cursor. */
-  left = Number.POSITIVE_INFINITY;
+  /**
+   * Elements left before a bound (take) ends the cursor; -1: no bound. (A small integer, so that an
+   * unbounded range — the common case — pays one integer test per element and no double arithmetic.)
+   */
+  left = -1;
   constructor(
     start: number,
     readonly end: number,
@@ -78,9 +81,13 @@ export class RangeCursor implements BoundableCursor {
   }
   next(): unknown {
     const x = this.x;
-    if (this.left === 0 || (this.step > 0 ? x > this.end : x < this.end)) return Done;
+    if (this.step > 0 ? x > this.end : x < this.end) return Done;
+    const left = this.left;
+    if (left >= 0) {
+      if (left === 0) return Done;
+      this.left = left - 1;
+    }
     this.x = x + this.step;
-    this.left--;
     return x;
   }
   get exhausted(): boolean {
@@ -88,12 +95,12 @@ export class RangeCursor implements BoundableCursor {
   }
   bound(kind: 'drop' | 'take', n: number): void {
     if (kind === 'take') {
-      this.left = Math.min(this.left, n);
+      if (n !== Number.POSITIVE_INFINITY) this.left = this.left < 0 ? n : Math.min(this.left, n);
       return;
     }
+    const skip = this.left < 0 ? n : Math.min(n, this.left);
+    if (this.left >= 0) this.left -= skip;
     // Skips by repeated addition, as `next` advances: with a fractional step, x + n·step could differ.
-    const skip = Math.min(n, this.left);
-    this.left -= skip;
     if (Number.isSafeInteger(this.x) && Number.isSafeInteger(this.step) && Number.isSafeInteger(this.x + skip * this.step)) {
       this.x += skip * this.step;
     } else {

@@ -117,21 +117,21 @@ class FusedRunLogic<R> extends GraphStageLogic {
     const step = c.step;
     const end = c.end;
     let x = c.x;
-    let left = c.left;
+    const left = c.left; // -1: no bound (take)
+    const limit = left < 0 || left > SliceSize ? SliceSize : left;
     let n = 0;
-    for (; n < SliceSize; n++) {
-      if (left === 0 || (step > 0 ? x > end : x < end)) break;
+    for (; n < limit; n++) {
+      if (step > 0 ? x > end : x < end) break;
       const v = x;
       x += step;
-      left--;
       if (!this.feed(v)) {
         c.x = x;
-        c.left = left;
+        if (left >= 0) c.left = left - n - 1;
         return false;
       }
     }
     c.x = x;
-    c.left = left;
+    if (left >= 0) c.left = left - n;
     if (n < SliceSize) this.sourceDone();
     return n === SliceSize;
   }
