@@ -14,7 +14,7 @@ import {
   absorbedBounds,
   applyBounds,
   CREATE_CURSOR,
-  END,
+  EndingHostLogic,
   type FusedFn,
   type FusedInstance,
   fusedFailure,
@@ -123,22 +123,19 @@ export function cursorSourceLogic<T>(stage: CursorSourceStage<T>, decider: Decid
  * a part ends the chain (take) or fails, it emits the ending's elements on demand
  * (`FusedInstance.nextFinal`), then completes or fails as the last unfused stage would.
  */
-class EndingCursorSourceLogic<T> extends GraphStageLogic implements OutHandler {
+class EndingCursorSourceLogic<T> extends EndingHostLogic<T> implements OutHandler {
   private cursor: Cursor | null = null;
-  private readonly run: FusedInstance;
   private readonly fn: FusedFn;
   private readonly resume: AsyncCallback<undefined>;
   private readonly bounds: number;
-  /** The ending's next element, computed ahead (so the stage ends right after the last one goes out). */
-  private final: unknown = END;
 
   constructor(
     private readonly stage: CursorSourceStage<T>,
     decider: Decider,
   ) {
-    super(stage.shape);
-    this.bounds = absorbedBounds(stage);
-    this.run = stage.chain!.instantiate(decider, this.bounds);
+    const bounds = absorbedBounds(stage);
+    super(stage.shape, stage.chain!.instantiate(decider, bounds), stage.out);
+    this.bounds = bounds;
     this.fn = this.run.fn!;
     this.setHandler(stage.out, this);
     this.resume = this.getAsyncCallback(EndingCursorSourceLogic.prototype.onPull);
@@ -211,35 +208,8 @@ class EndingCursorSourceLogic<T> extends GraphStageLogic implements OutHandler {
     }
   }
 
-  private beginEnding(): void {
+  protected stopInput(): void {
     this.cursor?.close();
-    // A pending seed goes out on the first pull, as the unfused scan emits it.
-    if (!this.run.seedPending || this.run.failing) this.advance();
-  }
-
-  private emitFinal(): void {
-    const y = this.final;
-    if (y === END) return this.advance(); // nothing computed yet (a seed was pending)
-    this.final = END;
-    this.push(this.stage.out, y as T);
-    this.advance();
-  }
-
-  /** Computes the ending's next element: pushed if downstream waits for one, kept otherwise; the end ends the stage. */
-  private advance(): void {
-    const run = this.run;
-    const y = run.nextFinal();
-    if (y === END) {
-      if (run.failing) this.failStage(run.endError);
-      else this.completeStage();
-      return;
-    }
-    if (this.isAvailable(this.stage.out)) {
-      this.push(this.stage.out, y as T);
-      this.advance();
-    } else {
-      this.final = y;
-    }
   }
 
   override postStop(): void {

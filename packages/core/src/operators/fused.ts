@@ -2,7 +2,7 @@ import type { Attributes } from '../stage/Attributes.js';
 import { GraphStageLogic, type InHandler, type OutHandler } from '../stage/GraphStageLogic.js';
 import { FlowStage } from './FlowStage.js';
 import {
-  END,
+  EndingHostLogic,
   extendChain,
   FUSABLE,
   FUSE,
@@ -112,14 +112,12 @@ class FusedLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler 
  * part ends the chain (take) or fails, it cancels upstream and emits the ending's elements on demand
  * (`FusedInstance.nextFinal`), then completes or fails as the last unfused stage would.
  */
-class EndingFusedLogic<I, O> extends GraphStageLogic implements InHandler, OutHandler {
-  /** The ending's next element, computed ahead (so the stage ends right after the last one goes out). */
-  private final: unknown = END;
+class EndingFusedLogic<I, O> extends EndingHostLogic<O> implements InHandler, OutHandler {
   constructor(
     private readonly stage: Fused<I, O>,
-    private readonly run: FusedInstance,
+    run: FusedInstance,
   ) {
-    super(stage.shape);
+    super(stage.shape, run, stage.out);
     this.setHandlers(stage.in, stage.out, this);
   }
   override preStart(): void {
@@ -166,34 +164,8 @@ class EndingFusedLogic<I, O> extends GraphStageLogic implements InHandler, OutHa
     this.run.fail(0, error);
     this.beginEnding();
   }
-  private beginEnding(): void {
-    const s = this.stage;
-    if (!this.isClosed(s.in)) this.cancel(s.in);
-    // A pending seed goes out on the first pull, as the unfused scan emits it.
-    if (!this.run.seedPending || this.run.failing) this.advance();
-  }
-  private emitFinal(): void {
-    const y = this.final;
-    if (y === END) return this.advance(); // nothing computed yet (a seed was pending)
-    this.final = END;
-    this.push(this.stage.out, y as O);
-    this.advance();
-  }
-  /** Computes the ending's next element: pushed if downstream waits for one, kept otherwise; the end ends the stage. */
-  private advance(): void {
-    const run = this.run;
-    const y = run.nextFinal();
-    if (y === END) {
-      if (run.failing) this.failStage(run.endError);
-      else this.completeStage();
-      return;
-    }
-    if (this.isAvailable(this.stage.out)) {
-      this.push(this.stage.out, y as O);
-      this.advance();
-    } else {
-      this.final = y;
-    }
+  protected stopInput(): void {
+    if (!this.isClosed(this.stage.in)) this.cancel(this.stage.in);
   }
   override postStop(): void {
     this.run.cancelAll();

@@ -23,6 +23,9 @@
  */
 import type { AtomicStageLike } from '../impl/Module.js';
 import type { Decider } from '../stage/Attributes.js';
+import { GraphStageLogic } from '../stage/GraphStageLogic.js';
+import type { Outlet } from '../stage/Ports.js';
+import type { Shape } from '../stage/Shape.js';
 import type { BoundableCursor, Cursor } from './cursor.js';
 import { decide } from './FlowStage.js';
 
@@ -612,3 +615,57 @@ function withoutSuffix(name: string): string {
 
 /** Elements a fused source may reject within one pull before it lets other work run. */
 export const MaxSkipsPerPull = 1024;
+
+/**
+ * The host stage of a fused chain with ending parts (statefulMap, grouped, sliding) — a fused flow stage
+ * or a cursor source. Once the run ends (its input ended or failed, a part ended the chain or failed), the
+ * host stops its input (`stopInput`) and emits the ending's elements on demand (`FusedInstance.nextFinal`),
+ * then completes or fails as the last unfused stage would.
+ */
+export abstract class EndingHostLogic<T> extends GraphStageLogic {
+  /** The ending's next element, computed ahead (so the stage ends right after the last one goes out). */
+  private final: unknown = END;
+
+  constructor(
+    shape: Shape,
+    protected readonly run: FusedInstance,
+    private readonly endOut: Outlet<T>,
+  ) {
+    super(shape);
+  }
+
+  /** Stops the host's input: the ending runs without it. */
+  protected abstract stopInput(): void;
+
+  protected beginEnding(): void {
+    this.stopInput();
+    // A pending seed goes out on the first pull, as the unfused scan emits it.
+    if (!this.run.seedPending || this.run.failing) this.advance();
+  }
+
+  /** Downstream pulled during the ending. */
+  protected emitFinal(): void {
+    const y = this.final;
+    if (y === END) return this.advance(); // nothing computed yet (a seed was pending)
+    this.final = END;
+    this.push(this.endOut, y as T);
+    this.advance();
+  }
+
+  /** Computes the ending's next element: pushed if downstream waits for one, kept otherwise; the end ends the stage. */
+  private advance(): void {
+    const run = this.run;
+    const y = run.nextFinal();
+    if (y === END) {
+      if (run.failing) this.failStage(run.endError);
+      else this.completeStage();
+      return;
+    }
+    if (this.isAvailable(this.endOut)) {
+      this.push(this.endOut, y as T);
+      this.advance();
+    } else {
+      this.final = y;
+    }
+  }
+}
