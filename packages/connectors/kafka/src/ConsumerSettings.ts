@@ -1,26 +1,14 @@
-import type { StreamLogger } from '@tributary/core';
 import { consoleKafkaLogger } from './internal/kafkaLog.js';
-import {
-  checkRetry,
-  requireBootstrapServers,
-  requireConnectionConfig,
-  requireFunction,
-  requireKafkaLogger,
-  requireMillis,
-  requireNonEmptyString,
-  requireOneOf,
-  requirePositiveInt,
-} from './internal/validate.js';
-import { defaultRetryPolicy, type KafkaConnectionConfig, type KafkaLogLevel, kafkaLogLevels, type RetryPolicy } from './KafkaClientOptions.js';
+import { requireFunction, requireMillis, requireNonEmptyString, requireOneOf, requirePositiveInt } from './internal/validate.js';
+import { defaultRetryPolicy } from './KafkaClientOptions.js';
+import { type KafkaClientProps, KafkaClientSettings } from './KafkaClientSettings.js';
 import type { Deserializer } from './Serialization.js';
 import { Deserializers } from './Serialization.js';
 
 export type AutoOffsetReset = 'earliest' | 'latest';
 export type IsolationLevel = 'read_uncommitted' | 'read_committed';
 
-interface Props<K, V> {
-  readonly bootstrapServers: readonly string[];
-  readonly clientId: string;
+interface Props<K, V> extends KafkaClientProps {
   readonly groupId: string | undefined;
   readonly keyDeserializer: Deserializer<K>;
   readonly valueDeserializer: Deserializer<V>;
@@ -37,12 +25,6 @@ interface Props<K, V> {
   readonly maxBufferedBytesPerPartition: number;
   readonly commitTimeoutMs: number;
   readonly stopTimeoutMs: number;
-  readonly connectionTimeoutMs: number;
-  readonly requestTimeoutMs: number;
-  readonly retry: RetryPolicy;
-  readonly kafkaLogLevel: KafkaLogLevel;
-  readonly logger: StreamLogger | null;
-  readonly connectionConfig: KafkaConnectionConfig;
 }
 
 const W = 'ConsumerSettings';
@@ -61,8 +43,10 @@ const W = 'ConsumerSettings';
  *   .withGroupId('orders')
  *   .withAutoOffsetReset('earliest');
  */
-export class ConsumerSettings<K, V> {
-  private constructor(private readonly props: Props<K, V>) {}
+export class ConsumerSettings<K, V> extends KafkaClientSettings<Props<K, V>> {
+  private constructor(props: Props<K, V>) {
+    super(props, W);
+  }
 
   /** Settings with the given deserializers and every other value at its default. */
   static create<K, V>(keyDeserializer: Deserializer<K>, valueDeserializer: Deserializer<V>): ConsumerSettings<K, V> {
@@ -101,16 +85,10 @@ export class ConsumerSettings<K, V> {
     return ConsumerSettings.create(Deserializers.buffer, Deserializers.buffer);
   }
 
-  private with(patch: Partial<Props<K, V>>): ConsumerSettings<K, V> {
-    return new ConsumerSettings<K, V>({ ...this.props, ...patch });
+  protected override with(patch: Partial<Props<K, V>>): this {
+    return new ConsumerSettings<K, V>({ ...this.props, ...patch }) as this;
   }
 
-  get bootstrapServers(): readonly string[] {
-    return this.props.bootstrapServers;
-  }
-  get clientId(): string {
-    return this.props.clientId;
-  }
   get groupId(): string | undefined {
     return this.props.groupId;
   }
@@ -158,33 +136,6 @@ export class ConsumerSettings<K, V> {
   }
   get stopTimeoutMs(): number {
     return this.props.stopTimeoutMs;
-  }
-  get connectionTimeoutMs(): number {
-    return this.props.connectionTimeoutMs;
-  }
-  get requestTimeoutMs(): number {
-    return this.props.requestTimeoutMs;
-  }
-  get retry(): RetryPolicy {
-    return this.props.retry;
-  }
-  get kafkaLogLevel(): KafkaLogLevel {
-    return this.props.kafkaLogLevel;
-  }
-  get logger(): StreamLogger | null {
-    return this.props.logger;
-  }
-  get connectionConfig(): KafkaConnectionConfig {
-    return this.props.connectionConfig;
-  }
-
-  /** Brokers to bootstrap from: `'host:port'`, `'h1:p1,h2:p2'` or an array of `'host:port'`. */
-  withBootstrapServers(servers: string | readonly string[]): ConsumerSettings<K, V> {
-    return this.with({ bootstrapServers: requireBootstrapServers(`${W}.withBootstrapServers`, servers) });
-  }
-
-  withClientId(clientId: string): ConsumerSettings<K, V> {
-    return this.with({ clientId: requireNonEmptyString(`${W}.withClientId`, 'clientId', clientId) });
   }
 
   /** The consumer group; offsets are always committed for a group. Required by all but plain sources. */
@@ -275,38 +226,6 @@ export class ConsumerSettings<K, V> {
     return this.with({ stopTimeoutMs: requireMillis(`${W}.withStopTimeout`, 'stopTimeoutMs', ms, true) });
   }
 
-  withConnectionTimeout(ms: number): ConsumerSettings<K, V> {
-    return this.with({ connectionTimeoutMs: requireMillis(`${W}.withConnectionTimeout`, 'connectionTimeoutMs', ms) });
-  }
-
-  withRequestTimeout(ms: number): ConsumerSettings<K, V> {
-    return this.with({ requestTimeoutMs: requireMillis(`${W}.withRequestTimeout`, 'requestTimeoutMs', ms) });
-  }
-
-  /** kafkajs' retry policy for broker requests (merged over the current one). */
-  withRetry(retry: Partial<RetryPolicy>): ConsumerSettings<K, V> {
-    return this.with({ retry: checkRetry(`${W}.withRetry`, this.props.retry, retry) });
-  }
-
-  /**
-   * The least severe kafkajs log entry passed to the logger (default `'warn'`). kafkajs' reports of
-   * conditions it retries or recovers from by itself (coordinator not available or loading, rebalance in
-   * progress, leader election, …) count as debug, so they do not show as errors.
-   */
-  withKafkaLogLevel(level: KafkaLogLevel): ConsumerSettings<K, V> {
-    return this.with({ kafkaLogLevel: requireOneOf(`${W}.withKafkaLogLevel`, 'kafkaLogLevel', level, kafkaLogLevels) });
-  }
-
-  /** Where kafkajs' log goes (anything with debug/info/warn/error, e.g. `console`; default the console); `null` silences it. */
-  withLogger(logger: StreamLogger | null): ConsumerSettings<K, V> {
-    return this.with({ logger: requireKafkaLogger(`${W}.withLogger`, logger) });
-  }
-
-  /** TLS / SASL / socket options handed to kafkajs as they are. */
-  withConnectionConfig(config: KafkaConnectionConfig): ConsumerSettings<K, V> {
-    return this.with({ connectionConfig: requireConnectionConfig(`${W}.withConnectionConfig`, config) });
-  }
-
   /**
    * Checks the settings as a whole before a source is built from them; `op` names the factory in the
    * error (`Consumer.committableSource: ConsumerSettings.groupId is required ...`).
@@ -325,7 +244,7 @@ export class ConsumerSettings<K, V> {
     }
   }
 
-  toString(): string {
+  override toString(): string {
     const p = this.props;
     return (
       `ConsumerSettings(bootstrapServers=${p.bootstrapServers.join(',')}, clientId=${p.clientId}, groupId=${p.groupId ?? '-'}, ` +

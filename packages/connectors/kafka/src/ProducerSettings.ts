@@ -1,18 +1,7 @@
-import type { StreamLogger } from '@tributary/core';
 import { consoleKafkaLogger } from './internal/kafkaLog.js';
-import {
-  checkRetry,
-  requireBoolean,
-  requireBootstrapServers,
-  requireConnectionConfig,
-  requireFunction,
-  requireKafkaLogger,
-  requireMillis,
-  requireNonEmptyString,
-  requireOneOf,
-  requirePositiveInt,
-} from './internal/validate.js';
-import { defaultRetryPolicy, type KafkaConnectionConfig, type KafkaLogLevel, kafkaLogLevels, type RetryPolicy } from './KafkaClientOptions.js';
+import { requireBoolean, requireFunction, requireMillis, requireNonEmptyString, requireOneOf, requirePositiveInt } from './internal/validate.js';
+import { defaultRetryPolicy } from './KafkaClientOptions.js';
+import { type KafkaClientProps, KafkaClientSettings } from './KafkaClientSettings.js';
 import type { Serializer } from './Serialization.js';
 import { Serializers } from './Serialization.js';
 
@@ -26,9 +15,7 @@ export type Acks = -1 | 0 | 1;
 export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 export const compressions: readonly Compression[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
-interface Props<K, V> {
-  readonly bootstrapServers: readonly string[];
-  readonly clientId: string;
+interface Props<K, V> extends KafkaClientProps {
   readonly keySerializer: Serializer<K>;
   readonly valueSerializer: Serializer<V>;
   readonly acks: Acks;
@@ -41,12 +28,6 @@ interface Props<K, V> {
   readonly transactionalId: string | undefined;
   readonly transactionTimeoutMs: number;
   readonly eosCommitIntervalMs: number;
-  readonly connectionTimeoutMs: number;
-  readonly requestTimeoutMs: number;
-  readonly retry: RetryPolicy;
-  readonly kafkaLogLevel: KafkaLogLevel;
-  readonly logger: StreamLogger | null;
-  readonly connectionConfig: KafkaConnectionConfig;
 }
 
 const W = 'ProducerSettings';
@@ -63,8 +44,10 @@ const W = 'ProducerSettings';
  * const settings = ProducerSettings.create(Serializers.string, Serializers.json<Order>())
  *   .withBootstrapServers('127.0.0.1:9092');
  */
-export class ProducerSettings<K, V> {
-  private constructor(private readonly props: Props<K, V>) {}
+export class ProducerSettings<K, V> extends KafkaClientSettings<Props<K, V>> {
+  private constructor(props: Props<K, V>) {
+    super(props, W);
+  }
 
   static create<K, V>(keySerializer: Serializer<K>, valueSerializer: Serializer<V>): ProducerSettings<K, V> {
     requireFunction(`${W}.create`, 'keySerializer', keySerializer);
@@ -98,16 +81,10 @@ export class ProducerSettings<K, V> {
     return ProducerSettings.create(Serializers.buffer, Serializers.buffer);
   }
 
-  private with(patch: Partial<Props<K, V>>): ProducerSettings<K, V> {
-    return new ProducerSettings<K, V>({ ...this.props, ...patch });
+  protected override with(patch: Partial<Props<K, V>>): this {
+    return new ProducerSettings<K, V>({ ...this.props, ...patch }) as this;
   }
 
-  get bootstrapServers(): readonly string[] {
-    return this.props.bootstrapServers;
-  }
-  get clientId(): string {
-    return this.props.clientId;
-  }
   get keySerializer(): Serializer<K> {
     return this.props.keySerializer;
   }
@@ -143,32 +120,6 @@ export class ProducerSettings<K, V> {
   }
   get eosCommitIntervalMs(): number {
     return this.props.eosCommitIntervalMs;
-  }
-  get connectionTimeoutMs(): number {
-    return this.props.connectionTimeoutMs;
-  }
-  get requestTimeoutMs(): number {
-    return this.props.requestTimeoutMs;
-  }
-  get retry(): RetryPolicy {
-    return this.props.retry;
-  }
-  get kafkaLogLevel(): KafkaLogLevel {
-    return this.props.kafkaLogLevel;
-  }
-  get logger(): StreamLogger | null {
-    return this.props.logger;
-  }
-  get connectionConfig(): KafkaConnectionConfig {
-    return this.props.connectionConfig;
-  }
-
-  withBootstrapServers(servers: string | readonly string[]): ProducerSettings<K, V> {
-    return this.with({ bootstrapServers: requireBootstrapServers(`${W}.withBootstrapServers`, servers) });
-  }
-
-  withClientId(clientId: string): ProducerSettings<K, V> {
-    return this.with({ clientId: requireNonEmptyString(`${W}.withClientId`, 'clientId', clientId) });
   }
 
   withKeySerializer<K2>(keySerializer: Serializer<K2>): ProducerSettings<K2, V> {
@@ -235,36 +186,6 @@ export class ProducerSettings<K, V> {
     return this.with({ eosCommitIntervalMs: requireMillis(`${W}.withEosCommitInterval`, 'eosCommitIntervalMs', ms) });
   }
 
-  withConnectionTimeout(ms: number): ProducerSettings<K, V> {
-    return this.with({ connectionTimeoutMs: requireMillis(`${W}.withConnectionTimeout`, 'connectionTimeoutMs', ms) });
-  }
-
-  withRequestTimeout(ms: number): ProducerSettings<K, V> {
-    return this.with({ requestTimeoutMs: requireMillis(`${W}.withRequestTimeout`, 'requestTimeoutMs', ms) });
-  }
-
-  withRetry(retry: Partial<RetryPolicy>): ProducerSettings<K, V> {
-    return this.with({ retry: checkRetry(`${W}.withRetry`, this.props.retry, retry) });
-  }
-
-  /**
-   * The least severe kafkajs log entry passed to the logger (default `'warn'`). kafkajs' reports of
-   * conditions it retries or recovers from by itself (coordinator not available or loading, rebalance in
-   * progress, leader election, …) count as debug, so they do not show as errors.
-   */
-  withKafkaLogLevel(level: KafkaLogLevel): ProducerSettings<K, V> {
-    return this.with({ kafkaLogLevel: requireOneOf(`${W}.withKafkaLogLevel`, 'kafkaLogLevel', level, kafkaLogLevels) });
-  }
-
-  /** Where kafkajs' log goes (anything with debug/info/warn/error, e.g. `console`; default the console); `null` silences it. */
-  withLogger(logger: StreamLogger | null): ProducerSettings<K, V> {
-    return this.with({ logger: requireKafkaLogger(`${W}.withLogger`, logger) });
-  }
-
-  withConnectionConfig(config: KafkaConnectionConfig): ProducerSettings<K, V> {
-    return this.with({ connectionConfig: requireConnectionConfig(`${W}.withConnectionConfig`, config) });
-  }
-
   /** @internal Checks the settings as a whole before a stage is built from them. */
   _validate(op: string, transactional: boolean): void {
     const p = this.props;
@@ -282,7 +203,7 @@ export class ProducerSettings<K, V> {
     }
   }
 
-  toString(): string {
+  override toString(): string {
     const p = this.props;
     return (
       `ProducerSettings(bootstrapServers=${p.bootstrapServers.join(',')}, clientId=${p.clientId}, acks=${p.acks}, ` +
