@@ -1,21 +1,10 @@
 /** Creates kafkajs clients from connector settings. */
-import type { StreamLogger } from '@tributary/core';
 import { Kafka, type KafkaConfig } from 'kafkajs';
-import type { KafkaConnectionConfig, KafkaLogLevel, RetryPolicy } from '../KafkaClientOptions.js';
+import type { RetryPolicy } from '../KafkaClientOptions.js';
+import type { KafkaClientProps } from '../KafkaClientSettings.js';
 import { registerCodecs } from './codecs.js';
 import { kafkaJsLevel, kafkaLogCreator } from './kafkaLog.js';
 import { socketFactoryWithoutUnrefLeak } from './socketFactory.js';
-
-export interface ClientSettings {
-  readonly bootstrapServers: readonly string[];
-  readonly clientId: string;
-  readonly connectionTimeoutMs: number;
-  readonly requestTimeoutMs: number;
-  readonly retry: RetryPolicy;
-  readonly kafkaLogLevel: KafkaLogLevel;
-  readonly logger: StreamLogger | null;
-  readonly connectionConfig: KafkaConnectionConfig;
-}
 
 export function kafkaRetry(retry: RetryPolicy): NonNullable<KafkaConfig['retry']> {
   return {
@@ -27,7 +16,8 @@ export function kafkaRetry(retry: RetryPolicy): NonNullable<KafkaConfig['retry']
   };
 }
 
-export function createKafka(s: ClientSettings): Kafka {
+/** A kafkajs client for the client options of a settings object (`ConsumerSettings`, `ProducerSettings`). */
+export function createKafka(s: KafkaClientProps): Kafka {
   registerCodecs();
   return new Kafka({
     ...s.connectionConfig,
